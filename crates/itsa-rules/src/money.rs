@@ -1,0 +1,190 @@
+//! Money and rates.
+//!
+//! Every amount is a [`Money`] (a `rust_decimal::Decimal` of pounds) and every rate a
+//! [`Rate`] (a percentage, as HMRC's API shows it: `20` means 20%). No binary float is
+//! ever used for either. Each rounding has a name that says what it does and, in its doc
+//! comment, the rule it applies; `docs/rounding.md` lists them all.
+
+use std::fmt;
+use std::iter::Sum;
+use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// An amount of money in pounds, exact to any number of decimal places.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money(Decimal);
+
+impl Money {
+    pub const ZERO: Money = Money(Decimal::ZERO);
+
+    pub const fn new(pounds: Decimal) -> Self {
+        Money(pounds)
+    }
+
+    pub fn pounds(whole: i64) -> Self {
+        Money(Decimal::from(whole))
+    }
+
+    pub const fn amount(self) -> Decimal {
+        self.0
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0.is_zero()
+    }
+
+    pub fn is_positive(self) -> bool {
+        self.0 > Decimal::ZERO
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.0 < Decimal::ZERO
+    }
+
+    /// The amount, or zero if it is negative.
+    pub fn at_least_zero(self) -> Self {
+        self.max(Money::ZERO)
+    }
+
+    /// `self - other`, but never below zero.
+    pub fn saturating_sub(self, other: Money) -> Self {
+        (self - other).at_least_zero()
+    }
+
+    /// `rate` per cent of this amount, exactly (no rounding).
+    pub fn percent(self, rate: Rate) -> Self {
+        Money(self.0 * rate.0 / Decimal::ONE_HUNDRED)
+    }
+
+    /// Multiply by a whole count (weeks, for example), exactly.
+    pub fn times(self, count: u32) -> Self {
+        Money(self.0 * Decimal::from(count))
+    }
+
+    /// Income rounded down to whole pounds: Self Assessment returns are completed in
+    /// whole pounds with income rounded down and pence ignored (SA100 notes; HMRC's
+    /// calculation shows income, taxable income and band limits as whole pounds).
+    pub fn round_down_to_pound(self) -> Self {
+        Money(self.0.round_dp_with_strategy(0, RoundingStrategy::ToNegativeInfinity))
+    }
+
+    /// Deductions, reliefs and allowances claimed rounded up to whole pounds, in the
+    /// taxpayer's favour (SA100 notes: "round up tax deducted and expenses").
+    pub fn round_up_to_pound(self) -> Self {
+        Money(self.0.round_dp_with_strategy(0, RoundingStrategy::ToPositiveInfinity))
+    }
+
+    /// Tax truncated to the penny: HMRC rounds tax down wherever a rate gives a
+    /// fraction of a penny (8.75%, 9.73%, 39.35% …); see docs/rounding.md.
+    pub fn round_down_to_penny(self) -> Self {
+        Money(self.0.round_dp_with_strategy(2, RoundingStrategy::ToNegativeInfinity))
+    }
+
+    /// Rounded to the nearest penny, halves up: used only where the law states an exact
+    /// amount that is already in pence (weeks times a weekly rate).
+    pub fn round_to_nearest_penny(self) -> Self {
+        Money(self.0.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl Add for Money {
+    type Output = Money;
+    fn add(self, rhs: Money) -> Money {
+        Money(self.0 + rhs.0)
+    }
+}
+
+impl AddAssign for Money {
+    fn add_assign(&mut self, rhs: Money) {
+        self.0 += rhs.0;
+    }
+}
+
+impl Sub for Money {
+    type Output = Money;
+    fn sub(self, rhs: Money) -> Money {
+        Money(self.0 - rhs.0)
+    }
+}
+
+impl SubAssign for Money {
+    fn sub_assign(&mut self, rhs: Money) {
+        self.0 -= rhs.0;
+    }
+}
+
+impl Neg for Money {
+    type Output = Money;
+    fn neg(self) -> Money {
+        Money(-self.0)
+    }
+}
+
+impl Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::ZERO, Add::add)
+    }
+}
+
+impl<'a> Sum<&'a Money> for Money {
+    fn sum<I: Iterator<Item = &'a Money>>(iter: I) -> Money {
+        iter.copied().sum()
+    }
+}
+
+/// A rate as a percentage (`Rate::percent(20)` is 20%).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Rate(Decimal);
+
+impl Rate {
+    pub const ZERO: Rate = Rate(Decimal::ZERO);
+
+    pub const fn new(percent: Decimal) -> Self {
+        Rate(percent)
+    }
+
+    pub fn percent(whole: i64) -> Self {
+        Rate(Decimal::from(whole))
+    }
+
+    /// The percentage (20 for 20%).
+    pub const fn as_percent(self) -> Decimal {
+        self.0
+    }
+}
+
+impl fmt::Display for Rate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}%", self.0.normalize())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn roundings_go_the_named_way() {
+        let m = Money::new(dec!(1234.569));
+        assert_eq!(m.round_down_to_pound(), Money::new(dec!(1234)));
+        assert_eq!(m.round_up_to_pound(), Money::new(dec!(1235)));
+        assert_eq!(m.round_down_to_penny(), Money::new(dec!(1234.56)));
+        assert_eq!(Money::new(dec!(0.125)).round_to_nearest_penny(), Money::new(dec!(0.13)));
+        assert_eq!(Money::new(dec!(-0.5)).round_down_to_pound(), Money::pounds(-1));
+    }
+
+    #[test]
+    fn percent_is_exact() {
+        let tax = Money::pounds(1000).percent(Rate::new(dec!(8.75)));
+        assert_eq!(tax, Money::new(dec!(87.5)));
+        assert_eq!(Money::pounds(3).percent(Rate::new(dec!(8.75))).round_down_to_penny(), Money::new(dec!(0.26)));
+    }
+}
