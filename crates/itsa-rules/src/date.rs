@@ -59,6 +59,23 @@ impl Date {
         Date { year, month, day }
     }
 
+    /// Days since 1970-01-01 (negative before it).
+    pub fn days_since_epoch(self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let y = self.year as i64 - if self.month <= 2 { 1 } else { 0 };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = self.month as i64;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + self.day as i64 - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// Whole days from `self` to `later` (negative if `later` is earlier).
+    pub fn days_until(self, later: Date) -> i64 {
+        later.days_since_epoch() - self.days_since_epoch()
+    }
+
     /// Age in whole years on `on`.
     pub fn age_on(self, on: Date) -> i32 {
         let mut age = on.year - self.year;
@@ -103,5 +120,8 @@ mod tests {
         assert_eq!(dob.age_on(Date::parse("2026-04-05").unwrap()), 65);
         assert_eq!(dob.age_on(Date::parse("2026-04-06").unwrap()), 66);
         assert_eq!(Date::parse("2024-01-31").unwrap().add_years_months(0, 1).to_string(), "2024-02-29");
+        assert_eq!(Date::parse("1970-01-01").unwrap().days_since_epoch(), 0);
+        assert_eq!(Date::parse("2024-04-06").unwrap().days_until(Date::parse("2025-04-06").unwrap()), 365);
+        assert_eq!(Date::parse("2023-04-06").unwrap().days_until(Date::parse("2024-04-06").unwrap()), 366);
     }
 }

@@ -1,0 +1,620 @@
+//! The calculation, step by step in HMRC's order (ITA 2007 s23, then charges, National
+//! Insurance, student loans and tax deducted). Each step is a function below whose name
+//! says what it works out.
+
+use itsa_rules::{Money, Rate, YearRules};
+
+use crate::bands::{self, PositionRates, StackedIncome, UkLimits};
+use crate::calculation::*;
+use crate::inputs::{Inputs, MarriageAllowance};
+use crate::messages::{ids, Messages};
+use crate::nics;
+use crate::student_loans::{self, LoanIncome};
+
+/// Income by source after losses, in whole pounds.
+struct Incomes {
+    employment_pay: Money,
+    benefits_in_kind: Money,
+    pensions: Money,
+    state_pension: Money,
+    state_benefits: Money,
+    other: Money,
+    trading_profits: Money,
+    property_profits: Money,
+    savings: Money,
+    dividends: Money,
+    businesses: Vec<BusinessProfitAndLoss>,
+    property: Option<PropertyIncome>,
+}
+
+struct PropertyIncome {
+    finance_costs: Money,
+    finance_costs_deducted: Money,
+    finance_costs_brought_forward: Money,
+    taxable_profit: Money,
+}
+
+impl Incomes {
+    fn non_savings(&self) -> Money {
+        self.employment_pay
+            + self.benefits_in_kind
+            + self.pensions
+            + self.state_pension
+            + self.state_benefits
+            + self.other
+            + self.trading_profits
+            + self.property_profits
+    }
+
+    fn total(&self) -> Money {
+        self.non_savings() + self.savings + self.dividends
+    }
+}
+
+/// Step 1: income from each source, rounded down to whole pounds, with losses brought
+/// forward set against profits of the same source (ITA 2007 s83 trading, s118 property).
+fn incomes(rules: &YearRules, inputs: &Inputs) -> Incomes {
+    let down = Money::round_down_to_pound;
+    let employment_pay = inputs.employments.iter().map(|e| down(e.pay)).sum();
+    let benefits_in_kind = inputs.employments.iter().map(|e| down(e.benefits_in_kind)).sum();
+
+    let businesses: Vec<BusinessProfitAndLoss> = inputs
+        .self_employments
+        .iter()
+        .map(|se| {
+            let profit = down(se.adjusted_profit);
+            let (net_profit, net_loss) = if profit.is_negative() { (Money::ZERO, -profit) } else { (profit, Money::ZERO) };
+            let brought_forward = se.losses_brought_forward.round_up_to_pound();
+            let losses_used = brought_forward.min(net_profit);
+            BusinessProfitAndLoss {
+                income_source_id: se.business_id.clone(),
+                income_source_type: IncomeSourceType::SelfEmployment,
+                net_profit,
+                net_loss,
+                taxable_profit: net_profit - losses_used,
+                total_losses_brought_forward: brought_forward,
+                losses_used,
+                losses_carried_forward: brought_forward - losses_used + net_loss,
+                class4_loss: net_loss,
+            }
+        })
+        .collect();
+    let trading_profits = businesses.iter().map(|b| b.taxable_profit).sum();
+
+    let property = inputs.uk_property.as_ref().map(|p| {
+        // Before 2020-21 part of the finance costs was still deducted from rents (ITTOIA 2005 s272A).
+        let finance_costs = p.residential_finance_costs.at_least_zero();
+        let finance_costs_deducted = finance_costs.percent(rules.residential_finance_costs_deductible).round_up_to_pound();
+        let profit = down(p.profit) - finance_costs_deducted;
+        let brought_forward = p.losses_brought_forward.round_up_to_pound();
+        let (net_profit, net_loss) = if profit.is_negative() { (Money::ZERO, -profit) } else { (profit, Money::ZERO) };
+        let losses_used = brought_forward.min(net_profit);
+        PropertyIncome {
+            finance_costs,
+            finance_costs_deducted,
+            finance_costs_brought_forward: p.finance_costs_brought_forward.at_least_zero(),
+            taxable_profit: net_profit - losses_used,
+        }
+        .with_loss_record(net_profit, net_loss, brought_forward, losses_used)
+    });
+    let (property, property_record) = match property {
+        Some((p, record)) => (Some(p), Some(record)),
+        None => (None, None),
+    };
+    let mut businesses = businesses;
+    businesses.extend(property_record);
+
+    Incomes {
+        employment_pay,
+        benefits_in_kind,
+        pensions: inputs.pensions.iter().map(|p| down(p.amount)).sum(),
+        state_pension: down(inputs.state_pension),
+        state_benefits: inputs.state_benefits.iter().map(|b| down(b.amount)).sum(),
+        other: down(inputs.other_income),
+        trading_profits,
+        property_profits: property.as_ref().map_or(Money::ZERO, |p| p.taxable_profit),
+        savings: inputs.savings_accounts.iter().map(|a| down(a.gross_interest)).sum(),
+        dividends: down(inputs.dividends),
+        businesses,
+        property,
+    }
+}
+
+impl PropertyIncome {
+    fn with_loss_record(self, net_profit: Money, net_loss: Money, brought_forward: Money, losses_used: Money) -> (Self, BusinessProfitAndLoss) {
+        let record = BusinessProfitAndLoss {
+            income_source_id: "uk-property".into(),
+            income_source_type: IncomeSourceType::UkProperty,
+            net_profit,
+            net_loss,
+            taxable_profit: self.taxable_profit,
+            total_losses_brought_forward: brought_forward,
+            losses_used,
+            losses_carried_forward: brought_forward - losses_used + net_loss,
+            class4_loss: Money::ZERO,
+        };
+        (self, record)
+    }
+}
+
+/// Gift Aid and relief-at-source pension contributions: gross amounts and the band extension.
+struct Extensions {
+    gift_aid_gross: Money,
+    pension_contributions_gross: Money,
+    /// Whole pounds: HMRC's band limits are whole pounds, so the extension is rounded up in
+    /// the taxpayer's favour (docs/rounding.md).
+    gift_aid_extension: Money,
+    pension_extension: Money,
+}
+
+impl Extensions {
+    fn new(rules: &YearRules, inputs: &Inputs) -> Self {
+        // Gross = net x 100 / (100 - basic rate) (ITA 2007 s414(2)).
+        let net = inputs.gift_aid_paid.at_least_zero();
+        let hundred = Rate::percent(100).as_percent();
+        let gross = Money::new(net.amount() * hundred / (hundred - rules.gift_aid_gross_up_rate.as_percent()));
+        let pension = inputs.pension_contributions_relief_at_source.at_least_zero();
+        Extensions {
+            gift_aid_gross: gross,
+            pension_contributions_gross: pension,
+            gift_aid_extension: gross.round_up_to_pound(),
+            pension_extension: pension.round_up_to_pound(),
+        }
+    }
+
+    fn total(&self) -> Money {
+        self.gift_aid_extension + self.pension_extension
+    }
+}
+
+/// Step 3: the personal allowance after the taper (ITA 2007 s35): reduced by £1 for every
+/// £2 of adjusted net income over the threshold, to nil.
+fn tapered_personal_allowance(rules: &YearRules, adjusted_net_income: Money) -> Money {
+    let excess = adjusted_net_income.saturating_sub(rules.personal_allowance_taper_threshold);
+    let divisor = rust_decimal::Decimal::from(rules.personal_allowance_taper_divisor);
+    let reduction = Money::new(excess.amount() / divisor).round_down_to_pound();
+    rules.personal_allowance.saturating_sub(reduction)
+}
+
+/// Income tax by category and band, for one set of allowances.
+struct BandedIncomeTax {
+    pay_pensions_profit: IncomeTaxCategory,
+    savings_and_gains: IncomeTaxCategory,
+    dividends: IncomeTaxCategory,
+    personal_savings_allowance: Money,
+}
+
+impl BandedIncomeTax {
+    fn charged(&self) -> Money {
+        self.pay_pensions_profit.income_tax_amount + self.savings_and_gains.income_tax_amount + self.dividends.income_tax_amount
+    }
+
+    fn taxable(&self) -> Money {
+        self.pay_pensions_profit.taxable_income + self.savings_and_gains.taxable_income + self.dividends.taxable_income
+    }
+
+    /// Whether any income is charged above the basic rate (the Scottish intermediate rate
+    /// counts as basic for this; ITA 2007 s55B(2)): the marriage allowance test.
+    fn charged_above_basic_rate(&self) -> bool {
+        [&self.pay_pensions_profit, &self.savings_and_gains, &self.dividends].iter().any(|c| {
+            c.tax_bands.iter().any(|b| {
+                matches!(b.name, BandName::HigherRate | BandName::AdvancedRate | BandName::AdditionalRate) && b.income.is_positive()
+            })
+        })
+    }
+}
+
+fn category(income_received: Money, allowances: &mut Money, tax_bands_of: impl FnOnce(Money) -> Vec<TaxBand>) -> IncomeTaxCategory {
+    let allowances_allocated = (*allowances).min(income_received);
+    *allowances -= allowances_allocated;
+    let taxable_income = income_received - allowances_allocated;
+    let tax_bands = tax_bands_of(taxable_income);
+    let income_tax_amount = tax_bands.iter().map(|b| b.tax_amount).sum();
+    IncomeTaxCategory { income_received, allowances_allocated, taxable_income, income_tax_amount, tax_bands }
+}
+
+/// Steps 4-5: allowances set against non-savings, then savings, then dividends (HMRC's
+/// default order, ITA 2007 s25), and each category taxed in its bands.
+fn banded_income_tax(rules: &YearRules, incomes: &Incomes, allowances: Money, extension: Money) -> BandedIncomeTax {
+    let mut left = allowances;
+    let non_savings_bands = bands::non_savings_bands(rules, extension);
+    let pay_pensions_profit =
+        category(incomes.non_savings(), &mut left, |taxable| bands::allocate_non_savings(taxable, &non_savings_bands));
+    let n = pay_pensions_profit.taxable_income;
+    let savings_taxable = incomes.savings - left.min(incomes.savings);
+    let dividends_taxable = incomes.dividends - left.saturating_sub(incomes.savings).min(incomes.dividends);
+    let uk_limits = UkLimits::new(rules, extension);
+
+    // Personal savings allowance by the highest rate any income would be charged at,
+    // judged on the UK bands (ITA 2007 s12B).
+    let total_taxable = n + savings_taxable + dividends_taxable;
+    let personal_savings_allowance = match uk_limits.position_of(total_taxable) {
+        bands::UkPosition::Basic => rules.personal_savings_allowance_basic,
+        bands::UkPosition::Higher => rules.personal_savings_allowance_higher,
+        bands::UkPosition::Additional => rules.personal_savings_allowance_additional,
+    };
+
+    let savings_and_gains = category(incomes.savings, &mut left, |taxable| {
+        bands::allocate_stacked(
+            &StackedIncome {
+                start: n,
+                amount: taxable,
+                // The starting rate covers savings within the first £5,000 of taxable income (ITA 2007 s12).
+                starting_rate: Some((
+                    rules.savings_starting_rate_limit,
+                    rules.savings_starting_rate,
+                    rules.savings_starting_rate_limit.saturating_sub(n),
+                )),
+                nil_rate_allowance: personal_savings_allowance,
+                rates: PositionRates {
+                    basic: rules.savings_basic_rate,
+                    higher: rules.savings_higher_rate,
+                    additional: rules.savings_additional_rate,
+                },
+            },
+            &uk_limits,
+        )
+    });
+    let dividends = category(incomes.dividends, &mut left, |taxable| {
+        bands::allocate_stacked(
+            &StackedIncome {
+                start: n + savings_and_gains.taxable_income,
+                amount: taxable,
+                starting_rate: None,
+                nil_rate_allowance: rules.dividend_allowance,
+                rates: PositionRates {
+                    basic: rules.dividend_ordinary_rate,
+                    higher: rules.dividend_upper_rate,
+                    additional: rules.dividend_additional_rate,
+                },
+            },
+            &uk_limits,
+        )
+    });
+    BandedIncomeTax { pay_pensions_profit, savings_and_gains, dividends, personal_savings_allowance }
+}
+
+/// Step 6a: the residential finance costs tax reduction (ITTOIA 2005 s274A-274C): the basic
+/// rate on the lowest of (a) costs not deducted from rents plus costs brought forward,
+/// (b) property profits and (c) adjusted total income; the excess of (a) is carried forward.
+fn residential_finance_costs(rules: &YearRules, property: &PropertyIncome, adjusted_total_income: Money, tax_charged: Money) -> ResidentialFinanceCosts {
+    let total_allowable_amount = property.finance_costs - property.finance_costs_deducted + property.finance_costs_brought_forward;
+    let relievable_amount = total_allowable_amount.min(property.taxable_profit).min(adjusted_total_income).at_least_zero();
+    let relief = relievable_amount.percent(rules.residential_finance_costs_relief_rate).round_down_to_penny();
+    ResidentialFinanceCosts {
+        adjusted_total_income,
+        total_allowable_amount,
+        relievable_amount,
+        rate: rules.residential_finance_costs_relief_rate,
+        total_residential_finance_costs_relief: relief.min(tax_charged.at_least_zero()),
+        amount_claimed: property.finance_costs,
+        deducted_from_rents: property.finance_costs_deducted,
+        carry_forward_amount: total_allowable_amount - relievable_amount,
+    }
+}
+
+/// Step 7: the High Income Child Benefit Charge (ITEPA 2003 s681C): 1% of the Child
+/// Benefit for every step of adjusted net income over the threshold, up to 100%; the
+/// benefit, the percentage and the charge are each rounded down.
+fn high_income_child_benefit_charge(rules: &YearRules, child_benefit: Money, adjusted_net_income: Money) -> Option<HighIncomeChildBenefitCharge> {
+    if !child_benefit.is_positive() {
+        return None;
+    }
+    let child_benefit_amount = child_benefit.round_down_to_pound();
+    let excess = adjusted_net_income.saturating_sub(rules.hicbc_threshold);
+    let steps = Money::new(excess.amount() / rules.hicbc_taper_step.amount()).round_down_to_pound();
+    let charge_percentage = steps.amount().min(rust_decimal::Decimal::ONE_HUNDRED);
+    let amount = child_benefit_amount.percent(Rate::new(charge_percentage)).round_down_to_pound();
+    Some(HighIncomeChildBenefitCharge {
+        child_benefit_amount,
+        adjusted_net_income,
+        charge_percentage: charge_percentage.try_into().unwrap_or(100),
+        amount,
+    })
+}
+
+pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation {
+    let mut messages = Messages::default();
+    let incomes = incomes(rules, inputs);
+    let extensions = Extensions::new(rules, inputs);
+
+    // Step 2-3: net income, adjusted net income and allowances.
+    let total_income = incomes.total();
+    let adjusted_net_income = total_income - extensions.gift_aid_gross - extensions.pension_contributions_gross;
+    let personal_allowance = tapered_personal_allowance(rules, adjusted_net_income);
+    let blind_persons_allowance = inputs.blind_persons_allowance.then_some(rules.blind_persons_allowance);
+    let transfer_out = (inputs.marriage_allowance == MarriageAllowance::Transferor)
+        .then(|| rules.marriage_allowance_transferable_amount.min(personal_allowance));
+    let allowances_with = |transfer: Option<Money>| {
+        personal_allowance - transfer.unwrap_or(Money::ZERO) + blind_persons_allowance.unwrap_or(Money::ZERO)
+    };
+
+    // Steps 4-5: taxable income and tax by band. A transferor liable above the basic rate
+    // cannot give the allowance away (ITA 2007 s55B(2)): then tax without the transfer.
+    let extension = extensions.total();
+    let mut banded = banded_income_tax(rules, &incomes, allowances_with(transfer_out), extension);
+    let mut transfer_out = transfer_out;
+    if transfer_out.is_some() && banded.charged_above_basic_rate() {
+        messages.warning(
+            ids::MARRIAGE_ALLOWANCE_NOT_DUE,
+            "Marriage Allowance has not been transferred: you are liable to tax above the basic rate, so you cannot give part of your Personal Allowance to your partner.".into(),
+        );
+        transfer_out = None;
+        banded = banded_income_tax(rules, &incomes, allowances_with(None), extension);
+    }
+    let total_allowances = allowances_with(transfer_out);
+    if extensions.gift_aid_extension.is_positive() {
+        messages.info(
+            ids::GIFT_AID_BAND_EXTENSION,
+            format!(
+                "Your Basic Rate limit has been increased by £{} to £{} for Gift Aid payments.",
+                extensions.gift_aid_extension,
+                rules.basic_rate_limit + extensions.gift_aid_extension
+            ),
+        );
+    }
+    if extensions.pension_extension.is_positive() {
+        messages.info(
+            ids::PENSION_BAND_EXTENSION,
+            format!(
+                "Your Basic Rate limit has been increased by £{} to £{} for pension contributions.",
+                extensions.pension_extension,
+                rules.basic_rate_limit + extensions.pension_extension
+            ),
+        );
+    }
+    let income_tax_charged = banded.charged();
+
+    // Step 6: tax reductions, each limited to the tax left.
+    let finance_costs = incomes
+        .property
+        .as_ref()
+        .filter(|p| (p.finance_costs + p.finance_costs_brought_forward).is_positive())
+        .map(|p| residential_finance_costs(rules, p, banded.pay_pensions_profit.taxable_income, income_tax_charged));
+    if let Some(fc) = finance_costs.filter(|fc| fc.carry_forward_amount.is_positive()) {
+        messages.info(
+            ids::FINANCE_COSTS_CARRIED_FORWARD,
+            format!("£{} of residential finance costs could not be relieved this year and is carried forward.", fc.carry_forward_amount),
+        );
+    }
+    let total_reliefs = finance_costs.map_or(Money::ZERO, |f| f.total_residential_finance_costs_relief);
+    let income_tax_due_after_reliefs = income_tax_charged - total_reliefs;
+
+    let mut marriage_allowance_transferred_in = None;
+    let mut marriage_allowance_relief = Money::ZERO;
+    if inputs.marriage_allowance == MarriageAllowance::Recipient {
+        if banded.charged_above_basic_rate() {
+            messages.warning(
+                ids::MARRIAGE_ALLOWANCE_NOT_DUE,
+                "Marriage Allowance relief has not been given: you are liable to tax above the basic rate.".into(),
+            );
+        } else {
+            let amount = rules.marriage_allowance_transferable_amount;
+            let rate = rules.marriage_allowance_relief_rate;
+            marriage_allowance_relief = amount.percent(rate).round_down_to_penny().min(income_tax_due_after_reliefs.at_least_zero());
+            marriage_allowance_transferred_in = Some(MarriageAllowanceTransferredIn { amount, rate });
+        }
+    }
+    let income_tax_due_after_tax_reductions = income_tax_due_after_reliefs - marriage_allowance_relief;
+
+    // Step 7: the Gift Aid charge (ITA 2007 s424), then the other charges.
+    let gift_aid = extensions.gift_aid_gross.is_positive().then(|| {
+        let gift_aid_tax = extensions.gift_aid_gross.percent(rules.gift_aid_gross_up_rate).round_down_to_penny();
+        GiftAid {
+            gross_gift_aid_payments: extensions.gift_aid_gross,
+            rate: rules.gift_aid_gross_up_rate,
+            gift_aid_tax,
+            gift_aid_charge: gift_aid_tax.saturating_sub(income_tax_due_after_tax_reductions),
+            band_extension: extensions.gift_aid_extension,
+        }
+    });
+    let income_tax_due_after_gift_aid = income_tax_due_after_tax_reductions + gift_aid.map_or(Money::ZERO, |g| g.gift_aid_charge);
+    let hicbc = high_income_child_benefit_charge(rules, inputs.child_benefit, adjusted_net_income);
+    let paye_underpayments_coded_out = inputs.coded_out.paye_underpayments.at_least_zero();
+    let total_income_tax_due =
+        income_tax_due_after_gift_aid + hicbc.map_or(Money::ZERO, |h| h.amount) + paye_underpayments_coded_out;
+
+    // Step 8: National Insurance on trading profits.
+    let nics = if inputs.self_employments.is_empty() {
+        Nics::default()
+    } else {
+        let exemption = nics::age_exemption(rules, inputs.date_of_birth);
+        let class2 = nics::class2(rules, incomes.trading_profits, inputs.class2_voluntary, exemption, &mut messages);
+        let class4 = nics::class4(rules, incomes.trading_profits, exemption, &mut messages);
+        let total_nic = class2.amount + class4.total_amount;
+        Nics { class2: Some(class2), class4: Some(class4), total_nic }
+    };
+
+    // Step 8b: student loans.
+    let student_loans = student_loans::student_loans(
+        rules,
+        &inputs.student_loan_plans,
+        &LoanIncome {
+            paye_earnings: incomes.employment_pay,
+            trading_profits: incomes.trading_profits,
+            unearned: incomes.pensions
+                + incomes.state_pension
+                + incomes.state_benefits
+                + incomes.other
+                + incomes.property_profits
+                + incomes.savings
+                + incomes.dividends,
+            student_loan_deductions: inputs.employments.iter().map(|e| e.student_loan_deductions).sum(),
+            postgraduate_loan_deductions: inputs.employments.iter().map(|e| e.postgraduate_loan_deductions).sum(),
+        },
+    );
+    let total_student_loans_repayment_amount: Money = student_loans.iter().map(|s| s.repayment_amount_net_of_deductions).sum();
+
+    // Steps 9-10: tax deducted at source, coding out, and what is due.
+    let some_if = |m: Money, present: bool| present.then_some(m);
+    let tax_deducted_at_source = TaxDeductedAtSource {
+        bbsi: some_if(inputs.savings_accounts.iter().map(|a| a.tax_deducted).sum(), inputs.savings_accounts.iter().any(|a| !a.tax_deducted.is_zero())),
+        pay_employments: some_if(inputs.employments.iter().map(|e| e.tax_deducted).sum(), !inputs.employments.is_empty()),
+        occupational_pensions: some_if(inputs.pensions.iter().map(|p| p.tax_deducted).sum(), !inputs.pensions.is_empty()),
+        state_benefits: some_if(inputs.state_benefits.iter().map(|b| b.tax_deducted).sum(), inputs.state_benefits.iter().any(|b| !b.tax_deducted.is_zero())),
+    };
+    let total_tax_deducted_before_coding_out = tax_deducted_at_source.total();
+    let sa_underpayments_coded_out = inputs.coded_out.sa_underpayments.at_least_zero();
+    let total_tax_deducted = total_tax_deducted_before_coding_out - sa_underpayments_coded_out;
+    let total_income_tax_nics_charged = total_income_tax_due + nics.total_nic + total_student_loans_repayment_amount;
+    let total_income_tax_and_nics_due = total_income_tax_nics_charged - total_tax_deducted;
+
+    let losses: Vec<LossCarriedForward> = incomes
+        .businesses
+        .iter()
+        .filter(|b| b.losses_carried_forward.is_positive())
+        .map(|b| LossCarriedForward {
+            income_source_id: b.income_source_id.clone(),
+            income_source_type: b.income_source_type,
+            amount: b.losses_carried_forward,
+        })
+        .collect();
+    for loss in &losses {
+        messages.info(
+            ids::LOSS_CARRIED_FORWARD,
+            format!("A loss of £{} from {} is carried forward to set against future profits of the same business.", loss.amount, loss.income_source_id),
+        );
+    }
+
+    let taxable = banded.taxable();
+    let income_tax = IncomeTax {
+        total_income_received_from_all_sources: total_income,
+        total_allowances_and_deductions: total_allowances.min(total_income),
+        total_taxable_income: taxable,
+        pay_pensions_profit: Some(banded.pay_pensions_profit).filter(|c| c.income_received.is_positive()),
+        savings_and_gains: Some(banded.savings_and_gains).filter(|c| c.income_received.is_positive()),
+        dividends: Some(banded.dividends).filter(|c| c.income_received.is_positive()),
+        income_tax_charged,
+        total_reliefs,
+        income_tax_due_after_reliefs,
+        marriage_allowance_relief,
+        income_tax_due_after_tax_reductions,
+        income_tax_due_after_gift_aid,
+        high_income_child_benefit_charge: hicbc,
+        paye_underpayments_coded_out,
+        total_income_tax_due,
+        adjusted_net_income,
+        personal_savings_allowance: banded.personal_savings_allowance,
+    };
+
+    Calculation {
+        tax_year: rules.tax_year,
+        regime: rules.regime,
+        allowances_and_deductions: AllowancesAndDeductions {
+            personal_allowance,
+            reduced_personal_allowance: (personal_allowance < rules.personal_allowance).then_some(personal_allowance),
+            marriage_allowance_transfer_out: transfer_out.map(|transferred_out_amount| MarriageAllowanceTransferOut {
+                personal_allowance_before_transfer_out: personal_allowance,
+                transferred_out_amount,
+                personal_allowance_after_transfer_out: personal_allowance - transferred_out_amount,
+            }),
+            blind_persons_allowance,
+            pension_contributions: extensions.pension_contributions_gross.is_positive().then_some(extensions.pension_contributions_gross),
+            total_allowances,
+        },
+        reliefs: Reliefs { residential_finance_costs: finance_costs },
+        tax_deducted_at_source,
+        gift_aid,
+        marriage_allowance_transferred_in,
+        pension_contribution_reliefs: extensions.pension_contributions_gross.is_positive().then_some(PensionContributionReliefs {
+            total_pension_contribution_reliefs: extensions.pension_contributions_gross,
+            regular_pension_contributions: extensions.pension_contributions_gross,
+        }),
+        student_loans,
+        coded_out_underpayments: (paye_underpayments_coded_out.is_positive() || sa_underpayments_coded_out.is_positive()).then_some(
+            CodedOutUnderpayments {
+                total_paye_underpayments: paye_underpayments_coded_out.is_positive().then_some(paye_underpayments_coded_out),
+                total_self_assessment_underpayments: sa_underpayments_coded_out.is_positive().then_some(sa_underpayments_coded_out),
+            },
+        ),
+        business_profit_and_loss: incomes.businesses.clone(),
+        employment_and_pensions_income: employment_and_pensions(inputs),
+        state_benefits_income: state_benefits(inputs, &incomes),
+        savings_and_gains_income: (!inputs.savings_accounts.is_empty()).then(|| SavingsAndGainsIncome {
+            total_chargeable_savings_and_gains: incomes.savings,
+            total_uk_savings_and_gains: incomes.savings,
+            accounts: inputs
+                .savings_accounts
+                .iter()
+                .map(|a| SavingsAccountIncome {
+                    name: a.name.clone(),
+                    gross_income: a.gross_interest,
+                    net_income: a.gross_interest - a.tax_deducted,
+                    tax_deducted: a.tax_deducted,
+                })
+                .collect(),
+        }),
+        dividends_income: incomes.dividends.is_positive().then_some(DividendsIncome {
+            total_chargeable_dividends: incomes.dividends,
+            total_uk_dividends: incomes.dividends,
+        }),
+        other_income: incomes.other.is_positive().then_some(incomes.other),
+        income_summary_totals: IncomeSummaryTotals {
+            total_self_employment_profit: incomes.trading_profits,
+            total_property_profit: incomes.property_profits,
+            total_uk_other_property_profit: incomes.property_profits,
+            total_employment_income: incomes.employment_pay + incomes.benefits_in_kind,
+        },
+        tax_calculation: TaxCalculation {
+            income_tax,
+            nics,
+            total_tax_deducted_before_coding_out,
+            sa_underpayments_coded_out,
+            total_income_tax_nics_charged,
+            total_student_loans_repayment_amount,
+            total_tax_deducted,
+            total_income_tax_and_nics_due,
+        },
+        end_of_year_estimate: None,
+        losses_and_claims: (!losses.is_empty()).then_some(LossesAndClaims { carried_forward: losses }),
+        messages,
+    }
+}
+
+fn employment_and_pensions(inputs: &Inputs) -> Option<EmploymentAndPensionsIncome> {
+    if inputs.employments.is_empty() && inputs.pensions.is_empty() {
+        return None;
+    }
+    let down = Money::round_down_to_pound;
+    let mut details: Vec<EmploymentOrPensionDetail> = inputs
+        .employments
+        .iter()
+        .map(|e| EmploymentOrPensionDetail {
+            name: e.name.clone(),
+            occupational_pension: false,
+            taxable_pay_to_date: e.pay,
+            total_tax_to_date: e.tax_deducted,
+            benefits_in_kind: e.benefits_in_kind,
+            student_loan_deductions: e.student_loan_deductions,
+            postgraduate_loan_deductions: e.postgraduate_loan_deductions,
+        })
+        .collect();
+    details.extend(inputs.pensions.iter().map(|p| EmploymentOrPensionDetail {
+        name: p.name.clone(),
+        occupational_pension: true,
+        taxable_pay_to_date: p.amount,
+        total_tax_to_date: p.tax_deducted,
+        benefits_in_kind: Money::ZERO,
+        student_loan_deductions: Money::ZERO,
+        postgraduate_loan_deductions: Money::ZERO,
+    }));
+    Some(EmploymentAndPensionsIncome {
+        total_pay_employment_and_lump_sum_income: inputs.employments.iter().map(|e| down(e.pay)).sum(),
+        total_benefits_in_kind: inputs.employments.iter().map(|e| down(e.benefits_in_kind)).sum(),
+        total_occupational_pension_income: inputs.pensions.iter().map(|p| down(p.amount)).sum(),
+        details,
+    })
+}
+
+fn state_benefits(inputs: &Inputs, incomes: &Incomes) -> Option<StateBenefitsIncome> {
+    if incomes.state_pension.is_zero() && inputs.state_benefits.is_empty() {
+        return None;
+    }
+    let tax_paid: Money = inputs.state_benefits.iter().map(|b| b.tax_deducted).sum();
+    Some(StateBenefitsIncome {
+        total_state_benefits_income: incomes.state_pension + incomes.state_benefits,
+        total_state_benefits_tax_paid: tax_paid.is_positive().then_some(tax_paid),
+        state_pension: incomes.state_pension,
+        other_benefits: inputs.state_benefits.iter().map(|b| (b.name.clone(), b.amount.round_down_to_pound())).collect(),
+    })
+}

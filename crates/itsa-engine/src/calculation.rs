@@ -1,0 +1,493 @@
+//! What the engine produces: every figure of HMRC's calculation object for the income
+//! types itsa handles, in HMRC's order and under HMRC's names (in snake case).
+//!
+//! Income figures are whole pounds; tax figures are pounds and pence. Each figure is
+//! worked out in one named place in the engine from named parameters of `itsa-rules`.
+
+use itsa_rules::{Money, Rate, Regime, TaxYear};
+
+use crate::inputs::StudentLoanPlan;
+use crate::messages::Messages;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Calculation {
+    pub tax_year: TaxYear,
+    pub regime: Regime,
+    pub allowances_and_deductions: AllowancesAndDeductions,
+    pub reliefs: Reliefs,
+    pub tax_deducted_at_source: TaxDeductedAtSource,
+    pub gift_aid: Option<GiftAid>,
+    pub marriage_allowance_transferred_in: Option<MarriageAllowanceTransferredIn>,
+    pub pension_contribution_reliefs: Option<PensionContributionReliefs>,
+    pub student_loans: Vec<StudentLoan>,
+    pub coded_out_underpayments: Option<CodedOutUnderpayments>,
+    pub business_profit_and_loss: Vec<BusinessProfitAndLoss>,
+    pub employment_and_pensions_income: Option<EmploymentAndPensionsIncome>,
+    pub state_benefits_income: Option<StateBenefitsIncome>,
+    pub savings_and_gains_income: Option<SavingsAndGainsIncome>,
+    pub dividends_income: Option<DividendsIncome>,
+    pub other_income: Option<Money>,
+    pub income_summary_totals: IncomeSummaryTotals,
+    pub tax_calculation: TaxCalculation,
+    pub end_of_year_estimate: Option<EndOfYearEstimate>,
+    pub losses_and_claims: Option<LossesAndClaims>,
+    pub messages: Messages,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AllowancesAndDeductions {
+    /// The personal allowance after the £100,000 taper, before any marriage allowance transfer out.
+    pub personal_allowance: Money,
+    /// The standard personal allowance, when the taper reduced it.
+    pub reduced_personal_allowance: Option<Money>,
+    pub marriage_allowance_transfer_out: Option<MarriageAllowanceTransferOut>,
+    pub blind_persons_allowance: Option<Money>,
+    /// Gross relief-at-source pension contributions (they extend the bands and reduce adjusted net income).
+    pub pension_contributions: Option<Money>,
+    /// Personal allowance (after any transfer out) plus blind person's allowance.
+    pub total_allowances: Money,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MarriageAllowanceTransferOut {
+    pub personal_allowance_before_transfer_out: Money,
+    pub transferred_out_amount: Money,
+    pub personal_allowance_after_transfer_out: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Reliefs {
+    pub residential_finance_costs: Option<ResidentialFinanceCosts>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ResidentialFinanceCosts {
+    /// Non-savings income above the allowances (ITTOIA 2005 s274A(4)(c)).
+    pub adjusted_total_income: Money,
+    /// Costs this year not deducted from rents plus unrelieved costs brought forward.
+    pub total_allowable_amount: Money,
+    /// The lowest of the allowable amount, the property profits and the adjusted total income.
+    pub relievable_amount: Money,
+    pub rate: Rate,
+    /// The tax reduction given (limited to the tax charged).
+    pub total_residential_finance_costs_relief: Money,
+    /// This year's residential finance costs as claimed.
+    pub amount_claimed: Money,
+    /// The part of this year's costs deducted from rents (before 2020-21).
+    pub deducted_from_rents: Money,
+    /// Costs not relieved, carried forward to the next year (ITTOIA 2005 s274C).
+    pub carry_forward_amount: Money,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct TaxDeductedAtSource {
+    pub bbsi: Option<Money>,
+    pub pay_employments: Option<Money>,
+    pub occupational_pensions: Option<Money>,
+    pub state_benefits: Option<Money>,
+}
+
+impl TaxDeductedAtSource {
+    pub fn total(&self) -> Money {
+        [self.bbsi, self.pay_employments, self.occupational_pensions, self.state_benefits].into_iter().flatten().sum()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GiftAid {
+    /// Donations grossed up at the basic rate (ITA 2007 s414).
+    pub gross_gift_aid_payments: Money,
+    pub rate: Rate,
+    /// Basic-rate tax treated as deducted from the donations.
+    pub gift_aid_tax: Money,
+    /// Extra tax charged when the taxpayer's own tax is less than `gift_aid_tax` (ITA 2007 s424).
+    pub gift_aid_charge: Money,
+    /// How far the basic rate limit (and the limits above it) moved.
+    pub band_extension: Money,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MarriageAllowanceTransferredIn {
+    pub amount: Money,
+    pub rate: Rate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PensionContributionReliefs {
+    /// Gross relief-at-source contributions: the band extension they give.
+    pub total_pension_contribution_reliefs: Money,
+    pub regular_pension_contributions: Money,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StudentLoan {
+    pub plan: StudentLoanPlan,
+    /// Income counted for student loans (earnings, profits, unearned income over the limit).
+    pub total_income: Money,
+    /// Income above the threshold.
+    pub chargeable_income: Money,
+    pub repayment_amount: Money,
+    pub deductions_from_employment: Money,
+    pub repayment_amount_net_of_deductions: Money,
+    pub threshold: Money,
+    pub rate: Rate,
+    pub paye_income: Money,
+    pub non_paye_income: Money,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CodedOutUnderpayments {
+    pub total_paye_underpayments: Option<Money>,
+    pub total_self_assessment_underpayments: Option<Money>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BusinessProfitAndLoss {
+    pub income_source_id: String,
+    pub income_source_type: IncomeSourceType,
+    pub net_profit: Money,
+    pub net_loss: Money,
+    /// Profit after losses brought forward: what is taxed.
+    pub taxable_profit: Money,
+    pub total_losses_brought_forward: Money,
+    pub losses_used: Money,
+    /// Losses of this year and unused losses brought forward, carried forward.
+    pub losses_carried_forward: Money,
+    pub class4_loss: Money,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IncomeSourceType {
+    SelfEmployment,
+    UkProperty,
+}
+
+impl IncomeSourceType {
+    /// HMRC's income source type name in the v8/v9 API.
+    pub const fn hmrc_name(self) -> &'static str {
+        match self {
+            IncomeSourceType::SelfEmployment => "self-employment",
+            IncomeSourceType::UkProperty => "uk-property",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmploymentAndPensionsIncome {
+    pub total_pay_employment_and_lump_sum_income: Money,
+    pub total_benefits_in_kind: Money,
+    pub total_occupational_pension_income: Money,
+    pub details: Vec<EmploymentOrPensionDetail>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmploymentOrPensionDetail {
+    pub name: String,
+    pub occupational_pension: bool,
+    pub taxable_pay_to_date: Money,
+    pub total_tax_to_date: Money,
+    pub benefits_in_kind: Money,
+    pub student_loan_deductions: Money,
+    pub postgraduate_loan_deductions: Money,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateBenefitsIncome {
+    pub total_state_benefits_income: Money,
+    pub total_state_benefits_tax_paid: Option<Money>,
+    pub state_pension: Money,
+    pub other_benefits: Vec<(String, Money)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavingsAndGainsIncome {
+    pub total_chargeable_savings_and_gains: Money,
+    pub total_uk_savings_and_gains: Money,
+    pub accounts: Vec<SavingsAccountIncome>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavingsAccountIncome {
+    pub name: String,
+    pub gross_income: Money,
+    pub net_income: Money,
+    pub tax_deducted: Money,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DividendsIncome {
+    pub total_chargeable_dividends: Money,
+    pub total_uk_dividends: Money,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct IncomeSummaryTotals {
+    pub total_self_employment_profit: Money,
+    pub total_property_profit: Money,
+    pub total_uk_other_property_profit: Money,
+    pub total_employment_income: Money,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaxCalculation {
+    pub income_tax: IncomeTax,
+    pub nics: Nics,
+    pub total_tax_deducted_before_coding_out: Money,
+    pub sa_underpayments_coded_out: Money,
+    pub total_income_tax_nics_charged: Money,
+    pub total_student_loans_repayment_amount: Money,
+    pub total_tax_deducted: Money,
+    pub total_income_tax_and_nics_due: Money,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncomeTax {
+    pub total_income_received_from_all_sources: Money,
+    pub total_allowances_and_deductions: Money,
+    pub total_taxable_income: Money,
+    pub pay_pensions_profit: Option<IncomeTaxCategory>,
+    pub savings_and_gains: Option<IncomeTaxCategory>,
+    pub dividends: Option<IncomeTaxCategory>,
+    pub income_tax_charged: Money,
+    pub total_reliefs: Money,
+    pub income_tax_due_after_reliefs: Money,
+    pub marriage_allowance_relief: Money,
+    pub income_tax_due_after_tax_reductions: Money,
+    pub income_tax_due_after_gift_aid: Money,
+    pub high_income_child_benefit_charge: Option<HighIncomeChildBenefitCharge>,
+    pub paye_underpayments_coded_out: Money,
+    pub total_income_tax_due: Money,
+    /// Adjusted net income (ITA 2007 s58): the figure the personal allowance taper and
+    /// the child benefit charge are measured against.
+    pub adjusted_net_income: Money,
+    /// The personal savings allowance the taxpayer is entitled to (ITA 2007 s12B).
+    pub personal_savings_allowance: Money,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncomeTaxCategory {
+    pub income_received: Money,
+    pub allowances_allocated: Money,
+    pub taxable_income: Money,
+    pub income_tax_amount: Money,
+    pub tax_bands: Vec<TaxBand>,
+}
+
+/// One band of one income category, as HMRC shows it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TaxBand {
+    pub name: BandName,
+    pub rate: Rate,
+    /// The band's statutory upper limit (the allowance itself for nil-rate bands).
+    pub band_limit: Money,
+    /// The limit after extensions for Gift Aid and pension contributions.
+    pub apportioned_band_limit: Money,
+    pub income: Money,
+    pub tax_amount: Money,
+}
+
+/// HMRC's band names (`taxBands[].name` in the v8/v9 API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BandName {
+    SavingsStarterRate,
+    AllowanceAwardedAtBasicRate,
+    AllowanceAwardedAtHigherRate,
+    AllowanceAwardedAtAdditionalRate,
+    StarterRate,
+    BasicRate,
+    IntermediateRate,
+    HigherRate,
+    AdvancedRate,
+    /// The UK additional rate, the dividend additional rate, and Scotland's top rate.
+    AdditionalRate,
+}
+
+impl BandName {
+    /// HMRC's public name (v8/v9).
+    pub const fn hmrc_name(self) -> &'static str {
+        match self {
+            BandName::SavingsStarterRate => "savings-starter-rate",
+            BandName::AllowanceAwardedAtBasicRate => "allowance-awarded-at-basic-rate",
+            BandName::AllowanceAwardedAtHigherRate => "allowance-awarded-at-higher-rate",
+            BandName::AllowanceAwardedAtAdditionalRate => "allowance-awarded-at-additional-rate",
+            BandName::StarterRate => "starter-rate",
+            BandName::BasicRate => "basic-rate",
+            BandName::IntermediateRate => "intermediate-rate",
+            BandName::HigherRate => "higher-rate",
+            BandName::AdvancedRate => "advanced-rate",
+            BandName::AdditionalRate => "additional-rate",
+        }
+    }
+
+    /// HMRC's downstream code, used by the v1 and v3 APIs (SRT, BRT, ZRTBR, …).
+    pub const fn hmrc_code(self) -> &'static str {
+        match self {
+            BandName::SavingsStarterRate => "SSR",
+            BandName::AllowanceAwardedAtBasicRate => "ZRTBR",
+            BandName::AllowanceAwardedAtHigherRate => "ZRTHR",
+            BandName::AllowanceAwardedAtAdditionalRate => "ZRTAR",
+            BandName::StarterRate => "SRT",
+            BandName::BasicRate => "BRT",
+            BandName::IntermediateRate => "IRT",
+            BandName::HigherRate => "HRT",
+            BandName::AdvancedRate => "AVRT",
+            BandName::AdditionalRate => "ART",
+        }
+    }
+
+    /// Plain English, for people.
+    pub const fn description(self) -> &'static str {
+        match self {
+            BandName::SavingsStarterRate => "starting rate for savings",
+            BandName::AllowanceAwardedAtBasicRate => "allowance (basic rate band)",
+            BandName::AllowanceAwardedAtHigherRate => "allowance (higher rate band)",
+            BandName::AllowanceAwardedAtAdditionalRate => "allowance (additional rate band)",
+            BandName::StarterRate => "starter rate",
+            BandName::BasicRate => "basic rate",
+            BandName::IntermediateRate => "intermediate rate",
+            BandName::HigherRate => "higher rate",
+            BandName::AdvancedRate => "advanced rate",
+            BandName::AdditionalRate => "additional rate",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HighIncomeChildBenefitCharge {
+    pub child_benefit_amount: Money,
+    pub adjusted_net_income: Money,
+    /// Per cent of the Child Benefit charged.
+    pub charge_percentage: u32,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Nics {
+    pub class2: Option<Class2Nics>,
+    pub class4: Option<Class4Nics>,
+    pub total_nic: Money,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Class2Nics {
+    pub amount: Money,
+    pub weekly_rate: Money,
+    pub weeks: u32,
+    /// The small profits threshold.
+    pub limit: Money,
+    pub under_small_profit_threshold: bool,
+    /// Profits between the small profits threshold and the lower profits threshold (2022-23, 2023-24).
+    pub under_lower_profit_threshold: Option<bool>,
+    /// Whether Class 2 is actually payable (false when treated as paid or not due).
+    pub actual_class2_nic: bool,
+    pub class2_voluntary_contributions: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Class4Nics {
+    pub total_income: Money,
+    pub total_amount: Money,
+    pub bands: Vec<Class4Band>,
+    /// Set when the taxpayer was exempt (age) and so nothing is charged.
+    pub exemption: Option<Class4Exemption>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class4Exemption {
+    UnderMinimumAge,
+    OverStatePensionAge,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Class4Band {
+    pub name: Class4BandName,
+    pub rate: Rate,
+    pub threshold: Option<Money>,
+    pub income: Money,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class4BandName {
+    ZeroRate,
+    BasicRate,
+    HigherRate,
+}
+
+impl Class4BandName {
+    pub const fn hmrc_name(self) -> &'static str {
+        match self {
+            Class4BandName::ZeroRate => "zero-rate",
+            Class4BandName::BasicRate => "basic-rate",
+            Class4BandName::HigherRate => "higher-rate",
+        }
+    }
+
+    pub const fn hmrc_code(self) -> &'static str {
+        match self {
+            Class4BandName::ZeroRate => "ZRT",
+            Class4BandName::BasicRate => "BRT",
+            Class4BandName::HigherRate => "HRT",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndOfYearEstimate {
+    pub income_sources: Vec<EstimatedIncomeSource>,
+    pub total_estimated_income: Money,
+    pub total_taxable_income: Money,
+    pub income_tax_amount: Money,
+    pub nic2: Money,
+    pub nic4: Money,
+    pub total_nic_amount: Money,
+    pub total_student_loans_repayment_amount: Money,
+    pub total_tax_deducted: Money,
+    pub income_tax_nic_amount: Money,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EstimatedIncomeSource {
+    pub income_source_type: EstimatedSourceType,
+    pub income_source_name: Option<String>,
+    pub taxable_income: Money,
+}
+
+/// HMRC's `incomeSourceType` for end-of-year estimates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EstimatedSourceType {
+    SelfEmployment,
+    UkProperty,
+    Employments,
+    UkSavings,
+    UkDividends,
+    StatePension,
+    OtherIncome,
+}
+
+impl EstimatedSourceType {
+    /// HMRC's v8/v9 name.
+    pub const fn hmrc_name(self) -> &'static str {
+        match self {
+            EstimatedSourceType::SelfEmployment => "self-employment",
+            EstimatedSourceType::UkProperty => "uk-property",
+            EstimatedSourceType::Employments => "employments",
+            EstimatedSourceType::UkSavings => "uk-savings",
+            EstimatedSourceType::UkDividends => "uk-dividends",
+            EstimatedSourceType::StatePension => "state-benefits",
+            EstimatedSourceType::OtherIncome => "other-income",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LossesAndClaims {
+    pub carried_forward: Vec<LossCarriedForward>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LossCarriedForward {
+    pub income_source_id: String,
+    pub income_source_type: IncomeSourceType,
+    pub amount: Money,
+}

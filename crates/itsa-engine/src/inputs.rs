@@ -1,0 +1,187 @@
+//! What the engine calculates from: one taxpayer's income, claims and circumstances for
+//! one tax year, as HMRC's income-submission APIs carry them.
+//!
+//! Amounts are pounds; income may carry pence (the engine rounds as HMRC does, see
+//! docs/rounding.md). A missing source is an empty list or zero.
+
+use itsa_rules::{Date, Money, Regime, TaxYear};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inputs {
+    pub tax_year: TaxYear,
+    pub regime: Regime,
+    /// Drives the Class 2 and Class 4 age exemptions; `None` means not given (no exemption).
+    pub date_of_birth: Option<Date>,
+    /// For an in-year calculation: the last day covered by the income submitted so far.
+    /// The engine then also projects an end-of-year estimate. `None` for a full year.
+    pub income_to_date: Option<Date>,
+
+    pub employments: Vec<Employment>,
+    /// Occupational and private pensions (not the State Pension).
+    pub pensions: Vec<Pension>,
+    pub state_pension: Money,
+    /// Taxable state benefits other than the State Pension.
+    pub state_benefits: Vec<StateBenefit>,
+    pub self_employments: Vec<SelfEmployment>,
+    pub uk_property: Option<UkProperty>,
+    pub savings_accounts: Vec<SavingsAccount>,
+    /// UK dividends.
+    pub dividends: Money,
+    /// Other taxable non-savings income.
+    pub other_income: Money,
+
+    /// Gift Aid donations actually paid in the year (net of basic-rate tax).
+    pub gift_aid_paid: Money,
+    /// Relief-at-source pension contributions, gross (net paid plus basic-rate relief).
+    pub pension_contributions_relief_at_source: Money,
+    pub blind_persons_allowance: bool,
+    pub marriage_allowance: MarriageAllowance,
+    pub student_loan_plans: Vec<StudentLoanPlan>,
+    /// Child Benefit received in the year, for the High Income Child Benefit Charge.
+    pub child_benefit: Money,
+    /// Whether the taxpayer chooses to pay Class 2 voluntarily when it is not due.
+    pub class2_voluntary: bool,
+    pub coded_out: CodedOut,
+}
+
+impl Inputs {
+    /// A taxpayer with no income, for building inputs field by field.
+    pub fn new(tax_year: TaxYear, regime: Regime) -> Self {
+        Inputs {
+            tax_year,
+            regime,
+            date_of_birth: None,
+            income_to_date: None,
+            employments: Vec::new(),
+            pensions: Vec::new(),
+            state_pension: Money::ZERO,
+            state_benefits: Vec::new(),
+            self_employments: Vec::new(),
+            uk_property: None,
+            savings_accounts: Vec::new(),
+            dividends: Money::ZERO,
+            other_income: Money::ZERO,
+            gift_aid_paid: Money::ZERO,
+            pension_contributions_relief_at_source: Money::ZERO,
+            blind_persons_allowance: false,
+            marriage_allowance: MarriageAllowance::None,
+            student_loan_plans: Vec::new(),
+            child_benefit: Money::ZERO,
+            class2_voluntary: false,
+            coded_out: CodedOut::default(),
+        }
+    }
+
+    /// Whether any income at all has been submitted.
+    pub fn has_income(&self) -> bool {
+        !self.employments.is_empty()
+            || !self.pensions.is_empty()
+            || !self.state_pension.is_zero()
+            || !self.state_benefits.is_empty()
+            || !self.self_employments.is_empty()
+            || self.uk_property.is_some()
+            || !self.savings_accounts.is_empty()
+            || !self.dividends.is_zero()
+            || !self.other_income.is_zero()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Employment {
+    /// HMRC's employment id or the employer's name: how the taxpayer knows it.
+    pub name: String,
+    /// Taxable pay (P60 / P45 pay).
+    pub pay: Money,
+    pub benefits_in_kind: Money,
+    /// Income tax deducted under PAYE.
+    pub tax_deducted: Money,
+    /// Student loan (Plans 1, 2, 4, 5) deductions made by the employer.
+    pub student_loan_deductions: Money,
+    /// Postgraduate loan deductions made by the employer.
+    pub postgraduate_loan_deductions: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Pension {
+    pub name: String,
+    pub amount: Money,
+    pub tax_deducted: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StateBenefit {
+    /// HMRC's benefit type, for example `jobSeekersAllowance`, or a plain description.
+    pub name: String,
+    pub amount: Money,
+    pub tax_deducted: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SelfEmployment {
+    /// HMRC's business id (`XAIS12345678901`) or another name for the trade.
+    pub business_id: String,
+    /// Adjusted taxable profit for the year; negative is a loss.
+    pub adjusted_profit: Money,
+    /// Trading losses of this trade brought forward from earlier years (ITA 2007 s83).
+    pub losses_brought_forward: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UkProperty {
+    /// Profit before any relief for residential finance costs; negative is a loss.
+    pub profit: Money,
+    /// Residential finance costs for the year (ITTOIA 2005 s272A).
+    pub residential_finance_costs: Money,
+    /// Residential finance costs not yet relieved, brought forward (ITTOIA 2005 s274C).
+    pub finance_costs_brought_forward: Money,
+    /// Property losses brought forward (ITA 2007 s118).
+    pub losses_brought_forward: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SavingsAccount {
+    pub name: String,
+    pub gross_interest: Money,
+    pub tax_deducted: Money,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MarriageAllowance {
+    #[default]
+    None,
+    /// Gives part of their personal allowance to their spouse or civil partner.
+    Transferor,
+    /// Receives it, as a tax reduction.
+    Recipient,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StudentLoanPlan {
+    Plan1,
+    Plan2,
+    Plan4,
+    Plan5,
+    Postgraduate,
+}
+
+impl StudentLoanPlan {
+    /// HMRC's `planType`: "01", "02", "04", "05"; the postgraduate loan is "03".
+    pub const fn hmrc_plan_type(self) -> &'static str {
+        match self {
+            StudentLoanPlan::Plan1 => "01",
+            StudentLoanPlan::Plan2 => "02",
+            StudentLoanPlan::Postgraduate => "03",
+            StudentLoanPlan::Plan4 => "04",
+            StudentLoanPlan::Plan5 => "05",
+        }
+    }
+}
+
+/// Debts collected through this year's PAYE tax code.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CodedOut {
+    /// Self Assessment debts of earlier years being collected through this year's code.
+    pub sa_underpayments: Money,
+    /// PAYE underpayments of earlier years being collected through this year's code.
+    pub paye_underpayments: Money,
+}

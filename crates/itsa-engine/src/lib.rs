@@ -1,0 +1,122 @@
+//! The itsa tax engine: a UK Self Assessment income tax calculation for 2017-18 to
+//! 2026-27, in the rUK, Scottish and Welsh regimes.
+//!
+//! [`calculate`] turns one taxpayer's [`Inputs`] for a year into a [`Calculation`]
+//! carrying every figure HMRC's calculation shows for those income types, and the
+//! information, warnings and errors that go with it. The engine is pure: no I/O, no
+//! async, no floating point. Every rate and threshold comes from `itsa-rules`.
+
+mod bands;
+mod calculate;
+pub mod calculation;
+mod estimate;
+pub mod inputs;
+pub mod messages;
+mod nics;
+mod student_loans;
+
+pub use calculation::Calculation;
+pub use inputs::Inputs;
+pub use itsa_rules::{Date, Money, Rate, Regime, Rules, RulesError, TaxYear};
+pub use messages::{Message, Messages};
+
+/// The most HMRC accepts for any amount (its schemas' maximum, 99,999,999,999.99).
+pub const MAXIMUM_AMOUNT: Money = Money::new(rust_decimal::Decimal::from_parts(1_215_752_191, 23, 0, false, 2));
+
+/// Why a calculation could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Rules(#[from] RulesError),
+    #[error("{field}: {reason}")]
+    InvalidInput { field: String, reason: String },
+}
+
+impl EngineError {
+    /// A short machine-readable code for the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EngineError::Rules(RulesError::UnsupportedTaxYear(_)) => "TAX_YEAR_NOT_SUPPORTED",
+            EngineError::Rules(_) => "RULES_UNAVAILABLE",
+            EngineError::InvalidInput { .. } => "INVALID_INPUT",
+        }
+    }
+}
+
+/// Calculate the tax for one taxpayer and year.
+pub fn calculate(inputs: &Inputs) -> Result<Calculation, EngineError> {
+    validate(inputs)?;
+    let rules = Rules::for_year(inputs.tax_year, inputs.regime)?;
+    let mut calculation = calculate::calculate_year(rules, inputs);
+    if let Some(to) = inputs.income_to_date {
+        let annualised = estimate::annualise(inputs, to);
+        let full_year = calculate::calculate_year(rules, &annualised);
+        calculation.end_of_year_estimate = Some(estimate::end_of_year_estimate(&annualised, &full_year));
+    }
+    Ok(calculation)
+}
+
+fn validate(inputs: &Inputs) -> Result<(), EngineError> {
+    let invalid = |field: &str, reason: &str| Err(EngineError::InvalidInput { field: field.into(), reason: reason.into() });
+    let mut amounts: Vec<(&str, Money, bool)> = vec![
+        ("state_pension", inputs.state_pension, false),
+        ("dividends", inputs.dividends, false),
+        ("other_income", inputs.other_income, false),
+        ("gift_aid_paid", inputs.gift_aid_paid, false),
+        ("pension_contributions_relief_at_source", inputs.pension_contributions_relief_at_source, false),
+        ("child_benefit", inputs.child_benefit, false),
+        ("coded_out.sa_underpayments", inputs.coded_out.sa_underpayments, false),
+        ("coded_out.paye_underpayments", inputs.coded_out.paye_underpayments, false),
+    ];
+    for e in &inputs.employments {
+        amounts.extend([
+            ("employments.pay", e.pay, false),
+            ("employments.benefits_in_kind", e.benefits_in_kind, false),
+            ("employments.tax_deducted", e.tax_deducted, true),
+            ("employments.student_loan_deductions", e.student_loan_deductions, false),
+            ("employments.postgraduate_loan_deductions", e.postgraduate_loan_deductions, false),
+        ]);
+    }
+    for p in &inputs.pensions {
+        amounts.extend([("pensions.amount", p.amount, false), ("pensions.tax_deducted", p.tax_deducted, true)]);
+    }
+    for b in &inputs.state_benefits {
+        amounts.extend([("state_benefits.amount", b.amount, false), ("state_benefits.tax_deducted", b.tax_deducted, true)]);
+    }
+    for se in &inputs.self_employments {
+        amounts.extend([
+            ("self_employments.adjusted_profit", se.adjusted_profit, true),
+            ("self_employments.losses_brought_forward", se.losses_brought_forward, false),
+        ]);
+    }
+    if let Some(p) = &inputs.uk_property {
+        amounts.extend([
+            ("uk_property.profit", p.profit, true),
+            ("uk_property.residential_finance_costs", p.residential_finance_costs, false),
+            ("uk_property.finance_costs_brought_forward", p.finance_costs_brought_forward, false),
+            ("uk_property.losses_brought_forward", p.losses_brought_forward, false),
+        ]);
+    }
+    for a in &inputs.savings_accounts {
+        amounts.extend([("savings_accounts.gross_interest", a.gross_interest, false), ("savings_accounts.tax_deducted", a.tax_deducted, false)]);
+    }
+    for (field, amount, may_be_negative) in amounts {
+        if amount.amount().abs() > MAXIMUM_AMOUNT.amount() {
+            return invalid(field, "must be no more than 99999999999.99");
+        }
+        if amount.is_negative() && !may_be_negative {
+            return invalid(field, "must not be negative");
+        }
+    }
+    if let Some(to) = inputs.income_to_date
+        && (to < inputs.tax_year.first_day() || to > inputs.tax_year.last_day())
+    {
+        return invalid("income_to_date", "must fall within the tax year");
+    }
+    if let Some(dob) = inputs.date_of_birth
+        && dob > inputs.tax_year.last_day()
+    {
+        return invalid("date_of_birth", "must be before the end of the tax year");
+    }
+    Ok(())
+}
