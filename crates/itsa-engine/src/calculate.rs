@@ -7,7 +7,7 @@ use itsa_rules::{Money, Rate, YearRules};
 use crate::bands::{self, PositionRates, StackedIncome, UkLimits};
 use crate::calculation::*;
 use crate::inputs::{Inputs, MarriageAllowance};
-use crate::messages::{ids, Messages};
+use crate::messages::{Messages, ids};
 use crate::nics;
 use crate::student_loans::{self, LoanIncome};
 
@@ -58,50 +58,27 @@ fn incomes(rules: &YearRules, inputs: &Inputs) -> Incomes {
     let employment_pay = inputs.employments.iter().map(|e| down(e.pay)).sum();
     let benefits_in_kind = inputs.employments.iter().map(|e| down(e.benefits_in_kind)).sum();
 
-    let businesses: Vec<BusinessProfitAndLoss> = inputs
+    let mut businesses: Vec<BusinessProfitAndLoss> = inputs
         .self_employments
         .iter()
         .map(|se| {
-            let profit = down(se.adjusted_profit);
-            let (net_profit, net_loss) = if profit.is_negative() { (Money::ZERO, -profit) } else { (profit, Money::ZERO) };
-            let brought_forward = se.losses_brought_forward.round_up_to_pound();
-            let losses_used = brought_forward.min(net_profit);
-            BusinessProfitAndLoss {
-                income_source_id: se.business_id.clone(),
-                income_source_type: IncomeSourceType::SelfEmployment,
-                net_profit,
-                net_loss,
-                taxable_profit: net_profit - losses_used,
-                total_losses_brought_forward: brought_forward,
-                losses_used,
-                losses_carried_forward: brought_forward - losses_used + net_loss,
-                class4_loss: net_loss,
-            }
+            profit_and_loss(
+                se.business_id.clone(),
+                IncomeSourceType::SelfEmployment,
+                down(se.adjusted_profit),
+                se.losses_brought_forward,
+            )
         })
         .collect();
     let trading_profits = businesses.iter().map(|b| b.taxable_profit).sum();
 
-    let property = inputs.uk_property.as_ref().map(|p| {
-        // Before 2020-21 part of the finance costs was still deducted from rents (ITTOIA 2005 s272A).
-        let finance_costs = p.residential_finance_costs.at_least_zero();
-        let finance_costs_deducted = finance_costs.percent(rules.residential_finance_costs_deductible).round_up_to_pound();
-        let profit = down(p.profit) - finance_costs_deducted;
-        let brought_forward = p.losses_brought_forward.round_up_to_pound();
-        let (net_profit, net_loss) = if profit.is_negative() { (Money::ZERO, -profit) } else { (profit, Money::ZERO) };
-        let losses_used = brought_forward.min(net_profit);
-        PropertyIncome {
-            finance_costs,
-            finance_costs_deducted,
-            finance_costs_brought_forward: p.finance_costs_brought_forward.at_least_zero(),
-            taxable_profit: net_profit - losses_used,
+    let (property, property_record) = match &inputs.uk_property {
+        Some(p) => {
+            let (income, record) = property_income(rules, p);
+            (Some(income), Some(record))
         }
-        .with_loss_record(net_profit, net_loss, brought_forward, losses_used)
-    });
-    let (property, property_record) = match property {
-        Some((p, record)) => (Some(p), Some(record)),
         None => (None, None),
     };
-    let mut businesses = businesses;
     businesses.extend(property_record);
 
     Incomes {
@@ -120,21 +97,51 @@ fn incomes(rules: &YearRules, inputs: &Inputs) -> Incomes {
     }
 }
 
-impl PropertyIncome {
-    fn with_loss_record(self, net_profit: Money, net_loss: Money, brought_forward: Money, losses_used: Money) -> (Self, BusinessProfitAndLoss) {
-        let record = BusinessProfitAndLoss {
-            income_source_id: "uk-property".into(),
-            income_source_type: IncomeSourceType::UkProperty,
-            net_profit,
-            net_loss,
-            taxable_profit: self.taxable_profit,
-            total_losses_brought_forward: brought_forward,
-            losses_used,
-            losses_carried_forward: brought_forward - losses_used + net_loss,
-            class4_loss: Money::ZERO,
-        };
-        (self, record)
+/// A business's profit or loss for the year, with losses brought forward set against the
+/// profit and what is left carried forward. A loss of the year is carried forward too: it
+/// is set against other income only on a claim (ITA 2007 s64, s120), which itsa does not
+/// take yet (docs/differences.md).
+fn profit_and_loss(
+    id: String,
+    kind: IncomeSourceType,
+    profit: Money,
+    losses_brought_forward: Money,
+) -> BusinessProfitAndLoss {
+    let (net_profit, net_loss) = if profit.is_negative() { (Money::ZERO, -profit) } else { (profit, Money::ZERO) };
+    let total_losses_brought_forward = losses_brought_forward.round_up_to_pound();
+    let losses_used = total_losses_brought_forward.min(net_profit);
+    BusinessProfitAndLoss {
+        income_source_id: id,
+        income_source_type: kind,
+        net_profit,
+        net_loss,
+        taxable_profit: net_profit - losses_used,
+        total_losses_brought_forward,
+        losses_used,
+        losses_carried_forward: total_losses_brought_forward - losses_used + net_loss,
+        class4_loss: if kind == IncomeSourceType::SelfEmployment { net_loss } else { Money::ZERO },
     }
+}
+
+/// UK property profits: before 2020-21 part of the residential finance costs is still
+/// deducted from rents (ITTOIA 2005 s272A); losses brought forward are set against the
+/// profits (ITA 2007 s118).
+fn property_income(rules: &YearRules, p: &crate::inputs::UkProperty) -> (PropertyIncome, BusinessProfitAndLoss) {
+    let finance_costs = p.residential_finance_costs.at_least_zero();
+    let finance_costs_deducted = finance_costs.percent(rules.residential_finance_costs_deductible).round_up_to_pound();
+    let record = profit_and_loss(
+        p.business_id.clone(),
+        IncomeSourceType::UkProperty,
+        p.profit.round_down_to_pound() - finance_costs_deducted,
+        p.losses_brought_forward,
+    );
+    let income = PropertyIncome {
+        finance_costs,
+        finance_costs_deducted,
+        finance_costs_brought_forward: p.finance_costs_brought_forward.at_least_zero(),
+        taxable_profit: record.taxable_profit,
+    };
+    (income, record)
 }
 
 /// Gift Aid and relief-at-source pension contributions: gross amounts and the band extension.
@@ -186,7 +193,9 @@ struct BandedIncomeTax {
 
 impl BandedIncomeTax {
     fn charged(&self) -> Money {
-        self.pay_pensions_profit.income_tax_amount + self.savings_and_gains.income_tax_amount + self.dividends.income_tax_amount
+        self.pay_pensions_profit.income_tax_amount
+            + self.savings_and_gains.income_tax_amount
+            + self.dividends.income_tax_amount
     }
 
     fn taxable(&self) -> Money {
@@ -198,13 +207,18 @@ impl BandedIncomeTax {
     fn charged_above_basic_rate(&self) -> bool {
         [&self.pay_pensions_profit, &self.savings_and_gains, &self.dividends].iter().any(|c| {
             c.tax_bands.iter().any(|b| {
-                matches!(b.name, BandName::HigherRate | BandName::AdvancedRate | BandName::AdditionalRate) && b.income.is_positive()
+                matches!(b.name, BandName::HigherRate | BandName::AdvancedRate | BandName::AdditionalRate)
+                    && b.income.is_positive()
             })
         })
     }
 }
 
-fn category(income_received: Money, allowances: &mut Money, tax_bands_of: impl FnOnce(Money) -> Vec<TaxBand>) -> IncomeTaxCategory {
+fn category(
+    income_received: Money,
+    allowances: &mut Money,
+    tax_bands_of: impl FnOnce(Money) -> Vec<TaxBand>,
+) -> IncomeTaxCategory {
     let allowances_allocated = (*allowances).min(income_received);
     *allowances -= allowances_allocated;
     let taxable_income = income_received - allowances_allocated;
@@ -221,13 +235,11 @@ fn banded_income_tax(rules: &YearRules, incomes: &Incomes, allowances: Money, ex
     let pay_pensions_profit =
         category(incomes.non_savings(), &mut left, |taxable| bands::allocate_non_savings(taxable, &non_savings_bands));
     let n = pay_pensions_profit.taxable_income;
-    let savings_taxable = incomes.savings - left.min(incomes.savings);
-    let dividends_taxable = incomes.dividends - left.saturating_sub(incomes.savings).min(incomes.dividends);
     let uk_limits = UkLimits::new(rules, extension);
 
     // Personal savings allowance by the highest rate any income would be charged at,
     // judged on the UK bands (ITA 2007 s12B).
-    let total_taxable = n + savings_taxable + dividends_taxable;
+    let total_taxable = incomes.total().saturating_sub(allowances);
     let personal_savings_allowance = match uk_limits.position_of(total_taxable) {
         bands::UkPosition::Basic => rules.personal_savings_allowance_basic,
         bands::UkPosition::Higher => rules.personal_savings_allowance_higher,
@@ -277,9 +289,16 @@ fn banded_income_tax(rules: &YearRules, incomes: &Incomes, allowances: Money, ex
 /// Step 6a: the residential finance costs tax reduction (ITTOIA 2005 s274A-274C): the basic
 /// rate on the lowest of (a) costs not deducted from rents plus costs brought forward,
 /// (b) property profits and (c) adjusted total income; the excess of (a) is carried forward.
-fn residential_finance_costs(rules: &YearRules, property: &PropertyIncome, adjusted_total_income: Money, tax_charged: Money) -> ResidentialFinanceCosts {
-    let total_allowable_amount = property.finance_costs - property.finance_costs_deducted + property.finance_costs_brought_forward;
-    let relievable_amount = total_allowable_amount.min(property.taxable_profit).min(adjusted_total_income).at_least_zero();
+fn residential_finance_costs(
+    rules: &YearRules,
+    property: &PropertyIncome,
+    adjusted_total_income: Money,
+    tax_charged: Money,
+) -> ResidentialFinanceCosts {
+    let total_allowable_amount =
+        property.finance_costs - property.finance_costs_deducted + property.finance_costs_brought_forward;
+    let relievable_amount =
+        total_allowable_amount.min(property.taxable_profit).min(adjusted_total_income).at_least_zero();
     let relief = relievable_amount.percent(rules.residential_finance_costs_relief_rate).round_down_to_penny();
     ResidentialFinanceCosts {
         adjusted_total_income,
@@ -296,7 +315,11 @@ fn residential_finance_costs(rules: &YearRules, property: &PropertyIncome, adjus
 /// Step 7: the High Income Child Benefit Charge (ITEPA 2003 s681C): 1% of the Child
 /// Benefit for every step of adjusted net income over the threshold, up to 100%; the
 /// benefit, the percentage and the charge are each rounded down.
-fn high_income_child_benefit_charge(rules: &YearRules, child_benefit: Money, adjusted_net_income: Money) -> Option<HighIncomeChildBenefitCharge> {
+fn high_income_child_benefit_charge(
+    rules: &YearRules,
+    child_benefit: Money,
+    adjusted_net_income: Money,
+) -> Option<HighIncomeChildBenefitCharge> {
     if !child_benefit.is_positive() {
         return None;
     }
@@ -320,7 +343,9 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
 
     // Step 2-3: net income, adjusted net income and allowances.
     let total_income = incomes.total();
-    let adjusted_net_income = total_income - extensions.gift_aid_gross - extensions.pension_contributions_gross;
+    // Adjusted net income (ITA 2007 s58), never below nil.
+    let adjusted_net_income =
+        total_income.saturating_sub(extensions.gift_aid_gross + extensions.pension_contributions_gross);
     let personal_allowance = tapered_personal_allowance(rules, adjusted_net_income);
     let blind_persons_allowance = inputs.blind_persons_allowance.then_some(rules.blind_persons_allowance);
     let transfer_out = (inputs.marriage_allowance == MarriageAllowance::Transferor)
@@ -366,15 +391,17 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
     let income_tax_charged = banded.charged();
 
     // Step 6: tax reductions, each limited to the tax left.
-    let finance_costs = incomes
-        .property
-        .as_ref()
-        .filter(|p| (p.finance_costs + p.finance_costs_brought_forward).is_positive())
-        .map(|p| residential_finance_costs(rules, p, banded.pay_pensions_profit.taxable_income, income_tax_charged));
+    let finance_costs =
+        incomes.property.as_ref().filter(|p| (p.finance_costs + p.finance_costs_brought_forward).is_positive()).map(
+            |p| residential_finance_costs(rules, p, banded.pay_pensions_profit.taxable_income, income_tax_charged),
+        );
     if let Some(fc) = finance_costs.filter(|fc| fc.carry_forward_amount.is_positive()) {
         messages.info(
             ids::FINANCE_COSTS_CARRIED_FORWARD,
-            format!("£{} of residential finance costs could not be relieved this year and is carried forward.", fc.carry_forward_amount),
+            format!(
+                "£{} of residential finance costs could not be relieved this year and is carried forward.",
+                fc.carry_forward_amount
+            ),
         );
     }
     let total_reliefs = finance_costs.map_or(Money::ZERO, |f| f.total_residential_finance_costs_relief);
@@ -391,7 +418,8 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
         } else {
             let amount = rules.marriage_allowance_transferable_amount;
             let rate = rules.marriage_allowance_relief_rate;
-            marriage_allowance_relief = amount.percent(rate).round_down_to_penny().min(income_tax_due_after_reliefs.at_least_zero());
+            marriage_allowance_relief =
+                amount.percent(rate).round_down_to_penny().min(income_tax_due_after_reliefs.at_least_zero());
             marriage_allowance_transferred_in = Some(MarriageAllowanceTransferredIn { amount, rate });
         }
     }
@@ -408,7 +436,8 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
             band_extension: extensions.gift_aid_extension,
         }
     });
-    let income_tax_due_after_gift_aid = income_tax_due_after_tax_reductions + gift_aid.map_or(Money::ZERO, |g| g.gift_aid_charge);
+    let income_tax_due_after_gift_aid =
+        income_tax_due_after_tax_reductions + gift_aid.map_or(Money::ZERO, |g| g.gift_aid_charge);
     let hicbc = high_income_child_benefit_charge(rules, inputs.child_benefit, adjusted_net_income);
     let paye_underpayments_coded_out = inputs.coded_out.paye_underpayments.at_least_zero();
     let total_income_tax_due =
@@ -443,15 +472,28 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
             postgraduate_loan_deductions: inputs.employments.iter().map(|e| e.postgraduate_loan_deductions).sum(),
         },
     );
-    let total_student_loans_repayment_amount: Money = student_loans.iter().map(|s| s.repayment_amount_net_of_deductions).sum();
+    let total_student_loans_repayment_amount: Money =
+        student_loans.iter().map(|s| s.repayment_amount_net_of_deductions).sum();
 
     // Steps 9-10: tax deducted at source, coding out, and what is due.
     let some_if = |m: Money, present: bool| present.then_some(m);
     let tax_deducted_at_source = TaxDeductedAtSource {
-        bbsi: some_if(inputs.savings_accounts.iter().map(|a| a.tax_deducted).sum(), inputs.savings_accounts.iter().any(|a| !a.tax_deducted.is_zero())),
-        pay_employments: some_if(inputs.employments.iter().map(|e| e.tax_deducted).sum(), !inputs.employments.is_empty()),
-        occupational_pensions: some_if(inputs.pensions.iter().map(|p| p.tax_deducted).sum(), !inputs.pensions.is_empty()),
-        state_benefits: some_if(inputs.state_benefits.iter().map(|b| b.tax_deducted).sum(), inputs.state_benefits.iter().any(|b| !b.tax_deducted.is_zero())),
+        bbsi: some_if(
+            inputs.savings_accounts.iter().map(|a| a.tax_deducted).sum(),
+            inputs.savings_accounts.iter().any(|a| !a.tax_deducted.is_zero()),
+        ),
+        pay_employments: some_if(
+            inputs.employments.iter().map(|e| e.tax_deducted).sum(),
+            !inputs.employments.is_empty(),
+        ),
+        occupational_pensions: some_if(
+            inputs.pensions.iter().map(|p| p.tax_deducted).sum(),
+            !inputs.pensions.is_empty(),
+        ),
+        state_benefits: some_if(
+            inputs.state_benefits.iter().map(|b| b.tax_deducted).sum(),
+            inputs.state_benefits.iter().any(|b| !b.tax_deducted.is_zero()),
+        ),
     };
     let total_tax_deducted_before_coding_out = tax_deducted_at_source.total();
     let sa_underpayments_coded_out = inputs.coded_out.sa_underpayments.at_least_zero();
@@ -472,7 +514,10 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
     for loss in &losses {
         messages.info(
             ids::LOSS_CARRIED_FORWARD,
-            format!("A loss of £{} from {} is carried forward to set against future profits of the same business.", loss.amount, loss.income_source_id),
+            format!(
+                "A loss of £{} from {} is carried forward to set against future profits of the same business.",
+                loss.amount, loss.income_source_id
+            ),
         );
     }
 
@@ -509,24 +554,33 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
                 personal_allowance_after_transfer_out: personal_allowance - transferred_out_amount,
             }),
             blind_persons_allowance,
-            pension_contributions: extensions.pension_contributions_gross.is_positive().then_some(extensions.pension_contributions_gross),
+            pension_contributions: extensions
+                .pension_contributions_gross
+                .is_positive()
+                .then_some(extensions.pension_contributions_gross),
             total_allowances,
         },
         reliefs: Reliefs { residential_finance_costs: finance_costs },
         tax_deducted_at_source,
         gift_aid,
         marriage_allowance_transferred_in,
-        pension_contribution_reliefs: extensions.pension_contributions_gross.is_positive().then_some(PensionContributionReliefs {
-            total_pension_contribution_reliefs: extensions.pension_contributions_gross,
-            regular_pension_contributions: extensions.pension_contributions_gross,
-        }),
-        student_loans,
-        coded_out_underpayments: (paye_underpayments_coded_out.is_positive() || sa_underpayments_coded_out.is_positive()).then_some(
-            CodedOutUnderpayments {
-                total_paye_underpayments: paye_underpayments_coded_out.is_positive().then_some(paye_underpayments_coded_out),
-                total_self_assessment_underpayments: sa_underpayments_coded_out.is_positive().then_some(sa_underpayments_coded_out),
+        pension_contribution_reliefs: extensions.pension_contributions_gross.is_positive().then_some(
+            PensionContributionReliefs {
+                total_pension_contribution_reliefs: extensions.pension_contributions_gross,
+                regular_pension_contributions: extensions.pension_contributions_gross,
             },
         ),
+        student_loans,
+        coded_out_underpayments: (paye_underpayments_coded_out.is_positive()
+            || sa_underpayments_coded_out.is_positive())
+        .then_some(CodedOutUnderpayments {
+            total_paye_underpayments: paye_underpayments_coded_out
+                .is_positive()
+                .then_some(paye_underpayments_coded_out),
+            total_self_assessment_underpayments: sa_underpayments_coded_out
+                .is_positive()
+                .then_some(sa_underpayments_coded_out),
+        }),
         business_profit_and_loss: incomes.businesses.clone(),
         employment_and_pensions_income: employment_and_pensions(inputs),
         state_benefits_income: state_benefits(inputs, &incomes),
@@ -615,6 +669,10 @@ fn state_benefits(inputs: &Inputs, incomes: &Incomes) -> Option<StateBenefitsInc
         total_state_benefits_income: incomes.state_pension + incomes.state_benefits,
         total_state_benefits_tax_paid: tax_paid.is_positive().then_some(tax_paid),
         state_pension: incomes.state_pension,
-        other_benefits: inputs.state_benefits.iter().map(|b| (b.name.clone(), b.amount.round_down_to_pound())).collect(),
+        other_benefits: inputs
+            .state_benefits
+            .iter()
+            .map(|b| (b.name.clone(), b.amount.round_down_to_pound()))
+            .collect(),
     })
 }

@@ -38,7 +38,7 @@ pub struct Calculation {
 pub struct AllowancesAndDeductions {
     /// The personal allowance after the £100,000 taper, before any marriage allowance transfer out.
     pub personal_allowance: Money,
-    /// The standard personal allowance, when the taper reduced it.
+    /// The personal allowance after the taper, present only when the taper reduced it.
     pub reduced_personal_allowance: Option<Money>,
     pub marriage_allowance_transfer_out: Option<MarriageAllowanceTransferOut>,
     pub blind_persons_allowance: Option<Money>,
@@ -472,7 +472,7 @@ impl EstimatedSourceType {
             EstimatedSourceType::SelfEmployment => "self-employment",
             EstimatedSourceType::UkProperty => "uk-property",
             EstimatedSourceType::Employments => "employments",
-            EstimatedSourceType::UkSavings => "uk-savings",
+            EstimatedSourceType::UkSavings => "uk-savings-and-gains",
             EstimatedSourceType::UkDividends => "uk-dividends",
             EstimatedSourceType::StatePension => "state-benefits",
             EstimatedSourceType::OtherIncome => "other-income",

@@ -15,7 +15,8 @@ pub(crate) fn annualise(inputs: &Inputs, to: Date) -> Inputs {
     let days_in_year = year.first_day().days_until(year.last_day()) + 1;
     let days_covered = (year.first_day().days_until(to) + 1).clamp(1, days_in_year);
     let scale = |m: Money| {
-        Money::new(m.amount() * rust_decimal::Decimal::from(days_in_year) / rust_decimal::Decimal::from(days_covered)).round_down_to_penny()
+        Money::new(m.amount() * rust_decimal::Decimal::from(days_in_year) / rust_decimal::Decimal::from(days_covered))
+            .round_down_to_penny()
     };
     let mut out = inputs.clone();
     out.income_to_date = None;
@@ -57,14 +58,24 @@ pub(crate) fn end_of_year_estimate(annualised: &Inputs, full_year: &Calculation)
     let mut income_sources = Vec::new();
     for b in &full_year.business_profit_and_loss {
         let (kind, name) = match b.income_source_type {
-            crate::calculation::IncomeSourceType::SelfEmployment => (EstimatedSourceType::SelfEmployment, Some(b.income_source_id.clone())),
+            crate::calculation::IncomeSourceType::SelfEmployment => {
+                (EstimatedSourceType::SelfEmployment, Some(b.income_source_id.clone()))
+            }
             crate::calculation::IncomeSourceType::UkProperty => (EstimatedSourceType::UkProperty, None),
         };
-        income_sources.push(EstimatedIncomeSource { income_source_type: kind, income_source_name: name, taxable_income: b.taxable_profit });
+        income_sources.push(EstimatedIncomeSource {
+            income_source_type: kind,
+            income_source_name: name,
+            taxable_income: b.taxable_profit,
+        });
     }
     let mut push = |kind, amount: Money| {
         if amount.is_positive() {
-            income_sources.push(EstimatedIncomeSource { income_source_type: kind, income_source_name: None, taxable_income: amount });
+            income_sources.push(EstimatedIncomeSource {
+                income_source_type: kind,
+                income_source_name: None,
+                taxable_income: amount,
+            });
         }
     };
     push(
@@ -72,9 +83,15 @@ pub(crate) fn end_of_year_estimate(annualised: &Inputs, full_year: &Calculation)
         annualised.employments.iter().map(|e| (e.pay + e.benefits_in_kind).round_down_to_pound()).sum::<Money>()
             + annualised.pensions.iter().map(|p| p.amount.round_down_to_pound()).sum::<Money>(),
     );
-    push(EstimatedSourceType::UkSavings, full_year.savings_and_gains_income.as_ref().map_or(Money::ZERO, |s| s.total_uk_savings_and_gains));
+    push(
+        EstimatedSourceType::UkSavings,
+        full_year.savings_and_gains_income.as_ref().map_or(Money::ZERO, |s| s.total_uk_savings_and_gains),
+    );
     push(EstimatedSourceType::UkDividends, full_year.dividends_income.map_or(Money::ZERO, |d| d.total_uk_dividends));
-    push(EstimatedSourceType::StatePension, full_year.state_benefits_income.as_ref().map_or(Money::ZERO, |s| s.total_state_benefits_income));
+    push(
+        EstimatedSourceType::StatePension,
+        full_year.state_benefits_income.as_ref().map_or(Money::ZERO, |s| s.total_state_benefits_income),
+    );
     push(EstimatedSourceType::OtherIncome, full_year.other_income.unwrap_or(Money::ZERO));
 
     let nic2 = tc.nics.class2.map_or(Money::ZERO, |c| c.amount);

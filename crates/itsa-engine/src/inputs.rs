@@ -128,6 +128,8 @@ pub struct SelfEmployment {
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UkProperty {
+    /// HMRC's business id for the property business (`XPIS12345678901`).
+    pub business_id: String,
     /// Profit before any relief for residential finance costs; negative is a loss.
     pub profit: Money,
     /// Residential finance costs for the year (ITTOIA 2005 s272A).
@@ -165,7 +167,19 @@ pub enum StudentLoanPlan {
 }
 
 impl StudentLoanPlan {
-    /// HMRC's `planType`: "01", "02", "04", "05"; the postgraduate loan is "03".
+    /// Plain English: "Plan 1", "Postgraduate loan".
+    pub const fn description(self) -> &'static str {
+        match self {
+            StudentLoanPlan::Plan1 => "Plan 1",
+            StudentLoanPlan::Plan2 => "Plan 2",
+            StudentLoanPlan::Plan4 => "Plan 4",
+            StudentLoanPlan::Plan5 => "Plan 5",
+            StudentLoanPlan::Postgraduate => "Postgraduate loan",
+        }
+    }
+
+    /// HMRC's downstream plan code ("01", "02", "04", "05"; the postgraduate loan is "03"),
+    /// as the v1 and v3 views use it; v8 and v9 name the plans instead.
     pub const fn hmrc_plan_type(self) -> &'static str {
         match self {
             StudentLoanPlan::Plan1 => "01",

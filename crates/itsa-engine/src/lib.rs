@@ -21,7 +21,7 @@ pub use itsa_rules::{Date, Money, Rate, Regime, Rules, RulesError, TaxYear};
 pub use messages::{Message, Messages};
 
 /// The most HMRC accepts for any amount (its schemas' maximum, 99,999,999,999.99).
-pub const MAXIMUM_AMOUNT: Money = Money::new(rust_decimal::Decimal::from_parts(1_215_752_191, 23, 0, false, 2));
+pub const MAXIMUM_AMOUNT: Money = Money::new(rust_decimal::Decimal::from_parts(1_316_134_911, 2_328, 0, false, 2));
 
 /// Why a calculation could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -57,7 +57,8 @@ pub fn calculate(inputs: &Inputs) -> Result<Calculation, EngineError> {
 }
 
 fn validate(inputs: &Inputs) -> Result<(), EngineError> {
-    let invalid = |field: &str, reason: &str| Err(EngineError::InvalidInput { field: field.into(), reason: reason.into() });
+    let invalid =
+        |field: &str, reason: &str| Err(EngineError::InvalidInput { field: field.into(), reason: reason.into() });
     let mut amounts: Vec<(&str, Money, bool)> = vec![
         ("state_pension", inputs.state_pension, false),
         ("dividends", inputs.dividends, false),
@@ -72,16 +73,19 @@ fn validate(inputs: &Inputs) -> Result<(), EngineError> {
         amounts.extend([
             ("employments.pay", e.pay, false),
             ("employments.benefits_in_kind", e.benefits_in_kind, false),
-            ("employments.tax_deducted", e.tax_deducted, true),
+            ("employments.tax_deducted", e.tax_deducted, false),
             ("employments.student_loan_deductions", e.student_loan_deductions, false),
             ("employments.postgraduate_loan_deductions", e.postgraduate_loan_deductions, false),
         ]);
     }
     for p in &inputs.pensions {
-        amounts.extend([("pensions.amount", p.amount, false), ("pensions.tax_deducted", p.tax_deducted, true)]);
+        amounts.extend([("pensions.amount", p.amount, false), ("pensions.tax_deducted", p.tax_deducted, false)]);
     }
     for b in &inputs.state_benefits {
-        amounts.extend([("state_benefits.amount", b.amount, false), ("state_benefits.tax_deducted", b.tax_deducted, true)]);
+        amounts.extend([
+            ("state_benefits.amount", b.amount, false),
+            ("state_benefits.tax_deducted", b.tax_deducted, false),
+        ]);
     }
     for se in &inputs.self_employments {
         amounts.extend([
@@ -98,7 +102,10 @@ fn validate(inputs: &Inputs) -> Result<(), EngineError> {
         ]);
     }
     for a in &inputs.savings_accounts {
-        amounts.extend([("savings_accounts.gross_interest", a.gross_interest, false), ("savings_accounts.tax_deducted", a.tax_deducted, false)]);
+        amounts.extend([
+            ("savings_accounts.gross_interest", a.gross_interest, false),
+            ("savings_accounts.tax_deducted", a.tax_deducted, false),
+        ]);
     }
     for (field, amount, may_be_negative) in amounts {
         if amount.amount().abs() > MAXIMUM_AMOUNT.amount() {
@@ -119,4 +126,14 @@ fn validate(inputs: &Inputs) -> Result<(), EngineError> {
         return invalid("date_of_birth", "must be before the end of the tax year");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_maximum_amount_is_hmrcs() {
+        assert_eq!(MAXIMUM_AMOUNT.to_string(), "99999999999.99");
+    }
 }

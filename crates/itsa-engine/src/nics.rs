@@ -1,10 +1,10 @@
 //! Class 2 and Class 4 National Insurance for the self-employed.
 
-use itsa_rules::{state_pension_age_reached, Class2Scheme, Date, Money, Rate, YearRules};
+use itsa_rules::{Class2Scheme, Date, Money, Rate, YearRules, state_pension_age_reached};
 
 use crate::bands::tax_on;
 use crate::calculation::{Class2Nics, Class4Band, Class4BandName, Class4Exemption, Class4Nics};
-use crate::messages::{ids, Messages};
+use crate::messages::{Messages, ids};
 
 /// Why no Class 2 or Class 4 is due because of the taxpayer's age, if that is so.
 pub(crate) fn age_exemption(rules: &YearRules, date_of_birth: Option<Date>) -> Option<Class4Exemption> {
@@ -22,7 +22,12 @@ pub(crate) fn age_exemption(rules: &YearRules, date_of_birth: Option<Date>) -> O
 /// Class 4 on trading profits (SSCBA 1992 s15): nothing up to the lower profits limit,
 /// the main rate up to the upper profits limit, the additional rate above it. Each band's
 /// amount is truncated to the penny.
-pub(crate) fn class4(rules: &YearRules, profits: Money, exemption: Option<Class4Exemption>, messages: &mut Messages) -> Class4Nics {
+pub(crate) fn class4(
+    rules: &YearRules,
+    profits: Money,
+    exemption: Option<Class4Exemption>,
+    messages: &mut Messages,
+) -> Class4Nics {
     if let Some(exemption) = exemption {
         messages.warning(
             ids::CLASS4_AGE_EXEMPTION,
@@ -38,7 +43,12 @@ pub(crate) fn class4(rules: &YearRules, profits: Money, exemption: Option<Class4
                 ),
             },
         );
-        return Class4Nics { total_income: profits, total_amount: Money::ZERO, bands: Vec::new(), exemption: Some(exemption) };
+        return Class4Nics {
+            total_income: profits,
+            total_amount: Money::ZERO,
+            bands: Vec::new(),
+            exemption: Some(exemption),
+        };
     }
     let lower = rules.class4_lower_profits_limit;
     let upper = rules.class4_upper_profits_limit;
@@ -51,7 +61,13 @@ pub(crate) fn class4(rules: &YearRules, profits: Money, exemption: Option<Class4
     for (name, rate, threshold, from, to) in slices {
         let income = profits.min(to).saturating_sub(from);
         if income.is_positive() {
-            bands.push(Class4Band { name, rate, threshold: threshold.or(Some(upper)), income, amount: tax_on(income, rate) });
+            bands.push(Class4Band {
+                name,
+                rate,
+                threshold: threshold.or(Some(upper)),
+                income,
+                amount: tax_on(income, rate),
+            });
         }
     }
     let total_amount = bands.iter().map(|b| b.amount).sum();
@@ -77,7 +93,8 @@ pub(crate) fn class2(
         };
     let pays_voluntarily = !compulsory && voluntary && under_spt && exemption.is_none();
     let payable = compulsory || pays_voluntarily;
-    let amount = if payable { rules.class2_weekly_rate.times(rules.class2_weeks).round_to_nearest_penny() } else { Money::ZERO };
+    let amount =
+        if payable { rules.class2_weekly_rate.times(rules.class2_weeks).round_to_nearest_penny() } else { Money::ZERO };
 
     if under_spt && !pays_voluntarily && exemption.is_none() {
         messages.info(

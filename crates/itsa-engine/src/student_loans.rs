@@ -35,7 +35,8 @@ fn undergraduate_threshold(rules: &YearRules, plan: StudentLoanPlan) -> Option<M
 /// and reduced by what employers already deducted (never below nil).
 pub(crate) fn student_loans(rules: &YearRules, plans: &[StudentLoanPlan], income: &LoanIncome) -> Vec<StudentLoan> {
     let non_paye_earned = income.trading_profits;
-    let unearned = if income.unearned > rules.student_loan_unearned_income_limit { income.unearned } else { Money::ZERO };
+    let unearned =
+        if income.unearned > rules.student_loan_unearned_income_limit { income.unearned } else { Money::ZERO };
     let non_paye_income = non_paye_earned + unearned;
     let total_income = income.paye_earnings + non_paye_income;
 
@@ -45,12 +46,29 @@ pub(crate) fn student_loans(rules: &YearRules, plans: &[StudentLoanPlan], income
         .filter_map(|&p| undergraduate_threshold(rules, p).map(|t| (p, t)))
         .min_by_key(|&(_, threshold)| threshold);
     if let Some((plan, threshold)) = undergraduate {
-        out.push(repayment(plan, threshold, rules.student_loan_undergraduate_rate, total_income, income, income.student_loan_deductions, non_paye_income));
+        out.push(repayment(
+            plan,
+            threshold,
+            rules.student_loan_undergraduate_rate,
+            total_income,
+            income,
+            income.student_loan_deductions,
+            non_paye_income,
+        ));
     }
     if plans.contains(&StudentLoanPlan::Postgraduate)
-        && let (Some(threshold), Some(rate)) = (rules.student_loan_postgraduate_threshold, rules.student_loan_postgraduate_rate)
+        && let (Some(threshold), Some(rate)) =
+            (rules.student_loan_postgraduate_threshold, rules.student_loan_postgraduate_rate)
     {
-        out.push(repayment(StudentLoanPlan::Postgraduate, threshold, rate, total_income, income, income.postgraduate_loan_deductions, non_paye_income));
+        out.push(repayment(
+            StudentLoanPlan::Postgraduate,
+            threshold,
+            rate,
+            total_income,
+            income,
+            income.postgraduate_loan_deductions,
+            non_paye_income,
+        ));
     }
     out
 }

@@ -199,7 +199,12 @@ impl YearRules {
     /// Cross-parameter checks that no single value can express.
     fn check_consistency(&self, scottish: bool) -> Result<(), RulesError> {
         let fail = |parameter: &str, why: &str| {
-            Err(RulesError::Incomplete { tax_year: self.tax_year, regime: self.regime, parameter: parameter.into(), why: why.into() })
+            Err(RulesError::Incomplete {
+                tax_year: self.tax_year,
+                regime: self.regime,
+                parameter: parameter.into(),
+                why: why.into(),
+            })
         };
         if self.basic_rate_limit >= self.higher_rate_limit {
             return fail("higher_rate_limit", "must be above the basic rate limit");
@@ -207,7 +212,11 @@ impl YearRules {
         if scottish {
             let pairs = [
                 ("scottish_starter", self.scottish_starter_limit.is_some(), self.scottish_starter_rate.is_some()),
-                ("scottish_intermediate", self.scottish_intermediate_limit.is_some(), self.scottish_intermediate_rate.is_some()),
+                (
+                    "scottish_intermediate",
+                    self.scottish_intermediate_limit.is_some(),
+                    self.scottish_intermediate_rate.is_some(),
+                ),
                 ("scottish_advanced", self.scottish_advanced_limit.is_some(), self.scottish_advanced_rate.is_some()),
             ];
             for (name, has_limit, has_rate) in pairs {
@@ -218,7 +227,10 @@ impl YearRules {
             if self.scottish_basic_limit.is_none() || self.scottish_basic_rate.is_none() {
                 return fail("scottish_basic_limit", "Scottish taxpayers always have a basic rate band");
             }
-            if self.scottish_higher_limit.is_none() || self.scottish_higher_rate.is_none() || self.scottish_top_rate.is_none() {
+            if self.scottish_higher_limit.is_none()
+                || self.scottish_higher_rate.is_none()
+                || self.scottish_top_rate.is_none()
+            {
                 return fail("scottish_higher_limit", "Scottish taxpayers always have higher and top rate bands");
             }
             let limits: Vec<Money> = [
@@ -346,7 +358,10 @@ mod tests {
         let catalogue = params::parse_catalogue().unwrap();
         for (name, p) in &catalogue {
             for year in TaxYear::supported() {
-                assert!(p.values.contains_key(&year.to_string()), "{name} has no entry for {year} (write \"n/a\" if it does not exist)");
+                assert!(
+                    p.values.contains_key(&year.to_string()),
+                    "{name} has no entry for {year} (write \"n/a\" if it does not exist)"
+                );
             }
         }
     }

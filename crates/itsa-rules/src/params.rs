@@ -7,9 +7,9 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use crate::RulesError;
 use crate::money::{Money, Rate};
 use crate::tax_year::{Regime, TaxYear};
-use crate::RulesError;
 
 pub(crate) const PARAMETERS_TOML: &str = include_str!("../data/parameters.toml");
 
@@ -76,7 +76,12 @@ impl<'a> YearReader<'a> {
     }
 
     fn missing(&self, name: &str, why: &str) -> RulesError {
-        RulesError::Incomplete { tax_year: self.year, regime: self.regime, parameter: name.to_owned(), why: why.to_owned() }
+        RulesError::Incomplete {
+            tax_year: self.year,
+            regime: self.regime,
+            parameter: name.to_owned(),
+            why: why.to_owned(),
+        }
     }
 
     /// The raw value, `None` for "n/a" or a regime the parameter does not apply to.

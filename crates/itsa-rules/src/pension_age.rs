@@ -4,8 +4,8 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
-use crate::date::Date;
 use crate::RulesError;
+use crate::date::Date;
 
 const STATE_PENSION_AGE_TOML: &str = include_str!("../data/state_pension_age.toml");
 
@@ -34,8 +34,8 @@ struct Row {
 }
 
 fn parse() -> Result<Vec<Row>, RulesError> {
-    let table: Table = toml::from_str(STATE_PENSION_AGE_TOML)
-        .map_err(|e| RulesError::Data(format!("state_pension_age.toml: {e}")))?;
+    let table: Table =
+        toml::from_str(STATE_PENSION_AGE_TOML).map_err(|e| RulesError::Data(format!("state_pension_age.toml: {e}")))?;
     let rows: Vec<Row> = table
         .band
         .into_iter()
@@ -68,10 +68,8 @@ pub(crate) fn check() -> Result<(), RulesError> {
 /// Whether someone born on `date_of_birth` has reached state pension age by `on`.
 pub fn state_pension_age_reached(date_of_birth: Date, on: Date) -> bool {
     let Ok(rows) = TABLE.as_ref() else { return false };
-    let row = rows
-        .iter()
-        .find(|r| r.born_before.is_none_or(|b| date_of_birth < b))
-        .expect("the table ends in an open band");
+    let row =
+        rows.iter().find(|r| r.born_before.is_none_or(|b| date_of_birth < b)).expect("the table ends in an open band");
     date_of_birth.add_years_months(row.years, row.months) <= on
 }
 

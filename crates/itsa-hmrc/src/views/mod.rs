@@ -1,11 +1,17 @@
 //! JSON views of a calculation.
 
-use itsa_engine::{Calculation, TaxYear};
-use serde_json::Value;
+mod json;
+
+pub use json::decimal as json_number;
+mod v8;
+
+use itsa_engine::TaxYear;
+
+pub use v8::{calculation_v8, messages_v8};
 
 /// HMRC's retrieve-response schema variant for a tax year in API versions 8.0 and 9.0
 /// (def1 to 2023-24, def2 2024-25, def3 2025-26, def4 from 2026-27).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SchemaVariant {
     Def1,
     Def2,
@@ -22,10 +28,14 @@ impl SchemaVariant {
             _ => SchemaVariant::Def4,
         }
     }
-}
 
-/// The `calculation` object of the v8/v9 retrieve response.
-pub fn calculation_v8(calculation: &Calculation) -> Value {
-    let _ = calculation;
-    todo!("the v8/v9 calculation view")
+    /// The schema directory name: `def1` … `def4`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            SchemaVariant::Def1 => "def1",
+            SchemaVariant::Def2 => "def2",
+            SchemaVariant::Def3 => "def3",
+            SchemaVariant::Def4 => "def4",
+        }
+    }
 }

@@ -1,0 +1,314 @@
+//! Calculation cases: the flat, one-line-per-taxpayer format that the engine's command
+//! line, the service's test-support loader and independent calculators all share.
+//!
+//! [`parse_case`] reads one case into engine [`Inputs`]; [`result_line`] renders the
+//! engine's answer as a result object (`summary`, the HMRC-shaped `calculation` of the
+//! newest API version for the tax year, and `messages`). Unknown fields are refused, so
+//! that a typo can never produce a wrong tax bill; the test-file fields `expected`,
+//! `source`, `working` and `tolerance` are the one exception and are ignored.
+
+use std::str::FromStr;
+
+use itsa_engine::inputs::{
+    CodedOut, Employment, MarriageAllowance, Pension, SavingsAccount, SelfEmployment, StudentLoanPlan, UkProperty,
+};
+use itsa_engine::{Calculation, Date, EngineError, Inputs, Money, Regime, TaxYear};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+/// The business id given to the single self-employment of a case.
+pub const CASE_BUSINESS_ID: &str = "XAIS00000000001";
+/// The business id given to the UK property business of a case.
+pub const CASE_PROPERTY_BUSINESS_ID: &str = "XPIS00000000001";
+/// The date of birth assumed when a case gives none.
+pub const DEFAULT_DATE_OF_BIRTH: &str = "1980-01-01";
+
+/// Why a case could not be read or calculated.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CaseError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+impl CaseError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            CaseError::Invalid(_) => "INVALID_CASE",
+            CaseError::Engine(e) => e.code(),
+        }
+    }
+}
+
+/// An amount in pounds as written in the case (a JSON number), read as an exact decimal.
+///
+/// serde_json prints a number back in its shortest exact form, so the decimal read here is
+/// exactly the digits written in the file: no binary float rounding reaches the engine.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Amount(Money);
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = serde_json::Number::deserialize(d)?;
+        let text = n.to_string();
+        Decimal::from_str(&text)
+            .or_else(|_| Decimal::from_scientific(&text))
+            .map(|v| Amount(Money::new(v)))
+            .map_err(|_| serde::de::Error::custom(format!("{text} is not an amount of money")))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    id: String,
+    tax_year: String,
+    regime: String,
+    date_of_birth: Option<String>,
+    #[serde(default)]
+    employment_income: Amount,
+    #[serde(default)]
+    paye_tax_deducted: Amount,
+    self_employment_profit: Option<Amount>,
+    #[serde(default)]
+    property_profit: Amount,
+    #[serde(default)]
+    property_finance_costs: Amount,
+    #[serde(default)]
+    property_finance_costs_brought_forward: Amount,
+    #[serde(default)]
+    savings_interest: Amount,
+    #[serde(default)]
+    dividends: Amount,
+    #[serde(default)]
+    pension_income: Amount,
+    #[serde(default)]
+    state_pension: Amount,
+    #[serde(default)]
+    other_non_savings_income: Amount,
+    #[serde(default)]
+    gift_aid_paid: Amount,
+    #[serde(default)]
+    pension_contributions_gross: Amount,
+    #[serde(default)]
+    blind: bool,
+    marriage_allowance: Option<String>,
+    #[serde(default)]
+    student_loan_plans: Vec<String>,
+    #[serde(default)]
+    child_benefit_received: Amount,
+    #[serde(default)]
+    sa_underpayment_coded_out: Amount,
+    #[serde(default)]
+    paye_underpayment_coded_out: Amount,
+    // Test-file fields, accepted and ignored (FORMAT.md).
+    #[serde(default, rename = "expected")]
+    _expected: Option<Value>,
+    #[serde(default, rename = "source")]
+    _source: Option<Value>,
+    #[serde(default, rename = "working")]
+    _working: Option<Value>,
+    #[serde(default, rename = "tolerance")]
+    _tolerance: Option<Value>,
+}
+
+/// The `id` of a case line, if it has one, for error lines.
+pub fn case_id(line: &str) -> Option<String> {
+    serde_json::from_str::<Value>(line).ok()?.get("id")?.as_str().map(str::to_owned)
+}
+
+/// Read one case (a JSON object) into the engine's inputs.
+pub fn parse_case(line: &str) -> Result<(String, Inputs), CaseError> {
+    let case: Case = serde_json::from_str(line).map_err(|e| CaseError::Invalid(format!("not a valid case: {e}")))?;
+    let invalid = |e: &dyn std::fmt::Display| CaseError::Invalid(e.to_string());
+    let tax_year = TaxYear::parse(&case.tax_year).map_err(|e| invalid(&e))?;
+    let regime = Regime::parse(&case.regime).map_err(|e| invalid(&e))?;
+    let mut inputs = Inputs::new(tax_year, regime);
+    inputs.date_of_birth =
+        Some(Date::parse(case.date_of_birth.as_deref().unwrap_or(DEFAULT_DATE_OF_BIRTH)).map_err(|e| invalid(&e))?);
+
+    let paye = case.paye_tax_deducted.0;
+    let has_employment = !case.employment_income.0.is_zero() || (case.pension_income.0.is_zero() && !paye.is_zero());
+    if has_employment {
+        inputs.employments.push(Employment {
+            name: "employment".into(),
+            pay: case.employment_income.0,
+            tax_deducted: paye,
+            ..Default::default()
+        });
+    }
+    if !case.pension_income.0.is_zero() {
+        let tax_deducted = if has_employment { Money::ZERO } else { paye };
+        inputs.pensions.push(Pension { name: "pension".into(), amount: case.pension_income.0, tax_deducted });
+    }
+    if let Some(profit) = case.self_employment_profit.filter(|p| !p.0.is_zero()) {
+        inputs.self_employments.push(SelfEmployment {
+            business_id: CASE_BUSINESS_ID.into(),
+            adjusted_profit: profit.0,
+            ..Default::default()
+        });
+    }
+    if [case.property_profit, case.property_finance_costs, case.property_finance_costs_brought_forward]
+        .iter()
+        .any(|a| !a.0.is_zero())
+    {
+        inputs.uk_property = Some(UkProperty {
+            business_id: CASE_PROPERTY_BUSINESS_ID.into(),
+            profit: case.property_profit.0,
+            residential_finance_costs: case.property_finance_costs.0,
+            finance_costs_brought_forward: case.property_finance_costs_brought_forward.0,
+            losses_brought_forward: Money::ZERO,
+        });
+    }
+    if !case.savings_interest.0.is_zero() {
+        inputs.savings_accounts.push(SavingsAccount {
+            name: "savings".into(),
+            gross_interest: case.savings_interest.0,
+            tax_deducted: Money::ZERO,
+        });
+    }
+    inputs.dividends = case.dividends.0;
+    inputs.state_pension = case.state_pension.0;
+    inputs.other_income = case.other_non_savings_income.0;
+    inputs.gift_aid_paid = case.gift_aid_paid.0;
+    inputs.pension_contributions_relief_at_source = case.pension_contributions_gross.0;
+    inputs.blind_persons_allowance = case.blind;
+    inputs.marriage_allowance = match case.marriage_allowance.as_deref() {
+        None | Some("none") => MarriageAllowance::None,
+        Some("transferor") => MarriageAllowance::Transferor,
+        Some("recipient") => MarriageAllowance::Recipient,
+        Some(other) => {
+            return Err(CaseError::Invalid(format!(
+                "marriage_allowance: '{other}' is not none, transferor or recipient"
+            )));
+        }
+    };
+    for plan in &case.student_loan_plans {
+        let plan = match plan.as_str() {
+            "plan1" => StudentLoanPlan::Plan1,
+            "plan2" => StudentLoanPlan::Plan2,
+            "plan4" => StudentLoanPlan::Plan4,
+            "plan5" => StudentLoanPlan::Plan5,
+            "postgraduate" => StudentLoanPlan::Postgraduate,
+            other => {
+                return Err(CaseError::Invalid(format!(
+                    "student_loan_plans: '{other}' is not plan1, plan2, plan4, plan5 or postgraduate"
+                )));
+            }
+        };
+        if !inputs.student_loan_plans.contains(&plan) {
+            inputs.student_loan_plans.push(plan);
+        }
+    }
+    inputs.child_benefit = case.child_benefit_received.0;
+    inputs.coded_out = CodedOut {
+        sa_underpayments: case.sa_underpayment_coded_out.0,
+        paye_underpayments: case.paye_underpayment_coded_out.0,
+    };
+    Ok((case.id, inputs))
+}
+
+/// Money as a JSON number (pounds and pence).
+fn money(m: Money) -> Value {
+    itsa_hmrc::json_number(m.amount())
+}
+
+/// The `summary` object of a result (FORMAT.md "Result").
+pub fn summary(calculation: &Calculation) -> Value {
+    let tc = &calculation.tax_calculation;
+    let it = &tc.income_tax;
+    json!({
+        "personal_allowance": money(calculation.allowances_and_deductions.personal_allowance),
+        "taxable_income": money(it.total_taxable_income),
+        "income_tax_charged": money(it.income_tax_charged),
+        "income_tax_due": money(it.income_tax_due_after_gift_aid),
+        "hicbc": money(it.high_income_child_benefit_charge.map_or(Money::ZERO, |h| h.amount)),
+        "class2": money(tc.nics.class2.map_or(Money::ZERO, |c| c.amount)),
+        "class4": money(tc.nics.class4.as_ref().map_or(Money::ZERO, |c| c.total_amount)),
+        "student_loans": money(tc.total_student_loans_repayment_amount),
+        "total_tax_deducted": money(tc.total_tax_deducted),
+        "total_income_tax_and_nics_due": money(tc.total_income_tax_and_nics_due),
+    })
+}
+
+/// The result object for a calculated case.
+pub fn result_line(id: &str, calculation: &Calculation) -> Value {
+    let mut messages = Map::new();
+    for (key, list) in [
+        ("info", &calculation.messages.info),
+        ("warnings", &calculation.messages.warnings),
+        ("errors", &calculation.messages.errors),
+    ] {
+        messages.insert(key.into(), list.iter().map(|m| json!({"id": m.id, "text": m.text})).collect());
+    }
+    json!({
+        "id": id,
+        "summary": summary(calculation),
+        "calculation": itsa_hmrc::calculation_v8(calculation),
+        "messages": messages,
+    })
+}
+
+/// The result object for a case that could not be calculated.
+pub fn error_line(id: Option<&str>, error: &CaseError) -> Value {
+    json!({"id": id, "error": {"code": error.code(), "message": error.to_string()}})
+}
+
+/// Calculate one case line: the result object, or an error object.
+pub fn calculate_line(line: &str) -> Value {
+    match parse_case(line) {
+        Ok((id, inputs)) => match itsa_engine::calculate(&inputs) {
+            Ok(calculation) => result_line(&id, &calculation),
+            Err(e) => error_line(Some(&id), &e.into()),
+        },
+        Err(e) => error_line(case_id(line).as_deref(), &e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_fields_are_refused_but_test_fields_ignored() {
+        let err = parse_case(r#"{"id":"a","tax_year":"2024-25","regime":"rUK","employment_incme":1}"#).unwrap_err();
+        assert!(err.to_string().contains("employment_incme"), "{err}");
+        let (id, inputs) =
+            parse_case(r#"{"id":"a","tax_year":"2024-25","regime":"rUK","expected":{"x":1},"source":"s","working":"w","tolerance":0.02}"#).unwrap();
+        assert_eq!(id, "a");
+        assert!(!inputs.has_income());
+    }
+
+    #[test]
+    fn amounts_are_read_exactly() {
+        let (_, inputs) = parse_case(
+            r#"{"id":"a","tax_year":"2024-25","regime":"rUK","employment_income":12345.67,"paye_tax_deducted":0.1}"#,
+        )
+        .unwrap();
+        assert_eq!(inputs.employments[0].pay, Money::new(Decimal::from_str("12345.67").unwrap()));
+        assert_eq!(inputs.employments[0].tax_deducted, Money::new(Decimal::from_str("0.1").unwrap()));
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_the_field_named() {
+        for (line, needle) in [
+            (r#"{"id":"a","tax_year":"2024/25","regime":"rUK"}"#, "tax year"),
+            (r#"{"id":"a","tax_year":"2024-25","regime":"England"}"#, "regime"),
+            (r#"{"id":"a","tax_year":"2024-25","regime":"rUK","marriage_allowance":"both"}"#, "marriage_allowance"),
+            (r#"{"id":"a","tax_year":"2024-25","regime":"rUK","student_loan_plans":["plan3"]}"#, "student_loan_plans"),
+            (r#"{"id":"a","tax_year":"2024-25","regime":"rUK","dividends":"100"}"#, "invalid type"),
+        ] {
+            let err = parse_case(line).unwrap_err().to_string();
+            assert!(err.contains(needle), "{line}: {err}");
+        }
+    }
+
+    #[test]
+    fn an_unsupported_year_gives_an_error_line() {
+        let out = calculate_line(r#"{"id":"old","tax_year":"2016-17","regime":"rUK","employment_income":1}"#);
+        assert_eq!(out["id"], "old");
+        assert_eq!(out["error"]["code"], "TAX_YEAR_NOT_SUPPORTED");
+    }
+}

@@ -1,0 +1,59 @@
+//! Full calculations per second on one core, over the 1,785 PolicyEngine cases of
+//! shared/cases (or, without ../shared, over cases generated here), with a baseline in
+//! the same run: cloning the same inputs. The report to read is the calculation's
+//! throughput and its ratio to the baseline.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use itsa_engine::{Inputs, calculate};
+
+fn cases() -> Vec<Inputs> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/cases/policyengine-2000.jsonl");
+    let lines: Vec<String> = match std::fs::read_to_string(&path) {
+        Ok(text) => text.lines().map(str::to_owned).collect(),
+        Err(_) => {
+            eprintln!("../shared not found: benchmarking generated cases instead");
+            (0..2000)
+                .map(|i| {
+                    let year = 2017 + i % 10;
+                    let regime = ["rUK", "Scotland", "Wales"][i % 3];
+                    format!(
+                        r#"{{"id":"g{i}","tax_year":"{year}-{:02}","regime":"{regime}","employment_income":{},"self_employment_profit":{},"savings_interest":{},"dividends":{}}}"#,
+                        (year + 1) % 100,
+                        (i * 397) % 150_000,
+                        (i * 131) % 60_000,
+                        (i * 17) % 8_000,
+                        (i * 29) % 12_000
+                    )
+                })
+                .collect()
+        }
+    };
+    lines.iter().filter(|l| !l.trim().is_empty()).map(|l| itsa_cases::parse_case(l).expect("valid case").1).collect()
+}
+
+fn engine(c: &mut Criterion) {
+    let inputs = cases();
+    let mut group = c.benchmark_group("engine");
+    group.throughput(Throughput::Elements(inputs.len() as u64));
+    group.bench_function("baseline: clone the inputs", |b| {
+        b.iter(|| {
+            for i in &inputs {
+                black_box(black_box(i).clone());
+            }
+        })
+    });
+    group.bench_function("full calculation", |b| {
+        b.iter(|| {
+            for i in &inputs {
+                black_box(calculate(black_box(i)).expect("calculates"));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, engine);
+criterion_main!(benches);

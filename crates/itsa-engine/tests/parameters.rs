@@ -1,0 +1,31 @@
+//! Every parameter in itsa-rules is read by the engine somewhere: a rate nobody reads is
+//! either dead data or, worse, a rule the engine forgot.
+
+use std::fs;
+use std::path::PathBuf;
+
+#[test]
+fn every_rules_parameter_is_read_by_the_engine() {
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut engine = String::new();
+    for entry in fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            engine.push_str(&fs::read_to_string(&path).unwrap());
+        }
+    }
+    let names = itsa_engine::Rules::parameter_names();
+    assert!(names.len() > 40, "the catalogue has only {} parameters", names.len());
+    // A field of YearRules is named after its parameter; the engine reads it as `rules.<name>`.
+    let unread: Vec<&str> = names
+        .into_iter()
+        .filter(|name| {
+            let access = format!(".{name}");
+            !engine.match_indices(&access).any(|(at, _)| {
+                let next = engine[at + access.len()..].chars().next();
+                !next.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            })
+        })
+        .collect();
+    assert!(unread.is_empty(), "parameters the engine never reads: {unread:?}");
+}

@@ -1,0 +1,199 @@
+//! Rules the shared cases do not reach, each checked against figures worked by hand from
+//! the rates in itsa-rules and the law cited beside them.
+
+use itsa_engine::inputs::{Employment, MarriageAllowance, SelfEmployment, StudentLoanPlan, UkProperty};
+use itsa_engine::{Calculation, Date, Inputs, Money, Regime, TaxYear, calculate};
+use rust_decimal_macros::dec;
+
+fn employee(year: u16, regime: Regime, pay: i64) -> Inputs {
+    let mut i = Inputs::new(TaxYear::starting(year), regime);
+    i.employments.push(Employment { name: "ACME".into(), pay: Money::pounds(pay), ..Default::default() });
+    i
+}
+
+fn trader(year: u16, profit: i64) -> Inputs {
+    let mut i = Inputs::new(TaxYear::starting(year), Regime::RestOfUk);
+    i.self_employments.push(SelfEmployment {
+        business_id: "XAIS12345678901".into(),
+        adjusted_profit: Money::pounds(profit),
+        ..Default::default()
+    });
+    i
+}
+
+fn run(i: &Inputs) -> Calculation {
+    calculate(i).expect("calculates")
+}
+
+#[test]
+fn marriage_allowance_recipient_gets_a_20_percent_reduction() {
+    let mut i = employee(2024, Regime::RestOfUk, 30_000);
+    i.marriage_allowance = MarriageAllowance::Recipient;
+    let c = run(&i);
+    let it = &c.tax_calculation.income_tax;
+    // (30,000 - 12,570) x 20% = 3,486.00; less 1,260 x 20% = 252.00.
+    assert_eq!(it.income_tax_charged, Money::pounds(3_486));
+    assert_eq!(it.marriage_allowance_relief, Money::pounds(252));
+    assert_eq!(it.income_tax_due_after_tax_reductions, Money::pounds(3_234));
+}
+
+#[test]
+fn marriage_allowance_is_refused_to_a_higher_rate_recipient() {
+    let mut i = employee(2024, Regime::RestOfUk, 60_000);
+    i.marriage_allowance = MarriageAllowance::Recipient;
+    let c = run(&i);
+    assert_eq!(c.tax_calculation.income_tax.marriage_allowance_relief, Money::ZERO);
+    assert!(c.messages.warnings.iter().any(|m| m.id == "ITSA0001"));
+}
+
+#[test]
+fn a_transferor_gives_away_1260_of_allowance() {
+    let mut i = employee(2024, Regime::RestOfUk, 20_000);
+    i.marriage_allowance = MarriageAllowance::Transferor;
+    let c = run(&i);
+    // Taxable 20,000 - (12,570 - 1,260) = 8,690 at 20% = 1,738.
+    assert_eq!(c.tax_calculation.income_tax.total_taxable_income, Money::pounds(8_690));
+    assert_eq!(c.tax_calculation.income_tax.income_tax_charged, Money::pounds(1_738));
+}
+
+#[test]
+fn gift_aid_charge_when_tax_paid_is_too_low() {
+    let mut i = employee(2024, Regime::RestOfUk, 13_070);
+    i.gift_aid_paid = Money::pounds(400);
+    let c = run(&i);
+    // Tax: 500 x 20% = 100; Gift Aid tax treated as deducted: 500 x 20% = 100 -> no charge.
+    assert_eq!(c.gift_aid.unwrap().gift_aid_charge, Money::ZERO);
+    i.employments[0].pay = Money::pounds(12_870);
+    let c = run(&i);
+    // Tax 300 x 20% = 60, so 40 is charged back (ITA 2007 s424).
+    let g = c.gift_aid.unwrap();
+    assert_eq!(
+        (g.gross_gift_aid_payments, g.gift_aid_tax, g.gift_aid_charge),
+        (Money::pounds(500), Money::pounds(100), Money::pounds(40))
+    );
+    assert_eq!(c.tax_calculation.income_tax.income_tax_due_after_gift_aid, Money::pounds(100));
+}
+
+#[test]
+fn child_benefit_charge_is_the_whole_benefit_at_80000_from_2024() {
+    let mut i = employee(2024, Regime::RestOfUk, 80_000);
+    i.child_benefit = Money::new(dec!(2212.60));
+    let h = run(&i).tax_calculation.income_tax.high_income_child_benefit_charge.unwrap();
+    assert_eq!((h.charge_percentage, h.amount), (100, Money::pounds(2_212)));
+    i.employments[0].pay = Money::pounds(60_000);
+    let h = run(&i).tax_calculation.income_tax.high_income_child_benefit_charge.unwrap();
+    assert_eq!(h.amount, Money::ZERO);
+}
+
+#[test]
+fn personal_allowance_tapers_to_nil() {
+    let c = run(&employee(2024, Regime::RestOfUk, 110_001));
+    // 10,001 / 2 = 5,000.50, rounded down: 5,000 withdrawn.
+    assert_eq!(c.allowances_and_deductions.personal_allowance, Money::pounds(7_570));
+    let c = run(&employee(2024, Regime::RestOfUk, 125_140));
+    assert_eq!(c.allowances_and_deductions.personal_allowance, Money::ZERO);
+}
+
+#[test]
+fn class4_is_not_due_after_state_pension_age() {
+    let mut i = trader(2024, 30_000);
+    i.date_of_birth = Some(Date::parse("1955-01-01").unwrap());
+    let c = run(&i);
+    assert_eq!(c.tax_calculation.nics.total_nic, Money::ZERO);
+    assert!(c.messages.warnings.iter().any(|m| m.id == "C11317"));
+    i.date_of_birth = Some(Date::parse("1975-01-01").unwrap());
+    // (30,000 - 12,570) x 6% = 1,045.80.
+    assert_eq!(run(&i).tax_calculation.nics.total_nic, Money::new(dec!(1045.80)));
+}
+
+#[test]
+fn class2_under_the_small_profits_threshold_is_not_charged_and_says_so() {
+    let c = run(&trader(2021, 5_000));
+    assert_eq!(c.tax_calculation.nics.class2.unwrap().amount, Money::ZERO);
+    assert!(c.messages.info.iter().any(|m| m.id == "C22203"));
+    // 2022-23: between the small profits threshold and the lower profits threshold: treated as paid.
+    let c = run(&trader(2022, 10_000));
+    let class2 = c.tax_calculation.nics.class2.unwrap();
+    assert_eq!((class2.amount, class2.under_lower_profit_threshold), (Money::ZERO, Some(true)));
+}
+
+#[test]
+fn voluntary_class2_is_charged_when_chosen() {
+    let mut i = trader(2024, 3_000);
+    i.class2_voluntary = true;
+    // 52 weeks at £3.45.
+    assert_eq!(run(&i).tax_calculation.nics.class2.unwrap().amount, Money::new(dec!(179.40)));
+}
+
+#[test]
+fn losses_are_carried_forward_and_used_against_the_same_trade() {
+    let c = run(&trader(2024, -4_000));
+    assert_eq!(c.losses_and_claims.unwrap().carried_forward[0].amount, Money::pounds(4_000));
+    let mut i = trader(2025, 20_000);
+    i.self_employments[0].losses_brought_forward = Money::pounds(4_000);
+    let c = run(&i);
+    assert_eq!(c.income_summary_totals.total_self_employment_profit, Money::pounds(16_000));
+    // Class 4 on 16,000 - 12,570 = 3,430 x 6% = 205.80.
+    assert_eq!(c.tax_calculation.nics.class4.unwrap().total_amount, Money::new(dec!(205.80)));
+}
+
+#[test]
+fn finance_costs_relief_is_capped_by_profits_and_the_excess_carried_forward() {
+    let mut i = employee(2024, Regime::RestOfUk, 30_000);
+    i.uk_property = Some(UkProperty {
+        business_id: "XPIS12345678901".into(),
+        profit: Money::pounds(2_000),
+        residential_finance_costs: Money::pounds(5_000),
+        ..Default::default()
+    });
+    let fc = run(&i).reliefs.residential_finance_costs.unwrap();
+    assert_eq!(fc.relievable_amount, Money::pounds(2_000));
+    assert_eq!(fc.total_residential_finance_costs_relief, Money::pounds(400));
+    assert_eq!(fc.carry_forward_amount, Money::pounds(3_000));
+}
+
+#[test]
+fn scottish_plan4_loans_were_plan1_before_2021() {
+    let mut i = employee(2020, Regime::Scotland, 30_000);
+    i.student_loan_plans = vec![StudentLoanPlan::Plan4];
+    let loans = run(&i).student_loans;
+    // Plan 1 threshold 19,390: (30,000 - 19,390) x 9% = 954.90 -> 954.
+    assert_eq!((loans[0].threshold, loans[0].repayment_amount), (Money::pounds(19_390), Money::pounds(954)));
+}
+
+#[test]
+fn unearned_income_counts_for_student_loans_only_over_2000() {
+    let mut i = employee(2025, Regime::RestOfUk, 30_000);
+    i.student_loan_plans = vec![StudentLoanPlan::Plan2];
+    i.dividends = Money::pounds(2_000);
+    // (30,000 - 28,470) x 9% = 137.70 -> 137.
+    assert_eq!(run(&i).tax_calculation.total_student_loans_repayment_amount, Money::pounds(137));
+    i.dividends = Money::pounds(2_001);
+    // (32,001 - 28,470) x 9% = 317.79 -> 317.
+    assert_eq!(run(&i).tax_calculation.total_student_loans_repayment_amount, Money::pounds(317));
+}
+
+#[test]
+fn an_in_year_calculation_projects_the_whole_year() {
+    let mut i = employee(2025, Regime::RestOfUk, 15_000);
+    // 6 April to 5 October 2025: 183 of 365 days.
+    i.income_to_date = Some(Date::parse("2025-10-05").unwrap());
+    let c = run(&i);
+    let e = c.end_of_year_estimate.unwrap();
+    // 15,000 x 365 / 183 = 29,918.03 -> 29,918 of income; (29,918 - 12,570) x 20% = 3,469.60.
+    assert_eq!(e.total_estimated_income, Money::pounds(29_918));
+    assert_eq!(e.income_tax_amount, Money::new(dec!(3469.60)));
+    assert_eq!(c.tax_calculation.income_tax.total_income_received_from_all_sources, Money::pounds(15_000));
+}
+
+#[test]
+fn inputs_it_cannot_calculate_are_errors_not_figures() {
+    let mut i = employee(2025, Regime::RestOfUk, 10_000);
+    i.employments[0].pay = Money::pounds(-1);
+    assert!(matches!(calculate(&i), Err(itsa_engine::EngineError::InvalidInput { .. })));
+    let i = employee(2016, Regime::RestOfUk, 10_000);
+    assert_eq!(calculate(&i).unwrap_err().code(), "TAX_YEAR_NOT_SUPPORTED");
+    let mut i = employee(2025, Regime::RestOfUk, 10_000);
+    i.income_to_date = Some(Date::parse("2026-05-01").unwrap());
+    assert!(calculate(&i).is_err());
+}

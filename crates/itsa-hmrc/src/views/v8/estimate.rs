@@ -1,0 +1,48 @@
+//! `endOfYearEstimate`: the in-year income projected to a whole year and taxed.
+
+use itsa_engine::calculation::{EndOfYearEstimate, EstimatedIncomeSource, EstimatedSourceType};
+use serde_json::Value;
+
+use crate::views::json::{Obj, is_income_source_id, money, pounds};
+
+/// `endOfYearEstimate`.
+pub(super) fn end_of_year_estimate(e: &EndOfYearEstimate) -> Value {
+    Obj::new()
+        .non_empty("incomeSource", e.income_sources.iter().map(income_source).collect())
+        .set("totalEstimatedIncome", pounds(e.total_estimated_income))
+        .set("totalTaxableIncome", pounds(e.total_taxable_income))
+        .set("incomeTaxAmount", money(e.income_tax_amount))
+        .set("nic2", money(e.nic2))
+        .set("nic4", money(e.nic4))
+        .set("totalNicAmount", money(e.total_nic_amount))
+        .set("totalStudentLoansRepaymentAmount", money(e.total_student_loans_repayment_amount))
+        .set("totalTaxDeducted", money(e.total_tax_deducted))
+        .set("incomeTaxNicAmount", money(e.income_tax_nic_amount))
+        .build()
+}
+
+/// HMRC's `incomeSourceType` for an estimated source. Savings are
+/// `uk-savings-and-gains` in HMRC's enum (`EstimatedSourceType::hmrc_name` gives
+/// `uk-savings`, which the enum does not have); the others are the engine's names.
+fn source_type(kind: EstimatedSourceType) -> &'static str {
+    match kind {
+        EstimatedSourceType::UkSavings => "uk-savings-and-gains",
+        other => other.hmrc_name(),
+    }
+}
+
+/// One source: the engine's name for it is HMRC's income source id when it matches the
+/// id pattern (a business id), otherwise the source's name.
+fn income_source(s: &EstimatedIncomeSource) -> Value {
+    let name = s.income_source_name.as_deref();
+    let (id, name) = match name {
+        Some(n) if is_income_source_id(n) => (Some(n), None),
+        _ => (None, name),
+    };
+    Obj::new()
+        .opt("incomeSourceId", id)
+        .set("incomeSourceType", source_type(s.income_source_type))
+        .opt("incomeSourceName", name)
+        .set("taxableIncome", pounds(s.taxable_income))
+        .build()
+}

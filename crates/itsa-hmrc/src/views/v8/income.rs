@@ -1,0 +1,142 @@
+//! Income by source: businesses, employments and pensions, state benefits, savings,
+//! other income, dividends and the income summary totals.
+
+use itsa_engine::Money;
+use itsa_engine::calculation::{
+    BusinessProfitAndLoss, DividendsIncome, EmploymentAndPensionsIncome, EmploymentOrPensionDetail,
+    IncomeSummaryTotals, SavingsAccountIncome, SavingsAndGainsIncome, StateBenefitsIncome,
+};
+use serde_json::Value;
+
+use crate::views::SchemaVariant;
+use crate::views::json::{
+    Obj, is_income_source_id, is_uuid, money, money_if_not_zero, non_empty_array, pounds, pounds_if_not_zero,
+};
+
+/// `businessProfitAndLoss[]`, or `None` with no self-employment or property business.
+pub(super) fn business_profit_and_loss(businesses: &[BusinessProfitAndLoss], variant: SchemaVariant) -> Option<Value> {
+    let items: Vec<Value> = businesses.iter().map(|b| business(b, variant)).collect();
+    non_empty_array(items)
+}
+
+/// One business. `incomeSourceId` is required and HMRC's pattern is `^[A-Za-z0-9]{15}$`
+/// (the business id, XAIS12345678901 or XPIS12345678901). It is written as the engine has
+/// it: inputs that name a business by anything other than its HMRC id give an object that
+/// HMRC's schema would refuse, which is the caller's to avoid.
+///
+/// HMRC's `taxableProfit` is the profit before losses brought forward (the engine's
+/// `net_profit`, whole pounds); the engine's `taxable_profit`, after those losses, is
+/// HMRC's `taxableProfitAfterIncomeTaxLossesDeduction`.
+fn business(b: &BusinessProfitAndLoss, variant: SchemaVariant) -> Value {
+    let profit = b.net_loss.is_zero();
+    let up_to_def3 = variant <= SchemaVariant::Def3;
+    Obj::new()
+        .set("incomeSourceId", b.income_source_id.as_str())
+        .set("incomeSourceType", b.income_source_type.hmrc_name())
+        .set_if(profit, "netProfit", money(b.net_profit))
+        .set_if(!profit, "netLoss", money(b.net_loss))
+        .set_if(profit, "taxableProfit", pounds(b.net_profit))
+        .set_if(!profit, "adjustedIncomeTaxLoss", pounds(b.net_loss))
+        .opt("totalBroughtForwardIncomeTaxLosses", pounds_if_not_zero(b.total_losses_brought_forward))
+        .opt("broughtForwardIncomeTaxLossesUsed", pounds_if_not_zero(b.losses_used))
+        .set_if(profit, "taxableProfitAfterIncomeTaxLossesDeduction", pounds(b.taxable_profit))
+        // def4 drops the carried-forward and Class 4 loss fields.
+        .opt("totalIncomeTaxLossesCarriedForward", pounds_if_not_zero(b.losses_carried_forward).filter(|_| up_to_def3))
+        .opt("class4Loss", pounds_if_not_zero(b.class4_loss).filter(|_| up_to_def3))
+        .build()
+}
+
+/// `employmentAndPensionsIncome`.
+pub(super) fn employment_and_pensions_income(e: &EmploymentAndPensionsIncome) -> Value {
+    Obj::new()
+        .opt("totalPayeEmploymentAndLumpSumIncome", money_if_not_zero(e.total_pay_employment_and_lump_sum_income))
+        .opt("totalOccupationalPensionIncome", money_if_not_zero(e.total_occupational_pension_income))
+        .opt("totalBenefitsInKind", money_if_not_zero(e.total_benefits_in_kind))
+        .non_empty("employmentAndPensionsIncomeDetail", e.details.iter().map(employment_or_pension_detail).collect())
+        .build()
+}
+
+/// One employment or pension. The engine knows it by a name that is either HMRC's
+/// employment id (a UUID, written as `incomeSourceId`) or the employer's or payer's name
+/// (written as `employerName`).
+fn employment_or_pension_detail(d: &EmploymentOrPensionDetail) -> Value {
+    let (id, employer_name) =
+        if is_uuid(&d.name) { (Some(d.name.as_str()), None) } else { (None, Some(d.name.as_str())) };
+    let student_loans = Obj::new()
+        .opt("uglDeductionAmount", money_if_not_zero(d.student_loan_deductions))
+        .opt("pglDeductionAmount", money_if_not_zero(d.postgraduate_loan_deductions))
+        .some_if_not_empty();
+    let benefits_in_kind =
+        money_if_not_zero(d.benefits_in_kind).map(|total| Obj::new().set("totalBenefitsInKindReceived", total).build());
+    Obj::new()
+        .opt("incomeSourceId", id)
+        .set("occupationalPension", d.occupational_pension)
+        .opt("employerName", employer_name)
+        .set("taxablePayToDate", money(d.taxable_pay_to_date))
+        .set("totalTaxToDate", money(d.total_tax_to_date))
+        .opt("studentLoans", student_loans)
+        .opt("benefitsInKind", benefits_in_kind)
+        .build()
+}
+
+/// `stateBenefitsIncome`. HMRC's `stateBenefitsDetail` entries each require the benefit's
+/// UUID `incomeSourceId`, which the engine does not have, so only the totals are written.
+/// itsa has no State Pension lump sums, so the total excluding them is the total.
+pub(super) fn state_benefits_income(s: &StateBenefitsIncome) -> Value {
+    Obj::new()
+        .set("totalStateBenefitsIncome", money(s.total_state_benefits_income))
+        .opt("totalStateBenefitsTaxPaid", s.total_state_benefits_tax_paid.map(money))
+        .set("totalStateBenefitsIncomeExcStatePensionLumpSum", money(s.total_state_benefits_income))
+        .build()
+}
+
+/// `savingsAndGainsIncome`.
+pub(super) fn savings_and_gains_income(s: &SavingsAndGainsIncome) -> Value {
+    Obj::new()
+        .set("totalChargeableSavingsAndGains", pounds(s.total_chargeable_savings_and_gains))
+        .set("totalUkSavingsAndGains", pounds(s.total_uk_savings_and_gains))
+        .non_empty("ukSavingsAndGainsIncome", s.accounts.iter().map(savings_account).collect())
+        .build()
+}
+
+/// One UK savings account: its name is HMRC's savings account id when it matches the id
+/// pattern, otherwise the account's name.
+fn savings_account(a: &SavingsAccountIncome) -> Value {
+    let (id, name) =
+        if is_income_source_id(&a.name) { (Some(a.name.as_str()), None) } else { (None, Some(a.name.as_str())) };
+    Obj::new()
+        .opt("incomeSourceId", id)
+        .set("incomeSourceType", "uk-savings-and-gains")
+        .opt("incomeSourceName", name)
+        .set("grossIncome", money(a.gross_income))
+        .set("netIncome", money(a.net_income))
+        .set("taxDeducted", money(a.tax_deducted))
+        .build()
+}
+
+/// `otherIncome`.
+pub(super) fn other_income(total: Money) -> Value {
+    Obj::new().set("totalOtherIncome", money(total)).build()
+}
+
+/// `dividendsIncome`: all of itsa's dividends are UK dividends.
+pub(super) fn dividends_income(d: &DividendsIncome) -> Value {
+    Obj::new()
+        .set("totalChargeableDividends", pounds(d.total_chargeable_dividends))
+        .set("totalUkDividends", pounds(d.total_uk_dividends))
+        .set(
+            "ukDividends",
+            Obj::new().set("incomeSourceType", "uk-dividends").set("dividends", pounds(d.total_uk_dividends)).build(),
+        )
+        .build()
+}
+
+/// `incomeSummaryTotals`: the totals there is income for; `None` if there is none.
+pub(super) fn income_summary_totals(t: &IncomeSummaryTotals) -> Option<Value> {
+    Obj::new()
+        .opt("totalSelfEmploymentProfit", pounds_if_not_zero(t.total_self_employment_profit))
+        .opt("totalPropertyProfit", pounds_if_not_zero(t.total_property_profit))
+        .opt("totalUKOtherPropertyProfit", pounds_if_not_zero(t.total_uk_other_property_profit))
+        .opt("totalEmploymentIncome", pounds_if_not_zero(t.total_employment_income))
+        .some_if_not_empty()
+}

@@ -1,0 +1,44 @@
+//! `lossesAndClaims` (def1 to def3; def4 has no such object).
+
+use itsa_engine::Calculation;
+use itsa_engine::calculation::IncomeSourceType;
+use serde_json::Value;
+
+use crate::views::SchemaVariant;
+use crate::views::json::{Obj, is_income_source_id, pounds};
+
+/// `lossesAndClaims.unclaimedLosses`: the losses arising in this year, which the engine
+/// carries forward without any claim, each with the year it was incurred. The income tax
+/// loss of every business and, for a trade, its Class 4 loss.
+///
+/// Unused losses brought forward are part of the engine's amount carried forward too, but
+/// HMRC lists each loss with the year it arose (`taxYearLossIncurred` is required) and
+/// the engine does not know those years, so they are not written here.
+/// `incomeSourceId` is optional in these entries and written only when the engine's id
+/// matches HMRC's pattern.
+pub(super) fn losses_and_claims(c: &Calculation, variant: SchemaVariant) -> Option<Value> {
+    if variant > SchemaVariant::Def3 || c.losses_and_claims.is_none() {
+        return None;
+    }
+    let tax_year = c.tax_year.to_string();
+    let mut unclaimed = Vec::new();
+    for b in &c.business_profit_and_loss {
+        let id = Some(b.income_source_id.as_str()).filter(|id| is_income_source_id(id));
+        let loss = |amount, loss_type: &str| {
+            Obj::new()
+                .opt("incomeSourceId", id)
+                .set("incomeSourceType", b.income_source_type.hmrc_name())
+                .set("taxYearLossIncurred", tax_year.as_str())
+                .set("currentLossValue", pounds(amount))
+                .set("lossType", loss_type)
+                .build()
+        };
+        if b.net_loss.is_positive() {
+            unclaimed.push(loss(b.net_loss, "income"));
+        }
+        if b.income_source_type == IncomeSourceType::SelfEmployment && b.class4_loss.is_positive() {
+            unclaimed.push(loss(b.class4_loss, "class4-nics"));
+        }
+    }
+    Obj::new().non_empty("unclaimedLosses", unclaimed).some_if_not_empty()
+}

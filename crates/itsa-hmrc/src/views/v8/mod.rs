@@ -1,0 +1,136 @@
+//! The `calculation` and `messages` objects of the Individual Calculations API v8.0 and
+//! v9.0 retrieve response (the two versions share the schemas for these objects).
+//!
+//! Each HMRC object is written by one small function, fields in HMRC's order, and only
+//! in the schema variants (def1 … def4) that have the field. An object the engine has no
+//! figures for is left out; nothing is filled in that the engine did not work out.
+
+mod allowances;
+mod estimate;
+mod income;
+mod losses;
+mod tax_calculation;
+
+use itsa_engine::{Calculation, Message, Messages};
+use serde_json::Value;
+
+use super::SchemaVariant;
+use super::json::Obj;
+
+/// The `calculation` object of the v8/v9 retrieve response, in the schema variant for
+/// the calculation's tax year.
+pub fn calculation_v8(calculation: &Calculation) -> Value {
+    let variant = SchemaVariant::for_tax_year(calculation.tax_year);
+    let c = calculation;
+    Obj::new()
+        .set("allowancesAndDeductions", allowances::allowances_and_deductions(&c.allowances_and_deductions))
+        .opt("reliefs", allowances::reliefs(c))
+        .opt("taxDeductedAtSource", allowances::tax_deducted_at_source(&c.tax_deducted_at_source))
+        .opt("giftAid", c.gift_aid.as_ref().map(allowances::gift_aid))
+        .opt(
+            "marriageAllowanceTransferredIn",
+            c.marriage_allowance_transferred_in.as_ref().map(allowances::marriage_allowance_transferred_in),
+        )
+        .opt(
+            "pensionContributionReliefs",
+            c.pension_contribution_reliefs.as_ref().map(allowances::pension_contribution_reliefs),
+        )
+        .opt("studentLoans", allowances::student_loans(&c.student_loans, variant))
+        .opt("codedOutUnderpayments", c.coded_out_underpayments.as_ref().map(allowances::coded_out_underpayments))
+        .opt("businessProfitAndLoss", income::business_profit_and_loss(&c.business_profit_and_loss, variant))
+        .opt(
+            "employmentAndPensionsIncome",
+            c.employment_and_pensions_income.as_ref().map(income::employment_and_pensions_income),
+        )
+        .opt("stateBenefitsIncome", c.state_benefits_income.as_ref().map(income::state_benefits_income))
+        .opt("savingsAndGainsIncome", c.savings_and_gains_income.as_ref().map(income::savings_and_gains_income))
+        .opt("otherIncome", c.other_income.map(income::other_income))
+        .opt("dividendsIncome", c.dividends_income.as_ref().map(income::dividends_income))
+        .opt("incomeSummaryTotals", income::income_summary_totals(&c.income_summary_totals))
+        .set("taxCalculation", tax_calculation::tax_calculation(&c.tax_calculation, &c.student_loans, variant))
+        .opt("endOfYearEstimate", c.end_of_year_estimate.as_ref().map(estimate::end_of_year_estimate))
+        .opt("lossesAndClaims", losses::losses_and_claims(c, variant))
+        .opt("highIncomeChildBenefitCharge", tax_calculation::high_income_child_benefit_charge(c, variant))
+        .build()
+}
+
+/// The `messages` object of the v8/v9 retrieve response: `info`, `warnings` and `errors`,
+/// each `[{id, text}]`, empty lists left out; `None` when there are no messages at all.
+/// The object is the same in every schema variant.
+pub fn messages_v8(messages: &Messages) -> Option<Value> {
+    let list = |items: &[Message]| -> Vec<Value> {
+        items.iter().map(|m| Obj::new().set("id", m.id).set("text", m.text.as_str()).build()).collect()
+    };
+    Obj::new()
+        .non_empty("info", list(&messages.info))
+        .non_empty("warnings", list(&messages.warnings))
+        .non_empty("errors", list(&messages.errors))
+        .some_if_not_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use itsa_engine::inputs::Employment;
+    use itsa_engine::{Inputs, Money, Regime, TaxYear};
+
+    fn calculation(inputs: &Inputs) -> Value {
+        calculation_v8(&itsa_engine::calculate(inputs).unwrap())
+    }
+
+    #[test]
+    fn dividend_band_figures_are_whole_pounds_and_exact_tax() {
+        // 2023-24: £2,000 of dividends on top of £30,000 of pay; the £1,000 allowance, then
+        // £1,000 at the 8.75% ordinary rate.
+        let mut inputs = Inputs::new(TaxYear::starting(2023), Regime::RestOfUk);
+        inputs.employments.push(Employment { name: "Acme".into(), pay: Money::pounds(30_000), ..Default::default() });
+        inputs.dividends = Money::pounds(2_000);
+        let calc = calculation(&inputs);
+        let dividends = &calc["taxCalculation"]["incomeTax"]["dividends"];
+        let bands = dividends["taxBands"].as_array().unwrap();
+        let basic = bands.iter().find(|b| b["name"] == "basic-rate").unwrap();
+        assert!(basic["income"].is_i64());
+        assert_eq!(basic["income"], 1_000);
+        assert_eq!(basic["rate"].to_string(), "8.75");
+        assert_eq!(basic["taxAmount"].to_string(), "87.5");
+        assert!(basic["bandLimit"].is_i64());
+        let allowance = bands.iter().find(|b| b["name"] == "allowance-awarded-at-basic-rate").unwrap();
+        assert_eq!(allowance["income"], 1_000);
+        assert_eq!(allowance["taxAmount"], 0);
+        assert_eq!(dividends["incomeTaxAmount"].to_string(), "87.5");
+        assert!(calc["taxCalculation"]["incomeTax"]["totalTaxableIncome"].is_i64());
+        // def1 has no High Income Child Benefit Charge object, and no advanced rate.
+        assert!(calc.get("highIncomeChildBenefitCharge").is_none());
+    }
+
+    #[test]
+    fn the_variant_decides_which_fields_appear() {
+        let mut inputs = Inputs::new(TaxYear::starting(2025), Regime::RestOfUk);
+        inputs.employments.push(Employment { name: "Acme".into(), pay: Money::pounds(70_000), ..Default::default() });
+        inputs.child_benefit = Money::pounds(2_000);
+        let calc = calculation(&inputs);
+        // 2025-26 (def3): £10,000 over the £60,000 threshold in £200 steps is 50%.
+        assert_eq!(calc["taxCalculation"]["incomeTax"]["highIncomeBenefitCharge"], 1_000);
+        let hicbc = &calc["highIncomeChildBenefitCharge"];
+        assert_eq!(hicbc["incomeThreshold"], 60_000);
+        assert_eq!(hicbc["childBenefitChargeTaper"], 200);
+        assert_eq!(hicbc["rate"], 1);
+        assert_eq!(hicbc["highIncomeBenefitCharge"], 1_000);
+
+        inputs.tax_year = TaxYear::starting(2024);
+        let calc = calculation(&inputs);
+        assert!(calc["taxCalculation"]["incomeTax"].get("highIncomeBenefitCharge").is_none());
+        assert!(calc.get("highIncomeChildBenefitCharge").is_none());
+    }
+
+    #[test]
+    fn messages_leave_out_empty_lists() {
+        assert_eq!(messages_v8(&Messages::default()), None);
+        let messages =
+            Messages { info: vec![Message { id: "C22201", text: "Band extended.".into() }], ..Default::default() };
+        assert_eq!(
+            messages_v8(&messages),
+            Some(serde_json::json!({ "info": [{ "id": "C22201", "text": "Band extended." }] }))
+        );
+    }
+}

@@ -1,0 +1,169 @@
+//! `taxCalculation`: income tax by category and band, National Insurance, and what is
+//! due; and the High Income Child Benefit Charge object (def3 onwards).
+
+use itsa_engine::calculation::{
+    BandName, Class2Nics, Class4Band, Class4Nics, IncomeTax, IncomeTaxCategory, Nics, StudentLoan, TaxBand,
+    TaxCalculation,
+};
+use itsa_engine::{Calculation, Rate, Rules};
+use serde_json::Value;
+
+use crate::views::SchemaVariant;
+use crate::views::json::{Obj, money, money_if_not_zero, percent, pounds};
+
+/// `taxCalculation`.
+pub(super) fn tax_calculation(t: &TaxCalculation, student_loans: &[StudentLoan], variant: SchemaVariant) -> Value {
+    Obj::new()
+        .set("incomeTax", income_tax(&t.income_tax, variant))
+        .opt("nics", nics(&t.nics, variant))
+        .set("totalTaxDeductedBeforeCodingOut", money(t.total_tax_deducted_before_coding_out))
+        .opt("saUnderpaymentsCodedOut", money_if_not_zero(t.sa_underpayments_coded_out))
+        .set("totalIncomeTaxNicsCharged", money(t.total_income_tax_nics_charged))
+        .set_if(
+            !student_loans.is_empty(),
+            "totalStudentLoansRepaymentAmount",
+            money(t.total_student_loans_repayment_amount),
+        )
+        .set("totalTaxDeducted", money(t.total_tax_deducted))
+        .set("totalIncomeTaxAndNicsDue", money(t.total_income_tax_and_nics_due))
+        .build()
+}
+
+/// `taxCalculation.incomeTax`. The High Income Child Benefit Charge has a field of its
+/// own only from def3 (2025-26); before that it is in `totalIncomeTaxDue` alone.
+fn income_tax(i: &IncomeTax, variant: SchemaVariant) -> Value {
+    let hicbc = i.high_income_child_benefit_charge.filter(|_| variant >= SchemaVariant::Def3);
+    Obj::new()
+        .set("totalIncomeReceivedFromAllSources", pounds(i.total_income_received_from_all_sources))
+        .set("totalAllowancesAndDeductions", pounds(i.total_allowances_and_deductions))
+        .set("totalTaxableIncome", pounds(i.total_taxable_income))
+        .opt("payPensionsProfit", i.pay_pensions_profit.as_ref().map(|c| category(c, variant)))
+        .opt("savingsAndGains", i.savings_and_gains.as_ref().map(|c| category(c, variant)))
+        .opt("dividends", i.dividends.as_ref().map(|c| category(c, variant)))
+        .set("incomeTaxCharged", money(i.income_tax_charged))
+        .opt("totalReliefs", money_if_not_zero(i.total_reliefs))
+        .set("incomeTaxDueAfterReliefs", money(i.income_tax_due_after_reliefs))
+        .opt("marriageAllowanceRelief", money_if_not_zero(i.marriage_allowance_relief))
+        .set("incomeTaxDueAfterTaxReductions", money(i.income_tax_due_after_tax_reductions))
+        .set("incomeTaxDueAfterGiftAid", money(i.income_tax_due_after_gift_aid))
+        .opt("highIncomeBenefitCharge", hicbc.map(|h| money(h.amount)))
+        .opt("payeUnderpaymentsCodedOut", money_if_not_zero(i.paye_underpayments_coded_out))
+        .set("totalIncomeTaxDue", money(i.total_income_tax_due))
+        .build()
+}
+
+/// `payPensionsProfit`, `savingsAndGains` or `dividends`.
+fn category(c: &IncomeTaxCategory, variant: SchemaVariant) -> Value {
+    Obj::new()
+        .set("incomeReceived", pounds(c.income_received))
+        .set("allowancesAllocated", pounds(c.allowances_allocated))
+        .set("taxableIncome", pounds(c.taxable_income))
+        .set("incomeTaxAmount", money(c.income_tax_amount))
+        .non_empty("taxBands", c.tax_bands.iter().filter_map(|b| tax_band(b, variant)).collect())
+        .build()
+}
+
+/// HMRC's band name where the variant has it. `advanced-rate` is in the enum only from
+/// def2; the Scottish advanced rate began in 2024-25, so the engine never gives such a
+/// band in a def1 year.
+fn band_name(name: BandName, variant: SchemaVariant) -> Option<&'static str> {
+    match name {
+        BandName::AdvancedRate if variant == SchemaVariant::Def1 => None,
+        _ => Some(name.hmrc_name()),
+    }
+}
+
+fn tax_band(b: &TaxBand, variant: SchemaVariant) -> Option<Value> {
+    let name = band_name(b.name, variant)?;
+    Some(
+        Obj::new()
+            .set("name", name)
+            .set("rate", percent(b.rate))
+            .set("bandLimit", pounds(b.band_limit))
+            .set("apportionedBandLimit", pounds(b.apportioned_band_limit))
+            .set("income", pounds(b.income))
+            .set("taxAmount", money(b.tax_amount))
+            .build(),
+    )
+}
+
+/// `taxCalculation.nics`, or `None` without self-employment. Class 2 and Class 4 "net of
+/// deductions" (def1-def3) or "amount" (def4) are the amounts: nothing is deducted at
+/// source.
+fn nics(n: &Nics, variant: SchemaVariant) -> Option<Value> {
+    if n.class2.is_none() && n.class4.is_none() {
+        return None;
+    }
+    let (nic2_key, nic4_key) = if variant >= SchemaVariant::Def4 {
+        ("nic2Amount", "nic4Amount")
+    } else {
+        ("nic2NetOfDeductions", "nic4NetOfDeductions")
+    };
+    Some(
+        Obj::new()
+            .opt("class2Nics", n.class2.as_ref().map(class2_nics))
+            .opt("class4Nics", n.class4.as_ref().map(class4_nics))
+            .opt(nic2_key, n.class2.map(|c| money(c.amount)))
+            .opt(nic4_key, n.class4.as_ref().map(|c| money(c.total_amount)))
+            .set("totalNic", money(n.total_nic))
+            .build(),
+    )
+}
+
+/// `class2Nics`. itsa works out Class 2 for the whole year, so there is no apportioned
+/// limit.
+fn class2_nics(c: &Class2Nics) -> Value {
+    Obj::new()
+        .set("amount", money(c.amount))
+        .set("weeklyRate", money(c.weekly_rate))
+        .set("weeks", c.weeks)
+        .set("limit", pounds(c.limit))
+        .set("underSmallProfitThreshold", c.under_small_profit_threshold)
+        .set("actualClass2Nic", c.actual_class2_nic)
+        .opt("underLowerProfitThreshold", c.under_lower_profit_threshold)
+        .build()
+}
+
+/// `class4Nics`. The engine charges Class 4 on the trading profits after losses with no
+/// Class 4-only adjustments, so the income liable and the income chargeable are the same.
+/// `nic4Bands` is required; it is empty when an age exemption applies.
+fn class4_nics(c: &Class4Nics) -> Value {
+    Obj::new()
+        .set("totalIncomeLiableToClass4Charge", pounds(c.total_income))
+        .set("totalIncomeChargeableToClass4", pounds(c.total_income))
+        .set("totalAmount", money(c.total_amount))
+        .set("nic4Bands", c.bands.iter().map(class4_band).collect::<Vec<_>>())
+        .build()
+}
+
+fn class4_band(b: &Class4Band) -> Value {
+    Obj::new()
+        .set("name", b.name.hmrc_name())
+        .set("rate", percent(b.rate))
+        .opt("threshold", b.threshold.map(pounds))
+        .set("income", pounds(b.income))
+        .set("amount", money(b.amount))
+        .build()
+}
+
+/// `highIncomeChildBenefitCharge` (def3 onwards). The threshold and the taper step are
+/// the year's rules (`hicbc_threshold`, `hicbc_taper_step`) the engine charged with; the
+/// rate is the 1% of Child Benefit charged for each step of income over the threshold
+/// (ITEPA 2003 s681C), fixed in law rather than a yearly parameter.
+pub(super) fn high_income_child_benefit_charge(c: &Calculation, variant: SchemaVariant) -> Option<Value> {
+    if variant < SchemaVariant::Def3 {
+        return None;
+    }
+    let h = c.tax_calculation.income_tax.high_income_child_benefit_charge?;
+    let rules = Rules::for_year(c.tax_year, c.regime).ok()?;
+    Some(
+        Obj::new()
+            .set("adjustedNetIncome", money(h.adjusted_net_income))
+            .set("amountOfChildBenefitReceived", money(h.child_benefit_amount))
+            .set("incomeThreshold", money(rules.hicbc_threshold))
+            .set("childBenefitChargeTaper", money(rules.hicbc_taper_step))
+            .set("rate", percent(Rate::percent(1)))
+            .set("highIncomeBenefitCharge", money(h.amount))
+            .build(),
+    )
+}
