@@ -1,5 +1,6 @@
 //! `itsa`: the command line of the itsa tax service.
 
+mod admin;
 mod calc;
 
 use std::path::PathBuf;
@@ -18,8 +19,75 @@ struct Cli {
     command: Command,
 }
 
+/// Where the service keeps its data and how it runs (each also readable from `ITSA_*`
+/// environment variables and an `itsa.toml` file; see docs/configuration.md).
+#[derive(clap::Args, Debug, Clone, Default)]
+struct ServiceArgs {
+    /// A TOML configuration file (default: ./itsa.toml if it exists).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Directory for the embedded SQLite database.
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://…); without it, SQLite in the data directory.
+    #[arg(long, value_name = "URL")]
+    database_url: Option<String>,
+}
+
+impl ServiceArgs {
+    fn load(
+        &self,
+        bind: Option<String>,
+        mode: Option<String>,
+        workers: Option<usize>,
+    ) -> anyhow::Result<itsa_server::config::Config> {
+        let overrides = itsa_server::config::Overrides {
+            bind,
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+            mode,
+            workers,
+        };
+        Ok(itsa_server::config::Config::load(self.config.as_deref(), &overrides)?)
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
+    /// Run the HTTP service (with an in-process calculation worker).
+    Serve {
+        #[command(flatten)]
+        service: ServiceArgs,
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<String>,
+        /// sandbox (default: test support on) or production.
+        #[arg(long, value_name = "MODE")]
+        mode: Option<String>,
+        /// Calculation workers to run in-process (default 1; 0 for none).
+        #[arg(long, value_name = "N")]
+        workers: Option<usize>,
+    },
+    /// Run calculation workers only, against the configured database.
+    Worker {
+        #[command(flatten)]
+        service: ServiceArgs,
+        /// How many workers (default 1).
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        count: usize,
+    },
+    /// Create or update the database schema, then exit.
+    Migrate {
+        #[command(flatten)]
+        service: ServiceArgs,
+    },
+    /// Administration: register applications for production use.
+    Admin {
+        #[command(flatten)]
+        service: ServiceArgs,
+        #[command(subcommand)]
+        command: admin::AdminCommand,
+    },
     /// Calculate the tax for one case file, or for a JSON Lines file of cases.
     ///
     /// With --cases, every line of FILE (or standard input for -) is one case in the
@@ -45,6 +113,26 @@ fn main() -> ExitCode {
         Command::Calc { cases: Some(file), .. } => calc::run_cases(&file),
         Command::Calc { case: Some(file), json, .. } => calc::run_one(&file, json),
         Command::Calc { .. } => unreachable!("clap requires a case or --cases"),
+        Command::Serve { service, bind, mode, workers } => service.load(bind, mode, workers).and_then(|config| {
+            logging();
+            runtime()?.block_on(itsa_server::serve(config))?;
+            Ok(ExitCode::SUCCESS)
+        }),
+        Command::Worker { service, count } => service.load(None, None, None).and_then(|config| {
+            logging();
+            runtime()?.block_on(itsa_server::run_workers(config, count))?;
+            Ok(ExitCode::SUCCESS)
+        }),
+        Command::Migrate { service } => service.load(None, None, None).and_then(|config| {
+            logging();
+            let store = runtime()?.block_on(itsa_server::open_store(&config))?;
+            println!("database schema is up to date ({})", store.backend_name());
+            Ok(ExitCode::SUCCESS)
+        }),
+        Command::Admin { service, command } => service.load(None, None, None).and_then(|config| {
+            runtime()?.block_on(admin::run(&config, command))?;
+            Ok(ExitCode::SUCCESS)
+        }),
     };
     match result {
         Ok(code) => code,
@@ -53,4 +141,20 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}
+
+/// One line per event on standard error; `RUST_LOG` sets the level (default info).
+fn logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_ansi(ansi)
+        .try_init();
 }

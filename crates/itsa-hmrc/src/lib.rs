@@ -1,8 +1,21 @@
-//! HMRC's wire formats: the JSON views of an engine [`Calculation`] for each API version
-//! and tax-year schema variant.
+//! HMRC's wire formats: the values in request paths and queries ([`domain`]), the error
+//! catalogue ([`errors`]), request validation for Individual Calculations 8.0 and 9.0
+//! ([`v8`]), and the JSON views of an engine [`Calculation`] and its metadata for each
+//! API version and tax-year schema variant ([`views`]).
+//!
+//! Everything here is a pure function: no HTTP framework, no I/O.
 //!
 //! [`Calculation`]: itsa_engine::Calculation
 
+pub mod domain;
+pub mod errors;
+pub mod v8;
 pub mod views;
 
-pub use views::{SchemaVariant, calculation_v8, json_number, messages_v8};
+pub use domain::{CalculationId, CalculationType, Nino, parse_tax_year};
+pub use errors::{ApiError, Era, ErrorCode, ErrorItem};
+pub use views::{
+    CalculationOutcome, CalculationReason, CalculationTrigger, ListItem, ListVariant, MetadataInput, RequestedBy,
+    SchemaVariant, calculation_v8, hmrc_timestamp, income_source_id, inputs_v8, json_number, list_v8, messages_v8,
+    metadata_v8, retrieve_response_v8,
+};

@@ -1,8 +1,9 @@
 //! `endOfYearEstimate`: the in-year income projected to a whole year and taxed.
 
-use itsa_engine::calculation::{EndOfYearEstimate, EstimatedIncomeSource, EstimatedSourceType};
+use itsa_engine::calculation::{EndOfYearEstimate, EstimatedIncomeSource, EstimatedSourceType, IncomeSourceType};
 use serde_json::Value;
 
+use super::inputs::business_income_source_id;
 use crate::views::json::{Obj, is_income_source_id, money, pounds};
 
 /// `endOfYearEstimate`.
@@ -31,12 +32,22 @@ fn source_type(kind: EstimatedSourceType) -> &'static str {
     }
 }
 
+fn business_type(kind: EstimatedSourceType) -> Option<IncomeSourceType> {
+    match kind {
+        EstimatedSourceType::SelfEmployment => Some(IncomeSourceType::SelfEmployment),
+        EstimatedSourceType::UkProperty => Some(IncomeSourceType::UkProperty),
+        _ => None,
+    }
+}
+
 /// One source: the engine's name for it is HMRC's income source id when it matches the
-/// id pattern (a business id), otherwise the source's name.
+/// id pattern (a business id), otherwise the source's name. A business known by another
+/// name also gets the id derived from it, as in `businessProfitAndLoss`.
 fn income_source(s: &EstimatedIncomeSource) -> Value {
     let name = s.income_source_name.as_deref();
-    let (id, name) = match name {
-        Some(n) if is_income_source_id(n) => (Some(n), None),
+    let (id, name) = match (name, business_type(s.income_source_type)) {
+        (Some(n), _) if is_income_source_id(n) => (Some(n.to_owned()), None),
+        (Some(n), Some(kind)) => (Some(business_income_source_id(n, kind)), Some(n)),
         _ => (None, name),
     };
     Obj::new()

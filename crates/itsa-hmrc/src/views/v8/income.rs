@@ -8,6 +8,7 @@ use itsa_engine::calculation::{
 };
 use serde_json::Value;
 
+use super::inputs::business_income_source_id;
 use crate::views::SchemaVariant;
 use crate::views::json::{
     Obj, is_income_source_id, is_uuid, money, money_if_not_zero, non_empty_array, pounds, pounds_if_not_zero,
@@ -20,9 +21,10 @@ pub(super) fn business_profit_and_loss(businesses: &[BusinessProfitAndLoss], var
 }
 
 /// One business. `incomeSourceId` is required and HMRC's pattern is `^[A-Za-z0-9]{15}$`
-/// (the business id, XAIS12345678901 or XPIS12345678901). It is written as the engine has
-/// it: inputs that name a business by anything other than its HMRC id give an object that
-/// HMRC's schema would refuse, which is the caller's to avoid.
+/// (the business id, XAIS12345678901 or XPIS12345678901). The engine's id is written as
+/// it is when it has that form; a business known by another name gets the stable id
+/// derived from it, the same one the `inputs` object shows
+/// ([`super::inputs::income_source_id`]).
 ///
 /// HMRC's `taxableProfit` is the profit before losses brought forward (the engine's
 /// `net_profit`, whole pounds); the engine's `taxable_profit`, after those losses, is
@@ -31,7 +33,7 @@ fn business(b: &BusinessProfitAndLoss, variant: SchemaVariant) -> Value {
     let profit = b.net_loss.is_zero();
     let up_to_def3 = variant <= SchemaVariant::Def3;
     Obj::new()
-        .set("incomeSourceId", b.income_source_id.as_str())
+        .set("incomeSourceId", business_income_source_id(&b.income_source_id, b.income_source_type))
         .set("incomeSourceType", b.income_source_type.hmrc_name())
         .set_if(profit, "netProfit", money(b.net_profit))
         .set_if(!profit, "netLoss", money(b.net_loss))

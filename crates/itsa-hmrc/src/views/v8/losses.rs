@@ -4,8 +4,9 @@ use itsa_engine::Calculation;
 use itsa_engine::calculation::IncomeSourceType;
 use serde_json::Value;
 
+use super::inputs::business_income_source_id;
 use crate::views::SchemaVariant;
-use crate::views::json::{Obj, is_income_source_id, pounds};
+use crate::views::json::{Obj, pounds};
 
 /// `lossesAndClaims.unclaimedLosses`: the losses arising in this year, which the engine
 /// carries forward without any claim, each with the year it was incurred. The income tax
@@ -14,8 +15,7 @@ use crate::views::json::{Obj, is_income_source_id, pounds};
 /// Unused losses brought forward are part of the engine's amount carried forward too, but
 /// HMRC lists each loss with the year it arose (`taxYearLossIncurred` is required) and
 /// the engine does not know those years, so they are not written here.
-/// `incomeSourceId` is optional in these entries and written only when the engine's id
-/// matches HMRC's pattern.
+/// `incomeSourceId` is the business's id as in `businessProfitAndLoss`.
 pub(super) fn losses_and_claims(c: &Calculation, variant: SchemaVariant) -> Option<Value> {
     if variant > SchemaVariant::Def3 || c.losses_and_claims.is_none() {
         return None;
@@ -23,10 +23,10 @@ pub(super) fn losses_and_claims(c: &Calculation, variant: SchemaVariant) -> Opti
     let tax_year = c.tax_year.to_string();
     let mut unclaimed = Vec::new();
     for b in &c.business_profit_and_loss {
-        let id = Some(b.income_source_id.as_str()).filter(|id| is_income_source_id(id));
+        let id = business_income_source_id(&b.income_source_id, b.income_source_type);
         let loss = |amount, loss_type: &str| {
             Obj::new()
-                .opt("incomeSourceId", id)
+                .set("incomeSourceId", id.as_str())
                 .set("incomeSourceType", b.income_source_type.hmrc_name())
                 .set("taxYearLossIncurred", tax_year.as_str())
                 .set("currentLossValue", pounds(amount))

@@ -1,5 +1,6 @@
-//! The `calculation` and `messages` objects of the Individual Calculations API v8.0 and
-//! v9.0 retrieve response (the two versions share the schemas for these objects).
+//! The responses of the Individual Calculations API v8.0 and v9.0 (the two versions
+//! share these schemas): the retrieve response's `metadata`, `inputs`, `calculation` and
+//! `messages` objects, and the list response.
 //!
 //! Each HMRC object is written by one small function, fields in HMRC's order, and only
 //! in the schema variants (def1 … def4) that have the field. An object the engine has no
@@ -8,7 +9,10 @@
 mod allowances;
 mod estimate;
 mod income;
+pub(crate) mod inputs;
+pub(crate) mod list;
 mod losses;
+pub(crate) mod metadata;
 mod tax_calculation;
 
 use itsa_engine::{Calculation, Message, Messages};
@@ -51,6 +55,25 @@ pub fn calculation_v8(calculation: &Calculation) -> Value {
         .opt("endOfYearEstimate", c.end_of_year_estimate.as_ref().map(estimate::end_of_year_estimate))
         .opt("lossesAndClaims", losses::losses_and_claims(c, variant))
         .opt("highIncomeChildBenefitCharge", tax_calculation::high_income_child_benefit_charge(c, variant))
+        .build()
+}
+
+/// The whole v8/v9 retrieve response: `metadata` ([`metadata::metadata_v8`]), `inputs`
+/// ([`inputs::inputs_v8`]), `calculation` ([`calculation_v8`]) and `messages` when there
+/// are any. `variant` must be the calculation's tax year's variant, the one the metadata
+/// and inputs were written in.
+pub fn retrieve_response_v8(
+    metadata: Value,
+    inputs: Value,
+    calculation: &Calculation,
+    variant: SchemaVariant,
+) -> Value {
+    debug_assert_eq!(variant, SchemaVariant::for_tax_year(calculation.tax_year), "variant of another tax year");
+    Obj::new()
+        .set("metadata", metadata)
+        .set("inputs", inputs)
+        .set("calculation", calculation_v8(calculation))
+        .opt("messages", messages_v8(&calculation.messages))
         .build()
 }
 

@@ -1,0 +1,246 @@
+//! The v8/v9 list response, `{"calculations": [...]}`, in HMRC's three list schemas.
+
+use itsa_engine::{Date, Money, TaxYear};
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use crate::domain::{CalculationId, CalculationType};
+use crate::views::json::{Obj, money};
+use crate::views::v8::metadata::{RequestedBy, hmrc_timestamp};
+
+/// HMRC's list-response schema for a tax year in 8.0 and 9.0 (`schemas/list/def1..3`).
+/// The years differ from the retrieve variants: def1 to 2022-23, def2 2023-24 and
+/// 2024-25, def3 from 2025-26 (HMRC's `ListCalculationsSchema`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ListVariant {
+    Def1,
+    Def2,
+    Def3,
+}
+
+impl ListVariant {
+    pub fn for_tax_year(year: TaxYear) -> Self {
+        match year.start_year() {
+            ..=2022 => ListVariant::Def1,
+            2023 | 2024 => ListVariant::Def2,
+            _ => ListVariant::Def3,
+        }
+    }
+
+    /// The schema directory name: `def1` … `def3`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ListVariant::Def1 => "def1",
+            ListVariant::Def2 => "def2",
+            ListVariant::Def3 => "def3",
+        }
+    }
+}
+
+/// What started a calculation (`calculationTrigger`, def2 and def3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CalculationTrigger {
+    /// Asked for through software: every calculation itsa triggers.
+    Attended,
+    Class2NicEvent,
+    Unattended,
+    CesaSaReturn,
+    NewLossEvent,
+    UpdatedLossEvent,
+}
+
+impl CalculationTrigger {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CalculationTrigger::Attended => "attended",
+            CalculationTrigger::Class2NicEvent => "class2NICEvent",
+            CalculationTrigger::Unattended => "unattended",
+            CalculationTrigger::CesaSaReturn => "cesaSAReturn",
+            CalculationTrigger::NewLossEvent => "newLossEvent",
+            CalculationTrigger::UpdatedLossEvent => "updatedLossEvent",
+        }
+    }
+}
+
+/// How a calculation request ended (`calculationOutcome`, def2 and def3): processed
+/// (with or without business-rule errors), a system error, or refused by validation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CalculationOutcome {
+    Processed,
+    Error,
+    Rejected,
+}
+
+impl CalculationOutcome {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CalculationOutcome::Processed => "PROCESSED",
+            CalculationOutcome::Error => "ERROR",
+            CalculationOutcome::Rejected => "REJECTED",
+        }
+    }
+}
+
+/// One stored calculation as the list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListItem {
+    pub calculation_id: CalculationId,
+    pub tax_year: TaxYear,
+    pub calculation_timestamp: OffsetDateTime,
+    pub calculation_type: CalculationType,
+    pub requested_by: RequestedBy,
+    pub calculation_trigger: CalculationTrigger,
+    pub calculation_outcome: CalculationOutcome,
+    /// The calculation's `totalIncomeTaxAndNicsDue` (def1) or `liabilityAmount` (def2,
+    /// def3), when it has one.
+    pub total_income_tax_and_nics_due: Option<Money>,
+    /// When the calculation was used for a final declaration.
+    pub finalisation_timestamp: Option<OffsetDateTime>,
+    /// The period the calculation covers (def3 `fromDate`/`toDate`).
+    pub from_date: Option<Date>,
+    pub to_date: Option<Date>,
+}
+
+/// The list response for calculations of one tax year, in `variant`.
+pub fn list_v8(items: &[ListItem], variant: ListVariant) -> Value {
+    let calculations: Vec<Value> = items.iter().map(|item| list_item(item, variant)).collect();
+    Obj::new().set("calculations", calculations).build()
+}
+
+/// The list's `calculationType`. def1 knows only `in-year` and `final-declaration` (an
+/// intent-to-finalise calculation of those years is a crystallisation, shown with
+/// `intentToSubmitFinalDeclaration: true`); def2 adds `intent-to-finalise`; def3 has
+/// all five kinds. Amendments cannot exist before 2025-26; should one be listed there,
+/// it is shown as its nearest def1/def2 kind so the response stays valid.
+pub const fn list_calculation_type(kind: CalculationType, variant: ListVariant) -> &'static str {
+    use CalculationType::*;
+    match (variant, kind) {
+        (ListVariant::Def3, kind) => kind.as_str(),
+        (_, InYear) => "in-year",
+        (ListVariant::Def2, IntentToFinalise | IntentToAmend) => "intent-to-finalise",
+        _ => "final-declaration",
+    }
+}
+
+fn list_item(item: &ListItem, variant: ListVariant) -> Value {
+    let common = Obj::new()
+        .set("calculationId", item.calculation_id.as_str())
+        .set("calculationTimestamp", hmrc_timestamp(item.calculation_timestamp))
+        .set("calculationType", list_calculation_type(item.calculation_type, variant));
+    match variant {
+        ListVariant::Def1 => def1_fields(common, item),
+        ListVariant::Def2 => def2_fields(common, item),
+        ListVariant::Def3 => def2_fields(common, item)
+            .opt("fromDate", item.from_date.map(|d| d.to_string()))
+            .opt("toDate", item.to_date.map(|d| d.to_string())),
+    }
+    .build()
+}
+
+/// def1: the v3-style item, with the declaration flags.
+fn def1_fields(common: Obj, item: &ListItem) -> Obj {
+    use CalculationType::*;
+    let intent = matches!(item.calculation_type, IntentToFinalise | FinalDeclaration);
+    let declared = item.calculation_type == FinalDeclaration || item.finalisation_timestamp.is_some();
+    common
+        .set("requestedBy", item.requested_by.as_str())
+        .set("taxYear", item.tax_year.to_string())
+        .opt("totalIncomeTaxAndNicsDue", item.total_income_tax_and_nics_due.map(money))
+        .set("intentToSubmitFinalDeclaration", intent)
+        .set("finalDeclaration", declared)
+        .opt("finalDeclarationTimestamp", item.finalisation_timestamp.map(hmrc_timestamp))
+}
+
+/// def2 (and the start of def3): trigger, outcome and liability.
+fn def2_fields(common: Obj, item: &ListItem) -> Obj {
+    common
+        .set("calculationTrigger", item.calculation_trigger.as_str())
+        .set("calculationOutcome", item.calculation_outcome.as_str())
+        .opt("liabilityAmount", item.total_income_tax_and_nics_due.map(money))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use time::macros::datetime;
+
+    fn item(year: u16, kind: CalculationType) -> ListItem {
+        ListItem {
+            calculation_id: CalculationId::parse("c432a56d-e811-474c-a26a-76fc3bcaefe5").unwrap(),
+            tax_year: TaxYear::starting(year),
+            calculation_timestamp: datetime!(2021-07-12 07:51:43.112 UTC),
+            calculation_type: kind,
+            requested_by: RequestedBy::Customer,
+            calculation_trigger: CalculationTrigger::Attended,
+            calculation_outcome: CalculationOutcome::Processed,
+            total_income_tax_and_nics_due: Some(Money::new("10000.12".parse().unwrap())),
+            finalisation_timestamp: None,
+            from_date: None,
+            to_date: None,
+        }
+    }
+
+    #[test]
+    fn variants_by_year() {
+        assert_eq!(ListVariant::for_tax_year(TaxYear::starting(2017)), ListVariant::Def1);
+        assert_eq!(ListVariant::for_tax_year(TaxYear::starting(2022)), ListVariant::Def1);
+        assert_eq!(ListVariant::for_tax_year(TaxYear::starting(2023)), ListVariant::Def2);
+        assert_eq!(ListVariant::for_tax_year(TaxYear::starting(2024)), ListVariant::Def2);
+        assert_eq!(ListVariant::for_tax_year(TaxYear::starting(2025)), ListVariant::Def3);
+        assert_eq!(ListVariant::for_tax_year(TaxYear::starting(2030)), ListVariant::Def3);
+    }
+
+    #[test]
+    fn def1_item() {
+        let mut declared = item(2021, CalculationType::IntentToFinalise);
+        declared.finalisation_timestamp = Some(datetime!(2021-07-13 07:51:43.112 UTC));
+        assert_eq!(
+            list_v8(&[declared], ListVariant::Def1),
+            json!({"calculations": [{
+                "calculationId": "c432a56d-e811-474c-a26a-76fc3bcaefe5",
+                "calculationTimestamp": "2021-07-12T07:51:43.112Z",
+                "calculationType": "final-declaration",
+                "requestedBy": "customer",
+                "taxYear": "2021-22",
+                "totalIncomeTaxAndNicsDue": 10000.12,
+                "intentToSubmitFinalDeclaration": true,
+                "finalDeclaration": true,
+                "finalDeclarationTimestamp": "2021-07-13T07:51:43.112Z",
+            }]})
+        );
+    }
+
+    #[test]
+    fn def2_and_def3_items() {
+        let def2 = list_v8(&[item(2023, CalculationType::IntentToFinalise)], ListVariant::Def2);
+        assert_eq!(
+            def2["calculations"][0],
+            json!({
+                "calculationId": "c432a56d-e811-474c-a26a-76fc3bcaefe5",
+                "calculationTimestamp": "2021-07-12T07:51:43.112Z",
+                "calculationType": "intent-to-finalise",
+                "calculationTrigger": "attended",
+                "calculationOutcome": "PROCESSED",
+                "liabilityAmount": 10000.12,
+            })
+        );
+        let mut amended = item(2025, CalculationType::ConfirmAmendment);
+        amended.from_date = Some(TaxYear::starting(2025).first_day());
+        amended.to_date = Some(TaxYear::starting(2025).last_day());
+        let def3 = list_v8(&[amended], ListVariant::Def3);
+        assert_eq!(def3["calculations"][0]["calculationType"], "confirm-amendment");
+        assert_eq!(def3["calculations"][0]["fromDate"], "2025-04-06");
+        assert_eq!(def3["calculations"][0]["toDate"], "2026-04-05");
+        assert_eq!(list_v8(&[], ListVariant::Def3), json!({"calculations": []}));
+    }
+
+    #[test]
+    fn list_calculation_types() {
+        use CalculationType::*;
+        assert_eq!(list_calculation_type(IntentToFinalise, ListVariant::Def1), "final-declaration");
+        assert_eq!(list_calculation_type(FinalDeclaration, ListVariant::Def2), "final-declaration");
+        assert_eq!(list_calculation_type(FinalDeclaration, ListVariant::Def3), "final-declaration");
+        assert_eq!(list_calculation_type(IntentToAmend, ListVariant::Def3), "intent-to-amend");
+    }
+}

@@ -1,0 +1,336 @@
+//! itsa's HTTP service.
+//!
+//! Requests pass through HMRC's platform layers in HMRC's order: the `Accept` header picks
+//! the API version (406, 404), the version's router picks the endpoint (404), the gateway
+//! checks the bearer token and its scope (401, 403), and the endpoint checks the NINO, the
+//! client relationship, its parameters and then the business rules. Calculations are
+//! asynchronous: a trigger stores the request and its job durably and answers 202; a
+//! worker (in-process, or `itsa worker` elsewhere) computes it.
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+mod docs;
+mod examples;
+mod oauth;
+pub mod render;
+mod reply;
+pub mod service;
+mod test_support;
+mod v8;
+pub mod versions;
+pub mod worker;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use itsa_hmrc::errors::{ApiError, Era, ErrorCode};
+use itsa_store::{AnyStore, Store};
+use tower::ServiceExt;
+
+use crate::auth::{Principal, Refusal};
+use crate::clock::Clock;
+use crate::config::{Config, Mode};
+use crate::reply::{Handled, Reply};
+use crate::versions::ApiVersion;
+
+/// The correlation id of the request being served.
+#[derive(Debug, Clone)]
+pub struct CorrelationId(pub String);
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub store: Arc<AnyStore>,
+    pub clock: Clock,
+    pub config: Config,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(store: Arc<AnyStore>, config: Config) -> Self {
+        let clock = Clock::new(store.clone(), config.mode);
+        AppState(Arc::new(Inner { store, clock, config }))
+    }
+
+    pub fn sandbox(&self) -> bool {
+        self.config.mode == Mode::Sandbox
+    }
+}
+
+/// The versions of one API context (`/individuals/calculations`, …), each its own router.
+struct ApiContext {
+    prefix: &'static str,
+    versions: BTreeMap<ApiVersion, Router>,
+}
+
+struct Dispatch {
+    state: AppState,
+    contexts: Vec<ApiContext>,
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let calculations = ApiContext {
+        prefix: "/individuals/calculations",
+        versions: BTreeMap::from([
+            (ApiVersion::new(8, 0), version_router(&state, v8::routes(ApiVersion::new(8, 0)))),
+            (ApiVersion::new(9, 0), version_router(&state, v8::routes(ApiVersion::new(9, 0)))),
+        ]),
+    };
+    let accounts = ApiContext { prefix: "/accounts/self-assessment", versions: BTreeMap::new() };
+    let dispatch = Arc::new(Dispatch { state: state.clone(), contexts: vec![calculations, accounts] });
+
+    let mut app = Router::new()
+        .route("/api/definition", get(docs::definition))
+        .route("/api/conf/{version}/application.yaml", get(docs::application_yaml))
+        .route("/oauth/token", post(oauth::token));
+    if state.sandbox() {
+        app = app.nest("/test-support", test_support::routes());
+    }
+    app.with_state(state)
+        .fallback(move |request: Request| dispatch_request(dispatch.clone(), request))
+        .layer(middleware::from_fn(correlate))
+}
+
+/// A version's routes behind the gateway's credential and scope checks; anything they do
+/// not route, wrong methods included, is HMRC's 404 MATCHING_RESOURCE_NOT_FOUND.
+fn version_router(state: &AppState, routes: Router<AppState>) -> Router {
+    routes
+        .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .method_not_allowed_fallback(unrouted)
+        .fallback(unrouted)
+        .with_state(state.clone())
+}
+
+async fn unrouted() -> Reply {
+    Reply::Early(ApiError::new(ErrorCode::MATCHING_RESOURCE_NOT_FOUND, Era::Current))
+}
+
+async fn dispatch_request(dispatch: Arc<Dispatch>, mut request: Request) -> Response {
+    // HMRC strips one trailing slash and routes again.
+    let path = request.uri().path();
+    if path.len() > 1 && path.ends_with('/') {
+        let trimmed = &path[..path.len() - 1];
+        let uri = match request.uri().query() {
+            Some(q) => format!("{trimmed}?{q}"),
+            None => trimmed.to_owned(),
+        };
+        if let Ok(uri) = uri.parse() {
+            *request.uri_mut() = uri;
+        }
+    }
+    let path = request.uri().path();
+    let Some(context) = dispatch
+        .contexts
+        .iter()
+        .find(|c| path.strip_prefix(c.prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
+    else {
+        return Reply::Early(ApiError::new(ErrorCode::MATCHING_RESOURCE_NOT_FOUND, Era::Current)).into_response();
+    };
+    let Some(version) = versions::from_accept(request.headers()) else {
+        return Reply::Early(ApiError::new(ErrorCode::ACCEPT_HEADER_INVALID, Era::Current)).into_response();
+    };
+    let Some(router) = context.versions.get(&version) else {
+        return Reply::Early(ApiError::new(ErrorCode::NOT_FOUND, Era::Current)).into_response();
+    };
+    let mut response = match router.clone().oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
+    if let Some(date) = dispatch.state.config.deprecated_versions.get(&version.to_string()) {
+        docs::add_deprecation_headers(response.headers_mut(), *date, context.prefix);
+    }
+    response
+}
+
+/// The gateway: a known, unexpired bearer token with the scope the method needs.
+async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let refusal = |r: Refusal| Reply::Early(refusal_error(r)).into_response();
+    let Some(value) = request.headers().get(header::AUTHORIZATION) else {
+        return refusal(Refusal::MissingCredentials);
+    };
+    let Some(token) = value.to_str().ok().and_then(auth::bearer) else {
+        return refusal(Refusal::InvalidCredentials);
+    };
+    let record = match state.store.find_token(&auth::hash_secret(token)).await {
+        Ok(record) => record,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read tokens");
+            return Reply::Early(ApiError::new(ErrorCode::INTERNAL_SERVER_ERROR, Era::Current)).into_response();
+        }
+    };
+    let principal = match auth::principal_for(record, clock::real_millis()) {
+        Ok(p) => p,
+        Err(r) => return refusal(r),
+    };
+    if let Err(r) = principal.check_scope(request.method()) {
+        return refusal(r);
+    }
+    request.extensions_mut().insert(principal);
+    next.run(request).await
+}
+
+pub(crate) fn refusal_error(refusal: Refusal) -> ApiError {
+    let code = match refusal {
+        Refusal::MissingCredentials => ErrorCode::MISSING_CREDENTIALS,
+        Refusal::InvalidCredentials => ErrorCode::INVALID_CREDENTIALS,
+        Refusal::InvalidScope => ErrorCode::INVALID_SCOPE,
+        Refusal::NotAuthorised => ErrorCode::CLIENT_OR_AGENT_NOT_AUTHORISED,
+    };
+    ApiError::new(code, Era::Current)
+}
+
+/// The NINO pre-check and the client check, in that order, both before the endpoint's
+/// own validation and both without a correlation id.
+pub(crate) fn subject(principal: &Principal, raw_nino: &str, era: Era) -> Result<itsa_hmrc::domain::Nino, Reply> {
+    let nino = match era {
+        Era::Current => itsa_hmrc::domain::Nino::parse(raw_nino),
+        _ => itsa_hmrc::domain::Nino::parse_legacy(raw_nino),
+    }
+    .ok_or_else(|| Reply::Early(ApiError::new(ErrorCode::FORMAT_NINO, era)))?;
+    principal.check_subject(nino.as_str()).map_err(|r| Reply::Early(ApiError::new(refusal_code(r), era)))?;
+    Ok(nino)
+}
+
+fn refusal_code(refusal: Refusal) -> ErrorCode {
+    match refusal {
+        Refusal::MissingCredentials => ErrorCode::MISSING_CREDENTIALS,
+        Refusal::InvalidCredentials => ErrorCode::INVALID_CREDENTIALS,
+        Refusal::InvalidScope => ErrorCode::INVALID_SCOPE,
+        Refusal::NotAuthorised => ErrorCode::CLIENT_OR_AGENT_NOT_AUTHORISED,
+    }
+}
+
+static X_CORRELATION_ID: HeaderName = HeaderName::from_static("x-correlationid");
+static X_CONTENT_TYPE_OPTIONS: HeaderName = HeaderName::from_static("x-content-type-options");
+
+/// Give every request a correlation id, add it (and `nosniff`) to the endpoint's own
+/// answers, and log one line per request.
+async fn correlate(mut request: Request, next: Next) -> Response {
+    let id = uuid::Uuid::new_v4().to_string();
+    request.extensions_mut().insert(CorrelationId(id.clone()));
+    let method: Method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let started = Instant::now();
+    let mut response = next.run(request).await;
+    if response.extensions().get::<Handled>().is_some() {
+        let headers = response.headers_mut();
+        if let Ok(value) = HeaderValue::from_str(&id) {
+            headers.insert(X_CORRELATION_ID.clone(), value);
+        }
+        headers.insert(X_CONTENT_TYPE_OPTIONS.clone(), HeaderValue::from_static("nosniff"));
+    }
+    tracing::info!(
+        correlation_id = %id,
+        method = %method,
+        path = %path,
+        status = response.status().as_u16(),
+        elapsed_us = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    response
+}
+
+/// Open the configured store and bring its schema up to date.
+pub async fn open_store(config: &Config) -> itsa_store::Result<Arc<AnyStore>> {
+    let store = AnyStore::open(config.database_url.as_deref(), &config.data_dir).await?;
+    store.migrate().await?;
+    Ok(Arc::new(store))
+}
+
+/// Run the service until SIGTERM or Ctrl-C: stop taking requests, let those in flight and
+/// the worker's current job finish, then return. Accepted calculations are already stored,
+/// so any still queued are computed on the next start (or by another node).
+pub async fn serve(config: Config) -> Result<(), ServeError> {
+    let store = open_store(&config).await?;
+    let state = AppState::new(store.clone(), config.clone());
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut workers = Vec::new();
+    for n in 0..config.workers {
+        let worker =
+            worker::Worker::new(store.clone(), format!("{}-{}-{n}", hostname(), std::process::id()), config.mode);
+        workers.push(tokio::spawn(worker.run(stopped.clone())));
+    }
+    let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(ServeError::Bind)?;
+    tracing::info!(address = %config.bind, backend = store.backend_name(), mode = ?config.mode, "itsa is listening");
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await.map_err(ServeError::Serve)?;
+    tracing::info!("shutting down: finishing the work in hand");
+    let _ = stop.send(true);
+    for w in workers {
+        let _ = w.await;
+    }
+    Ok(())
+}
+
+/// Run workers only (no HTTP), until SIGTERM or Ctrl-C.
+pub async fn run_workers(config: Config, count: usize) -> Result<(), ServeError> {
+    let store = open_store(&config).await?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut workers = Vec::new();
+    for n in 0..count.max(1) {
+        let worker =
+            worker::Worker::new(store.clone(), format!("{}-{}-{n}", hostname(), std::process::id()), config.mode);
+        workers.push(tokio::spawn(worker.run(stopped.clone())));
+    }
+    shutdown_signal().await;
+    let _ = stop.send(true);
+    for w in workers {
+        let _ = w.await;
+    }
+    Ok(())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Store(#[from] itsa_store::StoreError),
+    #[error("cannot listen: {0}")]
+    Bind(std::io::Error),
+    #[error("server error: {0}")]
+    Serve(std::io::Error),
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_owned())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "itsa".into())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+}

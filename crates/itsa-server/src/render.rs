@@ -1,0 +1,70 @@
+//! A calculation's stored result: the engine is run once, by the worker, and every API
+//! view of the result is rendered then and stored with it, so reads never recompute and
+//! a stored calculation never changes.
+
+use itsa_engine::{Money, TaxYear};
+use itsa_hmrc::{Nino, SchemaVariant};
+use itsa_store::CalculationRecord;
+use serde_json::{Value, json};
+
+use crate::clock::from_millis;
+
+/// The id of the error message given when the engine cannot calculate the inputs.
+pub const ENGINE_ERROR_MESSAGE_ID: &str = "ITSA0100";
+
+pub struct Rendered {
+    pub document: String,
+    pub error_count: i32,
+}
+
+/// Run the engine on a calculation's income and render its views.
+pub fn compute(record: &CalculationRecord) -> Rendered {
+    let tax_year = TaxYear::starting(record.tax_year as u16);
+    let variant = SchemaVariant::for_tax_year(tax_year);
+    let nino = Nino::parse(&record.nino).unwrap_or_else(|| Nino::parse("AA000000A").expect("a valid NINO"));
+    let parsed = itsa_cases::parse_case(&record.income_document).map_err(|e| e.to_string());
+    let outcome = parsed.and_then(|(_, mut inputs)| {
+        if record.calculation_type == "in-year" {
+            // The income submitted is the year's: the estimate is of the whole year.
+            inputs.income_to_date = Some(tax_year.last_day());
+        }
+        itsa_engine::calculate(&inputs).map(|c| (inputs, c)).map_err(|e| e.to_string())
+    });
+    let document = match outcome {
+        Ok((inputs, calculation)) => {
+            let mut v8 = json!({
+                "inputs": itsa_hmrc::inputs_v8(&inputs, &nino, from_millis(record.income_submitted_at), variant),
+                "calculation": itsa_hmrc::calculation_v8(&calculation),
+            });
+            if let Some(messages) = itsa_hmrc::messages_v8(&calculation.messages) {
+                v8["messages"] = messages;
+            }
+            json!({
+                "totalIncomeTaxAndNicsDue": itsa_hmrc::json_number(calculation.tax_calculation.total_income_tax_and_nics_due.amount()),
+                "errorCount": calculation.messages.errors.len(),
+                "v8": v8,
+            })
+        }
+        Err(error) => json!({
+            "totalIncomeTaxAndNicsDue": itsa_hmrc::json_number(Money::ZERO.amount()),
+            "errorCount": 1,
+            "v8": {
+                "inputs": {"personalInformation": {"identifier": record.nino, "taxRegime": "uk"}, "incomeSources": {}},
+                "messages": {"errors": [{"id": ENGINE_ERROR_MESSAGE_ID, "text": format!("The calculation could not be made: {error}")}]},
+            },
+        }),
+    };
+    let error_count = document["errorCount"].as_i64().unwrap_or(0) as i32;
+    Rendered { document: document.to_string(), error_count }
+}
+
+/// The `totalIncomeTaxAndNicsDue` a result document records, read back exactly.
+pub fn total_due(document: &Value) -> Option<Money> {
+    let number = document.get("totalIncomeTaxAndNicsDue")?.as_number()?;
+    number.to_string().parse().ok().map(Money::new)
+}
+
+/// The stored result document of a done calculation.
+pub fn document(record: &CalculationRecord) -> Option<Value> {
+    serde_json::from_str(record.result_document.as_deref()?).ok()
+}

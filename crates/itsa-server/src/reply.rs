@@ -1,0 +1,71 @@
+//! Responses, split as HMRC's platform splits them: rejections made before a request
+//! reaches its endpoint (routing, `Accept`, credentials, scope, the NINO pre-check and the
+//! client check) carry no correlation id; everything an endpoint answers carries
+//! `X-CorrelationId` and `X-Content-Type-Options: nosniff`.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use itsa_hmrc::errors::ApiError;
+use serde_json::Value;
+
+/// Marks a response as the endpoint's own answer, for the correlation-id layer.
+#[derive(Debug, Clone, Copy)]
+pub struct Handled;
+
+/// An answer.
+#[derive(Debug)]
+pub enum Reply {
+    /// A rejection before the endpoint.
+    Early(ApiError),
+    /// The endpoint's error answer.
+    Error(ApiError),
+    /// The endpoint's success answer, with or without a JSON body.
+    Ok(StatusCode, Option<Value>),
+}
+
+impl Reply {
+    pub fn json(status: StatusCode, body: Value) -> Self {
+        Reply::Ok(status, Some(body))
+    }
+
+    pub fn empty(status: StatusCode) -> Self {
+        Reply::Ok(status, None)
+    }
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Response {
+    let mut response = (status, body.to_string()).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+pub fn error_response(error: &ApiError) -> Response {
+    json_response(StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), &error.to_json())
+}
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        match self {
+            Reply::Early(error) => error_response(&error),
+            Reply::Error(error) => {
+                let mut response = error_response(&error);
+                response.extensions_mut().insert(Handled);
+                response
+            }
+            Reply::Ok(status, body) => {
+                let mut response = match body {
+                    Some(body) => json_response(status, &body),
+                    None => status.into_response(),
+                };
+                response.extensions_mut().insert(Handled);
+                response
+            }
+        }
+    }
+}
+
+impl From<ApiError> for Reply {
+    fn from(error: ApiError) -> Self {
+        Reply::Error(error)
+    }
+}

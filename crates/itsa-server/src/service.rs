@@ -1,0 +1,325 @@
+//! The calculation journey as HMRC runs it in production, independent of API version:
+//! in-year calculations, intent to finalise, the final declaration, intent to amend and
+//! the confirmed amendment. Every rule answer comes from stored state and the (sandbox
+//! pinnable) clock; the version views turn a [`Rule`] into that version's error.
+
+use itsa_engine::TaxYear;
+use itsa_store::{
+    AnyStore, CalculationRecord, CalculationStatus, DeclarationRecord, Millis, NewCalculation, Store, StoreError, Uuid,
+};
+use time::{Date, Month, OffsetDateTime, Time};
+
+use crate::clock::{Clock, to_millis};
+
+/// The kinds of calculation a caller can trigger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TriggerKind {
+    InYear,
+    IntentToFinalise,
+    IntentToAmend,
+}
+
+impl TriggerKind {
+    /// The v8/v9 spelling, which is also how itsa stores it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TriggerKind::InYear => "in-year",
+            TriggerKind::IntentToFinalise => "intent-to-finalise",
+            TriggerKind::IntentToAmend => "intent-to-amend",
+        }
+    }
+}
+
+/// The two submissions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Submission {
+    FinalDeclaration,
+    ConfirmAmendment,
+}
+
+impl Submission {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Submission::FinalDeclaration => "final-declaration",
+            Submission::ConfirmAmendment => "confirm-amendment",
+        }
+    }
+}
+
+/// A business rule that refused the request. `code()` is HMRC's error code; each version
+/// decides the status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    NotFound,
+    NoIncomeSubmissionsExist,
+    CalculationInProgress,
+    FinalDeclarationReceived,
+    TaxYearNotEnded,
+    PrematureFinalisation,
+    DeclarationNotReceived,
+    OutsideAmendmentWindow,
+    FinalDeclarationInProgress,
+    FinalDeclarationTaxYear,
+    RecentSubmissionsExist,
+    SubmissionFailed,
+}
+
+impl Rule {
+    pub fn code(self) -> &'static str {
+        match self {
+            Rule::NotFound => "MATCHING_RESOURCE_NOT_FOUND",
+            Rule::NoIncomeSubmissionsExist => "RULE_NO_INCOME_SUBMISSIONS_EXIST",
+            Rule::CalculationInProgress => "RULE_CALCULATION_IN_PROGRESS",
+            Rule::FinalDeclarationReceived => "RULE_FINAL_DECLARATION_RECEIVED",
+            Rule::TaxYearNotEnded => "RULE_TAX_YEAR_NOT_ENDED",
+            Rule::PrematureFinalisation => "RULE_PREMATURE_FINALISATION",
+            Rule::DeclarationNotReceived => "RULE_DECLARATION_NOT_RECEIVED",
+            Rule::OutsideAmendmentWindow => "RULE_OUTSIDE_AMENDMENT_WINDOW",
+            Rule::FinalDeclarationInProgress => "RULE_FINAL_DECLARATION_IN_PROGRESS",
+            Rule::FinalDeclarationTaxYear => "RULE_FINAL_DECLARATION_TAX_YEAR",
+            Rule::RecentSubmissionsExist => "RULE_RECENT_SUBMISSIONS_EXIST",
+            Rule::SubmissionFailed => "RULE_SUBMISSION_FAILED",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{}", .0.code())]
+    Rule(Rule),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("calculation failed: {0}")]
+    CalculationFailed(String),
+}
+
+impl From<Rule> for ServiceError {
+    fn from(rule: Rule) -> Self {
+        ServiceError::Rule(rule)
+    }
+}
+
+/// A stored, computed calculation and where it stands in the journey.
+#[derive(Debug, Clone)]
+pub struct CalculationView {
+    pub record: CalculationRecord,
+    /// The declaration made with this calculation, if any.
+    pub declaration: Option<DeclarationRecord>,
+}
+
+impl CalculationView {
+    /// The calculation's type now: a declared intent-to-finalise calculation is the final
+    /// declaration's, a confirmed intent-to-amend calculation the amendment's.
+    pub fn effective_type(&self) -> &str {
+        self.declaration.as_ref().map_or(self.record.calculation_type.as_str(), |d| d.kind.as_str())
+    }
+}
+
+/// The first instant after the tax year: 6 April of its second calendar year, 00:00 UK.
+/// (itsa treats UK time as UTC; see docs/differences.md.)
+fn tax_year_end(year: TaxYear) -> Millis {
+    let day = Date::from_calendar_date(year.start_year() as i32 + 1, Month::April, 6).expect("6 April");
+    to_millis(day.with_time(Time::MIDNIGHT).assume_utc())
+}
+
+/// The end of the amendment window: 12 months after the 31 January filing date, i.e. the
+/// end of 31 January two years after the tax year ends (TMA 1970 s9ZA).
+fn amendment_window_end(year: TaxYear) -> Millis {
+    let day = Date::from_calendar_date(year.start_year() as i32 + 3, Month::February, 1).expect("1 February");
+    to_millis(day.with_time(Time::MIDNIGHT).assume_utc())
+}
+
+pub struct Calculations<'a> {
+    pub store: &'a AnyStore,
+    pub clock: &'a Clock,
+}
+
+impl Calculations<'_> {
+    /// Trigger a calculation: store it and queue its job, then answer with its id.
+    pub async fn trigger(
+        &self,
+        nino: &str,
+        year: TaxYear,
+        kind: TriggerKind,
+        requested_by: &str,
+        correlation_id: &str,
+    ) -> Result<Uuid, ServiceError> {
+        let y = year.start_year() as i32;
+        let income = self.store.get_income(nino, y).await?.ok_or(Rule::NoIncomeSubmissionsExist)?;
+        let calculations = self.store.list_calculations(nino, y, None).await?;
+        if calculations.iter().any(|c| c.status == CalculationStatus::Queued) {
+            return Err(Rule::CalculationInProgress.into());
+        }
+        let declarations = self.store.declarations(nino, y).await?;
+        let declared = declarations.iter().any(|d| d.kind == Submission::FinalDeclaration.as_str());
+        let now = self.clock.now_millis().await;
+        match kind {
+            TriggerKind::InYear => {}
+            TriggerKind::IntentToFinalise => {
+                if declared {
+                    return Err(Rule::FinalDeclarationReceived.into());
+                }
+                if now < tax_year_end(year) {
+                    // From 2025-26 HMRC calls finalising early "premature finalisation".
+                    let rule =
+                        if year.start_year() >= 2025 { Rule::PrematureFinalisation } else { Rule::TaxYearNotEnded };
+                    return Err(rule.into());
+                }
+            }
+            TriggerKind::IntentToAmend => {
+                if !declared {
+                    return Err(Rule::DeclarationNotReceived.into());
+                }
+                if now >= amendment_window_end(year) {
+                    return Err(Rule::OutsideAmendmentWindow.into());
+                }
+            }
+        }
+        let id = Uuid::new_v4();
+        self.store
+            .insert_calculation(&NewCalculation {
+                id,
+                nino: nino.to_owned(),
+                tax_year: y,
+                calculation_type: kind.as_str().to_owned(),
+                requested_by: requested_by.to_owned(),
+                requested_at: now,
+                income_document: income.document,
+                income_submitted_at: income.submitted_at,
+                correlation_id: correlation_id.to_owned(),
+            })
+            .await?;
+        Ok(id)
+    }
+
+    /// A taxpayer's computed calculations for a year, newest first, optionally of one
+    /// (effective) type. Calculations still being computed are not listed.
+    pub async fn list(
+        &self,
+        nino: &str,
+        year: TaxYear,
+        kind: Option<&str>,
+    ) -> Result<Vec<CalculationView>, ServiceError> {
+        let y = year.start_year() as i32;
+        let declarations = self.store.declarations(nino, y).await?;
+        let views: Vec<CalculationView> = self
+            .store
+            .list_calculations(nino, y, None)
+            .await?
+            .into_iter()
+            .filter(|c| c.status == CalculationStatus::Done)
+            .map(|record| {
+                let declaration = declarations.iter().rev().find(|d| d.calculation_id == record.id).cloned();
+                CalculationView { record, declaration }
+            })
+            .filter(|v| kind.is_none_or(|k| v.effective_type() == k))
+            .collect();
+        Ok(views)
+    }
+
+    /// One computed calculation of the taxpayer's for the year. Not found while it is
+    /// still being computed, or if it belongs to someone or some year else.
+    pub async fn get(&self, nino: &str, year: TaxYear, id: Uuid) -> Result<CalculationView, ServiceError> {
+        let record = self.store.get_calculation(id).await?.ok_or(Rule::NotFound)?;
+        if record.nino != nino || record.tax_year != year.start_year() as i32 {
+            return Err(Rule::NotFound.into());
+        }
+        match record.status {
+            CalculationStatus::Queued => return Err(Rule::NotFound.into()),
+            CalculationStatus::Failed => {
+                return Err(ServiceError::CalculationFailed(record.failure.clone().unwrap_or_default()));
+            }
+            CalculationStatus::Done => {}
+        }
+        let declaration =
+            self.store.declarations(nino, record.tax_year).await?.into_iter().rev().find(|d| d.calculation_id == id);
+        Ok(CalculationView { record, declaration })
+    }
+
+    /// Submit a final declaration or confirm an amendment with a calculation.
+    pub async fn submit(
+        &self,
+        nino: &str,
+        year: TaxYear,
+        id: Uuid,
+        submission: Submission,
+    ) -> Result<(), ServiceError> {
+        let y = year.start_year() as i32;
+        let record = self.store.get_calculation(id).await?.ok_or(Rule::NotFound)?;
+        if record.nino != nino || record.tax_year != y {
+            return Err(Rule::NotFound.into());
+        }
+        if record.status == CalculationStatus::Queued {
+            return Err(Rule::FinalDeclarationInProgress.into());
+        }
+        let declarations = self.store.declarations(nino, y).await?;
+        let declared = declarations.iter().any(|d| d.kind == Submission::FinalDeclaration.as_str());
+        let now = self.clock.now_millis().await;
+        match submission {
+            Submission::FinalDeclaration => {
+                if declared {
+                    return Err(Rule::FinalDeclarationReceived.into());
+                }
+                if now < tax_year_end(year) {
+                    return Err(Rule::FinalDeclarationTaxYear.into());
+                }
+                if record.calculation_type != TriggerKind::IntentToFinalise.as_str() {
+                    return Err(Rule::SubmissionFailed.into());
+                }
+            }
+            Submission::ConfirmAmendment => {
+                if !declared {
+                    return Err(Rule::DeclarationNotReceived.into());
+                }
+                if declarations.iter().any(|d| d.calculation_id == id) {
+                    return Err(Rule::FinalDeclarationReceived.into());
+                }
+                if now >= amendment_window_end(year) {
+                    return Err(Rule::OutsideAmendmentWindow.into());
+                }
+                if record.calculation_type != TriggerKind::IntentToAmend.as_str() {
+                    return Err(Rule::SubmissionFailed.into());
+                }
+            }
+        }
+        let income = self.store.get_income(nino, y).await?;
+        if income.is_some_and(|i| i.submitted_at > record.income_submitted_at) {
+            return Err(Rule::RecentSubmissionsExist.into());
+        }
+        if record.status == CalculationStatus::Failed || record.error_count > 0 {
+            return Err(Rule::SubmissionFailed.into());
+        }
+        self.store
+            .insert_declaration(&DeclarationRecord {
+                nino: nino.to_owned(),
+                tax_year: y,
+                calculation_id: id,
+                kind: submission.as_str().to_owned(),
+                declared_at: now,
+            })
+            .await?;
+        Ok(())
+    }
+}
+
+/// The current tax year on a date (6 April boundary).
+pub fn tax_year_on(now: OffsetDateTime) -> TaxYear {
+    let date = now.date();
+    let year = date.year() as u16;
+    if (date.month() as u8, date.day()) >= (4, 6) { TaxYear::starting(year) } else { TaxYear::starting(year - 1) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn windows_fall_where_the_law_puts_them() {
+        let y = TaxYear::starting(2025);
+        assert_eq!(crate::clock::from_millis(tax_year_end(y)), datetime!(2026-04-06 00:00 UTC));
+        assert_eq!(crate::clock::from_millis(amendment_window_end(y)), datetime!(2028-02-01 00:00 UTC));
+        assert_eq!(tax_year_on(datetime!(2026-04-05 23:59 UTC)), TaxYear::starting(2025));
+        assert_eq!(tax_year_on(datetime!(2026-04-06 00:00 UTC)), TaxYear::starting(2026));
+    }
+}

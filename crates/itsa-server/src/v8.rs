@@ -1,0 +1,323 @@
+//! Individual Calculations 8.0 and 9.0: list, trigger, retrieve and submit.
+//!
+//! Each handler follows HMRC's order: the NINO pre-check and client check (no correlation
+//! id), then all parameter errors together (merged and sorted by code), then in the
+//! sandbox the `Gov-Test-Scenario` header, then the business rules on stored state.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+use itsa_engine::TaxYear;
+use itsa_hmrc::v8::scenario::scenario_header;
+use itsa_hmrc::v8::{Endpoint, Scenario, requests};
+use itsa_hmrc::{
+    ApiError, CalculationId, CalculationOutcome, CalculationTrigger, CalculationType, Era, ErrorCode, ListItem,
+    ListVariant, MetadataInput, Nino, RequestedBy, SchemaVariant,
+};
+use itsa_store::Uuid;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+use crate::auth::Principal;
+use crate::clock::from_millis;
+use crate::examples;
+use crate::reply::Reply;
+use crate::service::{CalculationView, Calculations, Rule, ServiceError, Submission, TriggerKind};
+use crate::versions::ApiVersion;
+use crate::{AppState, CorrelationId, render, subject};
+
+const BASE: &str = "/individuals/calculations/{nino}/self-assessment/{tax_year}";
+
+/// The four routes; 8.0 and 9.0 behave alike (9.0 differs only in HMRC's newer schemas,
+/// which itsa's views already satisfy).
+pub fn routes(_version: ApiVersion) -> Router<AppState> {
+    Router::new()
+        .route(BASE, get(list))
+        .route(&format!("{BASE}/trigger/{{calculation_type}}"), post(trigger))
+        .route(&format!("{BASE}/{{calculation_id}}"), get(retrieve))
+        .route(&format!("{BASE}/{{calculation_id}}/{{calculation_type}}"), post(submit))
+}
+
+const SCENARIO_HEADER: &str = "gov-test-scenario";
+
+/// The scenario asked for, in the sandbox; production ignores the header.
+fn scenario(state: &AppState, endpoint: Endpoint, headers: &HeaderMap) -> Scenario {
+    if !state.sandbox() {
+        return Scenario::Stateful;
+    }
+    scenario_header(endpoint, headers.get(SCENARIO_HEADER).and_then(|v| v.to_str().ok()))
+}
+
+fn service_error(error: ServiceError) -> Reply {
+    match error {
+        ServiceError::Rule(Rule::NotFound) => {
+            ApiError::new(ErrorCode::MATCHING_RESOURCE_NOT_FOUND, Era::Current).into()
+        }
+        ServiceError::Rule(rule) => ErrorCode::from_code(rule.code())
+            .map(|code| ApiError::new(code, Era::Current))
+            .unwrap_or_else(|| ApiError::new(ErrorCode::INTERNAL_SERVER_ERROR, Era::Current))
+            .into(),
+        ServiceError::Store(e) => {
+            tracing::error!(error = %e, "store error");
+            ApiError::new(ErrorCode::INTERNAL_SERVER_ERROR, Era::Current).into()
+        }
+        ServiceError::CalculationFailed(why) => {
+            tracing::error!(error = %why, "calculation failed");
+            ApiError::new(ErrorCode::INTERNAL_SERVER_ERROR, Era::Current).into()
+        }
+    }
+}
+
+fn calculations(state: &AppState) -> Calculations<'_> {
+    Calculations { store: &state.store, clock: &state.clock }
+}
+
+async fn trigger(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Extension(correlation): Extension<CorrelationId>,
+    Path((nino, tax_year, calculation_type)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Reply {
+    let nino = match subject(&principal, &nino, Era::Current) {
+        Ok(n) => n,
+        Err(reply) => return reply,
+    };
+    let request = match requests::trigger(&tax_year, &calculation_type) {
+        Ok(r) => r,
+        Err(e) => return e.into(),
+    };
+    match scenario(&state, Endpoint::Trigger, &headers) {
+        Scenario::Stateful => {}
+        other => return other.error().unwrap_or_else(itsa_hmrc::v8::scenario::unknown_scenario).into(),
+    }
+    let kind = match request.calculation_type() {
+        CalculationType::IntentToFinalise => TriggerKind::IntentToFinalise,
+        CalculationType::IntentToAmend => TriggerKind::IntentToAmend,
+        _ => TriggerKind::InYear,
+    };
+    match calculations(&state)
+        .trigger(nino.as_str(), request.tax_year(), kind, principal.requested_by(), &correlation.0)
+        .await
+    {
+        Ok(id) => Reply::json(StatusCode::ACCEPTED, json!({"calculationId": id.to_string()})),
+        Err(e) => service_error(e),
+    }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Path((nino, tax_year)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Reply {
+    let nino = match subject(&principal, &nino, Era::Current) {
+        Ok(n) => n,
+        Err(reply) => return reply,
+    };
+    let request = match requests::list(&tax_year, query.get("calculationType").map(String::as_str)) {
+        Ok(r) => r,
+        Err(e) => return e.into(),
+    };
+    let year = request.tax_year();
+    match scenario(&state, Endpoint::List, &headers) {
+        Scenario::Stateful => {}
+        Scenario::Dynamic => return Reply::json(StatusCode::OK, dynamic_list(&state, year, &principal).await),
+        other => return other.error().unwrap_or_else(itsa_hmrc::v8::scenario::unknown_scenario).into(),
+    }
+    let filter = request.calculation_type().map(CalculationType::as_str);
+    let views = match calculations(&state).list(nino.as_str(), year, filter).await {
+        Ok(v) => v,
+        Err(e) => return service_error(e),
+    };
+    if views.is_empty() {
+        return ApiError::new(ErrorCode::MATCHING_RESOURCE_NOT_FOUND, Era::Current).into();
+    }
+    let items: Vec<ListItem> = views.iter().filter_map(|v| list_item(v, year)).collect();
+    Reply::json(StatusCode::OK, itsa_hmrc::list_v8(&items, ListVariant::for_tax_year(year)))
+}
+
+fn requested_by(stored: &str) -> RequestedBy {
+    match stored {
+        "agent" => RequestedBy::Agent,
+        "hmrc" => RequestedBy::Hmrc,
+        _ => RequestedBy::Customer,
+    }
+}
+
+fn calculation_id(id: Uuid) -> Option<CalculationId> {
+    CalculationId::parse(&id.to_string())
+}
+
+fn list_item(view: &CalculationView, year: TaxYear) -> Option<ListItem> {
+    let record = &view.record;
+    let total = render::document(record).and_then(|d| render::total_due(&d));
+    Some(ListItem {
+        calculation_id: calculation_id(record.id)?,
+        tax_year: year,
+        calculation_timestamp: from_millis(record.completed_at.unwrap_or(record.requested_at)),
+        calculation_type: CalculationType::parse(view.effective_type())?,
+        requested_by: requested_by(&record.requested_by),
+        calculation_trigger: CalculationTrigger::Attended,
+        calculation_outcome: CalculationOutcome::Processed,
+        total_income_tax_and_nics_due: total,
+        finalisation_timestamp: view
+            .declaration
+            .as_ref()
+            .filter(|d| d.kind == "final-declaration")
+            .map(|d| from_millis(d.declared_at)),
+        from_date: Some(year.first_day()),
+        to_date: Some(year.last_day()),
+    })
+}
+
+async fn retrieve(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Path((nino, tax_year, calculation_id)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Reply {
+    let nino = match subject(&principal, &nino, Era::Current) {
+        Ok(n) => n,
+        Err(reply) => return reply,
+    };
+    let request = match requests::retrieve(&tax_year, &calculation_id) {
+        Ok(r) => r,
+        Err(e) => return e.into(),
+    };
+    let year = request.tax_year();
+    match scenario(&state, Endpoint::Retrieve, &headers).in_tax_year(year) {
+        Scenario::Stateful => {}
+        Scenario::Dynamic => {
+            return example_response(&state, &nino, year, "UK_MULTIPLE_INCOMES_EXAMPLE", request.calculation_id()).await;
+        }
+        Scenario::Example(name) => return example_response(&state, &nino, year, name, request.calculation_id()).await,
+        other => return other.error().unwrap_or_else(itsa_hmrc::v8::scenario::unknown_scenario).into(),
+    }
+    let Ok(id) = Uuid::parse_str(request.calculation_id().as_str()) else {
+        return ApiError::new(ErrorCode::MATCHING_RESOURCE_NOT_FOUND, Era::Current).into();
+    };
+    let view = match calculations(&state).get(nino.as_str(), year, id).await {
+        Ok(v) => v,
+        Err(e) => return service_error(e),
+    };
+    match retrieve_body(&view, year) {
+        Some(body) => Reply::json(StatusCode::OK, body),
+        None => ApiError::new(ErrorCode::INTERNAL_SERVER_ERROR, Era::Current).into(),
+    }
+}
+
+/// The stored views of a calculation with metadata written from its journey so far.
+fn retrieve_body(view: &CalculationView, year: TaxYear) -> Option<Value> {
+    let record = &view.record;
+    let document = render::document(record)?;
+    let mut metadata = MetadataInput::new(
+        calculation_id(record.id)?,
+        year,
+        CalculationType::parse(view.effective_type())?,
+        from_millis(record.requested_at),
+    );
+    metadata.requested_by = requested_by(&record.requested_by);
+    metadata.calculation_timestamp = from_millis(record.completed_at.unwrap_or(record.requested_at));
+    if let Some(d) = &view.declaration {
+        match d.kind.as_str() {
+            "final-declaration" => metadata.finalisation_timestamp = Some(from_millis(d.declared_at)),
+            _ => metadata.confirmation_timestamp = Some(from_millis(d.declared_at)),
+        }
+    }
+    let variant = SchemaVariant::for_tax_year(year);
+    let v8 = &document["v8"];
+    let mut body = json!({
+        "metadata": itsa_hmrc::metadata_v8(&metadata, variant),
+        "inputs": v8["inputs"].clone(),
+    });
+    for part in ["calculation", "messages"] {
+        if !v8[part].is_null() {
+            body[part] = v8[part].clone();
+        }
+    }
+    Some(body)
+}
+
+/// A sandbox example: the engine's calculation of the scenario's taxpayer for the year, or
+/// for `ERROR_MESSAGES_EXIST` a calculation that ended in error messages.
+async fn example_response(state: &AppState, nino: &Nino, year: TaxYear, name: &str, id: &CalculationId) -> Reply {
+    let variant = SchemaVariant::for_tax_year(year);
+    let now = state.clock.now().await;
+    let metadata = itsa_hmrc::metadata_v8(&MetadataInput::new(id.clone(), year, CalculationType::InYear, now), variant);
+    if name == "ERROR_MESSAGES_EXIST" {
+        return Reply::json(
+            StatusCode::OK,
+            json!({
+                "metadata": metadata,
+                "inputs": {"personalInformation": {"identifier": nino.as_str(), "taxRegime": "uk"}, "incomeSources": {}},
+                "messages": {"errors": [{"id": "C55001", "text": "The calculation could not be completed: the submitted income is not consistent. Correct it and trigger a new calculation."}]}
+            }),
+        );
+    }
+    let Some(case) = examples::example_case(name, year) else {
+        return itsa_hmrc::v8::scenario::unknown_scenario().into();
+    };
+    let Ok((_, inputs)) = itsa_cases::parse_case(&case) else {
+        return ApiError::new(ErrorCode::INTERNAL_SERVER_ERROR, Era::Current).into();
+    };
+    match itsa_engine::calculate(&inputs) {
+        Ok(calculation) => {
+            let inputs_json = itsa_hmrc::inputs_v8(&inputs, nino, now, variant);
+            Reply::json(StatusCode::OK, itsa_hmrc::retrieve_response_v8(metadata, inputs_json, &calculation, variant))
+        }
+        Err(_) => ApiError::new(ErrorCode::INTERNAL_SERVER_ERROR, Era::Current).into(),
+    }
+}
+
+/// The list's `DYNAMIC` scenario: one calculation of the year asked for, stamped now.
+async fn dynamic_list(state: &AppState, year: TaxYear, principal: &Principal) -> Value {
+    let now = state.clock.now().await;
+    let item = ListItem {
+        calculation_id: CalculationId::parse("f2fb30e5-4ab6-4a29-b3c1-c7264259ff1c").expect("a valid id"),
+        tax_year: year,
+        calculation_timestamp: now,
+        calculation_type: CalculationType::InYear,
+        requested_by: requested_by(principal.requested_by()),
+        calculation_trigger: CalculationTrigger::Attended,
+        calculation_outcome: CalculationOutcome::Processed,
+        total_income_tax_and_nics_due: None,
+        finalisation_timestamp: None,
+        from_date: Some(year.first_day()),
+        to_date: Some(year.last_day()),
+    };
+    itsa_hmrc::list_v8(&[item], ListVariant::for_tax_year(year))
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Path((nino, tax_year, calculation_id, calculation_type)): Path<(String, String, String, String)>,
+    headers: HeaderMap,
+) -> Reply {
+    let nino = match subject(&principal, &nino, Era::Current) {
+        Ok(n) => n,
+        Err(reply) => return reply,
+    };
+    let request = match requests::submit(&tax_year, &calculation_id, &calculation_type) {
+        Ok(r) => r,
+        Err(e) => return e.into(),
+    };
+    match scenario(&state, Endpoint::Submit, &headers) {
+        Scenario::Stateful => {}
+        other => return other.error().unwrap_or_else(itsa_hmrc::v8::scenario::unknown_scenario).into(),
+    }
+    let submission = match request.calculation_type() {
+        CalculationType::ConfirmAmendment => Submission::ConfirmAmendment,
+        _ => Submission::FinalDeclaration,
+    };
+    let Ok(id) = Uuid::parse_str(request.calculation_id().as_str()) else {
+        return ApiError::new(ErrorCode::MATCHING_RESOURCE_NOT_FOUND, Era::Current).into();
+    };
+    match calculations(&state).submit(nino.as_str(), request.tax_year(), id, submission).await {
+        Ok(()) => Reply::empty(StatusCode::NO_CONTENT),
+        Err(e) => service_error(e),
+    }
+}

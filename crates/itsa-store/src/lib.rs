@@ -1,0 +1,255 @@
+//! Persistence for itsa, behind one trait with two backends: SQLite (the embedded
+//! default: one file, WAL) and PostgreSQL (`DATABASE_URL`), each with its own migrations
+//! folder defining the same schema versions.
+//!
+//! The store keeps documents it does not interpret (a taxpayer's submitted income, a
+//! calculation's rendered result) next to the few columns it needs to find and order
+//! them. It knows nothing of tax rules or HMRC's wire formats. Times are milliseconds
+//! since the Unix epoch ([`Millis`]), so both backends store them alike.
+//!
+//! The durable job queue lives in the same database: a calculation and its job are
+//! written in one transaction, workers claim jobs with a lease (`FOR UPDATE SKIP LOCKED`
+//! on PostgreSQL), and an expired lease makes a job claimable again.
+
+mod any;
+mod common;
+mod postgres;
+mod sqlite;
+
+use std::future::Future;
+
+pub use any::AnyStore;
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+pub use uuid::Uuid;
+
+/// Milliseconds since 1970-01-01T00:00:00Z.
+pub type Millis = i64;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A bearer token as stored: only its SHA-256 hash, never the token itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// Lower-case hex SHA-256 of the token.
+    pub token_hash: String,
+    /// `individual`, `agent` or `supporting-agent`.
+    pub role: String,
+    /// The taxpayer an individual's token acts as.
+    pub nino: Option<String>,
+    /// The clients an agent's token acts for.
+    pub clients: Vec<String>,
+    /// Granted scopes, e.g. `read:self-assessment`.
+    pub scopes: Vec<String>,
+    pub created_at: Millis,
+    pub expires_at: Millis,
+}
+
+/// An application registered for production use (OAuth client credentials) with the
+/// grant it was given: the taxpayer or agent it acts as, and the scopes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationRecord {
+    pub client_id: String,
+    /// Lower-case hex SHA-256 of the client secret.
+    pub secret_hash: String,
+    pub name: String,
+    pub role: String,
+    pub nino: Option<String>,
+    pub clients: Vec<String>,
+    pub scopes: Vec<String>,
+    pub created_at: Millis,
+}
+
+/// A taxpayer's income for a tax year, as submitted: an opaque JSON document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomeRecord {
+    pub nino: String,
+    /// The tax year's first calendar year (2025 for 2025-26).
+    pub tax_year: i32,
+    pub document: String,
+    pub submitted_at: Millis,
+}
+
+/// Where a calculation is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalculationStatus {
+    /// Stored and waiting for (or being run by) a worker.
+    Queued,
+    /// Computed: the result document is stored.
+    Done,
+    /// The worker gave up after its retries; the error is stored.
+    Failed,
+}
+
+impl CalculationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CalculationStatus::Queued => "queued",
+            CalculationStatus::Done => "done",
+            CalculationStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "queued" => Ok(CalculationStatus::Queued),
+            "done" => Ok(CalculationStatus::Done),
+            "failed" => Ok(CalculationStatus::Failed),
+            other => Err(StoreError::Invalid(format!("unknown calculation status '{other}'"))),
+        }
+    }
+}
+
+/// A request for a calculation, written when it is triggered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCalculation {
+    pub id: Uuid,
+    pub nino: String,
+    pub tax_year: i32,
+    /// HMRC's calculation type: `in-year`, `intent-to-finalise`, `intent-to-amend`, …
+    pub calculation_type: String,
+    /// `customer`, `agent` or `hmrc`.
+    pub requested_by: String,
+    pub requested_at: Millis,
+    /// The income the calculation is of (a copy of the income document at trigger time).
+    pub income_document: String,
+    /// When that income was submitted.
+    pub income_submitted_at: Millis,
+    /// The request's correlation id, carried to the worker's log lines.
+    pub correlation_id: String,
+}
+
+/// A calculation as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalculationRecord {
+    pub id: Uuid,
+    pub nino: String,
+    pub tax_year: i32,
+    pub calculation_type: String,
+    pub requested_by: String,
+    pub requested_at: Millis,
+    pub income_document: String,
+    pub income_submitted_at: Millis,
+    pub correlation_id: String,
+    pub status: CalculationStatus,
+    /// The rendered result (an opaque JSON document), once computed.
+    pub result_document: Option<String>,
+    /// How many error messages the result carries.
+    pub error_count: i32,
+    pub completed_at: Option<Millis>,
+    /// How many times a worker stored a result for it (1 when all is well).
+    pub computations: i32,
+    /// Which worker stored the result.
+    pub computed_by: Option<String>,
+    /// Why the worker failed, when it did.
+    pub failure: Option<String>,
+}
+
+/// A claimed job: run it, then call [`Store::complete_calculation`] or [`Store::fail_job`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub id: i64,
+    pub calculation_id: Uuid,
+    /// How many times it has been claimed, this claim included.
+    pub attempts: i32,
+    pub correlation_id: String,
+}
+
+/// A final declaration or a confirmed amendment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclarationRecord {
+    pub nino: String,
+    pub tax_year: i32,
+    pub calculation_id: Uuid,
+    /// `final-declaration` or `confirm-amendment`.
+    pub kind: String,
+    pub declared_at: Millis,
+}
+
+/// A pinned clock: "now" was `pinned_now` when the real clock read `pinned_at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockPin {
+    pub pinned_now: Millis,
+    pub pinned_at: Millis,
+}
+
+/// Everything itsa stores. Both backends implement it and pass the same behavioural tests.
+pub trait Store: Send + Sync {
+    /// Apply any migrations not yet applied.
+    fn migrate(&self) -> impl Future<Output = Result<()>> + Send;
+
+    // Tokens and applications.
+    fn insert_token(&self, token: &TokenRecord) -> impl Future<Output = Result<()>> + Send;
+    fn find_token(&self, token_hash: &str) -> impl Future<Output = Result<Option<TokenRecord>>> + Send;
+    fn insert_application(&self, application: &ApplicationRecord) -> impl Future<Output = Result<()>> + Send;
+    fn find_application(&self, client_id: &str) -> impl Future<Output = Result<Option<ApplicationRecord>>> + Send;
+
+    // Income.
+    /// Store a taxpayer's income for a year, replacing any earlier submission.
+    fn put_income(&self, income: &IncomeRecord) -> impl Future<Output = Result<()>> + Send;
+    fn get_income(&self, nino: &str, tax_year: i32) -> impl Future<Output = Result<Option<IncomeRecord>>> + Send;
+
+    // Calculations and their jobs.
+    /// Store a calculation and queue its job, in one transaction.
+    fn insert_calculation(&self, calculation: &NewCalculation) -> impl Future<Output = Result<()>> + Send;
+    fn get_calculation(&self, id: Uuid) -> impl Future<Output = Result<Option<CalculationRecord>>> + Send;
+    /// A taxpayer's calculations for a year, newest first, optionally of one type.
+    fn list_calculations(
+        &self,
+        nino: &str,
+        tax_year: i32,
+        calculation_type: Option<&str>,
+    ) -> impl Future<Output = Result<Vec<CalculationRecord>>> + Send;
+    /// Store a result and finish the job, in one transaction. Returns false, leaving the
+    /// stored result as it was (and only removing the job), if the calculation was
+    /// already done.
+    fn complete_calculation(
+        &self,
+        job_id: i64,
+        calculation_id: Uuid,
+        result_document: &str,
+        error_count: i32,
+        completed_at: Millis,
+        computed_by: &str,
+    ) -> impl Future<Output = Result<bool>> + Send;
+    /// Claim the oldest job that is due (queued and due, or whose lease has expired),
+    /// leasing it to `worker` until `now + lease_ms`.
+    fn claim_job(&self, worker: &str, now: Millis, lease_ms: i64) -> impl Future<Output = Result<Option<Job>>> + Send;
+    /// Give a job back after a failure: retry at `retry_at`, or, when `give_up`, mark the
+    /// calculation failed with `error`.
+    fn fail_job(
+        &self,
+        job: &Job,
+        error: &str,
+        retry_at: Millis,
+        give_up: bool,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Jobs not yet finished (queued or running).
+    fn pending_jobs(&self) -> impl Future<Output = Result<i64>> + Send;
+
+    // Declarations.
+    fn insert_declaration(&self, declaration: &DeclarationRecord) -> impl Future<Output = Result<()>> + Send;
+    /// A taxpayer's declarations for a year, oldest first.
+    fn declarations(&self, nino: &str, tax_year: i32) -> impl Future<Output = Result<Vec<DeclarationRecord>>> + Send;
+
+    // Test support.
+    /// Remove everything stored about a taxpayer (tokens excepted).
+    fn wipe_taxpayer(&self, nino: &str) -> impl Future<Output = Result<()>> + Send;
+    fn clock_pin(&self) -> impl Future<Output = Result<Option<ClockPin>>> + Send;
+    fn set_clock_pin(&self, pin: Option<ClockPin>) -> impl Future<Output = Result<()>> + Send;
+
+    /// Wait until a job may have become claimable (a trigger here or, on PostgreSQL, on
+    /// another node), or until `timeout` passes. Never fails: a missed wake-up costs one
+    /// polling interval.
+    fn wait_for_jobs(&self, timeout: std::time::Duration) -> impl Future<Output = ()> + Send;
+}

@@ -1,0 +1,470 @@
+//! The PostgreSQL backend (`DATABASE_URL`), for several nodes sharing one database.
+
+use std::str::FromStr;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use sqlx::Row;
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions, PgRow};
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
+
+use crate::common::{self, CLOCK_PIN_KEY};
+use crate::{
+    ApplicationRecord, CalculationRecord, ClockPin, DeclarationRecord, IncomeRecord, Job, Millis, NewCalculation,
+    Result, Store, StoreError, TokenRecord, Uuid,
+};
+
+/// The channel on which a node announces that a job may have become claimable.
+const JOBS_CHANNEL: &str = "itsa_jobs";
+
+/// Connections in the pool (one of them held by the listener once a worker waits for jobs).
+const POOL_SIZE: u32 = 8;
+
+/// How long the listener waits before connecting again after losing its connection.
+const LISTEN_RETRY: Duration = Duration::from_secs(1);
+
+/// The [`Store`] on PostgreSQL. Cloning it is cheap and shares the pool and the listener.
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+    wake: Arc<Wake>,
+}
+
+/// The wake-up for job waiters: an in-process [`Notify`], fed also by a background task
+/// that LISTENs for other nodes' notifications (started by the first waiter, stopped when
+/// the last clone of the store is dropped).
+#[derive(Debug, Default)]
+struct Wake {
+    jobs: Arc<Notify>,
+    listener: OnceLock<JoinHandle<()>>,
+}
+
+impl Drop for Wake {
+    fn drop(&mut self) {
+        if let Some(listener) = self.listener.get() {
+            listener.abort();
+        }
+    }
+}
+
+impl PgStore {
+    /// Connect to the database at `url` (`postgres://…`). Call [`Store::migrate`] before use.
+    pub async fn connect(url: &str) -> Result<Self> {
+        Self::connect_options(PgConnectOptions::from_str(url)?).await
+    }
+
+    /// Connect to the database at `url`, keeping every table in `schema` (created if
+    /// missing) rather than the default one: for tests and for several tenants sharing one
+    /// database. `schema` must be a plain lower-case identifier (`a`–`z`, digits, `_`).
+    pub async fn connect_with_schema(url: &str, schema: &str) -> Result<Self> {
+        let plain = schema.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+            && schema.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !plain {
+            return Err(StoreError::Invalid(format!("'{schema}' is not a plain schema name")));
+        }
+        let store = Self::connect_options(PgConnectOptions::from_str(url)?.options([("search_path", schema)])).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"")))
+            .execute(&store.pool)
+            .await?;
+        Ok(store)
+    }
+
+    async fn connect_options(options: PgConnectOptions) -> Result<Self> {
+        let pool = PgPoolOptions::new().max_connections(POOL_SIZE).connect_with(options).await?;
+        Ok(PgStore { pool, wake: Arc::new(Wake::default()) })
+    }
+
+    /// The underlying pool, for diagnostics and tests.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+/// Forward notifications on [`JOBS_CHANNEL`] to `jobs`, reconnecting as needed, until the
+/// pool is closed (or the task is aborted).
+async fn listen(pool: PgPool, jobs: Arc<Notify>) {
+    while !pool.is_closed() {
+        if let Ok(mut listener) = PgListener::connect_with(&pool).await
+            && listener.listen(JOBS_CHANNEL).await.is_ok()
+        {
+            // Anything announced while we were not listening was missed: wake the waiters.
+            common::signal(&jobs);
+            // `Ok(None)` means the connection was lost and is being re-established, so
+            // notifications may have been missed: wake the waiters for that too.
+            while listener.try_recv().await.is_ok() {
+                common::signal(&jobs);
+            }
+        }
+        tokio::time::sleep(LISTEN_RETRY).await;
+    }
+}
+
+fn token(row: &PgRow) -> Result<TokenRecord> {
+    Ok(TokenRecord {
+        token_hash: row.try_get("token_hash")?,
+        role: row.try_get("role")?,
+        nino: row.try_get("nino")?,
+        clients: common::decode_list(row.try_get("clients")?)?,
+        scopes: common::decode_list(row.try_get("scopes")?)?,
+        created_at: row.try_get("created_at")?,
+        expires_at: row.try_get("expires_at")?,
+    })
+}
+
+fn application(row: &PgRow) -> Result<ApplicationRecord> {
+    Ok(ApplicationRecord {
+        client_id: row.try_get("client_id")?,
+        secret_hash: row.try_get("secret_hash")?,
+        name: row.try_get("name")?,
+        role: row.try_get("role")?,
+        nino: row.try_get("nino")?,
+        clients: common::decode_list(row.try_get("clients")?)?,
+        scopes: common::decode_list(row.try_get("scopes")?)?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn income(row: &PgRow) -> Result<IncomeRecord> {
+    Ok(IncomeRecord {
+        nino: row.try_get("nino")?,
+        tax_year: row.try_get("tax_year")?,
+        document: row.try_get("document")?,
+        submitted_at: row.try_get("submitted_at")?,
+    })
+}
+
+fn calculation(row: &PgRow) -> Result<CalculationRecord> {
+    Ok(CalculationRecord {
+        id: common::parse_uuid(row.try_get("id")?)?,
+        nino: row.try_get("nino")?,
+        tax_year: row.try_get("tax_year")?,
+        calculation_type: row.try_get("calculation_type")?,
+        requested_by: row.try_get("requested_by")?,
+        requested_at: row.try_get("requested_at")?,
+        income_document: row.try_get("income_document")?,
+        income_submitted_at: row.try_get("income_submitted_at")?,
+        correlation_id: row.try_get("correlation_id")?,
+        status: common::parse_status(row.try_get("status")?)?,
+        result_document: row.try_get("result_document")?,
+        error_count: row.try_get("error_count")?,
+        completed_at: row.try_get("completed_at")?,
+        computations: row.try_get("computations")?,
+        computed_by: row.try_get("computed_by")?,
+        failure: row.try_get("failure")?,
+    })
+}
+
+fn job(row: &PgRow) -> Result<Job> {
+    Ok(Job {
+        id: row.try_get("id")?,
+        calculation_id: common::parse_uuid(row.try_get("calculation_id")?)?,
+        attempts: row.try_get("attempts")?,
+        correlation_id: row.try_get("correlation_id")?,
+    })
+}
+
+fn declaration(row: &PgRow) -> Result<DeclarationRecord> {
+    Ok(DeclarationRecord {
+        nino: row.try_get("nino")?,
+        tax_year: row.try_get("tax_year")?,
+        calculation_id: common::parse_uuid(row.try_get("calculation_id")?)?,
+        kind: row.try_get("kind")?,
+        declared_at: row.try_get("declared_at")?,
+    })
+}
+
+impl Store for PgStore {
+    async fn migrate(&self) -> Result<()> {
+        sqlx::migrate!("migrations/postgres").run(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn insert_token(&self, token: &TokenRecord) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO tokens (token_hash, role, nino, clients, scopes, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&token.token_hash)
+        .bind(&token.role)
+        .bind(&token.nino)
+        .bind(common::encode_list(&token.clients))
+        .bind(common::encode_list(&token.scopes))
+        .bind(token.created_at)
+        .bind(token.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn find_token(&self, token_hash: &str) -> Result<Option<TokenRecord>> {
+        let row = sqlx::query("SELECT * FROM tokens WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(token).transpose()
+    }
+
+    async fn insert_application(&self, application: &ApplicationRecord) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO applications (client_id, secret_hash, name, role, nino, clients, scopes, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&application.client_id)
+        .bind(&application.secret_hash)
+        .bind(&application.name)
+        .bind(&application.role)
+        .bind(&application.nino)
+        .bind(common::encode_list(&application.clients))
+        .bind(common::encode_list(&application.scopes))
+        .bind(application.created_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn find_application(&self, client_id: &str) -> Result<Option<ApplicationRecord>> {
+        let row = sqlx::query("SELECT * FROM applications WHERE client_id = $1")
+            .bind(client_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(application).transpose()
+    }
+
+    async fn put_income(&self, income: &IncomeRecord) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO income (nino, tax_year, document, submitted_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (nino, tax_year) DO UPDATE \
+             SET document = excluded.document, submitted_at = excluded.submitted_at",
+        )
+        .bind(&income.nino)
+        .bind(income.tax_year)
+        .bind(&income.document)
+        .bind(income.submitted_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn get_income(&self, nino: &str, tax_year: i32) -> Result<Option<IncomeRecord>> {
+        let row = sqlx::query("SELECT * FROM income WHERE nino = $1 AND tax_year = $2")
+            .bind(nino)
+            .bind(tax_year)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(income).transpose()
+    }
+
+    async fn insert_calculation(&self, calculation: &NewCalculation) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO calculations (id, nino, tax_year, calculation_type, requested_by, requested_at, \
+             income_document, income_submitted_at, correlation_id, status) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued')",
+        )
+        .bind(calculation.id.to_string())
+        .bind(&calculation.nino)
+        .bind(calculation.tax_year)
+        .bind(&calculation.calculation_type)
+        .bind(&calculation.requested_by)
+        .bind(calculation.requested_at)
+        .bind(&calculation.income_document)
+        .bind(calculation.income_submitted_at)
+        .bind(&calculation.correlation_id)
+        .execute(&mut *tx)
+        .await?;
+        // The job is due at once (run_at 0): requested_at may come from a pinned clock,
+        // while workers claim by the real clock.
+        sqlx::query(
+            "INSERT INTO jobs (calculation_id, state, attempts, run_at, correlation_id, created_at) \
+             VALUES ($1, 'queued', 0, 0, $2, $3)",
+        )
+        .bind(calculation.id.to_string())
+        .bind(&calculation.correlation_id)
+        .bind(calculation.requested_at)
+        .execute(&mut *tx)
+        .await?;
+        notify_nodes(&mut tx).await?;
+        tx.commit().await?;
+        common::signal(&self.wake.jobs);
+        Ok(())
+    }
+
+    async fn get_calculation(&self, id: Uuid) -> Result<Option<CalculationRecord>> {
+        let row = sqlx::query("SELECT * FROM calculations WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(calculation).transpose()
+    }
+
+    async fn list_calculations(
+        &self,
+        nino: &str,
+        tax_year: i32,
+        calculation_type: Option<&str>,
+    ) -> Result<Vec<CalculationRecord>> {
+        let rows = sqlx::query(
+            "SELECT * FROM calculations \
+             WHERE nino = $1 AND tax_year = $2 AND ($3 IS NULL OR calculation_type = $3) \
+             ORDER BY requested_at DESC, id DESC",
+        )
+        .bind(nino)
+        .bind(tax_year)
+        .bind(calculation_type)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(calculation).collect()
+    }
+
+    async fn complete_calculation(
+        &self,
+        job_id: i64,
+        calculation_id: Uuid,
+        result_document: &str,
+        error_count: i32,
+        completed_at: Millis,
+        computed_by: &str,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let stored = sqlx::query(
+            "UPDATE calculations SET status = 'done', result_document = $1, error_count = $2, \
+             completed_at = $3, computed_by = $4, computations = computations + 1, failure = NULL \
+             WHERE id = $5 AND status <> 'done'",
+        )
+        .bind(result_document)
+        .bind(error_count)
+        .bind(completed_at)
+        .bind(computed_by)
+        .bind(calculation_id.to_string())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        sqlx::query("DELETE FROM jobs WHERE id = $1").bind(job_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn claim_job(&self, worker: &str, now: Millis, lease_ms: i64) -> Result<Option<Job>> {
+        // One statement; SKIP LOCKED lets concurrent claimers pass over each other's rows.
+        let row = sqlx::query(
+            "UPDATE jobs SET state = 'running', lease_until = $1, attempts = attempts + 1, worker = $2 \
+             WHERE id = (SELECT id FROM jobs \
+                         WHERE (state = 'queued' AND run_at <= $3) OR (state = 'running' AND lease_until < $3) \
+                         ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+             RETURNING id, calculation_id, attempts, correlation_id",
+        )
+        .bind(now.saturating_add(lease_ms))
+        .bind(worker)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(job).transpose()
+    }
+
+    async fn fail_job(&self, job: &Job, error: &str, retry_at: Millis, give_up: bool) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        if give_up {
+            sqlx::query("DELETE FROM jobs WHERE id = $1").bind(job.id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE calculations SET status = 'failed', failure = $1 WHERE id = $2 AND status <> 'done'")
+                .bind(error)
+                .bind(job.calculation_id.to_string())
+                .execute(&mut *tx)
+                .await?;
+        } else {
+            sqlx::query(
+                "UPDATE jobs SET state = 'queued', run_at = $1, lease_until = NULL, worker = NULL, last_error = $2 \
+                 WHERE id = $3",
+            )
+            .bind(retry_at)
+            .bind(error)
+            .bind(job.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        notify_nodes(&mut tx).await?;
+        tx.commit().await?;
+        common::signal(&self.wake.jobs);
+        Ok(())
+    }
+
+    async fn pending_jobs(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM jobs").fetch_one(&self.pool).await?)
+    }
+
+    async fn insert_declaration(&self, declaration: &DeclarationRecord) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO declarations (nino, tax_year, calculation_id, kind, declared_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&declaration.nino)
+        .bind(declaration.tax_year)
+        .bind(declaration.calculation_id.to_string())
+        .bind(&declaration.kind)
+        .bind(declaration.declared_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn declarations(&self, nino: &str, tax_year: i32) -> Result<Vec<DeclarationRecord>> {
+        let rows = sqlx::query("SELECT * FROM declarations WHERE nino = $1 AND tax_year = $2 ORDER BY declared_at, id")
+            .bind(nino)
+            .bind(tax_year)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(declaration).collect()
+    }
+
+    async fn wipe_taxpayer(&self, nino: &str) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        // Deleting a calculation deletes its job (ON DELETE CASCADE).
+        for sql in [
+            "DELETE FROM income WHERE nino = $1",
+            "DELETE FROM calculations WHERE nino = $1",
+            "DELETE FROM declarations WHERE nino = $1",
+        ] {
+            sqlx::query(sql).bind(nino).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn clock_pin(&self) -> Result<Option<ClockPin>> {
+        let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(CLOCK_PIN_KEY)
+            .fetch_optional(&self.pool)
+            .await?;
+        value.as_deref().map(common::decode_pin).transpose()
+    }
+
+    async fn set_clock_pin(&self, pin: Option<ClockPin>) -> Result<()> {
+        match pin {
+            Some(pin) => sqlx::query(
+                "INSERT INTO settings (key, value) VALUES ($1, $2) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind(CLOCK_PIN_KEY)
+            .bind(common::encode_pin(pin)),
+            None => sqlx::query("DELETE FROM settings WHERE key = $1").bind(CLOCK_PIN_KEY),
+        }
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn wait_for_jobs(&self, timeout: Duration) {
+        let wake = &self.wake;
+        wake.listener.get_or_init(|| tokio::spawn(listen(self.pool.clone(), wake.jobs.clone())));
+        // Without a working listener this is a plain sleep: the caller polls.
+        common::wait(&wake.jobs, timeout).await;
+    }
+}
+
+/// Tell every node (including this one's listener) that a job may have become claimable,
+/// when `tx` commits.
+async fn notify_nodes(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>) -> Result<()> {
+    sqlx::query("SELECT pg_notify($1, '')").bind(JOBS_CHANNEL).execute(&mut **tx).await?;
+    Ok(())
+}

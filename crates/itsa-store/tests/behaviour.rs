@@ -1,0 +1,414 @@
+//! The behaviour every backend must show, run against SQLite and (with `DATABASE_URL`)
+//! PostgreSQL through the same test bodies.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use itsa_store::{
+    AnyStore, ApplicationRecord, CalculationStatus, ClockPin, DeclarationRecord, IncomeRecord, NewCalculation, Store,
+    StoreError, TokenRecord, Uuid,
+};
+
+/// An arbitrary "now" (June 2025), in milliseconds.
+const T0: i64 = 1_750_000_000_000;
+const LEASE: i64 = 60_000;
+
+on_both_backends!(
+    tokens_and_applications,
+    income_is_replaced,
+    calculation_lifecycle,
+    nothing_due_claims_nothing,
+    expired_lease_is_claimable_again,
+    failed_jobs_retry_then_give_up,
+    list_order_and_type_filter,
+    declarations_oldest_first,
+    wipe_taxpayer,
+    clock_pin,
+    wait_for_jobs_wakes_on_insert,
+    concurrent_workers_compute_each_once,
+);
+
+fn new_calculation(nino: &str, tax_year: i32, calculation_type: &str, requested_at: i64) -> NewCalculation {
+    NewCalculation {
+        id: Uuid::new_v4(),
+        nino: nino.to_string(),
+        tax_year,
+        calculation_type: calculation_type.to_string(),
+        requested_by: "customer".to_string(),
+        requested_at,
+        income_document: r#"{"employments":[]}"#.to_string(),
+        income_submitted_at: requested_at - 1_000,
+        correlation_id: format!("corr-{requested_at}"),
+    }
+}
+
+async fn tokens_and_applications<S: Store>(s: S) {
+    let individual = TokenRecord {
+        token_hash: "a".repeat(64),
+        role: "individual".to_string(),
+        nino: Some("AA123456A".to_string()),
+        clients: vec![],
+        scopes: vec!["read:self-assessment".to_string(), "write:self-assessment".to_string()],
+        created_at: T0,
+        expires_at: T0 + 1_000,
+    };
+    let agent = TokenRecord {
+        token_hash: "b".repeat(64),
+        role: "agent".to_string(),
+        nino: None,
+        clients: vec!["AA123456A".to_string(), "BB123456B".to_string()],
+        scopes: vec!["read:self-assessment".to_string()],
+        created_at: T0,
+        // Already expired: still returned, the caller checks expiry.
+        expires_at: T0 - 1,
+    };
+    s.insert_token(&individual).await.unwrap();
+    s.insert_token(&agent).await.unwrap();
+    assert_eq!(s.find_token(&individual.token_hash).await.unwrap(), Some(individual.clone()));
+    assert_eq!(s.find_token(&agent.token_hash).await.unwrap(), Some(agent));
+    assert_eq!(s.find_token(&"c".repeat(64)).await.unwrap(), None);
+    assert!(s.insert_token(&individual).await.is_err(), "token hashes are unique");
+
+    let application = ApplicationRecord {
+        client_id: "client-1".to_string(),
+        secret_hash: "d".repeat(64),
+        name: "Bookkeeping app".to_string(),
+        role: "agent".to_string(),
+        nino: None,
+        clients: vec!["AA123456A".to_string()],
+        scopes: vec!["read:self-assessment".to_string()],
+        created_at: T0,
+    };
+    s.insert_application(&application).await.unwrap();
+    assert_eq!(s.find_application("client-1").await.unwrap(), Some(application));
+    assert_eq!(s.find_application("client-2").await.unwrap(), None);
+}
+
+async fn income_is_replaced<S: Store>(s: S) {
+    assert_eq!(s.get_income("AA123456A", 2025).await.unwrap(), None);
+    let first = IncomeRecord {
+        nino: "AA123456A".to_string(),
+        tax_year: 2025,
+        document: r#"{"v":1}"#.to_string(),
+        submitted_at: T0,
+    };
+    s.put_income(&first).await.unwrap();
+    assert_eq!(s.get_income("AA123456A", 2025).await.unwrap(), Some(first.clone()));
+
+    let second = IncomeRecord { document: r#"{"v":2}"#.to_string(), submitted_at: T0 + 5, ..first.clone() };
+    s.put_income(&second).await.unwrap();
+    assert_eq!(s.get_income("AA123456A", 2025).await.unwrap(), Some(second));
+    assert_eq!(s.get_income("AA123456A", 2024).await.unwrap(), None);
+}
+
+async fn calculation_lifecycle<S: Store>(s: S) {
+    let new = new_calculation("AA123456A", 2025, "in-year", T0);
+    s.insert_calculation(&new).await.unwrap();
+    assert_eq!(s.pending_jobs().await.unwrap(), 1);
+
+    let queued = s.get_calculation(new.id).await.unwrap().unwrap();
+    assert_eq!(queued.status, CalculationStatus::Queued);
+    assert_eq!(queued.nino, new.nino);
+    assert_eq!(queued.tax_year, 2025);
+    assert_eq!(queued.calculation_type, "in-year");
+    assert_eq!(queued.requested_by, "customer");
+    assert_eq!(queued.requested_at, T0);
+    assert_eq!(queued.income_document, new.income_document);
+    assert_eq!(queued.income_submitted_at, new.income_submitted_at);
+    assert_eq!(queued.correlation_id, new.correlation_id);
+    assert_eq!((queued.result_document, queued.completed_at, queued.computed_by), (None, None, None));
+    assert_eq!((queued.computations, queued.error_count, queued.failure), (0, 0, None));
+
+    // Due at once, whatever clock requested_at came from.
+    let early = T0 - 3_600_000;
+    let job = s.claim_job("worker-1", early, LEASE).await.unwrap().expect("a job is due");
+    assert_eq!(job.calculation_id, new.id);
+    assert_eq!(job.attempts, 1);
+    assert_eq!(job.correlation_id, new.correlation_id);
+    // Leased: nobody else gets it.
+    assert_eq!(s.claim_job("worker-2", early + LEASE, LEASE).await.unwrap(), None);
+    assert_eq!(s.pending_jobs().await.unwrap(), 1);
+
+    let stored = s.complete_calculation(job.id, new.id, r#"{"total":1}"#, 2, T0 + 10, "worker-1").await.unwrap();
+    assert!(stored);
+    let done = s.get_calculation(new.id).await.unwrap().unwrap();
+    assert_eq!(done.status, CalculationStatus::Done);
+    assert_eq!(done.result_document.as_deref(), Some(r#"{"total":1}"#));
+    assert_eq!(done.error_count, 2);
+    assert_eq!(done.completed_at, Some(T0 + 10));
+    assert_eq!(done.computations, 1);
+    assert_eq!(done.computed_by.as_deref(), Some("worker-1"));
+    assert_eq!(s.pending_jobs().await.unwrap(), 0);
+
+    // A second completion (say, by a worker whose lease had expired) changes nothing.
+    let again = s.complete_calculation(job.id, new.id, r#"{"total":2}"#, 0, T0 + 20, "worker-2").await.unwrap();
+    assert!(!again);
+    assert_eq!(s.get_calculation(new.id).await.unwrap().unwrap(), done);
+    assert_eq!(s.claim_job("worker-1", T0 + 100_000_000, LEASE).await.unwrap(), None);
+    assert_eq!(s.get_calculation(Uuid::new_v4()).await.unwrap(), None);
+}
+
+async fn nothing_due_claims_nothing<S: Store>(s: S) {
+    assert_eq!(s.claim_job("worker-1", T0, LEASE).await.unwrap(), None);
+
+    let new = new_calculation("AA123456A", 2025, "in-year", T0);
+    s.insert_calculation(&new).await.unwrap();
+    let job = s.claim_job("worker-1", T0, LEASE).await.unwrap().unwrap();
+    // Retry in a minute: not due before then.
+    s.fail_job(&job, "transient", T0 + 60_000, false).await.unwrap();
+    assert_eq!(s.claim_job("worker-1", T0 + 59_999, LEASE).await.unwrap(), None);
+    let retried = s.claim_job("worker-2", T0 + 60_000, LEASE).await.unwrap().unwrap();
+    assert_eq!((retried.id, retried.attempts), (job.id, 2));
+}
+
+async fn expired_lease_is_claimable_again<S: Store>(s: S) {
+    let new = new_calculation("AA123456A", 2025, "in-year", T0);
+    s.insert_calculation(&new).await.unwrap();
+    let first = s.claim_job("worker-1", T0, 1_000).await.unwrap().unwrap();
+    assert_eq!(s.claim_job("worker-2", T0 + 1_000, 1_000).await.unwrap(), None, "lease not yet expired");
+    let second = s.claim_job("worker-2", T0 + 1_001, 1_000).await.unwrap().expect("lease expired");
+    assert_eq!(second.id, first.id);
+    assert_eq!(second.calculation_id, new.id);
+    assert_eq!(second.attempts, 2);
+
+    // Both workers finish; only the first result counts.
+    assert!(s.complete_calculation(second.id, new.id, "{}", 0, T0 + 1_500, "worker-2").await.unwrap());
+    assert!(!s.complete_calculation(first.id, new.id, "{}", 0, T0 + 1_600, "worker-1").await.unwrap());
+    let done = s.get_calculation(new.id).await.unwrap().unwrap();
+    assert_eq!((done.computations, done.computed_by.as_deref()), (1, Some("worker-2")));
+}
+
+async fn failed_jobs_retry_then_give_up<S: Store>(s: S) {
+    let new = new_calculation("AA123456A", 2025, "in-year", T0);
+    s.insert_calculation(&new).await.unwrap();
+    let job = s.claim_job("worker-1", T0, LEASE).await.unwrap().unwrap();
+    s.fail_job(&job, "first failure", T0 + 1, false).await.unwrap();
+    assert_eq!(s.get_calculation(new.id).await.unwrap().unwrap().status, CalculationStatus::Queued);
+    assert_eq!(s.pending_jobs().await.unwrap(), 1);
+
+    let job = s.claim_job("worker-1", T0 + 1, LEASE).await.unwrap().unwrap();
+    assert_eq!(job.attempts, 2);
+    s.fail_job(&job, "second failure", T0 + 2, true).await.unwrap();
+    let failed = s.get_calculation(new.id).await.unwrap().unwrap();
+    assert_eq!(failed.status, CalculationStatus::Failed);
+    assert_eq!(failed.failure.as_deref(), Some("second failure"));
+    assert_eq!(failed.result_document, None);
+    assert_eq!(s.pending_jobs().await.unwrap(), 0);
+    assert_eq!(s.claim_job("worker-1", T0 + 100_000_000, LEASE).await.unwrap(), None);
+}
+
+async fn list_order_and_type_filter<S: Store>(s: S) {
+    let oldest = new_calculation("AA123456A", 2025, "in-year", T0);
+    let middle = new_calculation("AA123456A", 2025, "intent-to-finalise", T0 + 1_000);
+    let newest = new_calculation("AA123456A", 2025, "in-year", T0 + 2_000);
+    let other_year = new_calculation("AA123456A", 2024, "in-year", T0 + 3_000);
+    let other_taxpayer = new_calculation("BB123456B", 2025, "in-year", T0 + 4_000);
+    // Inserted out of order: the list orders by requested_at, not insertion.
+    for c in [&middle, &newest, &other_year, &oldest, &other_taxpayer] {
+        s.insert_calculation(c).await.unwrap();
+    }
+    let ids = |list: Vec<itsa_store::CalculationRecord>| list.into_iter().map(|c| c.id).collect::<Vec<_>>();
+
+    let all = s.list_calculations("AA123456A", 2025, None).await.unwrap();
+    assert_eq!(ids(all), vec![newest.id, middle.id, oldest.id]);
+    let in_year = s.list_calculations("AA123456A", 2025, Some("in-year")).await.unwrap();
+    assert_eq!(ids(in_year), vec![newest.id, oldest.id]);
+    let finalise = s.list_calculations("AA123456A", 2025, Some("intent-to-finalise")).await.unwrap();
+    assert_eq!(ids(finalise), vec![middle.id]);
+    assert!(s.list_calculations("AA123456A", 2025, Some("intent-to-amend")).await.unwrap().is_empty());
+    assert!(s.list_calculations("CC123456C", 2025, None).await.unwrap().is_empty());
+}
+
+async fn declarations_oldest_first<S: Store>(s: S) {
+    assert!(s.declarations("AA123456A", 2025).await.unwrap().is_empty());
+    let declaration = |kind: &str, tax_year: i32, declared_at: i64| DeclarationRecord {
+        nino: "AA123456A".to_string(),
+        tax_year,
+        calculation_id: Uuid::new_v4(),
+        kind: kind.to_string(),
+        declared_at,
+    };
+    let amendment = declaration("confirm-amendment", 2025, T0 + 1_000);
+    let final_declaration = declaration("final-declaration", 2025, T0);
+    let other_year = declaration("final-declaration", 2024, T0);
+    for d in [&amendment, &final_declaration, &other_year] {
+        s.insert_declaration(d).await.unwrap();
+    }
+    assert_eq!(s.declarations("AA123456A", 2025).await.unwrap(), vec![final_declaration, amendment]);
+    assert_eq!(s.declarations("AA123456A", 2024).await.unwrap(), vec![other_year]);
+}
+
+async fn wipe_taxpayer<S: Store>(s: S) {
+    for nino in ["AA123456A", "BB123456B"] {
+        let income =
+            IncomeRecord { nino: nino.to_string(), tax_year: 2025, document: "{}".to_string(), submitted_at: T0 };
+        s.put_income(&income).await.unwrap();
+        s.insert_calculation(&new_calculation(nino, 2025, "in-year", T0)).await.unwrap();
+        s.insert_calculation(&new_calculation(nino, 2025, "in-year", T0 + 1)).await.unwrap();
+        let declaration = DeclarationRecord {
+            nino: nino.to_string(),
+            tax_year: 2025,
+            calculation_id: Uuid::new_v4(),
+            kind: "final-declaration".to_string(),
+            declared_at: T0,
+        };
+        s.insert_declaration(&declaration).await.unwrap();
+    }
+    let token = TokenRecord {
+        token_hash: "e".repeat(64),
+        role: "individual".to_string(),
+        nino: Some("AA123456A".to_string()),
+        clients: vec![],
+        scopes: vec!["read:self-assessment".to_string()],
+        created_at: T0,
+        expires_at: T0 + 1_000,
+    };
+    s.insert_token(&token).await.unwrap();
+    assert_eq!(s.pending_jobs().await.unwrap(), 4);
+
+    s.wipe_taxpayer("AA123456A").await.unwrap();
+    assert_eq!(s.get_income("AA123456A", 2025).await.unwrap(), None);
+    assert!(s.list_calculations("AA123456A", 2025, None).await.unwrap().is_empty());
+    assert!(s.declarations("AA123456A", 2025).await.unwrap().is_empty());
+    assert_eq!(s.pending_jobs().await.unwrap(), 2, "the wiped calculations' jobs went with them");
+    assert_eq!(s.find_token(&token.token_hash).await.unwrap(), Some(token));
+    // The other taxpayer is untouched.
+    assert!(s.get_income("BB123456B", 2025).await.unwrap().is_some());
+    assert_eq!(s.list_calculations("BB123456B", 2025, None).await.unwrap().len(), 2);
+    assert_eq!(s.declarations("BB123456B", 2025).await.unwrap().len(), 1);
+    // And its jobs still run.
+    let job = s.claim_job("worker-1", T0, LEASE).await.unwrap().unwrap();
+    assert!(s.complete_calculation(job.id, job.calculation_id, "{}", 0, T0, "worker-1").await.unwrap());
+}
+
+async fn clock_pin<S: Store>(s: S) {
+    assert_eq!(s.clock_pin().await.unwrap(), None);
+    let pin = ClockPin { pinned_now: T0, pinned_at: T0 + 123 };
+    s.set_clock_pin(Some(pin)).await.unwrap();
+    assert_eq!(s.clock_pin().await.unwrap(), Some(pin));
+    let moved = ClockPin { pinned_now: T0 - 86_400_000, pinned_at: T0 + 456 };
+    s.set_clock_pin(Some(moved)).await.unwrap();
+    assert_eq!(s.clock_pin().await.unwrap(), Some(moved));
+    s.set_clock_pin(None).await.unwrap();
+    assert_eq!(s.clock_pin().await.unwrap(), None);
+    s.set_clock_pin(None).await.unwrap();
+}
+
+async fn wait_for_jobs_wakes_on_insert<S: Store>(s: S) {
+    // With nothing happening it returns after its timeout (or a little sooner, on a spurious
+    // wake-up), never much later.
+    let started = Instant::now();
+    s.wait_for_jobs(Duration::from_millis(200)).await;
+    assert!(started.elapsed() < Duration::from_secs(3));
+    // Use up any wake-up left over from setting up.
+    s.wait_for_jobs(Duration::from_millis(50)).await;
+
+    let started = Instant::now();
+    let trigger = async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        s.insert_calculation(&new_calculation("AA123456A", 2025, "in-year", T0)).await.unwrap();
+    };
+    tokio::join!(s.wait_for_jobs(Duration::from_secs(20)), trigger);
+    assert!(started.elapsed() < Duration::from_secs(10), "woken by the insert, not the timeout");
+}
+
+async fn concurrent_workers_compute_each_once<S: Store + Clone + 'static>(s: S) {
+    const CALCULATIONS: usize = 200;
+    const WORKERS: usize = 4;
+    let mut ids = Vec::new();
+    for i in 0..CALCULATIONS {
+        let new = new_calculation("AA123456A", 2025, "in-year", T0 + i as i64);
+        s.insert_calculation(&new).await.unwrap();
+        ids.push(new.id);
+    }
+    assert_eq!(s.pending_jobs().await.unwrap(), CALCULATIONS as i64);
+
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|w| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                let name = format!("worker-{w}");
+                let mut computed = 0;
+                while let Some(job) = s.claim_job(&name, T0, LEASE).await.unwrap() {
+                    let stored = s.complete_calculation(job.id, job.calculation_id, "{}", 0, T0, &name).await.unwrap();
+                    assert!(stored, "{name} was given a job already done");
+                    computed += 1;
+                }
+                computed
+            })
+        })
+        .collect();
+    let mut total = 0;
+    for worker in workers {
+        total += worker.await.unwrap();
+    }
+    assert_eq!(total, CALCULATIONS);
+    assert_eq!(s.pending_jobs().await.unwrap(), 0);
+    for id in ids {
+        let c = s.get_calculation(id).await.unwrap().unwrap();
+        assert_eq!((c.status, c.computations), (CalculationStatus::Done, 1), "calculation {id}");
+    }
+}
+
+/// A job triggered on one PostgreSQL node wakes a worker waiting on another.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_notifies_other_nodes() {
+    let Some(db) = common::PgDb::new().await else { return };
+    let waiter = db.store.clone();
+    let other = db.second_node().await;
+
+    // The first wait starts the listener and returns once it listens (or at its timeout).
+    waiter.wait_for_jobs(Duration::from_secs(5)).await;
+    waiter.wait_for_jobs(Duration::from_millis(50)).await;
+
+    let started = Instant::now();
+    let trigger = async {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        other.insert_calculation(&new_calculation("AA123456A", 2025, "in-year", T0)).await.unwrap();
+    };
+    tokio::join!(waiter.wait_for_jobs(Duration::from_secs(20)), trigger);
+    assert!(started.elapsed() < Duration::from_secs(10), "woken by the other node's insert");
+    other.pool().close().await;
+    db.finish().await;
+}
+
+/// `AnyStore` picks the backend from the URL and delegates to it.
+#[tokio::test]
+async fn any_store_opens_the_backend_the_url_names() {
+    let dir = std::env::temp_dir().join(format!("itsa-store-any-{}", Uuid::new_v4().simple()));
+
+    let default = AnyStore::open(None, &dir).await.unwrap();
+    assert_eq!(default.backend_name(), "sqlite");
+    default.migrate().await.unwrap();
+    assert!(dir.join("itsa.sqlite3").exists());
+    calculation_lifecycle(default.clone()).await;
+
+    let path = dir.join("other").join("named.sqlite3");
+    let named = AnyStore::open(Some(&format!("sqlite://{}", path.display())), &dir).await.unwrap();
+    assert_eq!(named.backend_name(), "sqlite");
+    named.migrate().await.unwrap();
+    assert!(path.exists());
+
+    for bad in ["mysql://user:secret@host/db", "itsa.sqlite3", "sqlite://"] {
+        match AnyStore::open(Some(bad), &dir).await {
+            Err(StoreError::Invalid(message)) => assert!(!message.contains("secret"), "{message}"),
+            other => panic!("{bad}: expected Invalid, got {other:?}"),
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+
+    if let Some(url) = common::database_url() {
+        let postgres = AnyStore::open(Some(&url), &dir).await.unwrap();
+        assert_eq!(postgres.backend_name(), "postgres");
+    }
+}
+
+/// The in-memory SQLite store keeps its data for as long as it lives, across queries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_in_memory() {
+    let store = itsa_store::SqliteStore::in_memory().await.unwrap();
+    store.migrate().await.unwrap();
+    calculation_lifecycle(store.clone()).await;
+    concurrent_workers_compute_each_once(store).await;
+}
