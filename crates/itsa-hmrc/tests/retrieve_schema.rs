@@ -8,7 +8,8 @@
 
 mod common;
 
-use common::{cases, render_toggles, retrieve_schemas, shared_dir};
+use common::{cases, retrieve_schemas, shared_dir};
+use itsa_testkit::render_toggles;
 use itsa_engine::{Regime, TaxYear};
 use itsa_hmrc::{SchemaVariant, calculation_v8, messages_v8};
 use serde_json::{Value, json};

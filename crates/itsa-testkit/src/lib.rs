@@ -1,0 +1,140 @@
+//! Test support shared by itsa's crates: the reference files in `shared/` beside the
+//! workspace, and HMRC's JSON schemas compiled for validation, read from disk only (a
+//! `$ref` to anything but a file is refused, so no test reaches the network). Tests that
+//! need `shared/` call [`shared_dir`] and skip, saying so, when it is absent.
+
+use std::path::{Path, PathBuf};
+
+use itsa_hmrc::{ListVariant, SchemaVariant};
+use jsonschema::{Retrieve, Uri, Validator};
+use serde_json::Value;
+
+/// HMRC's Individual Calculations API versions whose schemas the views must match.
+pub const API_VERSIONS: [&str; 2] = ["8.0", "9.0"];
+
+/// `shared/` beside the workspace, if it is there.
+pub fn shared_dir() -> Option<PathBuf> {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared").canonicalize().ok()
+}
+
+/// `shared/hmrc-api/individual-calculations`, if it is there; otherwise prints why the
+/// calling test is skipped.
+pub fn calculations_api_dir() -> Option<PathBuf> {
+    let dir = shared_dir().map(|d| d.join("hmrc-api/individual-calculations")).filter(|d| d.is_dir());
+    if dir.is_none() {
+        println!("skipping: ../shared not found (HMRC's schemas are read from shared/hmrc-api beside the workspace)");
+    }
+    dir
+}
+
+/// HMRC's def4 schema files carry Handlebars feature toggles from the API platform
+/// (`{{#if (enabled 'x')}} … {{else}} … {{/if}}`, `{{#unless (releasedInProduction 'x')}}
+/// … {{/unless}}`). Render them with every toggle on or every toggle off.
+pub fn render_toggles(text: &str, toggles_on: bool, file: &str) -> String {
+    // Each open block: whether its content is shown (before any `else`).
+    let mut stack: Vec<bool> = Vec::new();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        if stack.iter().all(|&shown| shown) {
+            out.push_str(&rest[..start]);
+        }
+        let end = rest[start..].find("}}").unwrap_or_else(|| panic!("{file}: unclosed {{{{")) + start;
+        let tag = rest[start + 2..end].trim();
+        match tag.split_whitespace().next() {
+            Some("#if") => stack.push(toggles_on),
+            Some("#unless") => stack.push(!toggles_on),
+            Some("else") => {
+                let top = stack.last_mut().unwrap_or_else(|| panic!("{file}: else outside a block"));
+                *top = !*top;
+            }
+            Some("/if" | "/unless") => {
+                stack.pop().unwrap_or_else(|| panic!("{file}: unbalanced {tag}"));
+            }
+            _ => panic!("{file}: unexpected template tag {{{{{tag}}}}}"),
+        }
+        rest = &rest[end + 2..];
+    }
+    assert!(stack.is_empty(), "{file}: unclosed template block");
+    out.push_str(rest);
+    out
+}
+
+/// Reads `file://` schemas from disk, rendering any feature toggles.
+pub struct SchemaFiles {
+    pub toggles_on: bool,
+}
+
+impl SchemaFiles {
+    pub fn load(&self, path: &Path) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let text = std::fs::read_to_string(path)?;
+        let text = render_toggles(&text, self.toggles_on, &path.display().to_string());
+        Ok(serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?)
+    }
+}
+
+impl Retrieve for SchemaFiles {
+    fn retrieve(&self, uri: &Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        match uri.scheme().as_str() {
+            "file" => self.load(Path::new(uri.path().as_str())),
+            other => Err(format!("refusing to fetch {other} schema {}: only files are read", uri.as_str()).into()),
+        }
+    }
+}
+
+/// A draft-4 validator for the schema file at `path`, its `$ref`s read from disk.
+pub fn validator(path: &Path, toggles_on: bool) -> Validator {
+    let files = SchemaFiles { toggles_on };
+    let root = files.load(path).unwrap_or_else(|e| panic!("{e}"));
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .with_base_uri(format!("file://{}", path.display()))
+        .with_retriever(files)
+        .build(&root)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A compiled schema and what it is, for messages.
+pub struct Schema {
+    pub label: String,
+    pub validator: Validator,
+}
+
+impl Schema {
+    /// Every way `value` breaks the schema, one line each, prefixed with `what`.
+    pub fn violations(&self, what: &str, value: &Value) -> Vec<String> {
+        self.validator
+            .iter_errors(value)
+            .map(|e| format!("{what} [{}]: {e} at {} (schema {})", self.label, e.instance_path(), e.schema_path()))
+            .collect()
+    }
+}
+
+fn retrieve_schema(dir: &Path, version: &str, variant: SchemaVariant, toggles_on: bool) -> Schema {
+    let path = dir.join(version).join("schemas/retrieve").join(variant.name()).join("retrieve_response.json");
+    let toggles =
+        if variant == SchemaVariant::Def4 { if toggles_on { " (toggles on)" } else { " (toggles off)" } } else { "" };
+    Schema { label: format!("{version} {}{toggles}", variant.name()), validator: validator(&path, toggles_on) }
+}
+
+/// The retrieve schemas a year's response must match: 8.0 and 9.0, and for def4 with
+/// HMRC's feature toggles both on and off.
+pub fn retrieve_schemas(dir: &Path, variant: SchemaVariant) -> Vec<Schema> {
+    let toggle_states: &[bool] = if variant == SchemaVariant::Def4 { &[true, false] } else { &[true] };
+    API_VERSIONS
+        .iter()
+        .flat_map(|version| toggle_states.iter().map(move |&on| retrieve_schema(dir, version, variant, on)))
+        .collect()
+}
+
+/// The list schemas of 8.0 and 9.0 for a list variant.
+pub fn list_schemas(dir: &Path, variant: ListVariant) -> Vec<Schema> {
+    API_VERSIONS
+        .iter()
+        .map(|version| {
+            let path = dir.join(version).join("schemas/list").join(variant.name()).join("list_response.json");
+            Schema { label: format!("{version} list {}", variant.name()), validator: validator(&path, true) }
+        })
+        .collect()
+}
+
