@@ -9,9 +9,9 @@
 mod common;
 
 use common::{cases, retrieve_schemas, shared_dir};
-use itsa_testkit::render_toggles;
 use itsa_engine::{Regime, TaxYear};
 use itsa_hmrc::{SchemaVariant, calculation_v8, messages_v8};
+use itsa_testkit::render_toggles;
 use serde_json::{Value, json};
 
 fn metadata(year: TaxYear, variant: SchemaVariant) -> Value {

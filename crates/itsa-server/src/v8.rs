@@ -191,7 +191,8 @@ async fn retrieve(
     match scenario(&state, Endpoint::Retrieve, &headers).in_tax_year(year) {
         Scenario::Stateful => {}
         Scenario::Dynamic => {
-            return example_response(&state, &nino, year, "UK_MULTIPLE_INCOMES_EXAMPLE", request.calculation_id()).await;
+            return example_response(&state, &nino, year, "UK_MULTIPLE_INCOMES_EXAMPLE", request.calculation_id())
+                .await;
         }
         Scenario::Example(name) => return example_response(&state, &nino, year, name, request.calculation_id()).await,
         other => return other.error().unwrap_or_else(itsa_hmrc::v8::scenario::unknown_scenario).into(),

@@ -137,4 +137,3 @@ pub fn list_schemas(dir: &Path, variant: ListVariant) -> Vec<Schema> {
         })
         .collect()
 }
-
