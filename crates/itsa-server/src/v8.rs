@@ -254,7 +254,7 @@ async fn example_response(state: &AppState, nino: &Nino, year: TaxYear, name: &s
             json!({
                 "metadata": metadata,
                 "inputs": {"personalInformation": {"identifier": nino.as_str(), "taxRegime": "uk"}, "incomeSources": {}},
-                "messages": {"errors": [{"id": "C55001", "text": "The calculation could not be completed: the submitted income is not consistent. Correct it and trigger a new calculation."}]}
+                "messages": {"errors": [{"id": render::ENGINE_ERROR_MESSAGE_ID, "text": "The calculation could not be made from the income submitted. Correct the submissions and trigger a new calculation."}]}
             }),
         );
     }
