@@ -4,8 +4,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::{
-    ApplicationRecord, CalculationRecord, ClockPin, DeclarationRecord, IncomeRecord, Job, Millis, NewCalculation,
-    PgStore, Result, SqliteStore, Store, StoreError, TokenRecord, Uuid,
+    ApplicationRecord, CalculationRecord, ClockPin, CodingOutRecord, DeclarationRecord, IncomeRecord, Job, Millis,
+    NewCalculation, PgStore, Result, SqliteStore, Store, StoreError, TokenRecord, Uuid,
 };
 
 /// Either backend, behind the one [`Store`] trait.
@@ -146,6 +146,26 @@ impl Store for AnyStore {
 
     async fn declarations(&self, nino: &str, tax_year: i32) -> Result<Vec<DeclarationRecord>> {
         delegate!(self, s => s.declarations(nino, tax_year))
+    }
+
+    async fn put_coding_out(&self, record: &CodingOutRecord) -> Result<()> {
+        delegate!(self, s => s.put_coding_out(record))
+    }
+
+    async fn coding_out(&self, nino: &str, tax_year: i32) -> Result<Vec<CodingOutRecord>> {
+        delegate!(self, s => s.coding_out(nino, tax_year))
+    }
+
+    async fn delete_coding_out(&self, nino: &str, tax_year: i32, source: &str) -> Result<bool> {
+        delegate!(self, s => s.delete_coding_out(nino, tax_year, source))
+    }
+
+    async fn set_coding_out_opt_out(&self, nino: &str, tax_year: i32, opted_out: bool, at: Millis) -> Result<()> {
+        delegate!(self, s => s.set_coding_out_opt_out(nino, tax_year, opted_out, at))
+    }
+
+    async fn coding_out_opt_out(&self, nino: &str, tax_year: i32) -> Result<Option<bool>> {
+        delegate!(self, s => s.coding_out_opt_out(nino, tax_year))
     }
 
     async fn wipe_taxpayer(&self, nino: &str) -> Result<()> {

@@ -176,6 +176,17 @@ pub struct DeclarationRecord {
     pub declared_at: Millis,
 }
 
+/// Coded-out amounts for a tax year from one source: `hmrcHeld` (what HMRC holds) or
+/// `user` (the taxpayer's submission); the document is opaque JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodingOutRecord {
+    pub nino: String,
+    pub tax_year: i32,
+    pub source: String,
+    pub document: String,
+    pub submitted_at: Millis,
+}
+
 /// A pinned clock: "now" was `pinned_now` when the real clock read `pinned_at`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClockPin {
@@ -241,6 +252,24 @@ pub trait Store: Send + Sync {
     fn insert_declaration(&self, declaration: &DeclarationRecord) -> impl Future<Output = Result<()>> + Send;
     /// A taxpayer's declarations for a year, oldest first.
     fn declarations(&self, nino: &str, tax_year: i32) -> impl Future<Output = Result<Vec<DeclarationRecord>>> + Send;
+
+    // Coding out.
+    /// Store a source's coded-out amounts for a year, replacing that source's earlier ones.
+    fn put_coding_out(&self, record: &CodingOutRecord) -> impl Future<Output = Result<()>> + Send;
+    /// Every source's coded-out amounts for a year.
+    fn coding_out(&self, nino: &str, tax_year: i32) -> impl Future<Output = Result<Vec<CodingOutRecord>>> + Send;
+    /// Remove a source's amounts; false if there were none.
+    fn delete_coding_out(&self, nino: &str, tax_year: i32, source: &str) -> impl Future<Output = Result<bool>> + Send;
+    /// Record whether the taxpayer has opted out of coding out for a year.
+    fn set_coding_out_opt_out(
+        &self,
+        nino: &str,
+        tax_year: i32,
+        opted_out: bool,
+        at: Millis,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Whether the taxpayer has opted out for a year (`None`: never said, which is opted in).
+    fn coding_out_opt_out(&self, nino: &str, tax_year: i32) -> impl Future<Output = Result<Option<bool>>> + Send;
 
     // Test support.
     /// Remove everything stored about a taxpayer (tokens excepted).

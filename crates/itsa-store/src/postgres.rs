@@ -11,8 +11,8 @@ use tokio::task::JoinHandle;
 
 use crate::common::{self, CLOCK_PIN_KEY};
 use crate::{
-    ApplicationRecord, CalculationRecord, ClockPin, DeclarationRecord, IncomeRecord, Job, Millis, NewCalculation,
-    Result, Store, StoreError, TokenRecord, Uuid,
+    ApplicationRecord, CalculationRecord, ClockPin, CodingOutRecord, DeclarationRecord, IncomeRecord, Job, Millis,
+    NewCalculation, Result, Store, StoreError, TokenRecord, Uuid,
 };
 
 /// The channel on which a node announces that a job may have become claimable.
@@ -417,6 +417,73 @@ impl Store for PgStore {
         rows.iter().map(declaration).collect()
     }
 
+    async fn put_coding_out(&self, record: &CodingOutRecord) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO coding_out (nino, tax_year, source, document, submitted_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (nino, tax_year, source) DO UPDATE \
+             SET document = excluded.document, submitted_at = excluded.submitted_at",
+        )
+        .bind(&record.nino)
+        .bind(record.tax_year)
+        .bind(&record.source)
+        .bind(&record.document)
+        .bind(record.submitted_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn coding_out(&self, nino: &str, tax_year: i32) -> Result<Vec<CodingOutRecord>> {
+        let rows = sqlx::query("SELECT * FROM coding_out WHERE nino = $1 AND tax_year = $2 ORDER BY source")
+            .bind(nino)
+            .bind(tax_year)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(CodingOutRecord {
+                    nino: row.try_get("nino")?,
+                    tax_year: row.try_get("tax_year")?,
+                    source: row.try_get("source")?,
+                    document: row.try_get("document")?,
+                    submitted_at: row.try_get("submitted_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn delete_coding_out(&self, nino: &str, tax_year: i32, source: &str) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM coding_out WHERE nino = $1 AND tax_year = $2 AND source = $3")
+            .bind(nino)
+            .bind(tax_year)
+            .bind(source)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn set_coding_out_opt_out(&self, nino: &str, tax_year: i32, opted_out: bool, at: Millis) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO coding_out_opt_out (nino, tax_year, opted_out, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (nino, tax_year) DO UPDATE SET opted_out = excluded.opted_out, updated_at = excluded.updated_at",
+        )
+        .bind(nino)
+        .bind(tax_year)
+        .bind(opted_out)
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn coding_out_opt_out(&self, nino: &str, tax_year: i32) -> Result<Option<bool>> {
+        Ok(sqlx::query_scalar("SELECT opted_out FROM coding_out_opt_out WHERE nino = $1 AND tax_year = $2")
+            .bind(nino)
+            .bind(tax_year)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
     async fn wipe_taxpayer(&self, nino: &str) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         // Deleting a calculation deletes its job (ON DELETE CASCADE).
@@ -424,6 +491,8 @@ impl Store for PgStore {
             "DELETE FROM income WHERE nino = $1",
             "DELETE FROM calculations WHERE nino = $1",
             "DELETE FROM declarations WHERE nino = $1",
+            "DELETE FROM coding_out WHERE nino = $1",
+            "DELETE FROM coding_out_opt_out WHERE nino = $1",
         ] {
             sqlx::query(sql).bind(nino).execute(&mut *tx).await?;
         }

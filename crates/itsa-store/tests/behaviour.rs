@@ -6,8 +6,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use itsa_store::{
-    AnyStore, ApplicationRecord, CalculationStatus, ClockPin, DeclarationRecord, IncomeRecord, NewCalculation, Store,
-    StoreError, TokenRecord, Uuid,
+    AnyStore, ApplicationRecord, CalculationStatus, ClockPin, CodingOutRecord, DeclarationRecord, IncomeRecord,
+    NewCalculation, Store, StoreError, TokenRecord, Uuid,
 };
 
 /// An arbitrary "now" (June 2025), in milliseconds.
@@ -25,6 +25,7 @@ on_both_backends!(
     declarations_oldest_first,
     wipe_taxpayer,
     clock_pin,
+    coding_out_by_source_and_opt_out,
     wait_for_jobs_wakes_on_insert,
     concurrent_workers_compute_each_once,
 );
@@ -293,6 +294,35 @@ async fn clock_pin<S: Store>(s: S) {
     s.set_clock_pin(None).await.unwrap();
     assert_eq!(s.clock_pin().await.unwrap(), None);
     s.set_clock_pin(None).await.unwrap();
+}
+
+async fn coding_out_by_source_and_opt_out<S: Store>(s: S) {
+    let record = |source: &str, document: &str, at: i64| CodingOutRecord {
+        nino: "AA123456A".into(),
+        tax_year: 2025,
+        source: source.into(),
+        document: document.into(),
+        submitted_at: at,
+    };
+    assert!(s.coding_out("AA123456A", 2025).await.unwrap().is_empty());
+    s.put_coding_out(&record("hmrcHeld", "{\"a\":1}", T0)).await.unwrap();
+    s.put_coding_out(&record("user", "{\"b\":1}", T0 + 1)).await.unwrap();
+    s.put_coding_out(&record("user", "{\"b\":2}", T0 + 2)).await.unwrap();
+    let stored = s.coding_out("AA123456A", 2025).await.unwrap();
+    assert_eq!(stored, vec![record("hmrcHeld", "{\"a\":1}", T0), record("user", "{\"b\":2}", T0 + 2)]);
+    assert!(s.coding_out("AA123456A", 2024).await.unwrap().is_empty(), "years are kept apart");
+    assert!(s.delete_coding_out("AA123456A", 2025, "user").await.unwrap());
+    assert!(!s.delete_coding_out("AA123456A", 2025, "user").await.unwrap());
+
+    assert_eq!(s.coding_out_opt_out("AA123456A", 2025).await.unwrap(), None);
+    s.set_coding_out_opt_out("AA123456A", 2025, true, T0).await.unwrap();
+    assert_eq!(s.coding_out_opt_out("AA123456A", 2025).await.unwrap(), Some(true));
+    s.set_coding_out_opt_out("AA123456A", 2025, false, T0 + 1).await.unwrap();
+    assert_eq!(s.coding_out_opt_out("AA123456A", 2025).await.unwrap(), Some(false));
+
+    s.wipe_taxpayer("AA123456A").await.unwrap();
+    assert!(s.coding_out("AA123456A", 2025).await.unwrap().is_empty());
+    assert_eq!(s.coding_out_opt_out("AA123456A", 2025).await.unwrap(), None);
 }
 
 async fn wait_for_jobs_wakes_on_insert<S: Store>(s: S) {
