@@ -100,6 +100,15 @@ error_codes! {
     INVALID_REQUEST => "INVALID_REQUEST",
     INTERNAL_SERVER_ERROR => "INTERNAL_SERVER_ERROR",
     GATEWAY_TIMEOUT => "GATEWAY_TIMEOUT",
+    // Coding out (Self Assessment Accounts API).
+    FORMAT_VALUE => "FORMAT_VALUE",
+    FORMAT_ID => "FORMAT_ID",
+    FORMAT_SOURCE => "FORMAT_SOURCE",
+    RULE_DUPLICATE_ID_NOT_ALLOWED => "RULE_DUPLICATE_ID_NOT_ALLOWED",
+    RULE_BUSINESS_PARTNER_NOT_EXIST => "RULE_BUSINESS_PARTNER_NOT_EXIST",
+    RULE_ITSA_CONTRACT_OBJECT_NOT_EXIST => "RULE_ITSA_CONTRACT_OBJECT_NOT_EXIST",
+    RULE_ALREADY_OPTED_IN => "RULE_ALREADY_OPTED_IN",
+    RULE_ALREADY_OPTED_OUT => "RULE_ALREADY_OPTED_OUT",
 }
 
 /// A code's message in each era; `None` where that era's code did not use the code.
@@ -292,6 +301,15 @@ impl ErrorCode {
             INVALID_REQUEST => always("Invalid request"),
             INTERNAL_SERVER_ERROR => always("An internal server error occurred"),
             GATEWAY_TIMEOUT => current_only("The request has timed out"),
+            // Coding out: v1 and v2 of the accounts API are the V1 era here, v3 and v4 current.
+            FORMAT_VALUE => v1_then("The value must be between 0.00 and 99999999999.99", "The value must be between 0 and 99999999999.99"),
+            FORMAT_ID => v1_then("The format of the ID is invalid", "The ID format is invalid"),
+            FORMAT_SOURCE => always("The format of the supplied source is not valid"),
+            RULE_DUPLICATE_ID_NOT_ALLOWED => always("Duplicate IDs are not allowed"),
+            RULE_BUSINESS_PARTNER_NOT_EXIST => always("Provided NINO is not registered as business partner"),
+            RULE_ITSA_CONTRACT_OBJECT_NOT_EXIST => always("ITSA contract object does not exist"),
+            RULE_ALREADY_OPTED_IN => always("Customer is already opted in to coding out"),
+            RULE_ALREADY_OPTED_OUT => always("Customer is already opted out of coding out"),
         }
     }
 }

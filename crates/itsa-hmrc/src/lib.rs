@@ -7,6 +7,7 @@
 //!
 //! [`Calculation`]: itsa_engine::Calculation
 
+pub mod accounts;
 pub mod domain;
 pub mod errors;
 pub mod v8;

@@ -9,6 +9,7 @@
 
 pub mod auth;
 pub mod clock;
+mod coding_out;
 pub mod config;
 mod docs;
 mod examples;
@@ -31,6 +32,7 @@ use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use itsa_hmrc::accounts::AccountsVersion;
 use itsa_hmrc::errors::{ApiError, Era, ErrorCode};
 use itsa_store::{AnyStore, Store};
 use tower::ServiceExt;
@@ -93,7 +95,18 @@ pub fn router(state: AppState) -> Router {
             (ApiVersion::new(9, 0), version_router(&state, v8::routes(ApiVersion::new(9, 0)))),
         ]),
     };
-    let accounts = ApiContext { prefix: "/accounts/self-assessment", versions: BTreeMap::new() };
+    let accounts = ApiContext {
+        prefix: "/accounts/self-assessment",
+        versions: [
+            (ApiVersion::new(1, 0), AccountsVersion::V1),
+            (ApiVersion::new(2, 0), AccountsVersion::V2),
+            (ApiVersion::new(3, 0), AccountsVersion::V3),
+            (ApiVersion::new(4, 0), AccountsVersion::V4),
+        ]
+        .into_iter()
+        .map(|(api, version)| (api, version_router(&state, coding_out::routes(version))))
+        .collect(),
+    };
     let dispatch = Arc::new(Dispatch { state: state.clone(), contexts: vec![calculations, accounts] });
 
     let mut app = Router::new()

@@ -115,6 +115,16 @@ impl CalculationView {
     }
 }
 
+/// Whether the tax year has ended at `now`.
+pub fn tax_year_ended(year: TaxYear, now: Millis) -> bool {
+    now >= tax_year_end(year)
+}
+
+/// Whether the year's amendment window has closed at `now`.
+pub fn amendments_closed(year: TaxYear, now: Millis) -> bool {
+    now >= amendment_window_end(year)
+}
+
 /// The first instant after the tax year: 6 April of its second calendar year, 00:00 UK.
 /// (itsa treats UK time as UTC; see docs/differences.md.)
 fn tax_year_end(year: TaxYear) -> Millis {
@@ -175,6 +185,7 @@ impl Calculations<'_> {
                 }
             }
         }
+        let income_document = coded_out::with_coded_out_amounts(self.store, nino, year, &income.document).await?;
         let id = Uuid::new_v4();
         self.store
             .insert_calculation(&NewCalculation {
@@ -184,7 +195,7 @@ impl Calculations<'_> {
                 calculation_type: kind.as_str().to_owned(),
                 requested_by: requested_by.to_owned(),
                 requested_at: now,
-                income_document: income.document,
+                income_document,
                 income_submitted_at: income.submitted_at,
                 correlation_id: correlation_id.to_owned(),
             })
@@ -299,6 +310,44 @@ impl Calculations<'_> {
             })
             .await?;
         Ok(())
+    }
+}
+
+/// How coded-out amounts reach a calculation.
+mod coded_out {
+    use itsa_engine::TaxYear;
+    use itsa_hmrc::accounts;
+    use itsa_store::{AnyStore, Store, StoreError};
+    use rust_decimal::Decimal;
+    use serde_json::Value;
+
+    use crate::coding_out::{HMRC_HELD, USER};
+
+    /// The income document a calculation is made of: the submitted income with the
+    /// year's coded-out amounts in force. Those are the taxpayer's own submission if there
+    /// is one, otherwise what HMRC holds. A Self Assessment balancing payment is coded out
+    /// two years after the year it is for; if the taxpayer opted out of coding out for that
+    /// year, it is not collected through this year's code, so none is counted.
+    pub async fn with_coded_out_amounts(store: &AnyStore, nino: &str, year: TaxYear, income: &str) -> Result<String, StoreError> {
+        let y = year.start_year() as i32;
+        let records = store.coding_out(nino, y).await?;
+        let latest = records.iter().find(|r| r.source == USER).or_else(|| records.iter().find(|r| r.source == HMRC_HELD));
+        let opted_out = store.coding_out_opt_out(nino, y - 2).await?.unwrap_or(false);
+        if latest.is_none() && !opted_out {
+            return Ok(income.to_owned());
+        }
+        let Ok(mut case) = serde_json::from_str::<Value>(income) else { return Ok(income.to_owned()) };
+        if let Some(record) = latest
+            && let Ok(amounts) = serde_json::from_str::<Value>(&record.document)
+        {
+            let number = |d: Decimal| itsa_hmrc::json_number(d);
+            case["sa_underpayment_coded_out"] = number(accounts::total(&amounts, "selfAssessmentUnderpayment"));
+            case["paye_underpayment_coded_out"] = number(accounts::total(&amounts, "payeUnderpayment"));
+        }
+        if opted_out {
+            case["sa_underpayment_coded_out"] = Value::from(0);
+        }
+        Ok(case.to_string())
     }
 }
 

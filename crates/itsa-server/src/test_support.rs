@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use itsa_engine::TaxYear;
-use itsa_store::{IncomeRecord, Store, TokenRecord};
+use itsa_store::{CodingOutRecord, IncomeRecord, Store, TokenRecord};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -20,6 +20,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::AppState;
 use crate::auth::{self, READ_SCOPE, WRITE_SCOPE};
 use crate::clock::real_millis;
+use crate::coding_out::HMRC_HELD;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -138,11 +139,40 @@ async fn seed_income(
         return bad_request(format!("the case is for {}, not {year}", inputs.tax_year));
     }
     let submitted_at = state.clock.now_millis().await;
-    let record = IncomeRecord { nino, tax_year: year.start_year() as i32, document: body, submitted_at };
-    match state.store.put_income(&record).await {
+    let y = year.start_year() as i32;
+    let hmrc_held = hmrc_held_coded_out(&inputs.coded_out, year);
+    let record = IncomeRecord { nino: nino.clone(), tax_year: y, document: body, submitted_at };
+    let stored = async {
+        state.store.put_income(&record).await?;
+        match hmrc_held {
+            Some(document) => {
+                let coded = CodingOutRecord { nino: nino.clone(), tax_year: y, source: HMRC_HELD.into(), document, submitted_at };
+                state.store.put_coding_out(&coded).await
+            }
+            None => state.store.delete_coding_out(&nino, y, HMRC_HELD).await.map(|_| ()),
+        }
+    };
+    match stored.await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => internal(e),
     }
+}
+
+/// The amounts HMRC holds as coded out in `year` for a seeded case: its Self Assessment
+/// underpayment (a balancing payment of two years before) and its PAYE underpayment (of
+/// the year before), one item each with an id of HMRC's form.
+fn hmrc_held_coded_out(coded_out: &itsa_engine::inputs::CodedOut, year: TaxYear) -> Option<String> {
+    let mut document = serde_json::Map::new();
+    let item = |id: u64, amount: itsa_engine::Money, related: TaxYear| {
+        json!([{"id": id, "amount": itsa_hmrc::json_number(amount.amount()), "relatedTaxYear": related.to_string()}])
+    };
+    if coded_out.sa_underpayments.is_positive() {
+        document.insert("selfAssessmentUnderpayment".into(), item(1_000_000_001, coded_out.sa_underpayments, year.previous().previous()));
+    }
+    if coded_out.paye_underpayments.is_positive() {
+        document.insert("payeUnderpayment".into(), item(1_000_000_002, coded_out.paye_underpayments, year.previous()));
+    }
+    (!document.is_empty()).then(|| Value::Object(document).to_string())
 }
 
 async fn pin_clock(State(state): State<AppState>, request: Result<Json<Value>, JsonRejection>) -> Response {
