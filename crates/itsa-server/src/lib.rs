@@ -8,6 +8,7 @@
 //! worker (in-process, or `itsa worker` elsewhere) computes it.
 
 pub mod auth;
+mod cache;
 pub mod clock;
 mod coding_out;
 pub mod config;
@@ -55,6 +56,7 @@ pub struct Inner {
     pub store: Arc<AnyStore>,
     pub clock: Clock,
     pub config: Config,
+    pub(crate) caches: cache::Caches,
 }
 
 impl std::ops::Deref for AppState {
@@ -67,7 +69,7 @@ impl std::ops::Deref for AppState {
 impl AppState {
     pub fn new(store: Arc<AnyStore>, config: Config) -> Self {
         let clock = Clock::new(store.clone(), config.mode);
-        AppState(Arc::new(Inner { store, clock, config }))
+        AppState(Arc::new(Inner { store, clock, config, caches: cache::Caches::default() }))
     }
 
     pub fn sandbox(&self) -> bool {
@@ -181,16 +183,27 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
     let Some(token) = value.to_str().ok().and_then(auth::bearer) else {
         return refusal(Refusal::InvalidCredentials);
     };
-    let record = match state.store.find_token(&auth::hash_secret(token)).await {
-        Ok(record) => record,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot read tokens");
-            return Reply::Early(ApiError::new(ErrorCode::INTERNAL_SERVER_ERROR, Era::Current)).into_response();
+    let hash = auth::hash_secret(token);
+    let now = clock::real_millis();
+    let principal = match state.caches.token(&hash, now) {
+        Some(principal) => principal,
+        None => {
+            let record = match state.store.find_token(&hash).await {
+                Ok(record) => record,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot read tokens");
+                    return Reply::Early(ApiError::new(ErrorCode::INTERNAL_SERVER_ERROR, Era::Current)).into_response();
+                }
+            };
+            let expires_at = record.as_ref().map_or(0, |r| r.expires_at);
+            match auth::principal_for(record, now) {
+                Ok(p) => {
+                    state.caches.remember_token(hash, p.clone(), expires_at);
+                    p
+                }
+                Err(r) => return refusal(r),
+            }
         }
-    };
-    let principal = match auth::principal_for(record, clock::real_millis()) {
-        Ok(p) => p,
-        Err(r) => return refusal(r),
     };
     if let Err(r) = principal.check_scope(request.method()) {
         return refusal(r);

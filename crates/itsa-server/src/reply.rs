@@ -3,6 +3,7 @@
 //! client check) carry no correlation id; everything an endpoint answers carries
 //! `X-CorrelationId` and `X-Content-Type-Options: nosniff`.
 
+use axum::body::Bytes;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use itsa_hmrc::errors::ApiError;
@@ -21,6 +22,8 @@ pub enum Reply {
     Error(ApiError),
     /// The endpoint's success answer, with or without a JSON body.
     Ok(StatusCode, Option<Value>),
+    /// The endpoint's success answer with a JSON body already written out.
+    Raw(StatusCode, Bytes),
 }
 
 impl Reply {
@@ -49,6 +52,12 @@ impl IntoResponse for Reply {
             Reply::Early(error) => error_response(&error),
             Reply::Error(error) => {
                 let mut response = error_response(&error);
+                response.extensions_mut().insert(Handled);
+                response
+            }
+            Reply::Raw(status, body) => {
+                let mut response = (status, body).into_response();
+                response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
                 response.extensions_mut().insert(Handled);
                 response
             }

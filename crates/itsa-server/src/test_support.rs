@@ -114,6 +114,7 @@ async fn wipe(State(state): State<AppState>, Path(nino): Path<String>) -> Respon
     if !valid_nino(&nino) {
         return problem(StatusCode::BAD_REQUEST, "FORMAT_NINO", "The NINO format is invalid");
     }
+    state.caches.forget_taxpayer(&nino);
     match state.store.wipe_taxpayer(&nino).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => internal(e),
@@ -146,7 +147,13 @@ async fn seed_income(
         state.store.put_income(&record).await?;
         match hmrc_held {
             Some(document) => {
-                let coded = CodingOutRecord { nino: nino.clone(), tax_year: y, source: HMRC_HELD.into(), document, submitted_at };
+                let coded = CodingOutRecord {
+                    nino: nino.clone(),
+                    tax_year: y,
+                    source: HMRC_HELD.into(),
+                    document,
+                    submitted_at,
+                };
                 state.store.put_coding_out(&coded).await
             }
             None => state.store.delete_coding_out(&nino, y, HMRC_HELD).await.map(|_| ()),
@@ -163,11 +170,12 @@ async fn seed_income(
 /// the year before), one item each with an id of HMRC's form.
 fn hmrc_held_coded_out(coded_out: &itsa_engine::inputs::CodedOut, year: TaxYear) -> Option<String> {
     let mut document = serde_json::Map::new();
-    let item = |id: u64, amount: itsa_engine::Money, related: TaxYear| {
-        json!([{"id": id, "amount": itsa_hmrc::json_number(amount.amount()), "relatedTaxYear": related.to_string()}])
-    };
+    let item = |id: u64, amount: itsa_engine::Money, related: TaxYear| json!([{"id": id, "amount": itsa_hmrc::json_number(amount.amount()), "relatedTaxYear": related.to_string()}]);
     if coded_out.sa_underpayments.is_positive() {
-        document.insert("selfAssessmentUnderpayment".into(), item(1_000_000_001, coded_out.sa_underpayments, year.previous().previous()));
+        document.insert(
+            "selfAssessmentUnderpayment".into(),
+            item(1_000_000_001, coded_out.sa_underpayments, year.previous().previous()),
+        );
     }
     if coded_out.paye_underpayments.is_positive() {
         document.insert("payeUnderpayment".into(), item(1_000_000_002, coded_out.paye_underpayments, year.previous()));

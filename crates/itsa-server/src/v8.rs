@@ -41,6 +41,9 @@ pub fn routes(_version: ApiVersion) -> Router<AppState> {
 
 const SCENARIO_HEADER: &str = "gov-test-scenario";
 
+/// The name of the v8/v9 retrieve body in the per-node cache.
+const CACHE_VIEW: &str = "v8";
+
 /// The scenario asked for, in the sandbox; production ignores the header.
 fn scenario(state: &AppState, endpoint: Endpoint, headers: &HeaderMap) -> Scenario {
     if !state.sandbox() {
@@ -200,12 +203,20 @@ async fn retrieve(
     let Ok(id) = Uuid::parse_str(request.calculation_id().as_str()) else {
         return ApiError::new(ErrorCode::MATCHING_RESOURCE_NOT_FOUND, Era::Current).into();
     };
+    let y = year.start_year() as i32;
+    if let Some(body) = state.caches.body(id, CACHE_VIEW, nino.as_str(), y) {
+        return Reply::Raw(StatusCode::OK, body);
+    }
     let view = match calculations(&state).get(nino.as_str(), year, id).await {
         Ok(v) => v,
         Err(e) => return service_error(e),
     };
     match retrieve_body(&view, year) {
-        Some(body) => Reply::json(StatusCode::OK, body),
+        Some(body) => {
+            let body = axum::body::Bytes::from(body.to_string());
+            state.caches.remember_body(id, CACHE_VIEW, nino.as_str(), y, body.clone());
+            Reply::Raw(StatusCode::OK, body)
+        }
         None => ApiError::new(ErrorCode::INTERNAL_SERVER_ERROR, Era::Current).into(),
     }
 }
@@ -317,7 +328,9 @@ async fn submit(
     let Ok(id) = Uuid::parse_str(request.calculation_id().as_str()) else {
         return ApiError::new(ErrorCode::MATCHING_RESOURCE_NOT_FOUND, Era::Current).into();
     };
-    match calculations(&state).submit(nino.as_str(), request.tax_year(), id, submission).await {
+    let outcome = calculations(&state).submit(nino.as_str(), request.tax_year(), id, submission).await;
+    state.caches.forget_taxpayer(nino.as_str());
+    match outcome {
         Ok(()) => Reply::empty(StatusCode::NO_CONTENT),
         Err(e) => service_error(e),
     }

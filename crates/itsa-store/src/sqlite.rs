@@ -32,6 +32,11 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// Signalled when a job may have become claimable.
     jobs: Arc<Notify>,
+    /// SQLite has one writer at a time. Writers in this process queue here, in order,
+    /// instead of meeting at the file lock, where a waiting writer sleeps in growing steps
+    /// (SQLite's busy handler) and adds milliseconds to every write under load. Other
+    /// processes on the same file still meet at the lock, within the busy timeout.
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl SqliteStore {
@@ -49,7 +54,7 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new().max_connections(POOL_SIZE).connect_with(options).await?;
-        Ok(SqliteStore { pool, jobs: Arc::new(Notify::new()) })
+        Ok(SqliteStore { pool, jobs: Arc::new(Notify::new()), writer: Arc::new(tokio::sync::Mutex::new(())) })
     }
 
     /// A private in-memory database, for tests. It lives on a single connection that is
@@ -63,7 +68,7 @@ impl SqliteStore {
             .max_lifetime(None)
             .connect_with(options)
             .await?;
-        Ok(SqliteStore { pool, jobs: Arc::new(Notify::new()) })
+        Ok(SqliteStore { pool, jobs: Arc::new(Notify::new()), writer: Arc::new(tokio::sync::Mutex::new(())) })
     }
 
     /// The underlying pool, for diagnostics and tests.
@@ -153,6 +158,7 @@ impl Store for SqliteStore {
     }
 
     async fn insert_token(&self, token: &TokenRecord) -> Result<()> {
+        let _write = self.writer.lock().await;
         sqlx::query(
             "INSERT INTO tokens (token_hash, role, nino, clients, scopes, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -178,6 +184,7 @@ impl Store for SqliteStore {
     }
 
     async fn insert_application(&self, application: &ApplicationRecord) -> Result<()> {
+        let _write = self.writer.lock().await;
         sqlx::query(
             "INSERT INTO applications (client_id, secret_hash, name, role, nino, clients, scopes, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -204,6 +211,7 @@ impl Store for SqliteStore {
     }
 
     async fn put_income(&self, income: &IncomeRecord) -> Result<()> {
+        let _write = self.writer.lock().await;
         sqlx::query(
             "INSERT INTO income (nino, tax_year, document, submitted_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (nino, tax_year) DO UPDATE \
@@ -228,6 +236,7 @@ impl Store for SqliteStore {
     }
 
     async fn insert_calculation(&self, calculation: &NewCalculation) -> Result<()> {
+        let _write = self.writer.lock().await;
         let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
         sqlx::query(
             "INSERT INTO calculations (id, nino, tax_year, calculation_type, requested_by, requested_at, \
@@ -297,6 +306,7 @@ impl Store for SqliteStore {
         completed_at: Millis,
         computed_by: &str,
     ) -> Result<bool> {
+        let _write = self.writer.lock().await;
         let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
         let stored = sqlx::query(
             "UPDATE calculations SET status = 'done', result_document = $1, error_count = $2, \
@@ -318,6 +328,7 @@ impl Store for SqliteStore {
     }
 
     async fn claim_job(&self, worker: &str, now: Millis, lease_ms: i64) -> Result<Option<Job>> {
+        let _write = self.writer.lock().await;
         // One statement, and SQLite runs one writer at a time: the claim is exclusive.
         let row = sqlx::query(
             "UPDATE jobs SET state = 'running', lease_until = $1, attempts = attempts + 1, worker = $2 \
@@ -335,6 +346,7 @@ impl Store for SqliteStore {
     }
 
     async fn fail_job(&self, job: &Job, error: &str, retry_at: Millis, give_up: bool) -> Result<()> {
+        let _write = self.writer.lock().await;
         if give_up {
             let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
             sqlx::query("DELETE FROM jobs WHERE id = $1").bind(job.id).execute(&mut *tx).await?;
@@ -364,6 +376,7 @@ impl Store for SqliteStore {
     }
 
     async fn insert_declaration(&self, declaration: &DeclarationRecord) -> Result<()> {
+        let _write = self.writer.lock().await;
         sqlx::query(
             "INSERT INTO declarations (nino, tax_year, calculation_id, kind, declared_at) \
              VALUES ($1, $2, $3, $4, $5)",
@@ -388,6 +401,7 @@ impl Store for SqliteStore {
     }
 
     async fn put_coding_out(&self, record: &CodingOutRecord) -> Result<()> {
+        let _write = self.writer.lock().await;
         sqlx::query(
             "INSERT INTO coding_out (nino, tax_year, source, document, submitted_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (nino, tax_year, source) DO UPDATE \
@@ -423,6 +437,7 @@ impl Store for SqliteStore {
     }
 
     async fn delete_coding_out(&self, nino: &str, tax_year: i32, source: &str) -> Result<bool> {
+        let _write = self.writer.lock().await;
         let done = sqlx::query("DELETE FROM coding_out WHERE nino = $1 AND tax_year = $2 AND source = $3")
             .bind(nino)
             .bind(tax_year)
@@ -433,6 +448,7 @@ impl Store for SqliteStore {
     }
 
     async fn set_coding_out_opt_out(&self, nino: &str, tax_year: i32, opted_out: bool, at: Millis) -> Result<()> {
+        let _write = self.writer.lock().await;
         sqlx::query(
             "INSERT INTO coding_out_opt_out (nino, tax_year, opted_out, updated_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (nino, tax_year) DO UPDATE SET opted_out = excluded.opted_out, updated_at = excluded.updated_at",
@@ -455,6 +471,7 @@ impl Store for SqliteStore {
     }
 
     async fn wipe_taxpayer(&self, nino: &str) -> Result<()> {
+        let _write = self.writer.lock().await;
         let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
         // Deleting a calculation deletes its job (ON DELETE CASCADE).
         for sql in [
@@ -479,6 +496,7 @@ impl Store for SqliteStore {
     }
 
     async fn set_clock_pin(&self, pin: Option<ClockPin>) -> Result<()> {
+        let _write = self.writer.lock().await;
         match pin {
             Some(pin) => sqlx::query(
                 "INSERT INTO settings (key, value) VALUES ($1, $2) \
