@@ -4,7 +4,7 @@
 //! Tokens never change once issued (they only expire), so a token is cached until it
 //! expires. A computed calculation's views never change either, but its metadata does
 //! when it is declared; a body is therefore kept for at most [`BODY_LIFETIME`], and is
-//! dropped at once when this node records a declaration, a trigger or a wipe for that
+//! dropped at once when this node records a declaration or a wipe for that
 //! taxpayer. A declaration made through another node shows here within that lifetime.
 
 use std::collections::HashMap;
@@ -69,7 +69,7 @@ impl Caches {
         }
     }
 
-    /// Drop every cached body of a taxpayer's (after a declaration, trigger or wipe).
+    /// Drop every cached body of a taxpayer.s (after a declaration or a wipe).
     pub fn forget_taxpayer(&self, nino: &str) {
         if let Ok(mut bodies) = self.bodies.write() {
             bodies.retain(|_, cached| cached.nino != nino);
