@@ -1,6 +1,6 @@
 //! HMRC's wire formats: the values in request paths and queries ([`domain`]), the error
-//! catalogue ([`errors`]), request validation for Individual Calculations 8.0 and 9.0
-//! ([`v8`]), and the JSON views of an engine [`Calculation`] and its metadata for each
+//! catalogue ([`errors`]), request validation for Individual Calculations 1.0 ([`v1`]),
+//! 3.0 ([`v3`]), 8.0 and 9.0 ([`v8`]), and the JSON views of an engine [`Calculation`] and its metadata for each
 //! API version and tax-year schema variant ([`views`]).
 //!
 //! Everything here is a pure function: no HTTP framework, no I/O.
@@ -10,6 +10,8 @@
 pub mod accounts;
 pub mod domain;
 pub mod errors;
+pub mod v1;
+pub mod v3;
 pub mod v8;
 pub mod views;
 

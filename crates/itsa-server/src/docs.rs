@@ -12,7 +12,9 @@ use time::{Date, Duration, Month};
 use crate::AppState;
 
 const CALCULATIONS_OPENAPI: &str = include_str!("../openapi/individual-calculations.yaml");
-const CALCULATION_VERSIONS: [&str; 2] = ["8.0", "9.0"];
+const CALCULATIONS_OPENAPI_1_0: &str = include_str!("../openapi/individual-calculations-1.0.yaml");
+const CALCULATIONS_OPENAPI_3_0: &str = include_str!("../openapi/individual-calculations-3.0.yaml");
+const CALCULATION_VERSIONS: [&str; 4] = ["1.0", "3.0", "8.0", "9.0"];
 
 pub async fn definition(State(state): State<AppState>) -> Response {
     let status =
@@ -45,7 +47,11 @@ pub async fn application_yaml(Path(version): Path<String>) -> Response {
         )
             .into_response();
     }
-    let body = CALCULATIONS_OPENAPI.replace("{{VERSION}}", &version);
+    let body = match version.as_str() {
+        "1.0" => CALCULATIONS_OPENAPI_1_0.to_owned(),
+        "3.0" => CALCULATIONS_OPENAPI_3_0.to_owned(),
+        _ => CALCULATIONS_OPENAPI.replace("{{VERSION}}", &version),
+    };
     ([(header::CONTENT_TYPE, "application/yaml")], body).into_response()
 }
 

@@ -18,6 +18,17 @@ const EXAMPLES: [&str; 7] = [
     "SCOT_SE_DIVIDENDS_EXAMPLE",
 ];
 
+/// The engine's in-year calculation of the taxpayer a scenario describes, for `year`:
+/// the income stands for the whole year, so the calculation has an end-of-year estimate
+/// (as a stored in-year calculation does). `None` for an unknown name, or a year the
+/// engine does not support.
+pub fn example_calculation(name: &str, year: TaxYear) -> Option<(itsa_engine::Inputs, itsa_engine::Calculation)> {
+    let (_, mut inputs) = itsa_cases::parse_case(&example_case(name, year)?).ok()?;
+    inputs.income_to_date = Some(year.last_day());
+    let calculation = itsa_engine::calculate(&inputs).ok()?;
+    Some((inputs, calculation))
+}
+
 /// The case (shared/cases/FORMAT.md) of the taxpayer a scenario describes, for `year`.
 pub fn example_case(name: &str, year: TaxYear) -> Option<String> {
     let mut case = match name {

@@ -19,6 +19,8 @@ pub mod render;
 mod reply;
 pub mod service;
 mod test_support;
+mod v1;
+mod v3;
 mod v8;
 pub mod versions;
 pub mod worker;
@@ -93,6 +95,8 @@ pub fn router(state: AppState) -> Router {
     let calculations = ApiContext {
         prefix: "/individuals/calculations",
         versions: BTreeMap::from([
+            (ApiVersion::new(1, 0), version_router(&state, v1::routes())),
+            (ApiVersion::new(3, 0), version_router(&state, v3::routes())),
             (ApiVersion::new(8, 0), version_router(&state, v8::routes(ApiVersion::new(8, 0)))),
             (ApiVersion::new(9, 0), version_router(&state, v8::routes(ApiVersion::new(9, 0)))),
         ]),

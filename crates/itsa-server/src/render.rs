@@ -1,6 +1,11 @@
 //! A calculation's stored result: the engine is run once, by the worker, and every API
 //! view of the result is rendered then and stored with it, so reads never recompute and
-//! a stored calculation never changes.
+//! a stored calculation never changes. The document holds the total due, the number of
+//! error messages, and one part per API shape: `"v8"` (8.0 and 9.0: `inputs`,
+//! `calculation`, `messages`), `"v3"` (3.0: the same three objects in 3.0's shape) and
+//! `"v1"` (1.0: each sub-resource's body by its path, absent when it has no data).
+//! Metadata and links depend on the calculation's journey and the request, and are
+//! written when it is read.
 
 use itsa_engine::{Money, TaxYear};
 use itsa_hmrc::{Nino, SchemaVariant};
@@ -39,20 +44,35 @@ pub fn compute(record: &CalculationRecord) -> Rendered {
             if let Some(messages) = itsa_hmrc::messages_v8(&calculation.messages) {
                 v8["messages"] = messages;
             }
+            let mut v3 = json!({
+                "inputs": itsa_hmrc::views::v3::inputs_v3(&inputs, &nino, from_millis(record.income_submitted_at)),
+                "calculation": itsa_hmrc::views::v3::calculation_v3(&calculation),
+            });
+            if let Some(messages) = itsa_hmrc::messages_v8(&calculation.messages) {
+                v3["messages"] = messages;
+            }
+            let crystallisation = record.calculation_type == "intent-to-finalise";
             json!({
                 "totalIncomeTaxAndNicsDue": itsa_hmrc::json_number(calculation.tax_calculation.total_income_tax_and_nics_due.amount()),
                 "errorCount": calculation.messages.errors.len(),
                 "v8": v8,
+                "v3": v3,
+                "v1": itsa_hmrc::views::v1::sub_resources_v1(&calculation, crystallisation),
             })
         }
-        Err(error) => json!({
-            "totalIncomeTaxAndNicsDue": itsa_hmrc::json_number(Money::ZERO.amount()),
-            "errorCount": 1,
-            "v8": {
-                "inputs": {"personalInformation": {"identifier": record.nino, "taxRegime": "uk"}, "incomeSources": {}},
-                "messages": {"errors": [{"id": ENGINE_ERROR_MESSAGE_ID, "text": format!("The calculation could not be made: {error}")}]},
-            },
-        }),
+        Err(error) => {
+            let messages = json!({"errors": [{"id": ENGINE_ERROR_MESSAGE_ID, "text": format!("The calculation could not be made: {error}")}]});
+            json!({
+                "totalIncomeTaxAndNicsDue": itsa_hmrc::json_number(Money::ZERO.amount()),
+                "errorCount": 1,
+                "v8": {
+                    "inputs": {"personalInformation": {"identifier": record.nino, "taxRegime": "uk"}, "incomeSources": {}},
+                    "messages": messages,
+                },
+                "v3": {"inputs": itsa_hmrc::views::v3::failed_inputs_v3(&record.nino), "messages": messages},
+                "v1": {"messages": messages},
+            })
+        }
     };
     let error_count = document["errorCount"].as_i64().unwrap_or(0) as i32;
     Rendered { document: document.to_string(), error_count }
@@ -67,4 +87,16 @@ pub fn total_due(document: &Value) -> Option<Money> {
 /// The stored result document of a done calculation.
 pub fn document(record: &CalculationRecord) -> Option<Value> {
     serde_json::from_str(record.result_document.as_deref()?).ok()
+}
+
+/// The stored result document of a done calculation, with the part one API version
+/// reads (`"v1"`, `"v3"`, `"v8"`). A result stored before that version's part existed
+/// is rendered again from the same stored income (the engine is deterministic), in
+/// memory only: a stored result is never rewritten.
+pub fn document_with(record: &CalculationRecord, part: &str) -> Option<Value> {
+    let stored = document(record)?;
+    if stored.get(part).is_some() {
+        return Some(stored);
+    }
+    serde_json::from_str(&compute(record).document).ok()
 }

@@ -247,6 +247,16 @@ impl Calculations<'_> {
         Ok(CalculationView { record, declaration })
     }
 
+    /// One computed calculation of the taxpayer's, whatever its tax year (version 1.0
+    /// names a calculation by its id alone). Not found as for [`Calculations::get`].
+    pub async fn find(&self, nino: &str, id: Uuid) -> Result<CalculationView, ServiceError> {
+        let record = self.store.get_calculation(id).await?.ok_or(Rule::NotFound)?;
+        if record.nino != nino {
+            return Err(Rule::NotFound.into());
+        }
+        self.get(nino, TaxYear::starting(record.tax_year as u16), id).await
+    }
+
     /// Submit a final declaration or confirm an amendment with a calculation.
     pub async fn submit(
         &self,
@@ -328,10 +338,16 @@ mod coded_out {
     /// is one, otherwise what HMRC holds. A Self Assessment balancing payment is coded out
     /// two years after the year it is for; if the taxpayer opted out of coding out for that
     /// year, it is not collected through this year's code, so none is counted.
-    pub async fn with_coded_out_amounts(store: &AnyStore, nino: &str, year: TaxYear, income: &str) -> Result<String, StoreError> {
+    pub async fn with_coded_out_amounts(
+        store: &AnyStore,
+        nino: &str,
+        year: TaxYear,
+        income: &str,
+    ) -> Result<String, StoreError> {
         let y = year.start_year() as i32;
         let records = store.coding_out(nino, y).await?;
-        let latest = records.iter().find(|r| r.source == USER).or_else(|| records.iter().find(|r| r.source == HMRC_HELD));
+        let latest =
+            records.iter().find(|r| r.source == USER).or_else(|| records.iter().find(|r| r.source == HMRC_HELD));
         let opted_out = store.coding_out_opt_out(nino, y - 2).await?.unwrap_or(false);
         if latest.is_none() && !opted_out {
             return Ok(income.to_owned());

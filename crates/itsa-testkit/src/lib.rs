@@ -137,3 +137,71 @@ pub fn list_schemas(dir: &Path, variant: ListVariant) -> Vec<Schema> {
         })
         .collect()
 }
+
+/// A 1.0 response: which of HMRC's 1.0 JSON schemas it must match. 1.0 ships RAML whose
+/// bodies are these JSON schema files (`1.0/schemas/selfAssessment/…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum V1Response {
+    List,
+    Trigger,
+    Metadata,
+    IncomeTaxNicsCalculated,
+    TaxableIncome,
+    AllowancesDeductionsReliefs,
+    EndOfYearEstimate,
+    Messages,
+}
+
+impl V1Response {
+    pub const ALL: [V1Response; 8] = [
+        V1Response::List,
+        V1Response::Trigger,
+        V1Response::Metadata,
+        V1Response::IncomeTaxNicsCalculated,
+        V1Response::TaxableIncome,
+        V1Response::AllowancesDeductionsReliefs,
+        V1Response::EndOfYearEstimate,
+        V1Response::Messages,
+    ];
+
+    /// The schema file, under `1.0/schemas/selfAssessment`.
+    pub const fn file(self) -> &'static str {
+        match self {
+            V1Response::List => "list/list_response.json",
+            V1Response::Trigger => "trigger/trigger_response.json",
+            V1Response::Metadata => "retrieveTaxCalc/retrieve_metadata_response.json",
+            V1Response::IncomeTaxNicsCalculated => "retrieveTaxCalc/retrieve_incomeTaxAndNics_response.json",
+            V1Response::TaxableIncome => "retrieveTaxCalc/retrieve_taxableIncome_response.json",
+            V1Response::AllowancesDeductionsReliefs => {
+                "retrieveTaxCalc/retrieve_allowancesDeductionsReliefs_response.json"
+            }
+            V1Response::EndOfYearEstimate => "retrieveTaxCalc/retrieve_eoyEstimate_response.json",
+            V1Response::Messages => "retrieveTaxCalc/retrieve_messages_response.json",
+        }
+    }
+}
+
+/// HMRC's 1.0 schema for a response.
+pub fn v1_schema(dir: &Path, response: V1Response) -> Schema {
+    let path = dir.join("1.0/schemas/selfAssessment").join(response.file());
+    Schema { label: format!("1.0 {response:?}"), validator: validator(&path, true) }
+}
+
+/// A 3.0 response: the list, the trigger answer or the retrieve response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum V3Response {
+    List,
+    Trigger,
+    Retrieve,
+}
+
+/// HMRC's 3.0 schema for a response (`3.0/schemas/…`).
+pub fn v3_schema(dir: &Path, response: V3Response) -> Schema {
+    let file = match response {
+        V3Response::List => "list/list_response.json",
+        V3Response::Trigger => "trigger/trigger_response.json",
+        V3Response::Retrieve => "retrieve_response.json",
+    };
+    let path = dir.join("3.0/schemas").join(file);
+    Schema { label: format!("3.0 {response:?}"), validator: validator(&path, true) }
+}

@@ -1,6 +1,9 @@
-//! JSON views of a calculation.
+//! JSON views of a calculation: 1.0's sub-resources ([`v1`]), 3.0's retrieve response
+//! ([`v3`]) and 8.0/9.0's (`v8`).
 
 pub(crate) mod json;
+pub mod v1;
+pub mod v3;
 mod v8;
 
 use itsa_engine::TaxYear;

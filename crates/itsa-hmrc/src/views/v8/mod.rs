@@ -24,7 +24,12 @@ use super::json::Obj;
 /// The `calculation` object of the v8/v9 retrieve response, in the schema variant for
 /// the calculation's tax year.
 pub fn calculation_v8(calculation: &Calculation) -> Value {
-    let variant = SchemaVariant::for_tax_year(calculation.tax_year);
+    calculation_in(calculation, SchemaVariant::for_tax_year(calculation.tax_year))
+}
+
+/// The `calculation` object in a given schema variant. Version 3.0's object is written
+/// from the def1 shape, its ancestor (see `views::v3`).
+pub(crate) fn calculation_in(calculation: &Calculation, variant: SchemaVariant) -> Value {
     let c = calculation;
     Obj::new()
         .set("allowancesAndDeductions", allowances::allowances_and_deductions(&c.allowances_and_deductions))
