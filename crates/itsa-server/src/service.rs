@@ -9,7 +9,8 @@ use itsa_store::{
 };
 use time::{Date, Month, OffsetDateTime, Time};
 
-use crate::clock::{Clock, to_millis};
+use crate::clock::{Clock, real_millis, to_millis};
+use crate::worker::{LEASE, LocalJob, LocalQueue};
 
 /// The kinds of calculation a caller can trigger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,9 +143,15 @@ fn amendment_window_end(year: TaxYear) -> Millis {
 pub struct Calculations<'a> {
     pub store: &'a AnyStore,
     pub clock: &'a Clock,
+    /// The hand-over to this process's workers, when it runs any.
+    pub local: Option<&'a LocalQueue>,
 }
 
-impl Calculations<'_> {
+impl<'a> Calculations<'a> {
+    pub fn of(state: &'a crate::AppState) -> Self {
+        Calculations { store: &state.store, clock: &state.clock, local: state.local_jobs.as_ref() }
+    }
+
     /// Trigger a calculation: store it and queue its job, then answer with its id.
     pub async fn trigger(
         &self,
@@ -187,19 +194,47 @@ impl Calculations<'_> {
         }
         let income_document = coded_out::with_coded_out_amounts(self.store, nino, year, &income.document).await?;
         let id = Uuid::new_v4();
-        self.store
-            .insert_calculation(&NewCalculation {
-                id,
-                nino: nino.to_owned(),
-                tax_year: y,
-                calculation_type: kind.as_str().to_owned(),
-                requested_by: requested_by.to_owned(),
-                requested_at: now,
-                income_document,
-                income_submitted_at: income.submitted_at,
-                correlation_id: correlation_id.to_owned(),
-            })
-            .await?;
+        let calculation = NewCalculation {
+            id,
+            nino: nino.to_owned(),
+            tax_year: y,
+            calculation_type: kind.as_str().to_owned(),
+            requested_by: requested_by.to_owned(),
+            requested_at: now,
+            income_document,
+            income_submitted_at: income.submitted_at,
+            correlation_id: correlation_id.to_owned(),
+        };
+        match self.local {
+            // Stored already leased to this process's workers and handed to them, so the
+            // calculation is computed without a worker having to find it first.
+            Some(queue) => {
+                let lease_until = real_millis() + LEASE.as_millis() as i64;
+                let job = self.store.insert_claimed_calculation(&calculation, queue.worker_id(), lease_until).await?;
+                let record = CalculationRecord {
+                    id,
+                    nino: calculation.nino,
+                    tax_year: y,
+                    calculation_type: calculation.calculation_type,
+                    requested_by: calculation.requested_by,
+                    requested_at: now,
+                    income_document: calculation.income_document,
+                    income_submitted_at: calculation.income_submitted_at,
+                    correlation_id: calculation.correlation_id,
+                    status: CalculationStatus::Queued,
+                    result_document: None,
+                    error_count: 0,
+                    completed_at: None,
+                    computations: 0,
+                    computed_by: None,
+                    failure: None,
+                };
+                // Should the workers be gone (shutting down), the lease runs out and the
+                // job is claimed from the store.
+                queue.send(LocalJob { job, record });
+            }
+            None => self.store.insert_calculation(&calculation).await?,
+        }
         Ok(id)
     }
 

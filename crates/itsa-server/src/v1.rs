@@ -64,7 +64,7 @@ fn scenario(state: &AppState, endpoint: Endpoint, headers: &HeaderMap) -> Scenar
 }
 
 pub(crate) fn calculations(state: &AppState) -> Calculations<'_> {
-    Calculations { store: &state.store, clock: &state.clock }
+    Calculations::of(state)
 }
 
 /// Whether the request declares a JSON body (`application/json` or `text/json`, with

@@ -73,7 +73,7 @@ fn service_error(error: ServiceError) -> Reply {
 }
 
 fn calculations(state: &AppState) -> Calculations<'_> {
-    Calculations { store: &state.store, clock: &state.clock }
+    Calculations::of(state)
 }
 
 async fn trigger(

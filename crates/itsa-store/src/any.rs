@@ -101,6 +101,15 @@ impl Store for AnyStore {
         delegate!(self, s => s.insert_calculation(calculation))
     }
 
+    async fn insert_claimed_calculation(
+        &self,
+        calculation: &NewCalculation,
+        worker: &str,
+        lease_until: Millis,
+    ) -> Result<Job> {
+        delegate!(self, s => s.insert_claimed_calculation(calculation, worker, lease_until))
+    }
+
     async fn get_calculation(&self, id: Uuid) -> Result<Option<CalculationRecord>> {
         delegate!(self, s => s.get_calculation(id))
     }

@@ -213,6 +213,15 @@ pub trait Store: Send + Sync {
     // Calculations and their jobs.
     /// Store a calculation and queue its job, in one transaction.
     fn insert_calculation(&self, calculation: &NewCalculation) -> impl Future<Output = Result<()>> + Send;
+    /// Store a calculation with its job already leased to `worker` until `lease_until`, in
+    /// one transaction, for a worker in the same process to run at once. If that worker
+    /// never finishes it, the lease runs out and any worker claims the job.
+    fn insert_claimed_calculation(
+        &self,
+        calculation: &NewCalculation,
+        worker: &str,
+        lease_until: Millis,
+    ) -> impl Future<Output = Result<Job>> + Send;
     fn get_calculation(&self, id: Uuid) -> impl Future<Output = Result<Option<CalculationRecord>>> + Send;
     /// A taxpayer's calculations for a year, newest first, optionally of one type.
     fn list_calculations(

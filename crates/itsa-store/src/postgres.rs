@@ -174,6 +174,66 @@ fn declaration(row: &PgRow) -> Result<DeclarationRecord> {
     })
 }
 
+impl PgStore {
+    /// Store a calculation and its job in one transaction: queued for any worker, or, with
+    /// `claim`, already leased to that worker. Returns the job's id for a claimed insert.
+    async fn insert(&self, calculation: &NewCalculation, claim: Option<(&str, Millis)>) -> Result<Option<i64>> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO calculations (id, nino, tax_year, calculation_type, requested_by, requested_at, \
+             income_document, income_submitted_at, correlation_id, status) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued')",
+        )
+        .bind(calculation.id.to_string())
+        .bind(&calculation.nino)
+        .bind(calculation.tax_year)
+        .bind(&calculation.calculation_type)
+        .bind(&calculation.requested_by)
+        .bind(calculation.requested_at)
+        .bind(&calculation.income_document)
+        .bind(calculation.income_submitted_at)
+        .bind(&calculation.correlation_id)
+        .execute(&mut *tx)
+        .await?;
+        // A queued job is due at once (run_at 0): requested_at may come from a pinned
+        // clock, while workers claim by the real clock.
+        let job_id = match claim {
+            None => {
+                sqlx::query(
+                    "INSERT INTO jobs (calculation_id, state, attempts, run_at, correlation_id, created_at) \
+                     VALUES ($1, 'queued', 0, 0, $2, $3)",
+                )
+                .bind(calculation.id.to_string())
+                .bind(&calculation.correlation_id)
+                .bind(calculation.requested_at)
+                .execute(&mut *tx)
+                .await?;
+                notify_nodes(&mut tx).await?;
+                None
+            }
+            Some((worker, lease_until)) => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO jobs (calculation_id, state, attempts, run_at, lease_until, worker, correlation_id, created_at) \
+                     VALUES ($1, 'running', 1, 0, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(calculation.id.to_string())
+                .bind(lease_until)
+                .bind(worker)
+                .bind(&calculation.correlation_id)
+                .bind(calculation.requested_at)
+                .fetch_one(&mut *tx)
+                .await?;
+                Some(id)
+            }
+        };
+        tx.commit().await?;
+        if claim.is_none() {
+            common::signal(&self.wake.jobs);
+        }
+        Ok(job_id)
+    }
+}
+
 impl Store for PgStore {
     async fn migrate(&self) -> Result<()> {
         sqlx::migrate!("migrations/postgres").run(&self.pool).await?;
@@ -256,38 +316,22 @@ impl Store for PgStore {
     }
 
     async fn insert_calculation(&self, calculation: &NewCalculation) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO calculations (id, nino, tax_year, calculation_type, requested_by, requested_at, \
-             income_document, income_submitted_at, correlation_id, status) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued')",
-        )
-        .bind(calculation.id.to_string())
-        .bind(&calculation.nino)
-        .bind(calculation.tax_year)
-        .bind(&calculation.calculation_type)
-        .bind(&calculation.requested_by)
-        .bind(calculation.requested_at)
-        .bind(&calculation.income_document)
-        .bind(calculation.income_submitted_at)
-        .bind(&calculation.correlation_id)
-        .execute(&mut *tx)
-        .await?;
-        // The job is due at once (run_at 0): requested_at may come from a pinned clock,
-        // while workers claim by the real clock.
-        sqlx::query(
-            "INSERT INTO jobs (calculation_id, state, attempts, run_at, correlation_id, created_at) \
-             VALUES ($1, 'queued', 0, 0, $2, $3)",
-        )
-        .bind(calculation.id.to_string())
-        .bind(&calculation.correlation_id)
-        .bind(calculation.requested_at)
-        .execute(&mut *tx)
-        .await?;
-        notify_nodes(&mut tx).await?;
-        tx.commit().await?;
-        common::signal(&self.wake.jobs);
-        Ok(())
+        self.insert(calculation, None).await.map(|_| ())
+    }
+
+    async fn insert_claimed_calculation(
+        &self,
+        calculation: &NewCalculation,
+        worker: &str,
+        lease_until: Millis,
+    ) -> Result<Job> {
+        let id = self.insert(calculation, Some((worker, lease_until))).await?;
+        Ok(Job {
+            id: id.expect("a claimed insert returns its job"),
+            calculation_id: calculation.id,
+            attempts: 1,
+            correlation_id: calculation.correlation_id.clone(),
+        })
     }
 
     async fn get_calculation(&self, id: Uuid) -> Result<Option<CalculationRecord>> {

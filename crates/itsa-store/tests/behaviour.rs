@@ -20,6 +20,7 @@ on_both_backends!(
     calculation_lifecycle,
     nothing_due_claims_nothing,
     expired_lease_is_claimable_again,
+    a_claimed_insert_is_leased_to_its_worker,
     failed_jobs_retry_then_give_up,
     list_order_and_type_filter,
     declarations_oldest_first,
@@ -178,6 +179,20 @@ async fn expired_lease_is_claimable_again<S: Store>(s: S) {
     assert!(!s.complete_calculation(first.id, new.id, "{}", 0, T0 + 1_600, "worker-1").await.unwrap());
     let done = s.get_calculation(new.id).await.unwrap().unwrap();
     assert_eq!((done.computations, done.computed_by.as_deref()), (1, Some("worker-2")));
+}
+
+async fn a_claimed_insert_is_leased_to_its_worker<S: Store>(s: S) {
+    let new = new_calculation("AA123456A", 2025, "in-year", T0);
+    let job = s.insert_claimed_calculation(&new, "local", T0 + 1_000).await.unwrap();
+    assert_eq!((job.calculation_id, job.attempts), (new.id, 1));
+    assert_eq!(s.pending_jobs().await.unwrap(), 1);
+    assert_eq!(s.claim_job("other", T0 + 1_000, 1_000).await.unwrap(), None, "leased to its worker");
+    // Should that worker vanish, the job is anyone's once the lease runs out.
+    let reclaimed = s.claim_job("other", T0 + 1_001, 1_000).await.unwrap().expect("lease expired");
+    assert_eq!((reclaimed.id, reclaimed.attempts), (job.id, 2));
+    assert!(s.complete_calculation(job.id, new.id, "{}", 0, T0 + 1_100, "local").await.unwrap());
+    assert_eq!(s.pending_jobs().await.unwrap(), 0);
+    assert_eq!(s.get_calculation(new.id).await.unwrap().unwrap().computations, 1);
 }
 
 async fn failed_jobs_retry_then_give_up<S: Store>(s: S) {
