@@ -2,6 +2,7 @@
 
 mod admin;
 mod calc;
+mod taxcode;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -105,6 +106,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// PAYE tax codes: explain a code, tax a payday, see whether a debt would be coded out.
+    Taxcode {
+        #[command(subcommand)]
+        command: taxcode::TaxcodeCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -113,6 +119,7 @@ fn main() -> ExitCode {
         Command::Calc { cases: Some(file), .. } => calc::run_cases(&file),
         Command::Calc { case: Some(file), json, .. } => calc::run_one(&file, json),
         Command::Calc { .. } => unreachable!("clap requires a case or --cases"),
+        Command::Taxcode { command } => taxcode::run(command),
         Command::Serve { service, bind, mode, workers } => service.load(bind, mode, workers).and_then(|config| {
             logging();
             runtime()?.block_on(itsa_server::serve(config))?;

@@ -121,6 +121,16 @@ pub struct YearRules {
     pub student_loan_undergraduate_rate: Rate,
     pub student_loan_postgraduate_rate: Option<Rate>,
     pub student_loan_unearned_income_limit: Money,
+
+    pub paye_overriding_limit: Rate,
+    pub coding_out_balancing_payment_limit: Money,
+    pub coding_out_debt_limit_lowest: Money,
+    pub coding_out_debt_limit_first_step_income: Money,
+    pub coding_out_debt_limit_income_step: Money,
+    pub coding_out_debt_limit_step_increase: Money,
+    pub coding_out_debt_limit_highest: Money,
+    pub coding_out_maximum_tax_share: Rate,
+    pub coding_out_maximum_tax_multiple: u32,
 }
 
 impl YearRules {
@@ -191,6 +201,15 @@ impl YearRules {
             student_loan_undergraduate_rate: r.rate("student_loan_undergraduate_rate")?,
             student_loan_postgraduate_rate: r.optional_rate("student_loan_postgraduate_rate")?,
             student_loan_unearned_income_limit: r.money("student_loan_unearned_income_limit")?,
+            paye_overriding_limit: r.rate("paye_overriding_limit")?,
+            coding_out_balancing_payment_limit: r.money("coding_out_balancing_payment_limit")?,
+            coding_out_debt_limit_lowest: r.money("coding_out_debt_limit_lowest")?,
+            coding_out_debt_limit_first_step_income: r.money("coding_out_debt_limit_first_step_income")?,
+            coding_out_debt_limit_income_step: r.money("coding_out_debt_limit_income_step")?,
+            coding_out_debt_limit_step_increase: r.money("coding_out_debt_limit_step_increase")?,
+            coding_out_debt_limit_highest: r.money("coding_out_debt_limit_highest")?,
+            coding_out_maximum_tax_share: r.rate("coding_out_maximum_tax_share")?,
+            coding_out_maximum_tax_multiple: r.count("coding_out_maximum_tax_multiple")?,
         };
         rules.check_consistency(scottish)?;
         Ok(rules)
@@ -249,6 +268,11 @@ impl YearRules {
         }
         if self.class2_scheme == Class2Scheme::LowerProfitsThreshold && self.class2_lower_profits_threshold.is_none() {
             return fail("class2_lower_profits_threshold", "needed when class2_scheme is lower-profits-threshold");
+        }
+        if self.coding_out_debt_limit_lowest > self.coding_out_debt_limit_highest
+            || !self.coding_out_debt_limit_income_step.is_positive()
+        {
+            return fail("coding_out_debt_limit_*", "the graduated debt limits must rise by positive steps");
         }
         if self.student_loan_postgraduate_threshold.is_some() != self.student_loan_postgraduate_rate.is_some() {
             return fail("student_loan_postgraduate_rate", "the postgraduate loan needs both a threshold and a rate");

@@ -18,6 +18,7 @@ mod oauth;
 pub mod render;
 mod reply;
 pub mod service;
+mod taxcodes;
 mod test_support;
 mod v1;
 mod v3;
@@ -59,6 +60,8 @@ pub struct Inner {
     pub clock: Clock,
     pub config: Config,
     pub(crate) caches: cache::Caches,
+    /// The hand-over from triggers to this process's workers (none without workers).
+    pub(crate) local_jobs: Option<worker::LocalQueue>,
 }
 
 impl std::ops::Deref for AppState {
@@ -69,9 +72,15 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
+    /// State whose triggers queue calculations for any worker to claim from the store.
     pub fn new(store: Arc<AnyStore>, config: Config) -> Self {
+        Self::with_local_queue(store, config, None)
+    }
+
+    /// State whose triggers hand calculations straight to this process's workers.
+    pub fn with_local_queue(store: Arc<AnyStore>, config: Config, local_jobs: Option<worker::LocalQueue>) -> Self {
         let clock = Clock::new(store.clone(), config.mode);
-        AppState(Arc::new(Inner { store, clock, config, caches: cache::Caches::default() }))
+        AppState(Arc::new(Inner { store, clock, config, caches: cache::Caches::default(), local_jobs }))
     }
 
     pub fn sandbox(&self) -> bool {
@@ -117,6 +126,7 @@ pub fn router(state: AppState) -> Router {
 
     let mut app = Router::new()
         .route("/api/definition", get(docs::definition))
+        .route("/tax-codes/{code}", get(taxcodes::explain))
         .route("/api/conf/{version}/application.yaml", get(docs::application_yaml))
         .route("/oauth/token", post(oauth::token));
     if state.sandbox() {
