@@ -20,6 +20,7 @@
 # Prints a summary table and exits 0; the server, the temporary directory and the
 # database are removed on exit.
 set -euo pipefail
+export PYTHONDONTWRITEBYTECODE=1
 cd "$(dirname "$0")/.."
 
 backend=sqlite

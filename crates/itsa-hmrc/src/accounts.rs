@@ -12,13 +12,13 @@ use std::str::FromStr;
 
 use itsa_engine::TaxYear;
 use rust_decimal::Decimal;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
 use crate::domain::parse_tax_year;
 use crate::errors::{ApiError, Era, ErrorCode};
-use crate::views::json_number;
 use crate::views::hmrc_timestamp;
+use crate::views::json_number;
 
 /// The Self Assessment Accounts API versions with coding-out endpoints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -59,11 +59,17 @@ fn error(code: ErrorCode, version: AccountsVersion) -> ApiError {
     match code {
         // The accounts API words these its own way.
         ErrorCode::FORMAT_TAX_YEAR => e.with_message("The taxYear format is invalid"),
-        ErrorCode::RULE_TAX_YEAR_NOT_SUPPORTED => e.with_message("The tax year specified does not lie within the supported range"),
+        ErrorCode::RULE_TAX_YEAR_NOT_SUPPORTED => {
+            e.with_message("The tax year specified does not lie within the supported range")
+        }
         ErrorCode::RULE_TAX_YEAR_RANGE_INVALID => e.with_message("A tax year range of one year is required"),
         ErrorCode::RULE_TAX_YEAR_NOT_ENDED => e.with_message("The specified tax year has not yet ended"),
-        ErrorCode::RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED => e.with_message("An empty or non-matching body was submitted"),
-        ErrorCode::RULE_INCORRECT_GOV_TEST_SCENARIO if version.era() == Era::V1 => e.with_message("The Gov-Test-Scenario was not found"),
+        ErrorCode::RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED => {
+            e.with_message("An empty or non-matching body was submitted")
+        }
+        ErrorCode::RULE_INCORRECT_GOV_TEST_SCENARIO if version.era() == Era::V1 => {
+            e.with_message("The Gov-Test-Scenario was not found")
+        }
         ErrorCode::RULE_INCORRECT_GOV_TEST_SCENARIO => e.with_message("The supplied Gov-Test-Scenario is not valid"),
         _ => e,
     }
@@ -90,19 +96,30 @@ fn combine(levels: Vec<Vec<ApiError>>, version: AccountsVersion) -> Option<ApiEr
 
 /// The tax year in the path: format, range and (unless `minimum` is `None`) minimum.
 /// Returns (format-level errors, rule-level errors).
-fn tax_year(text: &str, version: AccountsVersion, minimum: Option<TaxYear>) -> (Option<TaxYear>, Vec<ApiError>, Vec<ApiError>) {
+fn tax_year(
+    text: &str,
+    version: AccountsVersion,
+    minimum: Option<TaxYear>,
+) -> (Option<TaxYear>, Vec<ApiError>, Vec<ApiError>) {
     let parsed = if version.accumulates() {
         parse_tax_year(text)
     } else {
         // v1 and v2: any `2xxx-yy`, then the range.
         let b = text.as_bytes();
-        let shaped = b.len() == 7 && b[0] == b'2' && b[4] == b'-' && text.bytes().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit());
+        let shaped = b.len() == 7
+            && b[0] == b'2'
+            && b[4] == b'-'
+            && text.bytes().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit());
         if !shaped {
             Err(ErrorCode::FORMAT_TAX_YEAR)
         } else {
             let start: u16 = text[..4].parse().unwrap_or(0);
             let end: u16 = text[5..].parse().unwrap_or(0);
-            if (start + 1) % 100 == end { Ok(TaxYear::starting(start)) } else { Err(ErrorCode::RULE_TAX_YEAR_RANGE_INVALID) }
+            if (start + 1) % 100 == end {
+                Ok(TaxYear::starting(start))
+            } else {
+                Err(ErrorCode::RULE_TAX_YEAR_RANGE_INVALID)
+            }
         }
     };
     match parsed {
@@ -136,7 +153,11 @@ impl Source {
 }
 
 /// `GET …/collection/tax-code[?source=]`.
-pub fn retrieve(version: AccountsVersion, tax_year_text: &str, source: Option<&str>) -> Result<(TaxYear, Source), ApiError> {
+pub fn retrieve(
+    version: AccountsVersion,
+    tax_year_text: &str,
+    source: Option<&str>,
+) -> Result<(TaxYear, Source), ApiError> {
     let (year, format, rules) = tax_year(tax_year_text, version, Some(MINIMUM_TAX_YEAR));
     let source = match source {
         None => Ok(Source::Latest),
@@ -194,7 +215,11 @@ pub struct Components {
 
 impl Components {
     fn all(&self) -> impl Iterator<Item = &Component> {
-        self.paye_underpayment.iter().chain(&self.self_assessment_underpayment).chain(&self.debt).chain(&self.in_year_adjustment)
+        self.paye_underpayment
+            .iter()
+            .chain(&self.self_assessment_underpayment)
+            .chain(&self.debt)
+            .chain(&self.in_year_adjustment)
     }
 
     /// Whether any id is used twice (`RULE_DUPLICATE_ID_NOT_ALLOWED`).
@@ -226,7 +251,9 @@ impl Components {
 /// A JSON number, or a string holding one (HMRC's reader accepts both), as an exact decimal.
 fn number(value: &Value) -> Option<Decimal> {
     match value {
-        Value::Number(n) => Decimal::from_str(&n.to_string()).or_else(|_| Decimal::from_scientific(&n.to_string())).ok(),
+        Value::Number(n) => {
+            Decimal::from_str(&n.to_string()).or_else(|_| Decimal::from_scientific(&n.to_string())).ok()
+        }
         Value::String(s) => Decimal::from_str(s.trim()).ok(),
         _ => None,
     }
@@ -277,8 +304,12 @@ pub fn create_or_amend(
 
 /// Read `{"taxCodeComponents": …}`: the components, shape errors (with paths) and value
 /// errors (with paths).
-fn parse_components(body: &Map<String, Value>, version: AccountsVersion) -> (Option<Components>, Vec<ApiError>, Vec<ApiError>) {
-    let shape_error = |path: String| error(ErrorCode::RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED, version).with_paths(vec![path]);
+fn parse_components(
+    body: &Map<String, Value>,
+    version: AccountsVersion,
+) -> (Option<Components>, Vec<ApiError>, Vec<ApiError>) {
+    let shape_error =
+        |path: String| error(ErrorCode::RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED, version).with_paths(vec![path]);
     let mut shape = Vec::new();
     let mut values = Vec::new();
     let Some(Value::Object(tcc)) = body.get("taxCodeComponents") else {
@@ -288,29 +319,30 @@ fn parse_components(body: &Map<String, Value>, version: AccountsVersion) -> (Opt
         return (None, vec![shape_error("/taxCodeComponents".into())], values);
     }
     let mut components = Components::default();
-    let read_item = |value: &Value, path: String, shape: &mut Vec<ApiError>, values: &mut Vec<ApiError>| -> Option<Component> {
-        let Value::Object(item) = value else {
-            shape.push(shape_error(path));
-            return None;
+    let read_item =
+        |value: &Value, path: String, shape: &mut Vec<ApiError>, values: &mut Vec<ApiError>| -> Option<Component> {
+            let Value::Object(item) = value else {
+                shape.push(shape_error(path));
+                return None;
+            };
+            let id = item.get("id").and_then(number);
+            let amount = item.get("amount").and_then(number);
+            if id.is_none() {
+                shape.push(shape_error(format!("{path}/id")));
+            }
+            if amount.is_none() {
+                shape.push(shape_error(format!("{path}/amount")));
+            }
+            let (id, amount) = (id?, amount?);
+            let valid_id = id.fract().is_zero() && id > Decimal::ZERO && id < Decimal::from(1_000_000_000_000_000u64);
+            if !valid_id {
+                values.push(error(ErrorCode::FORMAT_ID, version).with_paths(vec![format!("{path}/id")]));
+            }
+            if amount < Decimal::ZERO || amount > MAXIMUM || amount.scale() > 2 && amount.normalize().scale() > 2 {
+                values.push(error(ErrorCode::FORMAT_VALUE, version).with_paths(vec![format!("{path}/amount")]));
+            }
+            Some(Component { id: if valid_id { id.try_into().unwrap_or(0) } else { 0 }, amount })
         };
-        let id = item.get("id").and_then(number);
-        let amount = item.get("amount").and_then(number);
-        if id.is_none() {
-            shape.push(shape_error(format!("{path}/id")));
-        }
-        if amount.is_none() {
-            shape.push(shape_error(format!("{path}/amount")));
-        }
-        let (id, amount) = (id?, amount?);
-        let valid_id = id.fract().is_zero() && id > Decimal::ZERO && id < Decimal::from(1_000_000_000_000_000u64);
-        if !valid_id {
-            values.push(error(ErrorCode::FORMAT_ID, version).with_paths(vec![format!("{path}/id")]));
-        }
-        if amount < Decimal::ZERO || amount > MAXIMUM || amount.scale() > 2 && amount.normalize().scale() > 2 {
-            values.push(error(ErrorCode::FORMAT_VALUE, version).with_paths(vec![format!("{path}/amount")]));
-        }
-        Some(Component { id: if valid_id { id.try_into().unwrap_or(0) } else { 0 }, amount })
-    };
     for kind in ["payeUnderpayment", "selfAssessmentUnderpayment", "debt"] {
         let Some(value) = tcc.get(kind) else { continue };
         let path = format!("/taxCodeComponents/{kind}");
@@ -333,7 +365,9 @@ fn parse_components(body: &Map<String, Value>, version: AccountsVersion) -> (Opt
     if let Some(value) = tcc.get("inYearAdjustment") {
         let path = "/taxCodeComponents/inYearAdjustment".to_owned();
         match value {
-            Value::Object(o) if !o.is_empty() => components.in_year_adjustment = read_item(value, path, &mut shape, &mut values),
+            Value::Object(o) if !o.is_empty() => {
+                components.in_year_adjustment = read_item(value, path, &mut shape, &mut values)
+            }
             _ => shape.push(shape_error(path)),
         }
     }
@@ -365,7 +399,12 @@ pub struct StoredAmounts<'a> {
 }
 
 /// The retrieve response body.
-pub fn retrieve_response(version: AccountsVersion, amounts: &StoredAmounts<'_>, nino: &str, tax_year: TaxYear) -> Value {
+pub fn retrieve_response(
+    version: AccountsVersion,
+    amounts: &StoredAmounts<'_>,
+    nino: &str,
+    tax_year: TaxYear,
+) -> Value {
     let submitted_on = hmrc_timestamp(amounts.submitted_on);
     let item = |stored: &Value| -> Value {
         let mut out = Map::new();
@@ -419,7 +458,11 @@ pub enum Endpoint {
 /// What a `Gov-Test-Scenario` value asks of a coding-out endpoint: `Ok(None)` for the
 /// stored state (`STATEFUL` or no header), `Ok(Some(error))` for a documented error
 /// scenario, `Err` for a value the endpoint does not document.
-pub fn scenario(endpoint: Endpoint, version: AccountsVersion, value: Option<&str>) -> Result<Option<ApiError>, ApiError> {
+pub fn scenario(
+    endpoint: Endpoint,
+    version: AccountsVersion,
+    value: Option<&str>,
+) -> Result<Option<ApiError>, ApiError> {
     let Some(value) = value else { return Ok(None) };
     let rule_of = |code: ErrorCode| Ok(Some(rule(code, version)));
     match (endpoint, value) {
@@ -465,22 +508,49 @@ mod tests {
 
     #[test]
     fn tax_years_by_version() {
-        assert_eq!(retrieve(AccountsVersion::V1, "2009-10", None).unwrap_err().code, ErrorCode::RULE_TAX_YEAR_NOT_SUPPORTED);
+        assert_eq!(
+            retrieve(AccountsVersion::V1, "2009-10", None).unwrap_err().code,
+            ErrorCode::RULE_TAX_YEAR_NOT_SUPPORTED
+        );
         assert_eq!(retrieve(AccountsVersion::V4, "2009-10", None).unwrap_err().code, ErrorCode::FORMAT_TAX_YEAR);
-        assert_eq!(opt_out_year(AccountsVersion::V4, "2023-25").unwrap_err().code, ErrorCode::RULE_TAX_YEAR_RANGE_INVALID);
-        assert_eq!(opt_out_year(AccountsVersion::V4, "2010-11").unwrap(), TaxYear::starting(2010), "no minimum for opt-out");
-        assert_eq!(retrieve(AccountsVersion::V4, "2021-22", Some("HMRCHELD")).unwrap_err().code, ErrorCode::FORMAT_SOURCE);
+        assert_eq!(
+            opt_out_year(AccountsVersion::V4, "2023-25").unwrap_err().code,
+            ErrorCode::RULE_TAX_YEAR_RANGE_INVALID
+        );
+        assert_eq!(
+            opt_out_year(AccountsVersion::V4, "2010-11").unwrap(),
+            TaxYear::starting(2010),
+            "no minimum for opt-out"
+        );
+        assert_eq!(
+            retrieve(AccountsVersion::V4, "2021-22", Some("HMRCHELD")).unwrap_err().code,
+            ErrorCode::FORMAT_SOURCE
+        );
     }
 
     #[test]
     fn bodies_are_read_as_hmrc_reads_them() {
-        let ok = put(AccountsVersion::V4, "2021-22", Some(json!({"taxCodeComponents": {"debt": [{"amount": "10.00", "id": "1"}]}}))).unwrap();
+        let ok = put(
+            AccountsVersion::V4,
+            "2021-22",
+            Some(json!({"taxCodeComponents": {"debt": [{"amount": "10.00", "id": "1"}]}})),
+        )
+        .unwrap();
         assert_eq!(ok.1.debt, vec![Component { id: 1, amount: Decimal::from(10) }]);
         let e = put(AccountsVersion::V4, "2021-22", Some(json!({"taxCodeComponents": {}}))).unwrap_err();
-        assert_eq!((e.code, e.paths.clone()), (ErrorCode::RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED, vec!["/taxCodeComponents".to_owned()]));
-        let e = put(AccountsVersion::V4, "2021-22", Some(json!({"taxCodeComponents": {"payeUnderpayment": []}}))).unwrap_err();
+        assert_eq!(
+            (e.code, e.paths.clone()),
+            (ErrorCode::RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED, vec!["/taxCodeComponents".to_owned()])
+        );
+        let e = put(AccountsVersion::V4, "2021-22", Some(json!({"taxCodeComponents": {"payeUnderpayment": []}})))
+            .unwrap_err();
         assert_eq!(e.paths, vec!["/taxCodeComponents/payeUnderpayment".to_owned()]);
-        let e = put(AccountsVersion::V4, "2021-22", Some(json!({"taxCodeComponents": {"payeUnderpayment": [{"amount": 123498394893843.4, "id": 12345.35}]}}))).unwrap_err();
+        let e = put(
+            AccountsVersion::V4,
+            "2021-22",
+            Some(json!({"taxCodeComponents": {"payeUnderpayment": [{"amount": 123498394893843.4, "id": 12345.35}]}})),
+        )
+        .unwrap_err();
         assert_eq!(codes(&e), ["FORMAT_ID", "FORMAT_VALUE"]);
         let e = put(AccountsVersion::V4, "2021-22", Some(json!({"taxCodeComponents": {"payeUnderpayment": [{"amount": -1, "id": 1}], "debt": [{"amount": -2, "id": 2}]}}))).unwrap_err();
         assert_eq!((e.code, e.paths.len()), (ErrorCode::FORMAT_VALUE, 2), "same message merged with both paths");
@@ -488,7 +558,16 @@ mod tests {
         assert_eq!(codes(&e), ["FORMAT_TAX_YEAR", "RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED"]);
         let e = put(AccountsVersion::V1, "2021", None).unwrap_err();
         assert_eq!(codes(&e), ["FORMAT_TAX_YEAR"], "levels: the first level answers");
-        assert_eq!(put(AccountsVersion::V4, "2021-22", Some(json!({"taxCodeComponents": {"debt": [{"amount": 100.123, "id": 1}]}}))).unwrap_err().code, ErrorCode::FORMAT_VALUE);
+        assert_eq!(
+            put(
+                AccountsVersion::V4,
+                "2021-22",
+                Some(json!({"taxCodeComponents": {"debt": [{"amount": 100.123, "id": 1}]}}))
+            )
+            .unwrap_err()
+            .code,
+            ErrorCode::FORMAT_VALUE
+        );
     }
 
     #[test]

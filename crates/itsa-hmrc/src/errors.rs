@@ -302,7 +302,10 @@ impl ErrorCode {
             INTERNAL_SERVER_ERROR => always("An internal server error occurred"),
             GATEWAY_TIMEOUT => current_only("The request has timed out"),
             // Coding out: v1 and v2 of the accounts API are the V1 era here, v3 and v4 current.
-            FORMAT_VALUE => v1_then("The value must be between 0.00 and 99999999999.99", "The value must be between 0 and 99999999999.99"),
+            FORMAT_VALUE => v1_then(
+                "The value must be between 0.00 and 99999999999.99",
+                "The value must be between 0 and 99999999999.99",
+            ),
             FORMAT_ID => v1_then("The format of the ID is invalid", "The ID format is invalid"),
             FORMAT_SOURCE => always("The format of the supplied source is not valid"),
             RULE_DUPLICATE_ID_NOT_ALLOWED => always("Duplicate IDs are not allowed"),

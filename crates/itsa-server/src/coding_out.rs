@@ -6,7 +6,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use itsa_engine::TaxYear;
@@ -20,7 +20,7 @@ use crate::auth::Principal;
 use crate::clock::from_millis;
 use crate::reply::Reply;
 use crate::service::{amendments_closed, tax_year_ended};
-use crate::{subject, AppState};
+use crate::{AppState, subject};
 
 const BASE: &str = "/accounts/self-assessment/{nino}/{tax_year}/collection/tax-code";
 pub const HMRC_HELD: &str = "hmrcHeld";
@@ -89,15 +89,19 @@ async fn retrieve(
         Source::Latest => find(USER).or_else(|| find(HMRC_HELD)),
     };
     let Some(record) = chosen else { return accounts::not_found(version).into() };
-    let Ok(document) = serde_json::from_str::<Value>(&record.document) else { return internal("unreadable coding-out document") };
-    let amounts = StoredAmounts { document: &document, source: &record.source, submitted_on: from_millis(record.submitted_at) };
+    let Ok(document) = serde_json::from_str::<Value>(&record.document) else {
+        return internal("unreadable coding-out document");
+    };
+    let amounts =
+        StoredAmounts { document: &document, source: &record.source, submitted_on: from_millis(record.submitted_at) };
     Reply::json(StatusCode::OK, accounts::retrieve_response(version, &amounts, nino.as_str(), year))
 }
 
 /// Whether the year's coded-out amounts can no longer be changed: after the final
 /// declaration, or (from 2025-26) once the amendment window has closed.
 async fn closed(state: &AppState, nino: &str, year: TaxYear) -> Result<bool, itsa_store::StoreError> {
-    let declared = state.store.declarations(nino, year.start_year() as i32).await?.iter().any(|d| d.kind == "final-declaration");
+    let declared =
+        state.store.declarations(nino, year.start_year() as i32).await?.iter().any(|d| d.kind == "final-declaration");
     let now = state.clock.now_millis().await;
     Ok(declared || (year.start_year() >= 2025 && amendments_closed(year, now)))
 }
