@@ -4,6 +4,7 @@
 //! schema for its version and tax-year variant. Each test runs on SQLite and, when
 //! `DATABASE_URL` is set, on PostgreSQL.
 
+#[macro_use]
 mod common;
 
 use axum::http::{Method, StatusCode};
@@ -12,30 +13,6 @@ use itsa_engine::TaxYear;
 use itsa_hmrc::{ListVariant, SchemaVariant};
 use itsa_server::config::Mode;
 use serde_json::json;
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    if let Some(app) = super::TestApp::start(super::Backend::Sqlite, super::Mode::Sandbox).await {
-                        super::$name(&app).await;
-                        app.finish().await;
-                    }
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    if let Some(app) = super::TestApp::start(super::Backend::Postgres, super::Mode::Sandbox).await {
-                        super::$name(&app).await;
-                        app.finish().await;
-                    }
-                }
-            }
-        )*
-    };
-}
 
 on_both_backends!(
     platform_answers_come_before_the_endpoint,

@@ -3,36 +3,13 @@
 //! then the final declaration closing the year to further amendment; and an opt-out
 //! keeping a balancing payment out of the code.
 
+#[macro_use]
 mod common;
 
 use axum::http::{Method, StatusCode};
 use common::{Backend, NINO, TestApp};
 use itsa_server::config::Mode;
 use serde_json::{Value, json};
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    if let Some(app) = super::TestApp::start(super::Backend::Sqlite, super::Mode::Sandbox).await {
-                        super::$name(&app).await;
-                        app.finish().await;
-                    }
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    if let Some(app) = super::TestApp::start(super::Backend::Postgres, super::Mode::Sandbox).await {
-                        super::$name(&app).await;
-                        app.finish().await;
-                    }
-                }
-            }
-        )*
-    };
-}
 
 on_both_backends!(amend_delete_declare, opting_out_keeps_the_balancing_payment_out);
 

@@ -4,6 +4,7 @@
 //! sandbox's seven realistic examples. Stateful tests run on SQLite and, when
 //! `DATABASE_URL` is set, on PostgreSQL.
 
+#[macro_use]
 mod common;
 
 use axum::http::{Method, StatusCode};
@@ -12,30 +13,6 @@ use itsa_engine::TaxYear;
 use itsa_server::config::Mode;
 use itsa_testkit::{Schema, V1Response, V3Response, v1_schema, v3_schema};
 use serde_json::{Value, json};
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    if let Some(app) = super::TestApp::start(super::Backend::Sqlite, super::Mode::Sandbox).await {
-                        super::$name(&app).await;
-                        app.finish().await;
-                    }
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    if let Some(app) = super::TestApp::start(super::Backend::Postgres, super::Mode::Sandbox).await {
-                        super::$name(&app).await;
-                        app.finish().await;
-                    }
-                }
-            }
-        )*
-    };
-}
 
 on_both_backends!(one_calculation_through_every_version, responses_match_hmrcs_1_0_and_3_0_schemas);
 

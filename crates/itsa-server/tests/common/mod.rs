@@ -184,3 +184,31 @@ pub fn case(year: &str) -> Value {
         "gift_aid_paid": 200, "child_benefit_received": 1_200, "student_loan_plans": ["plan1"]
     })
 }
+
+/// Define, for each named `async fn name(app: &TestApp)` of the calling test file, a module
+/// `name` with a `sqlite` and a `postgres` test running it in sandbox mode (the PostgreSQL
+/// one skips, saying so, without `DATABASE_URL`). The calling file must have `TestApp`,
+/// `Backend` and `Mode` in scope.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    if let Some(app) = super::TestApp::start(super::Backend::Sqlite, super::Mode::Sandbox).await {
+                        super::$name(&app).await;
+                        app.finish().await;
+                    }
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(app) = super::TestApp::start(super::Backend::Postgres, super::Mode::Sandbox).await {
+                        super::$name(&app).await;
+                        app.finish().await;
+                    }
+                }
+            }
+        )*
+    };
+}
