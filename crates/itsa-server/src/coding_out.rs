@@ -6,7 +6,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use itsa_engine::TaxYear;
@@ -20,7 +20,7 @@ use crate::auth::Principal;
 use crate::clock::from_millis;
 use crate::reply::Reply;
 use crate::service::{amendments_closed, tax_year_ended};
-use crate::{AppState, subject};
+use crate::{AppState, declares_json, subject};
 
 const BASE: &str = "/accounts/self-assessment/{nino}/{tax_year}/collection/tax-code";
 pub const HMRC_HELD: &str = "hmrcHeld";
@@ -106,14 +106,6 @@ async fn closed(state: &AppState, nino: &str, year: TaxYear) -> Result<bool, its
     Ok(declared || (year.start_year() >= 2025 && amendments_closed(year, now)))
 }
 
-fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
-        .is_some_and(|v| v == "application/json" || v == "text/json")
-}
-
 async fn create_or_amend(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -125,7 +117,7 @@ async fn create_or_amend(
     // The body is read before the NINO is checked, as HMRC's JSON actions do.
     let body: Option<Value> = if body.iter().all(u8::is_ascii_whitespace) {
         None
-    } else if !is_json(&headers) {
+    } else if !declares_json(&headers) {
         return Reply::Early(ApiError::new(ErrorCode::INVALID_BODY_TYPE, era(version)));
     } else {
         match serde_json::from_slice(&body) {

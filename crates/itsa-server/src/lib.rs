@@ -18,6 +18,7 @@ mod oauth;
 pub mod render;
 mod reply;
 pub mod service;
+mod stored;
 mod taxcodes;
 mod test_support;
 mod v1;
@@ -246,6 +247,15 @@ pub(crate) fn subject(principal: &Principal, raw_nino: &str, era: Era) -> Result
     .ok_or_else(|| Reply::Early(ApiError::new(ErrorCode::FORMAT_NINO, era)))?;
     principal.check_subject(nino.as_str()).map_err(|r| Reply::Early(ApiError::new(refusal_code(r), era)))?;
     Ok(nino)
+}
+
+/// Whether a request declares a JSON body (`application/json` or `text/json`, with any
+/// parameters), as HMRC's JSON body parser requires.
+pub(crate) fn declares_json(headers: &axum::http::HeaderMap) -> bool {
+    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|value| {
+        let essence = value.split(';').next().unwrap_or_default().trim();
+        essence.eq_ignore_ascii_case("application/json") || essence.eq_ignore_ascii_case("text/json")
+    })
 }
 
 fn refusal_code(refusal: Refusal) -> ErrorCode {

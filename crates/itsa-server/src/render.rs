@@ -17,6 +17,9 @@ use crate::clock::from_millis;
 /// The id of the error message given when the engine cannot calculate the inputs.
 pub const ENGINE_ERROR_MESSAGE_ID: &str = "ITSA0100";
 
+/// The text of the sandbox's `ERROR_MESSAGES_EXIST` answers, in every version.
+pub const CANNED_ERROR_TEXT: &str = "The calculation could not be made from the income submitted. Correct the submissions and trigger a new calculation.";
+
 pub struct Rendered {
     pub document: String,
     pub error_count: i32,

@@ -12,7 +12,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use itsa_engine::{Money, TaxYear};
@@ -23,14 +23,14 @@ use itsa_hmrc::views::v1::{
     sub_resources_v1, trigger_response_v1, with_links,
 };
 use itsa_hmrc::{ApiError, CalculationId, CalculationType, Era, ErrorCode, Nino, RequestedBy};
-use itsa_store::{CalculationRecord, Uuid};
+use itsa_store::Uuid;
 use serde_json::{Value, json};
 
 use crate::auth::Principal;
-use crate::clock::from_millis;
 use crate::reply::Reply;
-use crate::service::{CalculationView, Calculations, Rule, ServiceError, Submission, TriggerKind, tax_year_on};
-use crate::{AppState, CorrelationId, examples, render, subject};
+use crate::service::{Calculations, Rule, ServiceError, Submission, TriggerKind, tax_year_on};
+use crate::stored::{calculation_id, calculation_timestamp, declared_at, requested_by};
+use crate::{AppState, CorrelationId, declares_json, examples, render, subject};
 
 const SELF_ASSESSMENT: &str = "/individuals/calculations/{nino}/self-assessment";
 const CRYSTALLISATION: &str = "/individuals/calculations/crystallisation/{nino}/{tax_year}";
@@ -61,19 +61,6 @@ pub(crate) fn scenario_value<'a>(state: &AppState, headers: &'a HeaderMap) -> Op
 
 fn scenario(state: &AppState, endpoint: Endpoint, headers: &HeaderMap) -> Scenario {
     scenario_header(endpoint, scenario_value(state, headers))
-}
-
-pub(crate) fn calculations(state: &AppState) -> Calculations<'_> {
-    Calculations::of(state)
-}
-
-/// Whether the request declares a JSON body (`application/json` or `text/json`, with
-/// any parameters).
-fn declares_json(headers: &HeaderMap) -> bool {
-    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|value| {
-        let essence = value.split(';').next().unwrap_or_default().trim();
-        essence.eq_ignore_ascii_case("application/json") || essence.eq_ignore_ascii_case("text/json")
-    })
 }
 
 /// HMRC's JSON body parser, which runs before the endpoint: anything but a JSON content
@@ -128,30 +115,6 @@ fn service_error(error: ServiceError, intent: bool) -> Reply {
     }
 }
 
-pub(crate) fn requested_by(stored: &str) -> RequestedBy {
-    match stored {
-        "agent" => RequestedBy::Agent,
-        "hmrc" => RequestedBy::Hmrc,
-        _ => RequestedBy::Customer,
-    }
-}
-
-pub(crate) fn calculation_id(id: Uuid) -> Option<CalculationId> {
-    CalculationId::parse(&id.to_string())
-}
-
-pub(crate) fn calculation_timestamp(record: &CalculationRecord) -> time::OffsetDateTime {
-    from_millis(record.completed_at.unwrap_or(record.requested_at))
-}
-
-/// Whether the calculation was used for the final declaration.
-pub(crate) fn declared_at(view: &CalculationView) -> Option<time::OffsetDateTime> {
-    view.declaration
-        .as_ref()
-        .filter(|d| d.kind == Submission::FinalDeclaration.as_str())
-        .map(|d| from_millis(d.declared_at))
-}
-
 /// The current tax year by the (sandbox-pinnable) clock; the sandbox's examples use the
 /// latest year the engine supports when the clock is past it.
 async fn current_tax_year(state: &AppState) -> TaxYear {
@@ -184,7 +147,7 @@ async fn list(
         Scenario::Canned(name) => return Reply::json(StatusCode::OK, canned_list(&state, &nino, name).await),
         other => return scenario_answer(other, Era::V1),
     }
-    let views = match calculations(&state).list(nino.as_str(), year, None).await {
+    let views = match Calculations::of(&state).list(nino.as_str(), year, None).await {
         Ok(v) => v,
         Err(e) => return service_error(e, false),
     };
@@ -251,7 +214,7 @@ async fn trigger(
         Scenario::Stateful => {}
         other => return scenario_answer(other, Era::V1),
     }
-    let triggered = calculations(&state)
+    let triggered = Calculations::of(&state)
         .trigger(nino.as_str(), year, TriggerKind::InYear, principal.requested_by(), &correlation.0)
         .await;
     match triggered.map(calculation_id) {
@@ -271,7 +234,7 @@ struct Found {
 async fn find(state: &AppState, nino: &Nino, id: &CalculationId) -> Result<Found, Reply> {
     let not_found = || Reply::from(ApiError::new(ErrorCode::MATCHING_RESOURCE_NOT_FOUND, Era::V1));
     let uuid = Uuid::parse_str(id.as_str()).map_err(|_| not_found())?;
-    let view = calculations(state).find(nino.as_str(), uuid).await.map_err(|e| service_error(e, false))?;
+    let view = Calculations::of(state).find(nino.as_str(), uuid).await.map_err(|e| service_error(e, false))?;
     let kind = CalculationType::parse(view.effective_type()).ok_or_else(not_found)?;
     itsa_hmrc::views::v1::v1_calculation_type(kind).ok_or_else(not_found)?;
     let document = render::document_with(&view.record, "v1").ok_or_else(|| internal("no stored result", Era::V1))?;
@@ -358,7 +321,7 @@ async fn canned(state: &AppState, id: &CalculationId, name: &str) -> Result<Foun
 }
 
 fn canned_error() -> Value {
-    json!({"id": render::ENGINE_ERROR_MESSAGE_ID, "text": "The calculation could not be made from the income submitted. Correct the submissions and trigger a new calculation."})
+    json!({"id": render::ENGINE_ERROR_MESSAGE_ID, "text": render::CANNED_ERROR_TEXT})
 }
 
 /// A sub-resource's answer from the calculation's stored documents: 403 when the
@@ -503,7 +466,7 @@ async fn intent_to_crystallise(
         Scenario::Stateful => {}
         other => return scenario_answer(other, Era::V1),
     }
-    let triggered = calculations(&state)
+    let triggered = Calculations::of(&state)
         .trigger(nino.as_str(), year, TriggerKind::IntentToFinalise, principal.requested_by(), &correlation.0)
         .await;
     match triggered.map(calculation_id) {
@@ -539,7 +502,7 @@ async fn crystallise(
     let Ok(id) = Uuid::parse_str(request.calculation_id.as_str()) else {
         return ApiError::new(ErrorCode::MATCHING_RESOURCE_NOT_FOUND, Era::V1).into();
     };
-    match calculations(&state).submit(nino.as_str(), request.tax_year, id, Submission::FinalDeclaration).await {
+    match Calculations::of(&state).submit(nino.as_str(), request.tax_year, id, Submission::FinalDeclaration).await {
         Ok(()) => Reply::empty(StatusCode::NO_CONTENT),
         Err(e) => service_error(e, false),
     }

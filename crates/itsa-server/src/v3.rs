@@ -25,11 +25,9 @@ use serde_json::json;
 
 use crate::auth::Principal;
 use crate::reply::Reply;
-use crate::service::{CalculationView, Rule, ServiceError, Submission, TriggerKind, tax_year_on};
-use crate::v1::{
-    calculation_id, calculation_timestamp, calculations, declared_at, internal, no_malformed_json, requested_by,
-    scenario_answer, scenario_value, total_due_or_zero,
-};
+use crate::service::{CalculationView, Calculations, Rule, ServiceError, Submission, TriggerKind, tax_year_on};
+use crate::stored::{calculation_id, calculation_timestamp, declared_at, requested_by};
+use crate::v1::{internal, no_malformed_json, scenario_answer, scenario_value, total_due_or_zero};
 use crate::{AppState, CorrelationId, examples, render, subject};
 
 const SELF_ASSESSMENT: &str = "/individuals/calculations/{nino}/self-assessment";
@@ -85,7 +83,7 @@ async fn list(
         Scenario::Stateful => {}
         other => return scenario_answer(other, Era::V3),
     }
-    let views = match calculations(&state).list(nino.as_str(), year, None).await {
+    let views = match Calculations::of(&state).list(nino.as_str(), year, None).await {
         Ok(v) => v,
         Err(e) => return service_error(e, Endpoint::List),
     };
@@ -138,7 +136,7 @@ async fn trigger(
         other => return scenario_answer(other, Era::V3),
     }
     let kind = if request.final_declaration { TriggerKind::IntentToFinalise } else { TriggerKind::InYear };
-    let triggered = calculations(&state)
+    let triggered = Calculations::of(&state)
         .trigger(nino.as_str(), request.tax_year, kind, principal.requested_by(), &correlation.0)
         .await;
     match triggered.map(calculation_id) {
@@ -172,7 +170,7 @@ async fn retrieve(
     let Ok(id) = Uuid::parse_str(request.calculation_id.as_str()) else {
         return not_found();
     };
-    let view = match calculations(&state).get(nino.as_str(), request.tax_year, id).await {
+    let view = match Calculations::of(&state).get(nino.as_str(), request.tax_year, id).await {
         Ok(v) => v,
         Err(e) => return service_error(e, Endpoint::Retrieve),
     };
@@ -210,7 +208,7 @@ async fn canned_retrieve(state: &AppState, nino: &Nino, year: TaxYear, id: &Calc
     let now = state.clock.now().await;
     let metadata = metadata_v3(&MetadataInput::new(id.clone(), year, CalculationType::InYear, now)).expect("in-year");
     if name == "ERROR_MESSAGES_EXIST" {
-        let messages = json!({"errors": [{"id": render::ENGINE_ERROR_MESSAGE_ID, "text": "The calculation could not be made from the income submitted. Correct the submissions and trigger a new calculation."}]});
+        let messages = json!({"errors": [{"id": render::ENGINE_ERROR_MESSAGE_ID, "text": render::CANNED_ERROR_TEXT}]});
         let inputs = itsa_hmrc::views::v3::failed_inputs_v3(nino.as_str());
         return Reply::json(StatusCode::OK, retrieve_response_v3(nino, metadata, inputs, None, Some(messages)));
     }
@@ -252,7 +250,7 @@ async fn submit(
     let Ok(id) = Uuid::parse_str(request.calculation_id.as_str()) else {
         return not_found();
     };
-    match calculations(&state).submit(nino.as_str(), request.tax_year, id, Submission::FinalDeclaration).await {
+    match Calculations::of(&state).submit(nino.as_str(), request.tax_year, id, Submission::FinalDeclaration).await {
         Ok(()) => Reply::empty(StatusCode::NO_CONTENT),
         Err(e) => service_error(e, Endpoint::Submit),
     }

@@ -13,7 +13,7 @@ use itsa_hmrc::v8::scenario::scenario_header;
 use itsa_hmrc::v8::{Endpoint, Scenario, requests};
 use itsa_hmrc::{
     ApiError, CalculationId, CalculationOutcome, CalculationTrigger, CalculationType, Era, ErrorCode, ListItem,
-    ListVariant, MetadataInput, Nino, RequestedBy, SchemaVariant,
+    ListVariant, MetadataInput, Nino, SchemaVariant,
 };
 use itsa_store::Uuid;
 use serde_json::{Value, json};
@@ -24,6 +24,7 @@ use crate::clock::from_millis;
 use crate::examples;
 use crate::reply::Reply;
 use crate::service::{CalculationView, Calculations, Rule, ServiceError, Submission, TriggerKind};
+use crate::stored::{calculation_id, calculation_timestamp, declared_at, requested_by};
 use crate::versions::ApiVersion;
 use crate::{AppState, CorrelationId, render, subject};
 
@@ -72,10 +73,6 @@ fn service_error(error: ServiceError) -> Reply {
     }
 }
 
-fn calculations(state: &AppState) -> Calculations<'_> {
-    Calculations::of(state)
-}
-
 async fn trigger(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -100,7 +97,7 @@ async fn trigger(
         CalculationType::IntentToAmend => TriggerKind::IntentToAmend,
         _ => TriggerKind::InYear,
     };
-    match calculations(&state)
+    match Calculations::of(&state)
         .trigger(nino.as_str(), request.tax_year(), kind, principal.requested_by(), &correlation.0)
         .await
     {
@@ -131,7 +128,7 @@ async fn list(
         other => return other.error().unwrap_or_else(itsa_hmrc::v8::scenario::unknown_scenario).into(),
     }
     let filter = request.calculation_type().map(CalculationType::as_str);
-    let views = match calculations(&state).list(nino.as_str(), year, filter).await {
+    let views = match Calculations::of(&state).list(nino.as_str(), year, filter).await {
         Ok(v) => v,
         Err(e) => return service_error(e),
     };
@@ -142,35 +139,19 @@ async fn list(
     Reply::json(StatusCode::OK, itsa_hmrc::list_v8(&items, ListVariant::for_tax_year(year)))
 }
 
-fn requested_by(stored: &str) -> RequestedBy {
-    match stored {
-        "agent" => RequestedBy::Agent,
-        "hmrc" => RequestedBy::Hmrc,
-        _ => RequestedBy::Customer,
-    }
-}
-
-fn calculation_id(id: Uuid) -> Option<CalculationId> {
-    CalculationId::parse(&id.to_string())
-}
-
 fn list_item(view: &CalculationView, year: TaxYear) -> Option<ListItem> {
     let record = &view.record;
     let total = render::document(record).and_then(|d| render::total_due(&d));
     Some(ListItem {
         calculation_id: calculation_id(record.id)?,
         tax_year: year,
-        calculation_timestamp: from_millis(record.completed_at.unwrap_or(record.requested_at)),
+        calculation_timestamp: calculation_timestamp(record),
         calculation_type: CalculationType::parse(view.effective_type())?,
         requested_by: requested_by(&record.requested_by),
         calculation_trigger: CalculationTrigger::Attended,
         calculation_outcome: CalculationOutcome::Processed,
         total_income_tax_and_nics_due: total,
-        finalisation_timestamp: view
-            .declaration
-            .as_ref()
-            .filter(|d| d.kind == "final-declaration")
-            .map(|d| from_millis(d.declared_at)),
+        finalisation_timestamp: declared_at(view),
         from_date: Some(year.first_day()),
         to_date: Some(year.last_day()),
     })
@@ -207,7 +188,7 @@ async fn retrieve(
     if let Some(body) = state.caches.body(id, CACHE_VIEW, nino.as_str(), y) {
         return Reply::Raw(StatusCode::OK, body);
     }
-    let view = match calculations(&state).get(nino.as_str(), year, id).await {
+    let view = match Calculations::of(&state).get(nino.as_str(), year, id).await {
         Ok(v) => v,
         Err(e) => return service_error(e),
     };
@@ -232,7 +213,7 @@ fn retrieve_body(view: &CalculationView, year: TaxYear) -> Option<Value> {
         from_millis(record.requested_at),
     );
     metadata.requested_by = requested_by(&record.requested_by);
-    metadata.calculation_timestamp = from_millis(record.completed_at.unwrap_or(record.requested_at));
+    metadata.calculation_timestamp = calculation_timestamp(record);
     if let Some(d) = &view.declaration {
         match d.kind.as_str() {
             "final-declaration" => metadata.finalisation_timestamp = Some(from_millis(d.declared_at)),
@@ -265,7 +246,7 @@ async fn example_response(state: &AppState, nino: &Nino, year: TaxYear, name: &s
             json!({
                 "metadata": metadata,
                 "inputs": {"personalInformation": {"identifier": nino.as_str(), "taxRegime": "uk"}, "incomeSources": {}},
-                "messages": {"errors": [{"id": render::ENGINE_ERROR_MESSAGE_ID, "text": "The calculation could not be made from the income submitted. Correct the submissions and trigger a new calculation."}]}
+                "messages": {"errors": [{"id": render::ENGINE_ERROR_MESSAGE_ID, "text": render::CANNED_ERROR_TEXT}]}
             }),
         );
     }
@@ -328,7 +309,7 @@ async fn submit(
     let Ok(id) = Uuid::parse_str(request.calculation_id().as_str()) else {
         return ApiError::new(ErrorCode::MATCHING_RESOURCE_NOT_FOUND, Era::Current).into();
     };
-    let outcome = calculations(&state).submit(nino.as_str(), request.tax_year(), id, submission).await;
+    let outcome = Calculations::of(&state).submit(nino.as_str(), request.tax_year(), id, submission).await;
     state.caches.forget_taxpayer(nino.as_str());
     match outcome {
         Ok(()) => Reply::empty(StatusCode::NO_CONTENT),
