@@ -12,7 +12,7 @@ use axum::{Extension, Router};
 use itsa_engine::TaxYear;
 use itsa_hmrc::accounts::{self, AccountsVersion, Endpoint, Source, StoredAmounts};
 use itsa_hmrc::{ApiError, Era, ErrorCode};
-use itsa_store::{CodingOutRecord, Store};
+use itsa_store::{CodingOutRecord, Requires, Store, StoreError};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -98,12 +98,20 @@ async fn retrieve(
 }
 
 /// Whether the year's coded-out amounts can no longer be changed: after the final
-/// declaration, or (from 2025-26) once the amendment window has closed.
+/// declaration, or (from 2025-26) once the amendment window has closed. The store checks
+/// the declaration again in the transaction that changes the amounts.
 async fn closed(state: &AppState, nino: &str, year: TaxYear) -> Result<bool, itsa_store::StoreError> {
-    let declared =
-        state.store.declarations(nino, year.start_year() as i32).await?.iter().any(|d| d.kind == "final-declaration");
+    let declared = state.store.final_declaration(nino, year.start_year() as i32).await?.is_some();
     let now = state.clock.now_millis().await;
     Ok(declared || (year.start_year() >= 2025 && amendments_closed(year, now)))
+}
+
+/// A change refused because the year was declared meanwhile, or the store's error.
+fn write_failed(e: StoreError, version: AccountsVersion) -> Reply {
+    match e {
+        StoreError::Conflict(_) => accounts::rule(ErrorCode::RULE_OUTSIDE_AMENDMENT_WINDOW, version).into(),
+        other => internal(other),
+    }
 }
 
 async fn create_or_amend(
@@ -154,8 +162,8 @@ async fn create_or_amend(
         document: components.to_document().to_string(),
         submitted_at: now,
     };
-    if let Err(e) = state.store.put_coding_out(&record).await {
-        return internal(e);
+    if let Err(e) = state.store.put_coding_out(&record, Requires::NoFinalDeclaration).await {
+        return write_failed(e, version);
     }
     if version.has_links() {
         Reply::json(StatusCode::OK, serde_json::json!({"links": accounts::links(nino.as_str(), year)}))
@@ -187,10 +195,14 @@ async fn delete(
         Ok(false) => {}
         Err(e) => return internal(e),
     }
-    match state.store.delete_coding_out(nino.as_str(), year.start_year() as i32, USER).await {
+    match state
+        .store
+        .delete_coding_out(nino.as_str(), year.start_year() as i32, USER, Requires::NoFinalDeclaration)
+        .await
+    {
         Ok(true) => Reply::empty(StatusCode::NO_CONTENT),
         Ok(false) => accounts::not_found(version).into(),
-        Err(e) => internal(e),
+        Err(e) => write_failed(e, version),
     }
 }
 
@@ -263,17 +275,15 @@ async fn opt(
         return reply;
     }
     let y = year.start_year() as i32;
-    let current = match state.store.coding_out_opt_out(nino.as_str(), y).await {
-        Ok(v) => v.unwrap_or(false),
-        Err(e) => return internal(e),
-    };
-    if current == opt_out {
-        let code = if opt_out { ErrorCode::RULE_ALREADY_OPTED_OUT } else { ErrorCode::RULE_ALREADY_OPTED_IN };
-        return accounts::rule(code, version).into();
-    }
     let now = state.clock.now_millis().await;
+    // One statement changes the indicator only if it says otherwise, so of two requests at
+    // once exactly one changes it and the other is told it was already so.
     match state.store.set_coding_out_opt_out(nino.as_str(), y, opt_out, now).await {
-        Ok(()) => Reply::empty(StatusCode::NO_CONTENT),
+        Ok(true) => Reply::empty(StatusCode::NO_CONTENT),
+        Ok(false) => {
+            let code = if opt_out { ErrorCode::RULE_ALREADY_OPTED_OUT } else { ErrorCode::RULE_ALREADY_OPTED_IN };
+            accounts::rule(code, version).into()
+        }
         Err(e) => internal(e),
     }
 }

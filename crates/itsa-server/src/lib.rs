@@ -309,14 +309,18 @@ pub async fn open_store(config: &Config) -> itsa_store::Result<Arc<AnyStore>> {
 /// so any still queued are computed on the next start (or by another node).
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     let store = open_store(&config).await?;
-    let state = AppState::new(store.clone(), config.clone());
+    // Triggers hand their calculations straight to this process's workers, when it runs any.
+    let local = (config.workers > 0).then(|| worker::LocalQueue::new(format!("{}-local", node_name())));
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut workers = Vec::new();
     for n in 0..config.workers {
-        let worker =
-            worker::Worker::new(store.clone(), format!("{}-{}-{n}", hostname(), std::process::id()), config.mode);
+        let mut worker = worker::Worker::new(store.clone(), format!("{}-{n}", node_name()), config.mode);
+        if let Some(local) = &local {
+            worker = worker.with_local_queue(local);
+        }
         workers.push(tokio::spawn(worker.run(stopped.clone())));
     }
+    let state = AppState::with_local_queue(store.clone(), config.clone(), local);
     let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(ServeError::Bind)?;
     tracing::info!(address = %config.bind, backend = store.backend_name(), mode = ?config.mode, "itsa is listening");
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await.map_err(ServeError::Serve)?;
@@ -334,8 +338,7 @@ pub async fn run_workers(config: Config, count: usize) -> Result<(), ServeError>
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut workers = Vec::new();
     for n in 0..count.max(1) {
-        let worker =
-            worker::Worker::new(store.clone(), format!("{}-{}-{n}", hostname(), std::process::id()), config.mode);
+        let worker = worker::Worker::new(store.clone(), format!("{}-{n}", node_name()), config.mode);
         workers.push(tokio::spawn(worker.run(stopped.clone())));
     }
     shutdown_signal().await;
@@ -356,12 +359,14 @@ pub enum ServeError {
     Serve(std::io::Error),
 }
 
-fn hostname() -> String {
-    std::fs::read_to_string("/etc/hostname")
+/// This process's name among the nodes: its host and process id.
+fn node_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
         .map(|h| h.trim().to_owned())
         .ok()
         .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "itsa".into())
+        .unwrap_or_else(|| "itsa".into());
+    format!("{host}-{}", std::process::id())
 }
 
 async fn shutdown_signal() {

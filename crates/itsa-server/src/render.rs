@@ -9,7 +9,7 @@
 
 use itsa_engine::{Money, TaxYear};
 use itsa_hmrc::{Nino, SchemaVariant};
-use itsa_store::CalculationRecord;
+use itsa_store::{CalculationRecord, ComputedResult};
 use serde_json::{Value, json};
 
 use crate::clock::from_millis;
@@ -20,17 +20,12 @@ pub const ENGINE_ERROR_MESSAGE_ID: &str = "ITSA0100";
 /// The text of the sandbox's `ERROR_MESSAGES_EXIST` answers, in every version.
 pub const CANNED_ERROR_TEXT: &str = "The calculation could not be made from the income submitted. Correct the submissions and trigger a new calculation.";
 
-pub struct Rendered {
-    pub document: String,
-    pub error_count: i32,
-}
-
-/// Run the engine on a calculation's income and render its views.
-pub fn compute(record: &CalculationRecord) -> Rendered {
+/// Run the engine on a calculation's input (its income document) and render its views.
+pub fn compute(record: &CalculationRecord, input: &str) -> ComputedResult {
     let tax_year = TaxYear::starting(record.tax_year as u16);
     let variant = SchemaVariant::for_tax_year(tax_year);
     let nino = Nino::parse(&record.nino).unwrap_or_else(|| Nino::parse("AA000000A").expect("a valid NINO"));
-    let parsed = itsa_cases::parse_case(&record.income_document).map_err(|e| e.to_string());
+    let parsed = itsa_cases::parse_case(input).map_err(|e| e.to_string());
     let outcome = parsed.and_then(|(_, mut inputs)| {
         if record.calculation_type == "in-year" {
             // The income submitted is the year's: the estimate is of the whole year.
@@ -78,7 +73,8 @@ pub fn compute(record: &CalculationRecord) -> Rendered {
         }
     };
     let error_count = document["errorCount"].as_i64().unwrap_or(0) as i32;
-    Rendered { document: document.to_string(), error_count }
+    let total_due = total_due(&document).unwrap_or(Money::ZERO).amount().to_string();
+    ComputedResult { document: document.to_string(), error_count, total_due }
 }
 
 /// The `totalIncomeTaxAndNicsDue` a result document records, read back exactly.
@@ -87,19 +83,12 @@ pub fn total_due(document: &Value) -> Option<Money> {
     number.to_string().parse().ok().map(Money::new)
 }
 
+/// The total due stored beside a calculation's result, read back exactly.
+pub fn stored_total_due(total_due: Option<&str>) -> Option<Money> {
+    total_due?.parse().ok().map(Money::new)
+}
+
 /// The stored result document of a done calculation.
 pub fn document(record: &CalculationRecord) -> Option<Value> {
     serde_json::from_str(record.result_document.as_deref()?).ok()
-}
-
-/// The stored result document of a done calculation, with the part one API version
-/// reads (`"v1"`, `"v3"`, `"v8"`). A result stored before that version's part existed
-/// is rendered again from the same stored income (the engine is deterministic), in
-/// memory only: a stored result is never rewritten.
-pub fn document_with(record: &CalculationRecord, part: &str) -> Option<Value> {
-    let stored = document(record)?;
-    if stored.get(part).is_some() {
-        return Some(stored);
-    }
-    serde_json::from_str(&compute(record).document).ok()
 }

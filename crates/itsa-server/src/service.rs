@@ -5,11 +5,14 @@
 
 use itsa_engine::TaxYear;
 use itsa_store::{
-    AnyStore, CalculationRecord, CalculationStatus, DeclarationRecord, Millis, NewCalculation, Store, StoreError, Uuid,
+    AnyStore, CalculationRecord, CalculationStatus, CalculationSummary, Conflict, DeclarationRecord, Lease, Millis,
+    NewCalculation, Requires, Store, StoreError, Uuid,
 };
+use serde_json::Value;
 use time::{Date, Month, OffsetDateTime, Time};
 
 use crate::clock::{Clock, real_millis, to_millis};
+use crate::render;
 use crate::worker::{LEASE, LocalJob, LocalQueue};
 
 /// The kinds of calculation a caller can trigger.
@@ -100,21 +103,22 @@ impl From<Rule> for ServiceError {
     }
 }
 
-/// A stored, computed calculation and where it stands in the journey.
-#[derive(Debug, Clone)]
-pub struct CalculationView {
-    pub record: CalculationRecord,
-    /// The declaration made with this calculation, if any.
-    pub declaration: Option<DeclarationRecord>,
-}
-
-impl CalculationView {
-    /// The calculation's type now: a declared intent-to-finalise calculation is the final
-    /// declaration's, a confirmed intent-to-amend calculation the amendment's.
-    pub fn effective_type(&self) -> &str {
-        self.declaration.as_ref().map_or(self.record.calculation_type.as_str(), |d| d.kind.as_str())
+/// A write the store refused is the rule HMRC answers with for it.
+fn conflict_rule(error: StoreError) -> ServiceError {
+    match error {
+        StoreError::Conflict(conflict) => ServiceError::Rule(match conflict {
+            Conflict::CalculationInProgress => Rule::CalculationInProgress,
+            Conflict::AlreadyDeclared => Rule::FinalDeclarationReceived,
+            Conflict::NotDeclared => Rule::DeclarationNotReceived,
+            Conflict::NewerIncome => Rule::RecentSubmissionsExist,
+        }),
+        other => ServiceError::Store(other),
     }
 }
+
+/// How many calculations a list shows at most: the newest. A taxpayer's year may hold
+/// thousands (a vendor may trigger one after every change); a list's work stays bounded.
+pub const LIST_LIMIT: u32 = 100;
 
 /// Whether the tax year has ended at `now`.
 pub fn tax_year_ended(year: TaxYear, now: Millis) -> bool {
@@ -163,15 +167,15 @@ impl<'a> Calculations<'a> {
     ) -> Result<Uuid, ServiceError> {
         let y = year.start_year() as i32;
         let income = self.store.get_income(nino, y).await?.ok_or(Rule::NoIncomeSubmissionsExist)?;
-        let calculations = self.store.list_calculations(nino, y, None).await?;
-        if calculations.iter().any(|c| c.status == CalculationStatus::Queued) {
+        // These reads give HMRC's order of answers; the store checks the same again in the
+        // transaction that stores the calculation, so no concurrent request gets past them.
+        if self.store.calculation_in_progress(nino, y).await? {
             return Err(Rule::CalculationInProgress.into());
         }
-        let declarations = self.store.declarations(nino, y).await?;
-        let declared = declarations.iter().any(|d| d.kind == Submission::FinalDeclaration.as_str());
+        let declared = self.store.final_declaration(nino, y).await?.is_some();
         let now = self.clock.now_millis().await;
-        match kind {
-            TriggerKind::InYear => {}
+        let requires = match kind {
+            TriggerKind::InYear => Requires::Nothing,
             TriggerKind::IntentToFinalise => {
                 if declared {
                     return Err(Rule::FinalDeclarationReceived.into());
@@ -182,6 +186,7 @@ impl<'a> Calculations<'a> {
                         if year.start_year() >= 2025 { Rule::PrematureFinalisation } else { Rule::TaxYearNotEnded };
                     return Err(rule.into());
                 }
+                Requires::NoFinalDeclaration
             }
             TriggerKind::IntentToAmend => {
                 if !declared {
@@ -190,9 +195,10 @@ impl<'a> Calculations<'a> {
                 if now >= amendment_window_end(year) {
                     return Err(Rule::OutsideAmendmentWindow.into());
                 }
+                Requires::FinalDeclaration
             }
-        }
-        let income_document = coded_out::with_coded_out_amounts(self.store, nino, year, &income.document).await?;
+        };
+        let input_document = coded_out::with_coded_out_amounts(self.store, nino, year, &income.document).await?;
         let id = Uuid::new_v4();
         let calculation = NewCalculation {
             id,
@@ -201,16 +207,21 @@ impl<'a> Calculations<'a> {
             calculation_type: kind.as_str().to_owned(),
             requested_by: requested_by.to_owned(),
             requested_at: now,
-            income_document,
+            input_document,
             income_submitted_at: income.submitted_at,
             correlation_id: correlation_id.to_owned(),
         };
-        match self.local {
-            // Stored already leased to this process's workers and handed to them, so the
-            // calculation is computed without a worker having to find it first.
-            Some(queue) => {
+        let insert = |lease| self.store.insert_calculation(&calculation, requires, lease);
+        // With a worker in this process ready to take it, the calculation is stored already
+        // leased to that worker and handed over in memory, so no worker has to find it in
+        // the store first. Should the process stop before it is computed, the lease runs
+        // out and any worker, here or on another node, claims it from the store.
+        match self.local.and_then(LocalQueue::reserve) {
+            Some(slot) => {
                 let lease_until = real_millis() + LEASE.as_millis() as i64;
-                let job = self.store.insert_claimed_calculation(&calculation, queue.worker_id(), lease_until).await?;
+                let job = insert(Some(Lease { worker: slot.worker_id(), until: lease_until }))
+                    .await
+                    .map_err(conflict_rule)?;
                 let record = CalculationRecord {
                     id,
                     nino: calculation.nino,
@@ -218,78 +229,78 @@ impl<'a> Calculations<'a> {
                     calculation_type: calculation.calculation_type,
                     requested_by: calculation.requested_by,
                     requested_at: now,
-                    income_document: calculation.income_document,
                     income_submitted_at: calculation.income_submitted_at,
                     correlation_id: calculation.correlation_id,
                     status: CalculationStatus::Queued,
                     result_document: None,
+                    total_due: None,
                     error_count: 0,
                     completed_at: None,
                     computations: 0,
                     computed_by: None,
                     failure: None,
+                    declaration: None,
                 };
-                // Should the workers be gone (shutting down), the lease runs out and the
-                // job is claimed from the store.
-                queue.send(LocalJob { job, record });
+                slot.send(LocalJob { job, record, input: calculation.input_document });
             }
-            None => self.store.insert_calculation(&calculation).await?,
+            None => {
+                insert(None).await.map_err(conflict_rule)?;
+            }
         }
         Ok(id)
     }
 
-    /// A taxpayer's computed calculations for a year, newest first, optionally of one
-    /// (effective) type. Calculations still being computed are not listed.
+    /// A taxpayer's computed calculations for a year, newest first (at most
+    /// [`LIST_LIMIT`]), optionally of one effective type. Calculations still
+    /// being computed are not listed.
     pub async fn list(
         &self,
         nino: &str,
         year: TaxYear,
         kind: Option<&str>,
-    ) -> Result<Vec<CalculationView>, ServiceError> {
-        let y = year.start_year() as i32;
-        let declarations = self.store.declarations(nino, y).await?;
-        let views: Vec<CalculationView> = self
-            .store
-            .list_calculations(nino, y, None)
-            .await?
-            .into_iter()
-            .filter(|c| c.status == CalculationStatus::Done)
-            .map(|record| {
-                let declaration = declarations.iter().rev().find(|d| d.calculation_id == record.id).cloned();
-                CalculationView { record, declaration }
-            })
-            .filter(|v| kind.is_none_or(|k| v.effective_type() == k))
-            .collect();
-        Ok(views)
+    ) -> Result<Vec<CalculationSummary>, ServiceError> {
+        Ok(self.store.list_computed(nino, year.start_year() as i32, kind, LIST_LIMIT).await?)
     }
 
     /// One computed calculation of the taxpayer's for the year. Not found while it is
     /// still being computed, or if it belongs to someone or some year else.
-    pub async fn get(&self, nino: &str, year: TaxYear, id: Uuid) -> Result<CalculationView, ServiceError> {
+    pub async fn get(&self, nino: &str, year: TaxYear, id: Uuid) -> Result<CalculationRecord, ServiceError> {
         let record = self.store.get_calculation(id).await?.ok_or(Rule::NotFound)?;
         if record.nino != nino || record.tax_year != year.start_year() as i32 {
             return Err(Rule::NotFound.into());
         }
         match record.status {
-            CalculationStatus::Queued => return Err(Rule::NotFound.into()),
+            CalculationStatus::Queued => Err(Rule::NotFound.into()),
             CalculationStatus::Failed => {
-                return Err(ServiceError::CalculationFailed(record.failure.clone().unwrap_or_default()));
+                Err(ServiceError::CalculationFailed(record.failure.clone().unwrap_or_default()))
             }
-            CalculationStatus::Done => {}
+            CalculationStatus::Done => Ok(record),
         }
-        let declaration =
-            self.store.declarations(nino, record.tax_year).await?.into_iter().rev().find(|d| d.calculation_id == id);
-        Ok(CalculationView { record, declaration })
     }
 
     /// One computed calculation of the taxpayer's, whatever its tax year (version 1.0
     /// names a calculation by its id alone). Not found as for [`Calculations::get`].
-    pub async fn find(&self, nino: &str, id: Uuid) -> Result<CalculationView, ServiceError> {
+    pub async fn find(&self, nino: &str, id: Uuid) -> Result<CalculationRecord, ServiceError> {
         let record = self.store.get_calculation(id).await?.ok_or(Rule::NotFound)?;
         if record.nino != nino {
             return Err(Rule::NotFound.into());
         }
         self.get(nino, TaxYear::starting(record.tax_year as u16), id).await
+    }
+
+    /// The stored result document of a computed calculation, with the part one API
+    /// version reads (`"v1"`, `"v3"`, `"v8"`). A result stored before that version's part
+    /// existed is rendered again from the calculation's stored input (the engine is
+    /// deterministic), in memory only: a stored result is never rewritten.
+    pub async fn document(&self, record: &CalculationRecord, part: &str) -> Result<Value, ServiceError> {
+        let unreadable =
+            || ServiceError::CalculationFailed(format!("calculation {} has no readable result", record.id));
+        let stored = render::document(record).ok_or_else(unreadable)?;
+        if stored.get(part).is_some() {
+            return Ok(stored);
+        }
+        let (_, input) = self.store.get_calculation_with_input(record.id).await?.ok_or_else(unreadable)?;
+        serde_json::from_str(&render::compute(record, &input).document).map_err(|_| unreadable())
     }
 
     /// Submit a final declaration or confirm an amendment with a calculation.
@@ -308,10 +319,12 @@ impl<'a> Calculations<'a> {
         if record.status == CalculationStatus::Queued {
             return Err(Rule::FinalDeclarationInProgress.into());
         }
-        let declarations = self.store.declarations(nino, y).await?;
-        let declared = declarations.iter().any(|d| d.kind == Submission::FinalDeclaration.as_str());
+        // These reads give HMRC's order of answers; the store checks the declaration and
+        // the income again in the transaction that records the declaration, and the schema
+        // allows one final declaration a year and one declaration a calculation.
+        let declared = self.store.final_declaration(nino, y).await?.is_some();
         let now = self.clock.now_millis().await;
-        match submission {
+        let requires = match submission {
             Submission::FinalDeclaration => {
                 if declared {
                     return Err(Rule::FinalDeclarationReceived.into());
@@ -322,12 +335,13 @@ impl<'a> Calculations<'a> {
                 if record.calculation_type != TriggerKind::IntentToFinalise.as_str() {
                     return Err(Rule::SubmissionFailed.into());
                 }
+                Requires::NoFinalDeclaration
             }
             Submission::ConfirmAmendment => {
                 if !declared {
                     return Err(Rule::DeclarationNotReceived.into());
                 }
-                if declarations.iter().any(|d| d.calculation_id == id) {
+                if record.declaration.is_some() {
                     return Err(Rule::FinalDeclarationReceived.into());
                 }
                 if now >= amendment_window_end(year) {
@@ -336,8 +350,9 @@ impl<'a> Calculations<'a> {
                 if record.calculation_type != TriggerKind::IntentToAmend.as_str() {
                     return Err(Rule::SubmissionFailed.into());
                 }
+                Requires::FinalDeclaration
             }
-        }
+        };
         let income = self.store.get_income(nino, y).await?;
         if income.is_some_and(|i| i.submitted_at > record.income_submitted_at) {
             return Err(Rule::RecentSubmissionsExist.into());
@@ -345,16 +360,14 @@ impl<'a> Calculations<'a> {
         if record.status == CalculationStatus::Failed || record.error_count > 0 {
             return Err(Rule::SubmissionFailed.into());
         }
-        self.store
-            .insert_declaration(&DeclarationRecord {
-                nino: nino.to_owned(),
-                tax_year: y,
-                calculation_id: id,
-                kind: submission.as_str().to_owned(),
-                declared_at: now,
-            })
-            .await?;
-        Ok(())
+        let declaration = DeclarationRecord {
+            nino: nino.to_owned(),
+            tax_year: y,
+            calculation_id: id,
+            kind: submission.as_str().to_owned(),
+            declared_at: now,
+        };
+        self.store.insert_declaration(&declaration, requires, record.income_submitted_at).await.map_err(conflict_rule)
     }
 }
 

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use itsa_engine::TaxYear;
-use itsa_store::{CodingOutRecord, IncomeRecord, Store, TokenRecord};
+use itsa_store::{CodingOutRecord, IncomeRecord, Requires, Store, TokenRecord};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -154,9 +154,9 @@ async fn seed_income(
                     document,
                     submitted_at,
                 };
-                state.store.put_coding_out(&coded).await
+                state.store.put_coding_out(&coded, Requires::Nothing).await
             }
-            None => state.store.delete_coding_out(&nino, y, HMRC_HELD).await.map(|_| ()),
+            None => state.store.delete_coding_out(&nino, y, HMRC_HELD, Requires::Nothing).await.map(|_| ()),
         }
     };
     match stored.await {

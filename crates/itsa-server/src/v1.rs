@@ -15,7 +15,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
-use itsa_engine::{Money, TaxYear};
+use itsa_engine::TaxYear;
 use itsa_hmrc::v1::scenario::{Endpoint, Scenario, scenario_header};
 use itsa_hmrc::v1::{MessageFilter, requests};
 use itsa_hmrc::views::v1::{
@@ -29,7 +29,7 @@ use serde_json::{Value, json};
 use crate::auth::Principal;
 use crate::reply::Reply;
 use crate::service::{Calculations, Rule, ServiceError, Submission, TriggerKind, tax_year_on};
-use crate::stored::{calculation_id, calculation_timestamp, declared_at, requested_by};
+use crate::stored::{calculation_id, calculation_timestamp, declared_at, effective_type, requested_by, total_due};
 use crate::{AppState, CorrelationId, declares_json, examples, render, subject};
 
 const SELF_ASSESSMENT: &str = "/individuals/calculations/{nino}/self-assessment";
@@ -155,10 +155,10 @@ async fn list(
         .iter()
         .filter_map(|view| {
             Some(ListItemV1 {
-                calculation_id: calculation_id(view.record.id)?,
-                calculation_timestamp: calculation_timestamp(&view.record),
-                calculation_type: CalculationType::parse(view.effective_type())?,
-                requested_by: requested_by(&view.record.requested_by),
+                calculation_id: calculation_id(view.id)?,
+                calculation_timestamp: calculation_timestamp(view),
+                calculation_type: CalculationType::parse(effective_type(view))?,
+                requested_by: requested_by(&view.requested_by),
             })
         })
         .filter(|item| itsa_hmrc::views::v1::v1_calculation_type(item.calculation_type).is_some())
@@ -235,17 +235,19 @@ async fn find(state: &AppState, nino: &Nino, id: &CalculationId) -> Result<Found
     let not_found = || Reply::from(ApiError::new(ErrorCode::MATCHING_RESOURCE_NOT_FOUND, Era::V1));
     let uuid = Uuid::parse_str(id.as_str()).map_err(|_| not_found())?;
     let view = Calculations::of(state).find(nino.as_str(), uuid).await.map_err(|e| service_error(e, false))?;
-    let kind = CalculationType::parse(view.effective_type()).ok_or_else(not_found)?;
+
+    let kind = CalculationType::parse(effective_type(&view)).ok_or_else(not_found)?;
     itsa_hmrc::views::v1::v1_calculation_type(kind).ok_or_else(not_found)?;
-    let document = render::document_with(&view.record, "v1").ok_or_else(|| internal("no stored result", Era::V1))?;
+    let calculations = Calculations::of(state);
+    let document = calculations.document(&view, "v1").await.map_err(|e| service_error(e, false))?;
     let metadata = MetadataV1 {
         calculation_id: id.clone(),
-        tax_year: TaxYear::starting(view.record.tax_year as u16),
-        requested_by: requested_by(&view.record.requested_by),
-        calculation_timestamp: calculation_timestamp(&view.record),
+        tax_year: TaxYear::starting(view.tax_year as u16),
+        requested_by: requested_by(&view.requested_by),
+        calculation_timestamp: calculation_timestamp(&view),
         calculation_type: kind,
         crystallised: declared_at(&view).is_some(),
-        total_income_tax_and_nics_due: render::total_due(&document),
+        total_income_tax_and_nics_due: total_due(&view),
         error_count: document["errorCount"].as_u64().unwrap_or(0) as u32,
     };
     Ok(Found { metadata, documents: document["v1"].clone() })
@@ -506,9 +508,4 @@ async fn crystallise(
         Ok(()) => Reply::empty(StatusCode::NO_CONTENT),
         Err(e) => service_error(e, false),
     }
-}
-
-/// The total due a stored document records, for the other versions' handlers.
-pub(crate) fn total_due_or_zero(document: &Value) -> Money {
-    render::total_due(document).unwrap_or(Money::ZERO)
 }

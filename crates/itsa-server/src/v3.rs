@@ -25,9 +25,9 @@ use serde_json::json;
 
 use crate::auth::Principal;
 use crate::reply::Reply;
-use crate::service::{CalculationView, Calculations, Rule, ServiceError, Submission, TriggerKind, tax_year_on};
-use crate::stored::{calculation_id, calculation_timestamp, declared_at, requested_by};
-use crate::v1::{internal, no_malformed_json, scenario_answer, scenario_value, total_due_or_zero};
+use crate::service::{Calculations, Rule, ServiceError, Submission, TriggerKind, tax_year_on};
+use crate::stored::{calculation_id, calculation_timestamp, declared_at, effective_type, requested_by, total_due};
+use crate::v1::{internal, no_malformed_json, scenario_answer, scenario_value};
 use crate::{AppState, CorrelationId, examples, render, subject};
 
 const SELF_ASSESSMENT: &str = "/individuals/calculations/{nino}/self-assessment";
@@ -95,17 +95,16 @@ async fn list(
 }
 
 /// A calculation as the list shows it; `None` for an amendment (3.0 has none).
-fn list_item(view: &CalculationView, year: TaxYear) -> Option<ListItemV3> {
-    let kind = CalculationType::parse(view.effective_type())?;
+fn list_item(view: &itsa_store::CalculationSummary, year: TaxYear) -> Option<ListItemV3> {
+    let kind = CalculationType::parse(effective_type(view))?;
     itsa_hmrc::views::v3::v3_calculation_type(kind)?;
-    let document = render::document(&view.record)?;
     Some(ListItemV3 {
-        calculation_id: calculation_id(view.record.id)?,
+        calculation_id: calculation_id(view.id)?,
         tax_year: year,
-        calculation_timestamp: calculation_timestamp(&view.record),
+        calculation_timestamp: calculation_timestamp(view),
         calculation_type: kind,
-        requested_by: requested_by(&view.record.requested_by).as_str(),
-        total_income_tax_and_nics_due: total_due_or_zero(&document),
+        requested_by: requested_by(&view.requested_by).as_str(),
+        total_income_tax_and_nics_due: total_due(view).unwrap_or(itsa_engine::Money::ZERO),
         finalisation_timestamp: declared_at(view),
     })
 }
@@ -174,23 +173,24 @@ async fn retrieve(
         Ok(v) => v,
         Err(e) => return service_error(e, Endpoint::Retrieve),
     };
-    let Some(kind) = CalculationType::parse(view.effective_type()) else {
+    let Some(kind) = CalculationType::parse(effective_type(&view)) else {
         return not_found();
     };
     let mut metadata = MetadataInput::new(
         request.calculation_id.clone(),
         request.tax_year,
         kind,
-        crate::clock::from_millis(view.record.requested_at),
+        crate::clock::from_millis(view.requested_at),
     );
-    metadata.requested_by = requested_by(&view.record.requested_by);
-    metadata.calculation_timestamp = calculation_timestamp(&view.record);
+    metadata.requested_by = requested_by(&view.requested_by);
+    metadata.calculation_timestamp = calculation_timestamp(&view);
     metadata.finalisation_timestamp = declared_at(&view);
     let Some(metadata) = metadata_v3(&metadata) else {
         return not_found();
     };
-    let Some(document) = render::document_with(&view.record, "v3") else {
-        return internal("no stored result", Era::V3);
+    let document = match Calculations::of(&state).document(&view, "v3").await {
+        Ok(d) => d,
+        Err(e) => return service_error(e, Endpoint::Retrieve),
     };
     let part = &document["v3"];
     let optional = |key: &str| part.get(key).cloned();

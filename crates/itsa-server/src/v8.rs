@@ -15,7 +15,7 @@ use itsa_hmrc::{
     ApiError, CalculationId, CalculationOutcome, CalculationTrigger, CalculationType, Era, ErrorCode, ListItem,
     ListVariant, MetadataInput, Nino, SchemaVariant,
 };
-use itsa_store::Uuid;
+use itsa_store::{CalculationRecord, CalculationSummary, Uuid};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -23,8 +23,8 @@ use crate::auth::Principal;
 use crate::clock::from_millis;
 use crate::examples;
 use crate::reply::Reply;
-use crate::service::{CalculationView, Calculations, Rule, ServiceError, Submission, TriggerKind};
-use crate::stored::{calculation_id, calculation_timestamp, declared_at, requested_by};
+use crate::service::{Calculations, Rule, ServiceError, Submission, TriggerKind};
+use crate::stored::{calculation_id, calculation_timestamp, declared_at, effective_type, requested_by, total_due};
 use crate::versions::ApiVersion;
 use crate::{AppState, CorrelationId, render, subject};
 
@@ -139,18 +139,16 @@ async fn list(
     Reply::json(StatusCode::OK, itsa_hmrc::list_v8(&items, ListVariant::for_tax_year(year)))
 }
 
-fn list_item(view: &CalculationView, year: TaxYear) -> Option<ListItem> {
-    let record = &view.record;
-    let total = render::document(record).and_then(|d| render::total_due(&d));
+fn list_item(view: &CalculationSummary, year: TaxYear) -> Option<ListItem> {
     Some(ListItem {
-        calculation_id: calculation_id(record.id)?,
+        calculation_id: calculation_id(view.id)?,
         tax_year: year,
-        calculation_timestamp: calculation_timestamp(record),
-        calculation_type: CalculationType::parse(view.effective_type())?,
-        requested_by: requested_by(&record.requested_by),
+        calculation_timestamp: calculation_timestamp(view),
+        calculation_type: CalculationType::parse(effective_type(view))?,
+        requested_by: requested_by(&view.requested_by),
         calculation_trigger: CalculationTrigger::Attended,
         calculation_outcome: CalculationOutcome::Processed,
-        total_income_tax_and_nics_due: total,
+        total_income_tax_and_nics_due: total_due(view),
         finalisation_timestamp: declared_at(view),
         from_date: Some(year.first_day()),
         to_date: Some(year.last_day()),
@@ -203,18 +201,17 @@ async fn retrieve(
 }
 
 /// The stored views of a calculation with metadata written from its journey so far.
-fn retrieve_body(view: &CalculationView, year: TaxYear) -> Option<Value> {
-    let record = &view.record;
+fn retrieve_body(record: &CalculationRecord, year: TaxYear) -> Option<Value> {
     let document = render::document(record)?;
     let mut metadata = MetadataInput::new(
         calculation_id(record.id)?,
         year,
-        CalculationType::parse(view.effective_type())?,
+        CalculationType::parse(effective_type(record))?,
         from_millis(record.requested_at),
     );
     metadata.requested_by = requested_by(&record.requested_by);
     metadata.calculation_timestamp = calculation_timestamp(record);
-    if let Some(d) = &view.declaration {
+    if let Some(d) = &record.declaration {
         match d.kind.as_str() {
             "final-declaration" => metadata.finalisation_timestamp = Some(from_millis(d.declared_at)),
             _ => metadata.confirmation_timestamp = Some(from_millis(d.declared_at)),

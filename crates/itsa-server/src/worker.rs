@@ -23,26 +23,49 @@ const IDLE_POLL: Duration = Duration::from_millis(500);
 /// Attempts before a calculation is marked failed.
 const MAX_ATTEMPTS: i32 = 5;
 
+/// How many handed-over calculations may wait for this process's workers; a trigger that
+/// finds the hand-over full queues its calculation in the store instead.
+pub const HAND_OVER_CAPACITY: usize = 1024;
+
 /// A job handed straight from a trigger to the workers of the same process, with the
-/// calculation it is for, so that no worker has to find it in the store first.
+/// calculation it is for and its input, so that no worker has to find it in the store first.
 pub struct LocalJob {
     pub job: Job,
     pub record: CalculationRecord,
+    pub input: String,
 }
 
-/// The hand-over between triggers and the in-process workers. A trigger stores the
-/// calculation with its job already leased to [`LocalQueue::worker_id`] and sends it here;
-/// should the process stop before a worker runs it, the lease runs out and any worker, here
-/// or on another node, claims it from the store.
+/// The hand-over between triggers and the in-process workers. A trigger reserves a place
+/// ([`LocalQueue::reserve`]), stores the calculation with its job already leased to
+/// [`LocalQueue::worker_id`], and sends it; should the process stop before a worker runs
+/// it, the lease runs out and any worker, here or on another node, claims it from the store.
 pub struct LocalQueue {
-    sender: mpsc::UnboundedSender<LocalJob>,
-    receiver: Arc<Mutex<mpsc::UnboundedReceiver<LocalJob>>>,
+    sender: mpsc::Sender<LocalJob>,
+    receiver: Arc<Mutex<mpsc::Receiver<LocalJob>>>,
     worker_id: String,
+}
+
+/// A place in the hand-over, reserved before the calculation is stored, so that a stored,
+/// leased job always has a worker waiting for it.
+pub struct Slot<'a> {
+    permit: mpsc::Permit<'a, LocalJob>,
+    worker_id: &'a str,
+}
+
+impl Slot<'_> {
+    /// The worker name to lease the job to.
+    pub fn worker_id(&self) -> &str {
+        self.worker_id
+    }
+
+    pub fn send(self, job: LocalJob) {
+        self.permit.send(job);
+    }
 }
 
 impl LocalQueue {
     pub fn new(worker_id: impl Into<String>) -> Self {
-        let (sender, receiver) = mpsc::unbounded_channel();
+        let (sender, receiver) = mpsc::channel(HAND_OVER_CAPACITY);
         LocalQueue { sender, receiver: Arc::new(Mutex::new(receiver)), worker_id: worker_id.into() }
     }
 
@@ -51,9 +74,15 @@ impl LocalQueue {
         &self.worker_id
     }
 
-    /// Hand a stored, leased job to the workers; false if none is listening any more.
-    pub fn send(&self, job: LocalJob) -> bool {
-        self.sender.send(job).is_ok()
+    /// A place for one job, if the hand-over has room and its workers still run.
+    pub fn reserve(&self) -> Option<Slot<'_>> {
+        let permit = self.sender.try_reserve().ok()?;
+        Some(Slot { permit, worker_id: &self.worker_id })
+    }
+
+    /// Stop taking jobs: the workers are stopping. Jobs already sent are still run.
+    pub async fn close(&self) {
+        self.receiver.lock().await.close();
     }
 }
 
@@ -63,7 +92,7 @@ pub struct Worker {
     /// For the calculation timestamp: in the sandbox, the pinned clock.
     clock: Clock,
     /// Jobs handed over by this process's triggers.
-    local: Option<Arc<Mutex<mpsc::UnboundedReceiver<LocalJob>>>>,
+    local: Option<Arc<Mutex<mpsc::Receiver<LocalJob>>>>,
 }
 
 impl Worker {
@@ -128,7 +157,7 @@ impl Worker {
     async fn run_local(&self, local: LocalJob) {
         let started = std::time::Instant::now();
         let job = local.job.clone();
-        match self.compute_and_store(&job, &local.record).await {
+        match self.compute_and_store(&job, &local.record, &local.input).await {
             Ok(()) => tracing::info!(
                 correlation_id = %job.correlation_id,
                 calculation_id = %job.calculation_id,
@@ -171,27 +200,20 @@ impl Worker {
     }
 
     async fn process(&self, job: &Job) -> Result<(), String> {
-        let record: CalculationRecord = self
+        let (record, input) = self
             .store
-            .get_calculation(job.calculation_id)
+            .get_calculation_with_input(job.calculation_id)
             .await
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("calculation {} is not stored", job.calculation_id))?;
-        self.compute_and_store(job, &record).await
+        self.compute_and_store(job, &record, &input).await
     }
 
     /// Run the engine, render the views and store them, finishing the job.
-    async fn compute_and_store(&self, job: &Job, record: &CalculationRecord) -> Result<(), String> {
-        let rendered = render::compute(record);
+    async fn compute_and_store(&self, job: &Job, record: &CalculationRecord, input: &str) -> Result<(), String> {
+        let rendered = render::compute(record, input);
         self.store
-            .complete_calculation(
-                job.id,
-                record.id,
-                &rendered.document,
-                rendered.error_count,
-                self.clock.now_millis().await,
-                &self.id,
-            )
+            .complete_calculation(job.id, record.id, &rendered, self.clock.now_millis().await, &self.id)
             .await
             .map_err(|e| e.to_string())?;
         Ok(())

@@ -4,8 +4,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::{
-    ApplicationRecord, CalculationRecord, ClockPin, CodingOutRecord, DeclarationRecord, IncomeRecord, Job, Millis,
-    NewCalculation, PgStore, Result, SqliteStore, Store, StoreError, TokenRecord, Uuid,
+    ApplicationRecord, CalculationRecord, CalculationSummary, ClockPin, CodingOutRecord, ComputedResult,
+    DeclarationRecord, IncomeRecord, Job, Lease, Millis, NewCalculation, PgStore, Requires, Result, SqliteStore, Store,
+    StoreError, TokenRecord, Uuid,
 };
 
 /// Either backend, behind the one [`Store`] trait.
@@ -97,44 +98,46 @@ impl Store for AnyStore {
         delegate!(self, s => s.get_income(nino, tax_year))
     }
 
-    async fn insert_calculation(&self, calculation: &NewCalculation) -> Result<()> {
-        delegate!(self, s => s.insert_calculation(calculation))
-    }
-
-    async fn insert_claimed_calculation(
+    async fn insert_calculation(
         &self,
         calculation: &NewCalculation,
-        worker: &str,
-        lease_until: Millis,
+        requires: Requires,
+        lease: Option<Lease<'_>>,
     ) -> Result<Job> {
-        delegate!(self, s => s.insert_claimed_calculation(calculation, worker, lease_until))
+        delegate!(self, s => s.insert_calculation(calculation, requires, lease))
     }
 
     async fn get_calculation(&self, id: Uuid) -> Result<Option<CalculationRecord>> {
         delegate!(self, s => s.get_calculation(id))
     }
 
-    async fn list_calculations(
+    async fn get_calculation_with_input(&self, id: Uuid) -> Result<Option<(CalculationRecord, String)>> {
+        delegate!(self, s => s.get_calculation_with_input(id))
+    }
+
+    async fn calculation_in_progress(&self, nino: &str, tax_year: i32) -> Result<bool> {
+        delegate!(self, s => s.calculation_in_progress(nino, tax_year))
+    }
+
+    async fn list_computed(
         &self,
         nino: &str,
         tax_year: i32,
-        calculation_type: Option<&str>,
-    ) -> Result<Vec<CalculationRecord>> {
-        delegate!(self, s => s.list_calculations(nino, tax_year, calculation_type))
+        effective_type: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<CalculationSummary>> {
+        delegate!(self, s => s.list_computed(nino, tax_year, effective_type, limit))
     }
 
     async fn complete_calculation(
         &self,
         job_id: i64,
         calculation_id: Uuid,
-        result_document: &str,
-        error_count: i32,
+        result: &ComputedResult,
         completed_at: Millis,
         computed_by: &str,
     ) -> Result<bool> {
-        delegate!(self, s => s.complete_calculation(
-            job_id, calculation_id, result_document, error_count, completed_at, computed_by
-        ))
+        delegate!(self, s => s.complete_calculation(job_id, calculation_id, result, completed_at, computed_by))
     }
 
     async fn claim_job(&self, worker: &str, now: Millis, lease_ms: i64) -> Result<Option<Job>> {
@@ -149,32 +152,41 @@ impl Store for AnyStore {
         delegate!(self, s => s.pending_jobs())
     }
 
-    async fn insert_declaration(&self, declaration: &DeclarationRecord) -> Result<()> {
-        delegate!(self, s => s.insert_declaration(declaration))
+    async fn insert_declaration(
+        &self,
+        declaration: &DeclarationRecord,
+        requires: Requires,
+        income_submitted_at: Millis,
+    ) -> Result<()> {
+        delegate!(self, s => s.insert_declaration(declaration, requires, income_submitted_at))
     }
 
-    async fn declarations(&self, nino: &str, tax_year: i32) -> Result<Vec<DeclarationRecord>> {
-        delegate!(self, s => s.declarations(nino, tax_year))
+    async fn final_declaration(&self, nino: &str, tax_year: i32) -> Result<Option<DeclarationRecord>> {
+        delegate!(self, s => s.final_declaration(nino, tax_year))
     }
 
-    async fn put_coding_out(&self, record: &CodingOutRecord) -> Result<()> {
-        delegate!(self, s => s.put_coding_out(record))
+    async fn put_coding_out(&self, record: &CodingOutRecord, requires: Requires) -> Result<()> {
+        delegate!(self, s => s.put_coding_out(record, requires))
     }
 
     async fn coding_out(&self, nino: &str, tax_year: i32) -> Result<Vec<CodingOutRecord>> {
         delegate!(self, s => s.coding_out(nino, tax_year))
     }
 
-    async fn delete_coding_out(&self, nino: &str, tax_year: i32, source: &str) -> Result<bool> {
-        delegate!(self, s => s.delete_coding_out(nino, tax_year, source))
+    async fn delete_coding_out(&self, nino: &str, tax_year: i32, source: &str, requires: Requires) -> Result<bool> {
+        delegate!(self, s => s.delete_coding_out(nino, tax_year, source, requires))
     }
 
-    async fn set_coding_out_opt_out(&self, nino: &str, tax_year: i32, opted_out: bool, at: Millis) -> Result<()> {
+    async fn set_coding_out_opt_out(&self, nino: &str, tax_year: i32, opted_out: bool, at: Millis) -> Result<bool> {
         delegate!(self, s => s.set_coding_out_opt_out(nino, tax_year, opted_out, at))
     }
 
     async fn coding_out_opt_out(&self, nino: &str, tax_year: i32) -> Result<Option<bool>> {
         delegate!(self, s => s.coding_out_opt_out(nino, tax_year))
+    }
+
+    async fn claim_mode(&self, mode: &str) -> Result<String> {
+        delegate!(self, s => s.claim_mode(mode))
     }
 
     async fn wipe_taxpayer(&self, nino: &str) -> Result<()> {

@@ -5,10 +5,52 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use crate::{CalculationStatus, ClockPin, Result, StoreError, Uuid};
+use sha2::{Digest, Sha256};
+
+use crate::{CalculationStatus, CalculationSummary, ClockPin, Conflict, Result, StoreError, Uuid};
 
 /// The `settings` key under which the clock pin is stored.
 pub(crate) const CLOCK_PIN_KEY: &str = "clock_pin";
+
+/// The `settings` key under which the mode the database is served in is stored.
+pub(crate) const MODE_KEY: &str = "mode";
+
+/// The name of a calculation's input document: its SHA-256, in lower-case hex.
+pub(crate) fn input_digest(document: &str) -> String {
+    Sha256::digest(document.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// The key of the lock that serialises writes to a taxpayer's year on PostgreSQL
+/// (`pg_advisory_xact_lock`): FNV-1a over the NINO and the year. Two years that share a
+/// key only wait for each other.
+pub(crate) fn journey_lock_key(nino: &str, tax_year: i32) -> i64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in nino.bytes().chain(tax_year.to_be_bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash as i64
+}
+
+/// A unique index turned the write away: `conflict`, or the error as it was.
+pub(crate) fn on_unique_violation(error: sqlx::Error, conflict: Conflict) -> StoreError {
+    match &error {
+        sqlx::Error::Database(e) if e.is_unique_violation() => StoreError::Conflict(conflict),
+        _ => StoreError::Database(error),
+    }
+}
+
+/// Two lists of calculations, each newest first, merged newest first and cut to `limit`.
+pub(crate) fn merge_newest(
+    mut a: Vec<CalculationSummary>,
+    b: Vec<CalculationSummary>,
+    limit: u32,
+) -> Vec<CalculationSummary> {
+    a.extend(b);
+    a.sort_by(|x, y| (y.requested_at, y.id).cmp(&(x.requested_at, x.id)));
+    a.truncate(limit as usize);
+    a
+}
 
 /// A list of strings as a JSON array.
 pub(crate) fn encode_list(items: &[String]) -> String {
@@ -52,3 +94,107 @@ pub(crate) fn signal(notify: &Notify) {
 pub(crate) async fn wait(notify: &Notify, timeout: Duration) {
     let _ = tokio::time::timeout(timeout, notify.notified()).await;
 }
+
+/// The functions that turn a backend's rows (`$row`: `SqliteRow` or `PgRow`) into
+/// records: the same column names on both.
+macro_rules! row_decoders {
+    ($row:ty) => {
+        fn token(row: &$row) -> Result<TokenRecord> {
+            Ok(TokenRecord {
+                token_hash: row.try_get("token_hash")?,
+                role: row.try_get("role")?,
+                nino: row.try_get("nino")?,
+                clients: common::decode_list(row.try_get("clients")?)?,
+                scopes: common::decode_list(row.try_get("scopes")?)?,
+                created_at: row.try_get("created_at")?,
+                expires_at: row.try_get("expires_at")?,
+            })
+        }
+
+        fn application(row: &$row) -> Result<ApplicationRecord> {
+            Ok(ApplicationRecord {
+                client_id: row.try_get("client_id")?,
+                secret_hash: row.try_get("secret_hash")?,
+                name: row.try_get("name")?,
+                role: row.try_get("role")?,
+                nino: row.try_get("nino")?,
+                clients: common::decode_list(row.try_get("clients")?)?,
+                scopes: common::decode_list(row.try_get("scopes")?)?,
+                created_at: row.try_get("created_at")?,
+            })
+        }
+
+        fn income(row: &$row) -> Result<IncomeRecord> {
+            Ok(IncomeRecord {
+                nino: row.try_get("nino")?,
+                tax_year: row.try_get("tax_year")?,
+                document: row.try_get("document")?,
+                submitted_at: row.try_get("submitted_at")?,
+            })
+        }
+
+        /// The declaration columns a calculation query joins in (`declaration_kind`, `declared_at`).
+        fn joined_declaration(row: &$row) -> Result<Option<Declaration>> {
+            let kind: Option<String> = row.try_get("declaration_kind")?;
+            Ok(match kind {
+                Some(kind) => Some(Declaration { kind, declared_at: row.try_get("declared_at")? }),
+                None => None,
+            })
+        }
+
+        fn calculation(row: &$row) -> Result<CalculationRecord> {
+            Ok(CalculationRecord {
+                id: common::parse_uuid(row.try_get("id")?)?,
+                nino: row.try_get("nino")?,
+                tax_year: row.try_get("tax_year")?,
+                calculation_type: row.try_get("calculation_type")?,
+                requested_by: row.try_get("requested_by")?,
+                requested_at: row.try_get("requested_at")?,
+                income_submitted_at: row.try_get("income_submitted_at")?,
+                correlation_id: row.try_get("correlation_id")?,
+                status: common::parse_status(row.try_get("status")?)?,
+                result_document: row.try_get("result_document")?,
+                total_due: row.try_get("total_due")?,
+                error_count: row.try_get("error_count")?,
+                completed_at: row.try_get("completed_at")?,
+                computations: row.try_get("computations")?,
+                computed_by: row.try_get("computed_by")?,
+                failure: row.try_get("failure")?,
+                declaration: joined_declaration(row)?,
+            })
+        }
+
+        fn summary(row: &$row) -> Result<CalculationSummary> {
+            Ok(CalculationSummary {
+                id: common::parse_uuid(row.try_get("id")?)?,
+                calculation_type: row.try_get("calculation_type")?,
+                requested_by: row.try_get("requested_by")?,
+                requested_at: row.try_get("requested_at")?,
+                completed_at: row.try_get("completed_at")?,
+                total_due: row.try_get("total_due")?,
+                error_count: row.try_get("error_count")?,
+                declaration: joined_declaration(row)?,
+            })
+        }
+
+        fn job(row: &$row) -> Result<Job> {
+            Ok(Job {
+                id: row.try_get("id")?,
+                calculation_id: common::parse_uuid(row.try_get("calculation_id")?)?,
+                attempts: row.try_get("attempts")?,
+                correlation_id: row.try_get("correlation_id")?,
+            })
+        }
+
+        fn declaration(row: &$row) -> Result<DeclarationRecord> {
+            Ok(DeclarationRecord {
+                nino: row.try_get("nino")?,
+                tax_year: row.try_get("tax_year")?,
+                calculation_id: common::parse_uuid(row.try_get("calculation_id")?)?,
+                kind: row.try_get("kind")?,
+                declared_at: row.try_get("declared_at")?,
+            })
+        }
+    };
+}
+pub(crate) use row_decoders;

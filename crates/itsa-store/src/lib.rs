@@ -14,6 +14,7 @@
 mod any;
 mod common;
 mod postgres;
+mod sql;
 mod sqlite;
 
 use std::future::Future;
@@ -34,6 +35,9 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
     Invalid(String),
+    /// The write would break an invariant; nothing was written.
+    #[error("refused: {0}")]
+    Conflict(Conflict),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -121,12 +125,22 @@ pub struct NewCalculation {
     /// `customer`, `agent` or `hmrc`.
     pub requested_by: String,
     pub requested_at: Millis,
-    /// The income the calculation is of (a copy of the income document at trigger time).
-    pub income_document: String,
+    /// What the calculation is made of (the income document at trigger time, with the
+    /// coded-out amounts then in force). Stored once per distinct document for the
+    /// taxpayer's year, however many calculations are made of it.
+    pub input_document: String,
     /// When that income was submitted.
     pub income_submitted_at: Millis,
     /// The request's correlation id, carried to the worker's log lines.
     pub correlation_id: String,
+}
+
+/// A declaration made with a calculation, as the calculation sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Declaration {
+    /// `final-declaration` or `confirm-amendment`.
+    pub kind: String,
+    pub declared_at: Millis,
 }
 
 /// A calculation as stored.
@@ -138,12 +152,13 @@ pub struct CalculationRecord {
     pub calculation_type: String,
     pub requested_by: String,
     pub requested_at: Millis,
-    pub income_document: String,
     pub income_submitted_at: Millis,
     pub correlation_id: String,
     pub status: CalculationStatus,
     /// The rendered result (an opaque JSON document), once computed.
     pub result_document: Option<String>,
+    /// The result's total due, as the decimal text the worker stored.
+    pub total_due: Option<String>,
     /// How many error messages the result carries.
     pub error_count: i32,
     pub completed_at: Option<Millis>,
@@ -153,6 +168,32 @@ pub struct CalculationRecord {
     pub computed_by: Option<String>,
     /// Why the worker failed, when it did.
     pub failure: Option<String>,
+    /// The declaration made with it, if any (at most one: the schema says so).
+    pub declaration: Option<Declaration>,
+}
+
+/// What a list of calculations shows of each: no documents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalculationSummary {
+    pub id: Uuid,
+    pub calculation_type: String,
+    pub requested_by: String,
+    pub requested_at: Millis,
+    pub completed_at: Option<Millis>,
+    pub total_due: Option<String>,
+    pub error_count: i32,
+    pub declaration: Option<Declaration>,
+}
+
+/// A computed result, as the worker stores it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComputedResult {
+    /// The rendered result (an opaque JSON document).
+    pub document: String,
+    /// How many error messages it carries.
+    pub error_count: i32,
+    /// Its total due, as decimal text.
+    pub total_due: String,
 }
 
 /// A claimed job: run it, then call [`Store::complete_calculation`] or [`Store::fail_job`].
@@ -174,6 +215,52 @@ pub struct DeclarationRecord {
     /// `final-declaration` or `confirm-amendment`.
     pub kind: String,
     pub declared_at: Millis,
+}
+
+/// The kind of declaration of which a year has at most one.
+pub const FINAL_DECLARATION: &str = "final-declaration";
+
+/// What a write of a taxpayer's year requires of the year's final declaration. The
+/// store checks it in the same transaction as the write, so no concurrent declaration
+/// can slip between the check and the write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requires {
+    Nothing,
+    /// The year has no final declaration.
+    NoFinalDeclaration,
+    /// The year has a final declaration.
+    FinalDeclaration,
+}
+
+/// A write the store refused because it would break one of the journey's invariants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    /// A calculation of the taxpayer's year is still being computed (at most one is).
+    CalculationInProgress,
+    /// The year already has its final declaration, or the calculation a declaration.
+    AlreadyDeclared,
+    /// The year has no final declaration.
+    NotDeclared,
+    /// Income was submitted after the calculation was made of it.
+    NewerIncome,
+}
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Conflict::CalculationInProgress => "a calculation of the year is in progress",
+            Conflict::AlreadyDeclared => "already declared",
+            Conflict::NotDeclared => "the year has no final declaration",
+            Conflict::NewerIncome => "income was submitted after the calculation",
+        })
+    }
+}
+
+/// The time a worker has to finish a job before any worker may claim it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lease<'a> {
+    pub worker: &'a str,
+    pub until: Millis,
 }
 
 /// Coded-out amounts for a tax year from one source: `hmrcHeld` (what HMRC holds) or
@@ -211,25 +298,35 @@ pub trait Store: Send + Sync {
     fn get_income(&self, nino: &str, tax_year: i32) -> impl Future<Output = Result<Option<IncomeRecord>>> + Send;
 
     // Calculations and their jobs.
-    /// Store a calculation and queue its job, in one transaction.
-    fn insert_calculation(&self, calculation: &NewCalculation) -> impl Future<Output = Result<()>> + Send;
-    /// Store a calculation with its job already leased to `worker` until `lease_until`, in
-    /// one transaction, for a worker in the same process to run at once. If that worker
-    /// never finishes it, the lease runs out and any worker claims the job.
-    fn insert_claimed_calculation(
+    /// Store a calculation and its job in one transaction, if `requires` holds and no
+    /// other calculation of the year is in progress ([`Conflict`] otherwise). The job is
+    /// queued for any worker, or, with a `lease`, already claimed by that worker (for a
+    /// worker in the same process to run at once; if it never finishes, the lease runs
+    /// out and any worker claims the job). Returns the job.
+    fn insert_calculation(
         &self,
         calculation: &NewCalculation,
-        worker: &str,
-        lease_until: Millis,
+        requires: Requires,
+        lease: Option<Lease<'_>>,
     ) -> impl Future<Output = Result<Job>> + Send;
     fn get_calculation(&self, id: Uuid) -> impl Future<Output = Result<Option<CalculationRecord>>> + Send;
-    /// A taxpayer's calculations for a year, newest first, optionally of one type.
-    fn list_calculations(
+    /// A calculation with the input document it is made of, for the worker.
+    fn get_calculation_with_input(
+        &self,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Option<(CalculationRecord, String)>>> + Send;
+    /// Whether a calculation of the taxpayer's year is still being computed.
+    fn calculation_in_progress(&self, nino: &str, tax_year: i32) -> impl Future<Output = Result<bool>> + Send;
+    /// A taxpayer's computed calculations for a year, newest first, at most `limit` of
+    /// them, optionally only those whose effective type (the declaration's kind, if
+    /// declared, else the calculation's type) is `effective_type`.
+    fn list_computed(
         &self,
         nino: &str,
         tax_year: i32,
-        calculation_type: Option<&str>,
-    ) -> impl Future<Output = Result<Vec<CalculationRecord>>> + Send;
+        effective_type: Option<&str>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<CalculationSummary>>> + Send;
     /// Store a result and finish the job, in one transaction. Returns false, leaving the
     /// stored result as it was (and only removing the job), if the calculation was
     /// already done.
@@ -237,8 +334,7 @@ pub trait Store: Send + Sync {
         &self,
         job_id: i64,
         calculation_id: Uuid,
-        result_document: &str,
-        error_count: i32,
+        result: &ComputedResult,
         completed_at: Millis,
         computed_by: &str,
     ) -> impl Future<Output = Result<bool>> + Send;
@@ -258,27 +354,54 @@ pub trait Store: Send + Sync {
     fn pending_jobs(&self) -> impl Future<Output = Result<i64>> + Send;
 
     // Declarations.
-    fn insert_declaration(&self, declaration: &DeclarationRecord) -> impl Future<Output = Result<()>> + Send;
-    /// A taxpayer's declarations for a year, oldest first.
-    fn declarations(&self, nino: &str, tax_year: i32) -> impl Future<Output = Result<Vec<DeclarationRecord>>> + Send;
+    /// Record a declaration, in one transaction with its checks: `requires` of the
+    /// year's final declaration, no income submitted after `income_submitted_at` (when
+    /// the calculation's income was submitted), and the schema's own: one final
+    /// declaration per year, one declaration per calculation. [`Conflict`] otherwise.
+    fn insert_declaration(
+        &self,
+        declaration: &DeclarationRecord,
+        requires: Requires,
+        income_submitted_at: Millis,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// The year's final declaration, if it has one.
+    fn final_declaration(
+        &self,
+        nino: &str,
+        tax_year: i32,
+    ) -> impl Future<Output = Result<Option<DeclarationRecord>>> + Send;
 
     // Coding out.
-    /// Store a source's coded-out amounts for a year, replacing that source's earlier ones.
-    fn put_coding_out(&self, record: &CodingOutRecord) -> impl Future<Output = Result<()>> + Send;
+    /// Store a source's coded-out amounts for a year, replacing that source's earlier
+    /// ones, if `requires` holds.
+    fn put_coding_out(&self, record: &CodingOutRecord, requires: Requires) -> impl Future<Output = Result<()>> + Send;
     /// Every source's coded-out amounts for a year.
     fn coding_out(&self, nino: &str, tax_year: i32) -> impl Future<Output = Result<Vec<CodingOutRecord>>> + Send;
-    /// Remove a source's amounts; false if there were none.
-    fn delete_coding_out(&self, nino: &str, tax_year: i32, source: &str) -> impl Future<Output = Result<bool>> + Send;
-    /// Record whether the taxpayer has opted out of coding out for a year.
+    /// Remove a source's amounts, if `requires` holds; false if there were none.
+    fn delete_coding_out(
+        &self,
+        nino: &str,
+        tax_year: i32,
+        source: &str,
+        requires: Requires,
+    ) -> impl Future<Output = Result<bool>> + Send;
+    /// Record that the taxpayer has opted out of coding out for a year (or back in), in
+    /// one statement; false, changing nothing, if that was already so (never having said
+    /// is being opted in).
     fn set_coding_out_opt_out(
         &self,
         nino: &str,
         tax_year: i32,
         opted_out: bool,
         at: Millis,
-    ) -> impl Future<Output = Result<()>> + Send;
+    ) -> impl Future<Output = Result<bool>> + Send;
     /// Whether the taxpayer has opted out for a year (`None`: never said, which is opted in).
     fn coding_out_opt_out(&self, nino: &str, tax_year: i32) -> impl Future<Output = Result<Option<bool>>> + Send;
+
+    // The service.
+    /// The mode (`sandbox` or `production`) the database was first served in, recording
+    /// `mode` if none is recorded yet.
+    fn claim_mode(&self, mode: &str) -> impl Future<Output = Result<String>> + Send;
 
     // Test support.
     /// Remove everything stored about a taxpayer (tokens excepted).

@@ -9,10 +9,12 @@ use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions, PgRow}
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
-use crate::common::{self, CLOCK_PIN_KEY};
+use crate::common::{self, CLOCK_PIN_KEY, MODE_KEY};
+use crate::sql;
 use crate::{
-    ApplicationRecord, CalculationRecord, ClockPin, CodingOutRecord, DeclarationRecord, IncomeRecord, Job, Millis,
-    NewCalculation, Result, Store, StoreError, TokenRecord, Uuid,
+    ApplicationRecord, CalculationRecord, CalculationSummary, ClockPin, CodingOutRecord, ComputedResult, Conflict,
+    Declaration, DeclarationRecord, IncomeRecord, Job, Lease, Millis, NewCalculation, Requires, Result, Store,
+    StoreError, TokenRecord, Uuid,
 };
 
 /// The channel on which a node announces that a job may have become claimable.
@@ -100,137 +102,35 @@ async fn listen(pool: PgPool, jobs: Arc<Notify>) {
     }
 }
 
-fn token(row: &PgRow) -> Result<TokenRecord> {
-    Ok(TokenRecord {
-        token_hash: row.try_get("token_hash")?,
-        role: row.try_get("role")?,
-        nino: row.try_get("nino")?,
-        clients: common::decode_list(row.try_get("clients")?)?,
-        scopes: common::decode_list(row.try_get("scopes")?)?,
-        created_at: row.try_get("created_at")?,
-        expires_at: row.try_get("expires_at")?,
-    })
-}
+common::row_decoders!(PgRow);
 
-fn application(row: &PgRow) -> Result<ApplicationRecord> {
-    Ok(ApplicationRecord {
-        client_id: row.try_get("client_id")?,
-        secret_hash: row.try_get("secret_hash")?,
-        name: row.try_get("name")?,
-        role: row.try_get("role")?,
-        nino: row.try_get("nino")?,
-        clients: common::decode_list(row.try_get("clients")?)?,
-        scopes: common::decode_list(row.try_get("scopes")?)?,
-        created_at: row.try_get("created_at")?,
-    })
-}
-
-fn income(row: &PgRow) -> Result<IncomeRecord> {
-    Ok(IncomeRecord {
-        nino: row.try_get("nino")?,
-        tax_year: row.try_get("tax_year")?,
-        document: row.try_get("document")?,
-        submitted_at: row.try_get("submitted_at")?,
-    })
-}
-
-fn calculation(row: &PgRow) -> Result<CalculationRecord> {
-    Ok(CalculationRecord {
-        id: common::parse_uuid(row.try_get("id")?)?,
-        nino: row.try_get("nino")?,
-        tax_year: row.try_get("tax_year")?,
-        calculation_type: row.try_get("calculation_type")?,
-        requested_by: row.try_get("requested_by")?,
-        requested_at: row.try_get("requested_at")?,
-        income_document: row.try_get("income_document")?,
-        income_submitted_at: row.try_get("income_submitted_at")?,
-        correlation_id: row.try_get("correlation_id")?,
-        status: common::parse_status(row.try_get("status")?)?,
-        result_document: row.try_get("result_document")?,
-        error_count: row.try_get("error_count")?,
-        completed_at: row.try_get("completed_at")?,
-        computations: row.try_get("computations")?,
-        computed_by: row.try_get("computed_by")?,
-        failure: row.try_get("failure")?,
-    })
-}
-
-fn job(row: &PgRow) -> Result<Job> {
-    Ok(Job {
-        id: row.try_get("id")?,
-        calculation_id: common::parse_uuid(row.try_get("calculation_id")?)?,
-        attempts: row.try_get("attempts")?,
-        correlation_id: row.try_get("correlation_id")?,
-    })
-}
-
-fn declaration(row: &PgRow) -> Result<DeclarationRecord> {
-    Ok(DeclarationRecord {
-        nino: row.try_get("nino")?,
-        tax_year: row.try_get("tax_year")?,
-        calculation_id: common::parse_uuid(row.try_get("calculation_id")?)?,
-        kind: row.try_get("kind")?,
-        declared_at: row.try_get("declared_at")?,
-    })
-}
+type Transaction = sqlx::Transaction<'static, sqlx::Postgres>;
 
 impl PgStore {
-    /// Store a calculation and its job in one transaction: queued for any worker, or, with
-    /// `claim`, already leased to that worker. Returns the job's id for a claimed insert.
-    async fn insert(&self, calculation: &NewCalculation, claim: Option<(&str, Millis)>) -> Result<Option<i64>> {
+    /// A transaction holding the lock on a taxpayer's year (released when it ends), so
+    /// that the checks made inside it hold until it commits: every write of the year's
+    /// income, calculations, declarations and coding out takes it first.
+    async fn write(&self, nino: &str, tax_year: i32) -> Result<Transaction> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO calculations (id, nino, tax_year, calculation_type, requested_by, requested_at, \
-             income_document, income_submitted_at, correlation_id, status) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued')",
-        )
-        .bind(calculation.id.to_string())
-        .bind(&calculation.nino)
-        .bind(calculation.tax_year)
-        .bind(&calculation.calculation_type)
-        .bind(&calculation.requested_by)
-        .bind(calculation.requested_at)
-        .bind(&calculation.income_document)
-        .bind(calculation.income_submitted_at)
-        .bind(&calculation.correlation_id)
-        .execute(&mut *tx)
-        .await?;
-        // A queued job is due at once (run_at 0): requested_at may come from a pinned
-        // clock, while workers claim by the real clock.
-        let job_id = match claim {
-            None => {
-                sqlx::query(
-                    "INSERT INTO jobs (calculation_id, state, attempts, run_at, correlation_id, created_at) \
-                     VALUES ($1, 'queued', 0, 0, $2, $3)",
-                )
-                .bind(calculation.id.to_string())
-                .bind(&calculation.correlation_id)
-                .bind(calculation.requested_at)
-                .execute(&mut *tx)
-                .await?;
-                notify_nodes(&mut tx).await?;
-                None
-            }
-            Some((worker, lease_until)) => {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO jobs (calculation_id, state, attempts, run_at, lease_until, worker, correlation_id, created_at) \
-                     VALUES ($1, 'running', 1, 0, $2, $3, $4, $5) RETURNING id",
-                )
-                .bind(calculation.id.to_string())
-                .bind(lease_until)
-                .bind(worker)
-                .bind(&calculation.correlation_id)
-                .bind(calculation.requested_at)
-                .fetch_one(&mut *tx)
-                .await?;
-                Some(id)
-            }
-        };
-        tx.commit().await?;
-        if claim.is_none() {
-            common::signal(&self.wake.jobs);
-        }
-        Ok(job_id)
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(common::journey_lock_key(nino, tax_year))
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+}
+
+/// Refuse with a [`Conflict`] unless the year's final declaration is as `requires` says.
+async fn check(tx: &mut Transaction, nino: &str, tax_year: i32, requires: Requires) -> Result<()> {
+    if requires == Requires::Nothing {
+        return Ok(());
+    }
+    let declared: bool =
+        sqlx::query_scalar(sql::HAS_FINAL_DECLARATION).bind(nino).bind(tax_year).fetch_one(&mut **tx).await?;
+    match (requires, declared) {
+        (Requires::NoFinalDeclaration, true) => Err(StoreError::Conflict(Conflict::AlreadyDeclared)),
+        (Requires::FinalDeclaration, false) => Err(StoreError::Conflict(Conflict::NotDeclared)),
+        _ => Ok(()),
     }
 }
 
@@ -292,100 +192,142 @@ impl Store for PgStore {
     }
 
     async fn put_income(&self, income: &IncomeRecord) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO income (nino, tax_year, document, submitted_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (nino, tax_year) DO UPDATE \
-             SET document = excluded.document, submitted_at = excluded.submitted_at",
-        )
-        .bind(&income.nino)
-        .bind(income.tax_year)
-        .bind(&income.document)
-        .bind(income.submitted_at)
-        .execute(&self.pool)
-        .await?;
+        let mut tx = self.write(&income.nino, income.tax_year).await?;
+        sqlx::query(sql::PUT_INCOME)
+            .bind(&income.nino)
+            .bind(income.tax_year)
+            .bind(&income.document)
+            .bind(income.submitted_at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 
     async fn get_income(&self, nino: &str, tax_year: i32) -> Result<Option<IncomeRecord>> {
-        let row = sqlx::query("SELECT * FROM income WHERE nino = $1 AND tax_year = $2")
-            .bind(nino)
-            .bind(tax_year)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(sql::GET_INCOME).bind(nino).bind(tax_year).fetch_optional(&self.pool).await?;
         row.as_ref().map(income).transpose()
     }
 
-    async fn insert_calculation(&self, calculation: &NewCalculation) -> Result<()> {
-        self.insert(calculation, None).await.map(|_| ())
-    }
-
-    async fn insert_claimed_calculation(
+    async fn insert_calculation(
         &self,
         calculation: &NewCalculation,
-        worker: &str,
-        lease_until: Millis,
+        requires: Requires,
+        lease: Option<Lease<'_>>,
     ) -> Result<Job> {
-        let id = self.insert(calculation, Some((worker, lease_until))).await?;
+        let digest = common::input_digest(&calculation.input_document);
+        let mut tx = self.write(&calculation.nino, calculation.tax_year).await?;
+        check(&mut tx, &calculation.nino, calculation.tax_year, requires).await?;
+        sqlx::query(sql::INSERT_INPUT)
+            .bind(&calculation.nino)
+            .bind(calculation.tax_year)
+            .bind(&digest)
+            .bind(&calculation.input_document)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(sql::INSERT_CALCULATION)
+            .bind(calculation.id.to_string())
+            .bind(&calculation.nino)
+            .bind(calculation.tax_year)
+            .bind(&calculation.calculation_type)
+            .bind(&calculation.requested_by)
+            .bind(calculation.requested_at)
+            .bind(&digest)
+            .bind(calculation.income_submitted_at)
+            .bind(&calculation.correlation_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| common::on_unique_violation(e, Conflict::CalculationInProgress))?;
+        let job_id: i64 = match lease {
+            None => sqlx::query_scalar(sql::INSERT_QUEUED_JOB)
+                .bind(calculation.id.to_string())
+                .bind(&calculation.correlation_id)
+                .bind(calculation.requested_at),
+            Some(lease) => sqlx::query_scalar(sql::INSERT_LEASED_JOB)
+                .bind(calculation.id.to_string())
+                .bind(lease.until)
+                .bind(lease.worker)
+                .bind(&calculation.correlation_id)
+                .bind(calculation.requested_at),
+        }
+        .fetch_one(&mut *tx)
+        .await?;
+        if lease.is_none() {
+            notify_nodes(&mut tx).await?;
+        }
+        tx.commit().await?;
+        if lease.is_none() {
+            common::signal(&self.wake.jobs);
+        }
         Ok(Job {
-            id: id.expect("a claimed insert returns its job"),
+            id: job_id,
             calculation_id: calculation.id,
-            attempts: 1,
+            attempts: i32::from(lease.is_some()),
             correlation_id: calculation.correlation_id.clone(),
         })
     }
 
     async fn get_calculation(&self, id: Uuid) -> Result<Option<CalculationRecord>> {
-        let row = sqlx::query("SELECT * FROM calculations WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(sql::CALCULATION).bind(id.to_string()).fetch_optional(&self.pool).await?;
         row.as_ref().map(calculation).transpose()
     }
 
-    async fn list_calculations(
+    async fn get_calculation_with_input(&self, id: Uuid) -> Result<Option<(CalculationRecord, String)>> {
+        let row = sqlx::query(sql::CALCULATION_WITH_INPUT).bind(id.to_string()).fetch_optional(&self.pool).await?;
+        row.as_ref().map(|row| Ok((calculation(row)?, row.try_get("input_document")?))).transpose()
+    }
+
+    async fn calculation_in_progress(&self, nino: &str, tax_year: i32) -> Result<bool> {
+        Ok(sqlx::query_scalar(sql::IN_PROGRESS).bind(nino).bind(tax_year).fetch_one(&self.pool).await?)
+    }
+
+    async fn list_computed(
         &self,
         nino: &str,
         tax_year: i32,
-        calculation_type: Option<&str>,
-    ) -> Result<Vec<CalculationRecord>> {
-        let rows = sqlx::query(
-            "SELECT * FROM calculations \
-             WHERE nino = $1 AND tax_year = $2 AND ($3 IS NULL OR calculation_type = $3) \
-             ORDER BY requested_at DESC, id DESC",
-        )
-        .bind(nino)
-        .bind(tax_year)
-        .bind(calculation_type)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(calculation).collect()
+        effective_type: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<CalculationSummary>> {
+        let fetch = |sql: &'static str, kind: Option<&str>| {
+            let query = sqlx::query(sql).bind(nino.to_owned()).bind(tax_year);
+            let query = match kind {
+                Some(kind) => query.bind(kind.to_owned()),
+                None => query,
+            };
+            query.bind(i64::from(limit)).fetch_all(&self.pool)
+        };
+        let summaries = |rows: Vec<PgRow>| rows.iter().map(summary).collect::<Result<Vec<_>>>();
+        match effective_type {
+            None => summaries(fetch(sql::LIST_COMPUTED, None).await?),
+            Some(kind) => Ok(common::merge_newest(
+                summaries(fetch(sql::LIST_UNDECLARED_OF_TYPE, Some(kind)).await?)?,
+                summaries(fetch(sql::LIST_DECLARED_AS, Some(kind)).await?)?,
+                limit,
+            )),
+        }
     }
 
     async fn complete_calculation(
         &self,
         job_id: i64,
         calculation_id: Uuid,
-        result_document: &str,
-        error_count: i32,
+        result: &ComputedResult,
         completed_at: Millis,
         computed_by: &str,
     ) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
-        let stored = sqlx::query(
-            "UPDATE calculations SET status = 'done', result_document = $1, error_count = $2, \
-             completed_at = $3, computed_by = $4, computations = computations + 1, failure = NULL \
-             WHERE id = $5 AND status <> 'done'",
-        )
-        .bind(result_document)
-        .bind(error_count)
-        .bind(completed_at)
-        .bind(computed_by)
-        .bind(calculation_id.to_string())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
+        let stored = sqlx::query(sql::COMPLETE)
+            .bind(&result.document)
+            .bind(result.error_count)
+            .bind(&result.total_due)
+            .bind(completed_at)
+            .bind(computed_by)
+            .bind(calculation_id.to_string())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
             == 1;
-        sqlx::query("DELETE FROM jobs WHERE id = $1").bind(job_id).execute(&mut *tx).await?;
+        sqlx::query(sql::DELETE_JOB).bind(job_id).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -410,22 +352,10 @@ impl Store for PgStore {
     async fn fail_job(&self, job: &Job, error: &str, retry_at: Millis, give_up: bool) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         if give_up {
-            sqlx::query("DELETE FROM jobs WHERE id = $1").bind(job.id).execute(&mut *tx).await?;
-            sqlx::query("UPDATE calculations SET status = 'failed', failure = $1 WHERE id = $2 AND status <> 'done'")
-                .bind(error)
-                .bind(job.calculation_id.to_string())
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(sql::DELETE_JOB).bind(job.id).execute(&mut *tx).await?;
+            sqlx::query(sql::GIVE_UP).bind(error).bind(job.calculation_id.to_string()).execute(&mut *tx).await?;
         } else {
-            sqlx::query(
-                "UPDATE jobs SET state = 'queued', run_at = $1, lease_until = NULL, worker = NULL, last_error = $2 \
-                 WHERE id = $3",
-            )
-            .bind(retry_at)
-            .bind(error)
-            .bind(job.id)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query(sql::RETRY).bind(retry_at).bind(error).bind(job.id).execute(&mut *tx).await?;
         }
         notify_nodes(&mut tx).await?;
         tx.commit().await?;
@@ -434,55 +364,60 @@ impl Store for PgStore {
     }
 
     async fn pending_jobs(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM jobs").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar(sql::PENDING_JOBS).fetch_one(&self.pool).await?)
     }
 
-    async fn insert_declaration(&self, declaration: &DeclarationRecord) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO declarations (nino, tax_year, calculation_id, kind, declared_at) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&declaration.nino)
-        .bind(declaration.tax_year)
-        .bind(declaration.calculation_id.to_string())
-        .bind(&declaration.kind)
-        .bind(declaration.declared_at)
-        .execute(&self.pool)
-        .await?;
+    async fn insert_declaration(
+        &self,
+        declaration: &DeclarationRecord,
+        requires: Requires,
+        income_submitted_at: Millis,
+    ) -> Result<()> {
+        let mut tx = self.write(&declaration.nino, declaration.tax_year).await?;
+        check(&mut tx, &declaration.nino, declaration.tax_year, requires).await?;
+        let submitted: Option<Millis> = sqlx::query_scalar(sql::INCOME_SUBMITTED_AT)
+            .bind(&declaration.nino)
+            .bind(declaration.tax_year)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if submitted.is_some_and(|at| at > income_submitted_at) {
+            return Err(StoreError::Conflict(Conflict::NewerIncome));
+        }
+        sqlx::query(sql::INSERT_DECLARATION)
+            .bind(&declaration.nino)
+            .bind(declaration.tax_year)
+            .bind(declaration.calculation_id.to_string())
+            .bind(&declaration.kind)
+            .bind(declaration.declared_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| common::on_unique_violation(e, Conflict::AlreadyDeclared))?;
+        tx.commit().await?;
         Ok(())
     }
 
-    async fn declarations(&self, nino: &str, tax_year: i32) -> Result<Vec<DeclarationRecord>> {
-        let rows = sqlx::query("SELECT * FROM declarations WHERE nino = $1 AND tax_year = $2 ORDER BY declared_at, id")
-            .bind(nino)
-            .bind(tax_year)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(declaration).collect()
+    async fn final_declaration(&self, nino: &str, tax_year: i32) -> Result<Option<DeclarationRecord>> {
+        let row = sqlx::query(sql::FINAL_DECLARATION).bind(nino).bind(tax_year).fetch_optional(&self.pool).await?;
+        row.as_ref().map(declaration).transpose()
     }
 
-    async fn put_coding_out(&self, record: &CodingOutRecord) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO coding_out (nino, tax_year, source, document, submitted_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (nino, tax_year, source) DO UPDATE \
-             SET document = excluded.document, submitted_at = excluded.submitted_at",
-        )
-        .bind(&record.nino)
-        .bind(record.tax_year)
-        .bind(&record.source)
-        .bind(&record.document)
-        .bind(record.submitted_at)
-        .execute(&self.pool)
-        .await?;
+    async fn put_coding_out(&self, record: &CodingOutRecord, requires: Requires) -> Result<()> {
+        let mut tx = self.write(&record.nino, record.tax_year).await?;
+        check(&mut tx, &record.nino, record.tax_year, requires).await?;
+        sqlx::query(sql::PUT_CODING_OUT)
+            .bind(&record.nino)
+            .bind(record.tax_year)
+            .bind(&record.source)
+            .bind(&record.document)
+            .bind(record.submitted_at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 
     async fn coding_out(&self, nino: &str, tax_year: i32) -> Result<Vec<CodingOutRecord>> {
-        let rows = sqlx::query("SELECT * FROM coding_out WHERE nino = $1 AND tax_year = $2 ORDER BY source")
-            .bind(nino)
-            .bind(tax_year)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(sql::CODING_OUT).bind(nino).bind(tax_year).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|row| {
                 Ok(CodingOutRecord {
@@ -496,71 +431,49 @@ impl Store for PgStore {
             .collect()
     }
 
-    async fn delete_coding_out(&self, nino: &str, tax_year: i32, source: &str) -> Result<bool> {
-        let done = sqlx::query("DELETE FROM coding_out WHERE nino = $1 AND tax_year = $2 AND source = $3")
-            .bind(nino)
-            .bind(tax_year)
-            .bind(source)
-            .execute(&self.pool)
-            .await?;
+    async fn delete_coding_out(&self, nino: &str, tax_year: i32, source: &str, requires: Requires) -> Result<bool> {
+        let mut tx = self.write(nino, tax_year).await?;
+        check(&mut tx, nino, tax_year, requires).await?;
+        let done = sqlx::query(sql::DELETE_CODING_OUT).bind(nino).bind(tax_year).bind(source).execute(&mut *tx).await?;
+        tx.commit().await?;
         Ok(done.rows_affected() > 0)
     }
 
-    async fn set_coding_out_opt_out(&self, nino: &str, tax_year: i32, opted_out: bool, at: Millis) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO coding_out_opt_out (nino, tax_year, opted_out, updated_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (nino, tax_year) DO UPDATE SET opted_out = excluded.opted_out, updated_at = excluded.updated_at",
-        )
-        .bind(nino)
-        .bind(tax_year)
-        .bind(opted_out)
-        .bind(at)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+    async fn set_coding_out_opt_out(&self, nino: &str, tax_year: i32, opted_out: bool, at: Millis) -> Result<bool> {
+        let statement = if opted_out { sql::OPT_OUT } else { sql::OPT_IN };
+        let done =
+            sqlx::query(statement).bind(nino).bind(tax_year).bind(opted_out).bind(at).execute(&self.pool).await?;
+        Ok(done.rows_affected() > 0)
     }
 
     async fn coding_out_opt_out(&self, nino: &str, tax_year: i32) -> Result<Option<bool>> {
-        Ok(sqlx::query_scalar("SELECT opted_out FROM coding_out_opt_out WHERE nino = $1 AND tax_year = $2")
-            .bind(nino)
-            .bind(tax_year)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(sqlx::query_scalar(sql::OPTED_OUT).bind(nino).bind(tax_year).fetch_optional(&self.pool).await?)
+    }
+
+    async fn claim_mode(&self, mode: &str) -> Result<String> {
+        sqlx::query(sql::ADD_SETTING).bind(MODE_KEY).bind(mode).execute(&self.pool).await?;
+        Ok(sqlx::query_scalar(sql::SETTING).bind(MODE_KEY).fetch_one(&self.pool).await?)
     }
 
     async fn wipe_taxpayer(&self, nino: &str) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        // Deleting a calculation deletes its job (ON DELETE CASCADE).
-        for sql in [
-            "DELETE FROM income WHERE nino = $1",
-            "DELETE FROM calculations WHERE nino = $1",
-            "DELETE FROM declarations WHERE nino = $1",
-            "DELETE FROM coding_out WHERE nino = $1",
-            "DELETE FROM coding_out_opt_out WHERE nino = $1",
-        ] {
-            sqlx::query(sql).bind(nino).execute(&mut *tx).await?;
+        for statement in sql::WIPE {
+            sqlx::query(statement).bind(nino).execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())
     }
 
     async fn clock_pin(&self) -> Result<Option<ClockPin>> {
-        let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-            .bind(CLOCK_PIN_KEY)
-            .fetch_optional(&self.pool)
-            .await?;
+        let value: Option<String> =
+            sqlx::query_scalar(sql::SETTING).bind(CLOCK_PIN_KEY).fetch_optional(&self.pool).await?;
         value.as_deref().map(common::decode_pin).transpose()
     }
 
     async fn set_clock_pin(&self, pin: Option<ClockPin>) -> Result<()> {
         match pin {
-            Some(pin) => sqlx::query(
-                "INSERT INTO settings (key, value) VALUES ($1, $2) \
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            )
-            .bind(CLOCK_PIN_KEY)
-            .bind(common::encode_pin(pin)),
-            None => sqlx::query("DELETE FROM settings WHERE key = $1").bind(CLOCK_PIN_KEY),
+            Some(pin) => sqlx::query(sql::PUT_SETTING).bind(CLOCK_PIN_KEY).bind(common::encode_pin(pin)),
+            None => sqlx::query(sql::DELETE_SETTING).bind(CLOCK_PIN_KEY),
         }
         .execute(&self.pool)
         .await?;
@@ -577,7 +490,7 @@ impl Store for PgStore {
 
 /// Tell every node (including this one's listener) that a job may have become claimable,
 /// when `tx` commits.
-async fn notify_nodes(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>) -> Result<()> {
+async fn notify_nodes(tx: &mut Transaction) -> Result<()> {
     sqlx::query("SELECT pg_notify($1, '')").bind(JOBS_CHANNEL).execute(&mut **tx).await?;
     Ok(())
 }

@@ -6,8 +6,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use itsa_store::{
-    AnyStore, ApplicationRecord, CalculationStatus, ClockPin, CodingOutRecord, DeclarationRecord, IncomeRecord,
-    NewCalculation, Store, StoreError, TokenRecord, Uuid,
+    AnyStore, ApplicationRecord, CalculationStatus, ClockPin, CodingOutRecord, ComputedResult, Conflict, Declaration,
+    DeclarationRecord, IncomeRecord, Job, Lease, NewCalculation, Requires, Store, StoreError, TokenRecord, Uuid,
 };
 
 /// An arbitrary "now" (June 2025), in milliseconds.
@@ -22,8 +22,17 @@ on_both_backends!(
     expired_lease_is_claimable_again,
     a_claimed_insert_is_leased_to_its_worker,
     failed_jobs_retry_then_give_up,
-    list_order_and_type_filter,
-    declarations_oldest_first,
+    list_order_limit_and_type_filter,
+    one_calculation_in_progress_per_year,
+    triggers_check_the_final_declaration,
+    one_final_declaration_per_year_and_one_per_calculation,
+    declarations_refuse_newer_income,
+    coding_out_refused_once_declared,
+    opting_out_changes_once,
+    the_mode_is_claimed_once,
+    concurrent_triggers_store_one,
+    concurrent_declarations_record_one,
+    concurrent_opt_outs_change_once,
     wipe_taxpayer,
     clock_pin,
     coding_out_by_source_and_opt_out,
@@ -39,9 +48,43 @@ fn new_calculation(nino: &str, tax_year: i32, calculation_type: &str, requested_
         calculation_type: calculation_type.to_string(),
         requested_by: "customer".to_string(),
         requested_at,
-        income_document: r#"{"employments":[]}"#.to_string(),
+        input_document: r#"{"employments":[]}"#.to_string(),
         income_submitted_at: requested_at - 1_000,
         correlation_id: format!("corr-{requested_at}"),
+    }
+}
+
+fn result(document: &str, error_count: i32) -> ComputedResult {
+    ComputedResult { document: document.to_string(), error_count, total_due: "123.45".to_string() }
+}
+
+/// Queue a calculation for any worker.
+async fn queue<S: Store>(s: &S, calculation: &NewCalculation) -> Job {
+    s.insert_calculation(calculation, Requires::Nothing, None).await.unwrap()
+}
+
+/// Store a calculation and compute it at once.
+async fn computed<S: Store>(s: &S, calculation: &NewCalculation) {
+    let job = queue(s, calculation).await;
+    assert!(
+        s.complete_calculation(job.id, calculation.id, &result("{}", 0), calculation.requested_at, "w").await.unwrap()
+    );
+}
+
+fn conflict<T: std::fmt::Debug>(outcome: itsa_store::Result<T>) -> Conflict {
+    match outcome {
+        Err(StoreError::Conflict(conflict)) => conflict,
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+}
+
+fn final_declaration(nino: &str, tax_year: i32, calculation_id: Uuid, declared_at: i64) -> DeclarationRecord {
+    DeclarationRecord {
+        nino: nino.to_string(),
+        tax_year,
+        calculation_id,
+        kind: "final-declaration".to_string(),
+        declared_at,
     }
 }
 
@@ -106,8 +149,13 @@ async fn income_is_replaced<S: Store>(s: S) {
 
 async fn calculation_lifecycle<S: Store>(s: S) {
     let new = new_calculation("AA123456A", 2025, "in-year", T0);
-    s.insert_calculation(&new).await.unwrap();
+    let queued_job = queue(&s, &new).await;
+    assert_eq!((queued_job.calculation_id, queued_job.attempts), (new.id, 0));
     assert_eq!(s.pending_jobs().await.unwrap(), 1);
+    assert!(s.calculation_in_progress("AA123456A", 2025).await.unwrap());
+    let (with_input, input) = s.get_calculation_with_input(new.id).await.unwrap().unwrap();
+    assert_eq!(input, new.input_document);
+    assert_eq!(with_input, s.get_calculation(new.id).await.unwrap().unwrap());
 
     let queued = s.get_calculation(new.id).await.unwrap().unwrap();
     assert_eq!(queued.status, CalculationStatus::Queued);
@@ -116,15 +164,16 @@ async fn calculation_lifecycle<S: Store>(s: S) {
     assert_eq!(queued.calculation_type, "in-year");
     assert_eq!(queued.requested_by, "customer");
     assert_eq!(queued.requested_at, T0);
-    assert_eq!(queued.income_document, new.income_document);
     assert_eq!(queued.income_submitted_at, new.income_submitted_at);
     assert_eq!(queued.correlation_id, new.correlation_id);
     assert_eq!((queued.result_document, queued.completed_at, queued.computed_by), (None, None, None));
+    assert_eq!((queued.total_due, queued.declaration), (None, None));
     assert_eq!((queued.computations, queued.error_count, queued.failure), (0, 0, None));
 
     // Due at once, whatever clock requested_at came from.
     let early = T0 - 3_600_000;
     let job = s.claim_job("worker-1", early, LEASE).await.unwrap().expect("a job is due");
+    assert_eq!(job.id, queued_job.id);
     assert_eq!(job.calculation_id, new.id);
     assert_eq!(job.attempts, 1);
     assert_eq!(job.correlation_id, new.correlation_id);
@@ -132,30 +181,35 @@ async fn calculation_lifecycle<S: Store>(s: S) {
     assert_eq!(s.claim_job("worker-2", early + LEASE, LEASE).await.unwrap(), None);
     assert_eq!(s.pending_jobs().await.unwrap(), 1);
 
-    let stored = s.complete_calculation(job.id, new.id, r#"{"total":1}"#, 2, T0 + 10, "worker-1").await.unwrap();
+    let stored =
+        s.complete_calculation(job.id, new.id, &result(r#"{"total":1}"#, 2), T0 + 10, "worker-1").await.unwrap();
     assert!(stored);
+    assert!(!s.calculation_in_progress("AA123456A", 2025).await.unwrap());
     let done = s.get_calculation(new.id).await.unwrap().unwrap();
     assert_eq!(done.status, CalculationStatus::Done);
     assert_eq!(done.result_document.as_deref(), Some(r#"{"total":1}"#));
     assert_eq!(done.error_count, 2);
+    assert_eq!(done.total_due.as_deref(), Some("123.45"));
     assert_eq!(done.completed_at, Some(T0 + 10));
     assert_eq!(done.computations, 1);
     assert_eq!(done.computed_by.as_deref(), Some("worker-1"));
     assert_eq!(s.pending_jobs().await.unwrap(), 0);
 
     // A second completion (say, by a worker whose lease had expired) changes nothing.
-    let again = s.complete_calculation(job.id, new.id, r#"{"total":2}"#, 0, T0 + 20, "worker-2").await.unwrap();
+    let again =
+        s.complete_calculation(job.id, new.id, &result(r#"{"total":2}"#, 0), T0 + 20, "worker-2").await.unwrap();
     assert!(!again);
     assert_eq!(s.get_calculation(new.id).await.unwrap().unwrap(), done);
     assert_eq!(s.claim_job("worker-1", T0 + 100_000_000, LEASE).await.unwrap(), None);
     assert_eq!(s.get_calculation(Uuid::new_v4()).await.unwrap(), None);
+    assert_eq!(s.get_calculation_with_input(Uuid::new_v4()).await.unwrap(), None);
 }
 
 async fn nothing_due_claims_nothing<S: Store>(s: S) {
     assert_eq!(s.claim_job("worker-1", T0, LEASE).await.unwrap(), None);
 
     let new = new_calculation("AA123456A", 2025, "in-year", T0);
-    s.insert_calculation(&new).await.unwrap();
+    queue(&s, &new).await;
     let job = s.claim_job("worker-1", T0, LEASE).await.unwrap().unwrap();
     // Retry in a minute: not due before then.
     s.fail_job(&job, "transient", T0 + 60_000, false).await.unwrap();
@@ -166,7 +220,7 @@ async fn nothing_due_claims_nothing<S: Store>(s: S) {
 
 async fn expired_lease_is_claimable_again<S: Store>(s: S) {
     let new = new_calculation("AA123456A", 2025, "in-year", T0);
-    s.insert_calculation(&new).await.unwrap();
+    queue(&s, &new).await;
     let first = s.claim_job("worker-1", T0, 1_000).await.unwrap().unwrap();
     assert_eq!(s.claim_job("worker-2", T0 + 1_000, 1_000).await.unwrap(), None, "lease not yet expired");
     let second = s.claim_job("worker-2", T0 + 1_001, 1_000).await.unwrap().expect("lease expired");
@@ -175,29 +229,30 @@ async fn expired_lease_is_claimable_again<S: Store>(s: S) {
     assert_eq!(second.attempts, 2);
 
     // Both workers finish; only the first result counts.
-    assert!(s.complete_calculation(second.id, new.id, "{}", 0, T0 + 1_500, "worker-2").await.unwrap());
-    assert!(!s.complete_calculation(first.id, new.id, "{}", 0, T0 + 1_600, "worker-1").await.unwrap());
+    assert!(s.complete_calculation(second.id, new.id, &result("{}", 0), T0 + 1_500, "worker-2").await.unwrap());
+    assert!(!s.complete_calculation(first.id, new.id, &result("{}", 0), T0 + 1_600, "worker-1").await.unwrap());
     let done = s.get_calculation(new.id).await.unwrap().unwrap();
     assert_eq!((done.computations, done.computed_by.as_deref()), (1, Some("worker-2")));
 }
 
 async fn a_claimed_insert_is_leased_to_its_worker<S: Store>(s: S) {
     let new = new_calculation("AA123456A", 2025, "in-year", T0);
-    let job = s.insert_claimed_calculation(&new, "local", T0 + 1_000).await.unwrap();
+    let lease = Lease { worker: "local", until: T0 + 1_000 };
+    let job = s.insert_calculation(&new, Requires::Nothing, Some(lease)).await.unwrap();
     assert_eq!((job.calculation_id, job.attempts), (new.id, 1));
     assert_eq!(s.pending_jobs().await.unwrap(), 1);
     assert_eq!(s.claim_job("other", T0 + 1_000, 1_000).await.unwrap(), None, "leased to its worker");
     // Should that worker vanish, the job is anyone's once the lease runs out.
     let reclaimed = s.claim_job("other", T0 + 1_001, 1_000).await.unwrap().expect("lease expired");
     assert_eq!((reclaimed.id, reclaimed.attempts), (job.id, 2));
-    assert!(s.complete_calculation(job.id, new.id, "{}", 0, T0 + 1_100, "local").await.unwrap());
+    assert!(s.complete_calculation(job.id, new.id, &result("{}", 0), T0 + 1_100, "local").await.unwrap());
     assert_eq!(s.pending_jobs().await.unwrap(), 0);
     assert_eq!(s.get_calculation(new.id).await.unwrap().unwrap().computations, 1);
 }
 
 async fn failed_jobs_retry_then_give_up<S: Store>(s: S) {
     let new = new_calculation("AA123456A", 2025, "in-year", T0);
-    s.insert_calculation(&new).await.unwrap();
+    queue(&s, &new).await;
     let job = s.claim_job("worker-1", T0, LEASE).await.unwrap().unwrap();
     s.fail_job(&job, "first failure", T0 + 1, false).await.unwrap();
     assert_eq!(s.get_calculation(new.id).await.unwrap().unwrap().status, CalculationStatus::Queued);
@@ -212,47 +267,251 @@ async fn failed_jobs_retry_then_give_up<S: Store>(s: S) {
     assert_eq!(failed.result_document, None);
     assert_eq!(s.pending_jobs().await.unwrap(), 0);
     assert_eq!(s.claim_job("worker-1", T0 + 100_000_000, LEASE).await.unwrap(), None);
+    assert!(!s.calculation_in_progress("AA123456A", 2025).await.unwrap(), "a failed calculation is not in progress");
 }
 
-async fn list_order_and_type_filter<S: Store>(s: S) {
+async fn list_order_limit_and_type_filter<S: Store>(s: S) {
     let oldest = new_calculation("AA123456A", 2025, "in-year", T0);
-    let middle = new_calculation("AA123456A", 2025, "intent-to-finalise", T0 + 1_000);
+    let finalise = new_calculation("AA123456A", 2025, "intent-to-finalise", T0 + 1_000);
     let newest = new_calculation("AA123456A", 2025, "in-year", T0 + 2_000);
+    let declared = new_calculation("AA123456A", 2025, "intent-to-finalise", T0 + 500);
     let other_year = new_calculation("AA123456A", 2024, "in-year", T0 + 3_000);
     let other_taxpayer = new_calculation("BB123456B", 2025, "in-year", T0 + 4_000);
     // Inserted out of order: the list orders by requested_at, not insertion.
-    for c in [&middle, &newest, &other_year, &oldest, &other_taxpayer] {
-        s.insert_calculation(c).await.unwrap();
+    for c in [&finalise, &newest, &declared, &other_year, &oldest, &other_taxpayer] {
+        computed(&s, c).await;
     }
-    let ids = |list: Vec<itsa_store::CalculationRecord>| list.into_iter().map(|c| c.id).collect::<Vec<_>>();
+    let still_queued = new_calculation("AA123456A", 2025, "in-year", T0 + 9_000);
+    queue(&s, &still_queued).await;
+    s.insert_declaration(&final_declaration("AA123456A", 2025, declared.id, T0 + 600), Requires::Nothing, T0)
+        .await
+        .unwrap();
+    let list = |kind: Option<&'static str>, limit: u32| {
+        let s = &s;
+        async move {
+            s.list_computed("AA123456A", 2025, kind, limit).await.unwrap().into_iter().map(|c| c.id).collect::<Vec<_>>()
+        }
+    };
 
-    let all = s.list_calculations("AA123456A", 2025, None).await.unwrap();
-    assert_eq!(ids(all), vec![newest.id, middle.id, oldest.id]);
-    let in_year = s.list_calculations("AA123456A", 2025, Some("in-year")).await.unwrap();
-    assert_eq!(ids(in_year), vec![newest.id, oldest.id]);
-    let finalise = s.list_calculations("AA123456A", 2025, Some("intent-to-finalise")).await.unwrap();
-    assert_eq!(ids(finalise), vec![middle.id]);
-    assert!(s.list_calculations("AA123456A", 2025, Some("intent-to-amend")).await.unwrap().is_empty());
-    assert!(s.list_calculations("CC123456C", 2025, None).await.unwrap().is_empty());
+    assert_eq!(list(None, 100).await, vec![newest.id, finalise.id, declared.id, oldest.id], "computed only");
+    assert_eq!(list(None, 2).await, vec![newest.id, finalise.id], "the newest, at most the limit");
+    assert_eq!(list(Some("in-year"), 100).await, vec![newest.id, oldest.id]);
+    assert_eq!(list(Some("in-year"), 1).await, vec![newest.id]);
+    assert_eq!(
+        list(Some("intent-to-finalise"), 100).await,
+        vec![finalise.id],
+        "a declared one has the declaration's type"
+    );
+    assert_eq!(list(Some("final-declaration"), 100).await, vec![declared.id]);
+    assert!(list(Some("intent-to-amend"), 100).await.is_empty());
+    assert!(s.list_computed("CC123456C", 2025, None, 100).await.unwrap().is_empty());
+
+    let summaries = s.list_computed("AA123456A", 2025, Some("final-declaration"), 100).await.unwrap();
+    let summary = &summaries[0];
+    assert_eq!(summary.declaration, Some(Declaration { kind: "final-declaration".into(), declared_at: T0 + 600 }));
+    assert_eq!((summary.total_due.as_deref(), summary.completed_at), (Some("123.45"), Some(T0 + 500)));
+    assert_eq!((summary.calculation_type.as_str(), summary.requested_by.as_str()), ("intent-to-finalise", "customer"));
+    let record = s.get_calculation(declared.id).await.unwrap().unwrap();
+    assert_eq!(record.declaration, summary.declaration);
 }
 
-async fn declarations_oldest_first<S: Store>(s: S) {
-    assert!(s.declarations("AA123456A", 2025).await.unwrap().is_empty());
-    let declaration = |kind: &str, tax_year: i32, declared_at: i64| DeclarationRecord {
-        nino: "AA123456A".to_string(),
-        tax_year,
-        calculation_id: Uuid::new_v4(),
-        kind: kind.to_string(),
-        declared_at,
+async fn one_calculation_in_progress_per_year<S: Store>(s: S) {
+    let first = new_calculation("AA123456A", 2025, "in-year", T0);
+    let job = queue(&s, &first).await;
+    let second = new_calculation("AA123456A", 2025, "intent-to-finalise", T0 + 1);
+    assert_eq!(conflict(s.insert_calculation(&second, Requires::Nothing, None).await), Conflict::CalculationInProgress);
+    let leased = Lease { worker: "local", until: T0 + LEASE };
+    assert_eq!(
+        conflict(s.insert_calculation(&second, Requires::Nothing, Some(leased)).await),
+        Conflict::CalculationInProgress
+    );
+    assert_eq!(s.get_calculation(second.id).await.unwrap(), None, "nothing of the refused calculation is stored");
+    assert_eq!(s.pending_jobs().await.unwrap(), 1);
+    // Other years and other taxpayers are free.
+    computed(&s, &new_calculation("AA123456A", 2024, "in-year", T0)).await;
+    computed(&s, &new_calculation("BB123456B", 2025, "in-year", T0)).await;
+    // Once the first is computed, the year takes another.
+    assert!(s.complete_calculation(job.id, first.id, &result("{}", 0), T0, "w").await.unwrap());
+    queue(&s, &second).await;
+}
+
+async fn triggers_check_the_final_declaration<S: Store>(s: S) {
+    let intent = new_calculation("AA123456A", 2025, "intent-to-amend", T0);
+    assert_eq!(conflict(s.insert_calculation(&intent, Requires::FinalDeclaration, None).await), Conflict::NotDeclared);
+    let finalise = new_calculation("AA123456A", 2025, "intent-to-finalise", T0);
+    computed(&s, &finalise).await;
+    s.insert_declaration(&final_declaration("AA123456A", 2025, finalise.id, T0), Requires::Nothing, T0).await.unwrap();
+    let again = new_calculation("AA123456A", 2025, "intent-to-finalise", T0 + 1);
+    assert_eq!(
+        conflict(s.insert_calculation(&again, Requires::NoFinalDeclaration, None).await),
+        Conflict::AlreadyDeclared
+    );
+    s.insert_calculation(&intent, Requires::FinalDeclaration, None).await.unwrap();
+    // The declaration of one year says nothing of another.
+    s.insert_calculation(
+        &new_calculation("AA123456A", 2024, "intent-to-finalise", T0),
+        Requires::NoFinalDeclaration,
+        None,
+    )
+    .await
+    .unwrap();
+}
+
+async fn one_final_declaration_per_year_and_one_per_calculation<S: Store>(s: S) {
+    let first = new_calculation("AA123456A", 2025, "intent-to-finalise", T0);
+    let second = new_calculation("AA123456A", 2025, "intent-to-finalise", T0 + 1);
+    computed(&s, &first).await;
+    computed(&s, &second).await;
+    assert_eq!(s.final_declaration("AA123456A", 2025).await.unwrap(), None);
+    let declaration = final_declaration("AA123456A", 2025, first.id, T0 + 2);
+    s.insert_declaration(&declaration, Requires::NoFinalDeclaration, T0).await.unwrap();
+    assert_eq!(s.final_declaration("AA123456A", 2025).await.unwrap(), Some(declaration.clone()));
+    // The schema refuses a second final declaration even when nothing is required.
+    let other = final_declaration("AA123456A", 2025, second.id, T0 + 3);
+    assert_eq!(conflict(s.insert_declaration(&other, Requires::Nothing, T0).await), Conflict::AlreadyDeclared);
+    assert_eq!(
+        conflict(s.insert_declaration(&other, Requires::NoFinalDeclaration, T0).await),
+        Conflict::AlreadyDeclared
+    );
+
+    // An amendment needs the final declaration, and each intent to amend is confirmed once.
+    let amend = new_calculation("AA123456A", 2025, "intent-to-amend", T0 + 4);
+    computed(&s, &amend).await;
+    let confirm = DeclarationRecord {
+        kind: "confirm-amendment".into(),
+        ..final_declaration("AA123456A", 2025, amend.id, T0 + 5)
     };
-    let amendment = declaration("confirm-amendment", 2025, T0 + 1_000);
-    let final_declaration = declaration("final-declaration", 2025, T0);
-    let other_year = declaration("final-declaration", 2024, T0);
-    for d in [&amendment, &final_declaration, &other_year] {
-        s.insert_declaration(d).await.unwrap();
+    s.insert_declaration(&confirm, Requires::FinalDeclaration, T0).await.unwrap();
+    let twice = DeclarationRecord { declared_at: T0 + 6, ..confirm.clone() };
+    assert_eq!(conflict(s.insert_declaration(&twice, Requires::FinalDeclaration, T0).await), Conflict::AlreadyDeclared);
+    let elsewhere = DeclarationRecord { tax_year: 2024, ..confirm.clone() };
+    assert_eq!(conflict(s.insert_declaration(&elsewhere, Requires::FinalDeclaration, T0).await), Conflict::NotDeclared);
+    assert_eq!(s.final_declaration("AA123456A", 2025).await.unwrap(), Some(declaration), "the first one stands");
+}
+
+async fn declarations_refuse_newer_income<S: Store>(s: S) {
+    let income =
+        IncomeRecord { nino: "AA123456A".into(), tax_year: 2025, document: "{}".into(), submitted_at: T0 + 10 };
+    s.put_income(&income).await.unwrap();
+    let calculation = new_calculation("AA123456A", 2025, "intent-to-finalise", T0 + 20);
+    computed(&s, &calculation).await;
+    let declaration = final_declaration("AA123456A", 2025, calculation.id, T0 + 30);
+    // Made of income submitted at T0 + 9: the income stored since is newer.
+    assert_eq!(conflict(s.insert_declaration(&declaration, Requires::Nothing, T0 + 9).await), Conflict::NewerIncome);
+    assert_eq!(s.final_declaration("AA123456A", 2025).await.unwrap(), None);
+    s.insert_declaration(&declaration, Requires::Nothing, T0 + 10).await.unwrap();
+}
+
+async fn coding_out_refused_once_declared<S: Store>(s: S) {
+    let record = CodingOutRecord {
+        nino: "AA123456A".into(),
+        tax_year: 2025,
+        source: "user".into(),
+        document: "{}".into(),
+        submitted_at: T0,
+    };
+    s.put_coding_out(&record, Requires::NoFinalDeclaration).await.unwrap();
+    let calculation = new_calculation("AA123456A", 2025, "intent-to-finalise", T0);
+    computed(&s, &calculation).await;
+    s.insert_declaration(&final_declaration("AA123456A", 2025, calculation.id, T0), Requires::Nothing, T0)
+        .await
+        .unwrap();
+    let amended = CodingOutRecord { document: r#"{"a":1}"#.into(), ..record.clone() };
+    assert_eq!(conflict(s.put_coding_out(&amended, Requires::NoFinalDeclaration).await), Conflict::AlreadyDeclared);
+    assert_eq!(
+        conflict(s.delete_coding_out("AA123456A", 2025, "user", Requires::NoFinalDeclaration).await),
+        Conflict::AlreadyDeclared
+    );
+    assert_eq!(s.coding_out("AA123456A", 2025).await.unwrap(), vec![record], "unchanged");
+    s.put_coding_out(&amended, Requires::Nothing).await.unwrap();
+}
+
+async fn opting_out_changes_once<S: Store>(s: S) {
+    assert!(!s.set_coding_out_opt_out("AA123456A", 2025, false, T0).await.unwrap(), "never said is opted in");
+    assert_eq!(s.coding_out_opt_out("AA123456A", 2025).await.unwrap(), None);
+    assert!(s.set_coding_out_opt_out("AA123456A", 2025, true, T0).await.unwrap());
+    assert!(!s.set_coding_out_opt_out("AA123456A", 2025, true, T0 + 1).await.unwrap());
+    assert_eq!(s.coding_out_opt_out("AA123456A", 2025).await.unwrap(), Some(true));
+    assert!(s.set_coding_out_opt_out("AA123456A", 2025, false, T0 + 2).await.unwrap());
+    assert!(!s.set_coding_out_opt_out("AA123456A", 2025, false, T0 + 3).await.unwrap());
+    assert_eq!(s.coding_out_opt_out("AA123456A", 2025).await.unwrap(), Some(false));
+    assert!(s.set_coding_out_opt_out("AA123456A", 2025, true, T0 + 4).await.unwrap());
+}
+
+async fn the_mode_is_claimed_once<S: Store>(s: S) {
+    assert_eq!(s.claim_mode("production").await.unwrap(), "production");
+    assert_eq!(s.claim_mode("sandbox").await.unwrap(), "production", "the first mode stays");
+    assert_eq!(s.claim_mode("production").await.unwrap(), "production");
+}
+
+/// How many times each outcome came back from concurrent attempts.
+fn tally<T>(outcomes: Vec<itsa_store::Result<T>>) -> (usize, Vec<Conflict>) {
+    let mut accepted = 0;
+    let mut conflicts = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            Ok(_) => accepted += 1,
+            Err(StoreError::Conflict(c)) => conflicts.push(c),
+            Err(e) => panic!("unexpected error: {e}"),
+        }
     }
-    assert_eq!(s.declarations("AA123456A", 2025).await.unwrap(), vec![final_declaration, amendment]);
-    assert_eq!(s.declarations("AA123456A", 2024).await.unwrap(), vec![other_year]);
+    (accepted, conflicts)
+}
+
+const CONCURRENT: usize = 50;
+
+async fn concurrent_triggers_store_one<S: Store + Clone + 'static>(s: S) {
+    for trial in 0..3 {
+        let tax_year = 2020 + trial;
+        let attempts = (0..CONCURRENT).map(|i| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                let c = new_calculation("AA123456A", tax_year, "intent-to-finalise", T0 + i as i64);
+                s.insert_calculation(&c, Requires::NoFinalDeclaration, None).await
+            })
+        });
+        let outcomes = futures_join(attempts).await;
+        let (accepted, conflicts) = tally(outcomes);
+        assert_eq!(accepted, 1, "trial {trial}");
+        assert!(conflicts.iter().all(|c| *c == Conflict::CalculationInProgress), "{conflicts:?}");
+    }
+}
+
+async fn concurrent_declarations_record_one<S: Store + Clone + 'static>(s: S) {
+    for trial in 0..3 {
+        let tax_year = 2020 + trial;
+        let calculation = new_calculation("AA123456A", tax_year, "intent-to-finalise", T0);
+        computed(&s, &calculation).await;
+        let attempts = (0..CONCURRENT).map(|i| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                let d = final_declaration("AA123456A", tax_year, calculation.id, T0 + i as i64);
+                s.insert_declaration(&d, Requires::NoFinalDeclaration, T0).await
+            })
+        });
+        let (accepted, conflicts) = tally(futures_join(attempts).await);
+        assert_eq!(accepted, 1, "trial {trial}");
+        assert!(conflicts.iter().all(|c| *c == Conflict::AlreadyDeclared), "{conflicts:?}");
+    }
+}
+
+async fn concurrent_opt_outs_change_once<S: Store + Clone + 'static>(s: S) {
+    let attempts = (0..CONCURRENT).map(|i| {
+        let s = s.clone();
+        tokio::spawn(async move { s.set_coding_out_opt_out("AA123456A", 2025, true, T0 + i as i64).await.unwrap() })
+    });
+    let changed = futures_join(attempts).await.into_iter().filter(|changed| *changed).count();
+    assert_eq!(changed, 1);
+}
+
+/// Await every task, in order.
+async fn futures_join<T: Send + 'static>(tasks: impl IntoIterator<Item = tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let tasks: Vec<_> = tasks.into_iter().collect();
+    let mut outcomes = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        outcomes.push(task.await.expect("the task panicked"));
+    }
+    outcomes
 }
 
 async fn wipe_taxpayer<S: Store>(s: S) {
@@ -260,16 +519,11 @@ async fn wipe_taxpayer<S: Store>(s: S) {
         let income =
             IncomeRecord { nino: nino.to_string(), tax_year: 2025, document: "{}".to_string(), submitted_at: T0 };
         s.put_income(&income).await.unwrap();
-        s.insert_calculation(&new_calculation(nino, 2025, "in-year", T0)).await.unwrap();
-        s.insert_calculation(&new_calculation(nino, 2025, "in-year", T0 + 1)).await.unwrap();
-        let declaration = DeclarationRecord {
-            nino: nino.to_string(),
-            tax_year: 2025,
-            calculation_id: Uuid::new_v4(),
-            kind: "final-declaration".to_string(),
-            declared_at: T0,
-        };
-        s.insert_declaration(&declaration).await.unwrap();
+        let declared = new_calculation(nino, 2025, "intent-to-finalise", T0);
+        computed(&s, &declared).await;
+        s.insert_declaration(&final_declaration(nino, 2025, declared.id, T0), Requires::Nothing, T0).await.unwrap();
+        queue(&s, &new_calculation(nino, 2025, "in-year", T0 + 1)).await;
+        queue(&s, &new_calculation(nino, 2024, "in-year", T0 + 1)).await;
     }
     let token = TokenRecord {
         token_hash: "e".repeat(64),
@@ -285,17 +539,19 @@ async fn wipe_taxpayer<S: Store>(s: S) {
 
     s.wipe_taxpayer("AA123456A").await.unwrap();
     assert_eq!(s.get_income("AA123456A", 2025).await.unwrap(), None);
-    assert!(s.list_calculations("AA123456A", 2025, None).await.unwrap().is_empty());
-    assert!(s.declarations("AA123456A", 2025).await.unwrap().is_empty());
+    assert!(s.list_computed("AA123456A", 2025, None, 100).await.unwrap().is_empty());
+    assert!(!s.calculation_in_progress("AA123456A", 2025).await.unwrap());
+    assert_eq!(s.final_declaration("AA123456A", 2025).await.unwrap(), None);
     assert_eq!(s.pending_jobs().await.unwrap(), 2, "the wiped calculations' jobs went with them");
     assert_eq!(s.find_token(&token.token_hash).await.unwrap(), Some(token));
     // The other taxpayer is untouched.
     assert!(s.get_income("BB123456B", 2025).await.unwrap().is_some());
-    assert_eq!(s.list_calculations("BB123456B", 2025, None).await.unwrap().len(), 2);
-    assert_eq!(s.declarations("BB123456B", 2025).await.unwrap().len(), 1);
+    assert_eq!(s.list_computed("BB123456B", 2025, None, 100).await.unwrap().len(), 1);
+    assert!(s.calculation_in_progress("BB123456B", 2025).await.unwrap());
+    assert!(s.final_declaration("BB123456B", 2025).await.unwrap().is_some());
     // And its jobs still run.
     let job = s.claim_job("worker-1", T0, LEASE).await.unwrap().unwrap();
-    assert!(s.complete_calculation(job.id, job.calculation_id, "{}", 0, T0, "worker-1").await.unwrap());
+    assert!(s.complete_calculation(job.id, job.calculation_id, &result("{}", 0), T0, "worker-1").await.unwrap());
 }
 
 async fn clock_pin<S: Store>(s: S) {
@@ -320,14 +576,14 @@ async fn coding_out_by_source_and_opt_out<S: Store>(s: S) {
         submitted_at: at,
     };
     assert!(s.coding_out("AA123456A", 2025).await.unwrap().is_empty());
-    s.put_coding_out(&record("hmrcHeld", "{\"a\":1}", T0)).await.unwrap();
-    s.put_coding_out(&record("user", "{\"b\":1}", T0 + 1)).await.unwrap();
-    s.put_coding_out(&record("user", "{\"b\":2}", T0 + 2)).await.unwrap();
+    s.put_coding_out(&record("hmrcHeld", "{\"a\":1}", T0), Requires::Nothing).await.unwrap();
+    s.put_coding_out(&record("user", "{\"b\":1}", T0 + 1), Requires::NoFinalDeclaration).await.unwrap();
+    s.put_coding_out(&record("user", "{\"b\":2}", T0 + 2), Requires::NoFinalDeclaration).await.unwrap();
     let stored = s.coding_out("AA123456A", 2025).await.unwrap();
     assert_eq!(stored, vec![record("hmrcHeld", "{\"a\":1}", T0), record("user", "{\"b\":2}", T0 + 2)]);
     assert!(s.coding_out("AA123456A", 2024).await.unwrap().is_empty(), "years are kept apart");
-    assert!(s.delete_coding_out("AA123456A", 2025, "user").await.unwrap());
-    assert!(!s.delete_coding_out("AA123456A", 2025, "user").await.unwrap());
+    assert!(s.delete_coding_out("AA123456A", 2025, "user", Requires::NoFinalDeclaration).await.unwrap());
+    assert!(!s.delete_coding_out("AA123456A", 2025, "user", Requires::NoFinalDeclaration).await.unwrap());
 
     assert_eq!(s.coding_out_opt_out("AA123456A", 2025).await.unwrap(), None);
     s.set_coding_out_opt_out("AA123456A", 2025, true, T0).await.unwrap();
@@ -352,7 +608,7 @@ async fn wait_for_jobs_wakes_on_insert<S: Store>(s: S) {
     let started = Instant::now();
     let trigger = async {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        s.insert_calculation(&new_calculation("AA123456A", 2025, "in-year", T0)).await.unwrap();
+        queue(&s, &new_calculation("AA123456A", 2025, "in-year", T0)).await;
     };
     tokio::join!(s.wait_for_jobs(Duration::from_secs(20)), trigger);
     assert!(started.elapsed() < Duration::from_secs(10), "woken by the insert, not the timeout");
@@ -363,8 +619,9 @@ async fn concurrent_workers_compute_each_once<S: Store + Clone + 'static>(s: S) 
     const WORKERS: usize = 4;
     let mut ids = Vec::new();
     for i in 0..CALCULATIONS {
-        let new = new_calculation("AA123456A", 2025, "in-year", T0 + i as i64);
-        s.insert_calculation(&new).await.unwrap();
+        // One taxpayer-year has one calculation in progress at a time: a taxpayer each.
+        let new = new_calculation(&format!("AA{i:06}A"), 2025, "in-year", T0 + i as i64);
+        queue(&s, &new).await;
         ids.push(new.id);
     }
     assert_eq!(s.pending_jobs().await.unwrap(), CALCULATIONS as i64);
@@ -376,7 +633,8 @@ async fn concurrent_workers_compute_each_once<S: Store + Clone + 'static>(s: S) 
                 let name = format!("worker-{w}");
                 let mut computed = 0;
                 while let Some(job) = s.claim_job(&name, T0, LEASE).await.unwrap() {
-                    let stored = s.complete_calculation(job.id, job.calculation_id, "{}", 0, T0, &name).await.unwrap();
+                    let stored =
+                        s.complete_calculation(job.id, job.calculation_id, &result("{}", 0), T0, &name).await.unwrap();
                     assert!(stored, "{name} was given a job already done");
                     computed += 1;
                 }
@@ -410,7 +668,7 @@ async fn postgres_notifies_other_nodes() {
     let started = Instant::now();
     let trigger = async {
         tokio::time::sleep(Duration::from_millis(200)).await;
-        other.insert_calculation(&new_calculation("AA123456A", 2025, "in-year", T0)).await.unwrap();
+        queue(&other, &new_calculation("AA123456A", 2025, "in-year", T0)).await;
     };
     tokio::join!(waiter.wait_for_jobs(Duration::from_secs(20)), trigger);
     assert!(started.elapsed() < Duration::from_secs(10), "woken by the other node's insert");

@@ -48,10 +48,16 @@ pub struct PgDb {
 impl PgDb {
     /// `None` (the test is skipped) when `DATABASE_URL` is not set.
     pub async fn new() -> Option<PgDb> {
+        let db = Self::new_unmigrated().await?;
+        db.store.migrate().await.expect("migrate postgres");
+        Some(db)
+    }
+
+    /// A PostgreSQL store in a schema of its own, with no tables yet.
+    pub async fn new_unmigrated() -> Option<PgDb> {
         let url = database_url()?;
         let schema = format!("itsa_test_{}", Uuid::new_v4().simple());
         let store = PgStore::connect_with_schema(&url, &schema).await.expect("connect to postgres");
-        store.migrate().await.expect("migrate postgres");
         Some(PgDb { store, url, schema })
     }
 

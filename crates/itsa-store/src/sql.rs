@@ -1,0 +1,143 @@
+//! The statements both backends run as they are: SQLite and PostgreSQL both read `$1`
+//! placeholders, `ON CONFLICT`, `RETURNING` and partial indexes alike. Only what truly
+//! differs (locking, the job claim, the connection) lives in the backend files.
+
+/// A calculation with the declaration made with it (at most one), by id.
+pub(crate) const CALCULATION: &str = "SELECT c.*, d.kind AS declaration_kind, d.declared_at AS declared_at \
+     FROM calculations c LEFT JOIN declarations d ON d.calculation_id = c.id \
+     WHERE c.id = $1";
+
+/// [`CALCULATION`] with the input document it is made of.
+pub(crate) const CALCULATION_WITH_INPUT: &str = "SELECT c.*, d.kind AS declaration_kind, d.declared_at AS declared_at, \
+     i.document AS input_document \
+     FROM calculations c \
+     JOIN calculation_inputs i ON i.nino = c.nino AND i.tax_year = c.tax_year AND i.digest = c.input_digest \
+     LEFT JOIN declarations d ON d.calculation_id = c.id \
+     WHERE c.id = $1";
+
+/// Whether a calculation of the year is in progress (the partial unique index answers).
+pub(crate) const IN_PROGRESS: &str =
+    "SELECT EXISTS (SELECT 1 FROM calculations WHERE nino = $1 AND tax_year = $2 AND status = 'queued')";
+
+/// The columns a list shows, from `calculations c` and `declarations d`.
+macro_rules! summary_columns {
+    () => {
+        "c.id, c.calculation_type, c.requested_by, c.requested_at, c.completed_at, c.total_due, c.error_count, \
+         d.kind AS declaration_kind, d.declared_at AS declared_at"
+    };
+}
+
+/// The year's computed calculations, newest first, at most `$3`: the index on
+/// (nino, tax_year, requested_at) read backwards, stopping at the limit.
+pub(crate) const LIST_COMPUTED: &str = concat!(
+    "SELECT ",
+    summary_columns!(),
+    " FROM calculations c LEFT JOIN declarations d ON d.calculation_id = c.id \
+     WHERE c.nino = $1 AND c.tax_year = $2 AND c.status = 'done' \
+     ORDER BY c.requested_at DESC, c.id DESC LIMIT $3",
+);
+
+/// The year's undeclared computed calculations of type `$3`, newest first, at most `$4`.
+pub(crate) const LIST_UNDECLARED_OF_TYPE: &str = concat!(
+    "SELECT ",
+    summary_columns!(),
+    " FROM calculations c LEFT JOIN declarations d ON d.calculation_id = c.id \
+     WHERE c.nino = $1 AND c.tax_year = $2 AND c.calculation_type = $3 AND c.status = 'done' AND d.kind IS NULL \
+     ORDER BY c.requested_at DESC, c.id DESC LIMIT $4",
+);
+
+/// The year's computed calculations declared as `$3`, newest first, at most `$4`.
+pub(crate) const LIST_DECLARED_AS: &str = concat!(
+    "SELECT ",
+    summary_columns!(),
+    " FROM declarations d JOIN calculations c ON c.id = d.calculation_id \
+     WHERE d.nino = $1 AND d.tax_year = $2 AND d.kind = $3 AND c.status = 'done' \
+     ORDER BY c.requested_at DESC, c.id DESC LIMIT $4",
+);
+
+pub(crate) const INSERT_INPUT: &str = "INSERT INTO calculation_inputs (nino, tax_year, digest, document) \
+     VALUES ($1, $2, $3, $4) ON CONFLICT (nino, tax_year, digest) DO NOTHING";
+
+pub(crate) const INSERT_CALCULATION: &str = "INSERT INTO calculations (id, nino, tax_year, calculation_type, \
+     requested_by, requested_at, input_digest, income_submitted_at, correlation_id, status) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued')";
+
+/// A job due at once (run_at 0: requested_at may come from a pinned clock, while workers
+/// claim by the real clock).
+pub(crate) const INSERT_QUEUED_JOB: &str = "INSERT INTO jobs (calculation_id, state, attempts, run_at, \
+     correlation_id, created_at) VALUES ($1, 'queued', 0, 0, $2, $3) RETURNING id";
+
+/// A job claimed by `$3` until `$2` from the start.
+pub(crate) const INSERT_LEASED_JOB: &str = "INSERT INTO jobs (calculation_id, state, attempts, run_at, \
+     lease_until, worker, correlation_id, created_at) VALUES ($1, 'running', 1, 0, $2, $3, $4, $5) RETURNING id";
+
+/// Store a result unless one is stored already.
+pub(crate) const COMPLETE: &str = "UPDATE calculations SET status = 'done', result_document = $1, \
+     error_count = $2, total_due = $3, completed_at = $4, computed_by = $5, computations = computations + 1, \
+     failure = NULL WHERE id = $6 AND status <> 'done'";
+
+pub(crate) const DELETE_JOB: &str = "DELETE FROM jobs WHERE id = $1";
+
+pub(crate) const GIVE_UP: &str =
+    "UPDATE calculations SET status = 'failed', failure = $1 WHERE id = $2 AND status <> 'done'";
+
+pub(crate) const RETRY: &str = "UPDATE jobs SET state = 'queued', run_at = $1, lease_until = NULL, \
+     worker = NULL, last_error = $2 WHERE id = $3";
+
+pub(crate) const PENDING_JOBS: &str = "SELECT COUNT(*) FROM jobs";
+
+pub(crate) const HAS_FINAL_DECLARATION: &str = "SELECT EXISTS (SELECT 1 FROM declarations \
+     WHERE nino = $1 AND tax_year = $2 AND kind = 'final-declaration')";
+
+pub(crate) const FINAL_DECLARATION: &str = "SELECT * FROM declarations \
+     WHERE nino = $1 AND tax_year = $2 AND kind = 'final-declaration'";
+
+pub(crate) const INCOME_SUBMITTED_AT: &str = "SELECT submitted_at FROM income WHERE nino = $1 AND tax_year = $2";
+
+pub(crate) const INSERT_DECLARATION: &str = "INSERT INTO declarations (nino, tax_year, calculation_id, kind, \
+     declared_at) VALUES ($1, $2, $3, $4, $5)";
+
+pub(crate) const PUT_INCOME: &str = "INSERT INTO income (nino, tax_year, document, submitted_at) \
+     VALUES ($1, $2, $3, $4) ON CONFLICT (nino, tax_year) DO UPDATE \
+     SET document = excluded.document, submitted_at = excluded.submitted_at";
+
+pub(crate) const GET_INCOME: &str = "SELECT * FROM income WHERE nino = $1 AND tax_year = $2";
+
+pub(crate) const PUT_CODING_OUT: &str = "INSERT INTO coding_out (nino, tax_year, source, document, \
+     submitted_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (nino, tax_year, source) DO UPDATE \
+     SET document = excluded.document, submitted_at = excluded.submitted_at";
+
+pub(crate) const CODING_OUT: &str = "SELECT * FROM coding_out WHERE nino = $1 AND tax_year = $2 ORDER BY source";
+
+pub(crate) const DELETE_CODING_OUT: &str = "DELETE FROM coding_out WHERE nino = $1 AND tax_year = $2 AND source = $3";
+
+/// Opt out: a new row, or a row that said opted in; nothing if already opted out.
+pub(crate) const OPT_OUT: &str = "INSERT INTO coding_out_opt_out (nino, tax_year, opted_out, updated_at) \
+     VALUES ($1, $2, $3, $4) ON CONFLICT (nino, tax_year) DO UPDATE \
+     SET opted_out = excluded.opted_out, updated_at = excluded.updated_at \
+     WHERE coding_out_opt_out.opted_out <> excluded.opted_out";
+
+/// Opt back in: only a row that says opted out changes (no row is opted in already).
+pub(crate) const OPT_IN: &str = "UPDATE coding_out_opt_out SET opted_out = $3, updated_at = $4 \
+     WHERE nino = $1 AND tax_year = $2 AND opted_out <> $3";
+
+pub(crate) const OPTED_OUT: &str = "SELECT opted_out FROM coding_out_opt_out WHERE nino = $1 AND tax_year = $2";
+
+/// What wiping a taxpayer deletes (a calculation's job goes with it: ON DELETE CASCADE).
+pub(crate) const WIPE: [&str; 6] = [
+    "DELETE FROM income WHERE nino = $1",
+    "DELETE FROM calculations WHERE nino = $1",
+    "DELETE FROM calculation_inputs WHERE nino = $1",
+    "DELETE FROM declarations WHERE nino = $1",
+    "DELETE FROM coding_out WHERE nino = $1",
+    "DELETE FROM coding_out_opt_out WHERE nino = $1",
+];
+
+pub(crate) const SETTING: &str = "SELECT value FROM settings WHERE key = $1";
+
+pub(crate) const PUT_SETTING: &str =
+    "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+
+pub(crate) const ADD_SETTING: &str = "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING";
+
+pub(crate) const DELETE_SETTING: &str = "DELETE FROM settings WHERE key = $1";
