@@ -7,17 +7,9 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 fn shared_cases(file: &str) -> Option<Vec<Value>> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/cases");
-    let path = dir.join(file);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            Some(text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect())
-        }
-        Err(_) => {
-            eprintln!("skipping: {} not found (../shared is not beside the project)", path.display());
-            None
-        }
-    }
+    let path = itsa_testkit::shared_file(&format!("cases/{file}"))?;
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Some(text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect())
 }
 
 fn close(want: &Value, got: Option<&Value>, tolerance: f64) -> bool {

@@ -2,23 +2,22 @@
 //! calculations are triggered across both. Each must be computed exactly once, and each
 //! must be retrievable, with the same body, from either node.
 //!
-//! Needs `DATABASE_URL=postgres://…`. Without it the test prints a line and passes. It
+//! Needs `DATABASE_URL=postgres://…`. Without it the test records that it was skipped
+//! (the test command reports it at the end) and passes. It
 //! works in a fresh schema with a random name and drops that schema at the end, also
 //! when the test fails.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
 use std::future::Future;
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use common::{Launch, Node, SchemaGuard, WorkDir, free_ports};
 use itsa_store::{CalculationStatus, PgStore, Store, Uuid};
 use serde_json::{Value, json};
-use sqlx::Connection;
 
 const TAXPAYERS: usize = 1000;
 /// HTTP requests in flight at once.
@@ -26,200 +25,10 @@ const CONCURRENCY: usize = 24;
 const WORKERS_PER_NODE: usize = 2;
 const TAX_YEAR: &str = "2025-26";
 const ACCEPT: &str = "application/vnd.hmrc.8.0+json";
-const READY_TIMEOUT: Duration = Duration::from_secs(20);
 const COMPUTE_TIMEOUT: Duration = Duration::from_secs(60);
-const STOP_TIMEOUT: Duration = Duration::from_secs(15);
 
 fn nino(i: usize) -> String {
     format!("AA{i:06}A")
-}
-
-/// Drops the test's schema when it goes out of scope, whether or not the test passed.
-struct SchemaGuard {
-    url: String,
-    name: String,
-}
-
-impl Drop for SchemaGuard {
-    fn drop(&mut self) {
-        let (url, name) = (self.url.clone(), self.name.clone());
-        // Use a thread with its own runtime: this drop may run inside the test's runtime.
-        let outcome = std::thread::spawn(move || -> Result<(), String> {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
-            rt.block_on(async {
-                let mut conn = sqlx::PgConnection::connect(&url).await.map_err(|e| e.to_string())?;
-                sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS \"{name}\" CASCADE")))
-                    .execute(&mut conn)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                conn.close().await.map_err(|e| e.to_string())
-            })
-        })
-        .join();
-        match outcome {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => eprintln!("could not drop schema {}: {e}", self.name),
-            Err(_) => eprintln!("could not drop schema {}: the dropping thread panicked", self.name),
-        }
-    }
-}
-
-/// A working directory for the nodes' data and logs. It is removed if the test passes
-/// and kept for inspection if it fails.
-struct WorkDir(PathBuf);
-
-impl Drop for WorkDir {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            eprintln!("node data and logs kept in {}", self.0.display());
-        } else {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-/// One `itsa serve` process. Dropping it stops the process.
-struct Node {
-    name: &'static str,
-    dir: PathBuf,
-    database_url: String,
-    port: u16,
-    child: Option<Child>,
-    pid: u32,
-    log: PathBuf,
-}
-
-impl Node {
-    fn spawn(name: &'static str, work: &Path, database_url: &str, port: u16) -> Node {
-        let dir = work.join(name);
-        std::fs::create_dir_all(&dir).expect("create the node's data directory");
-        let mut node = Node {
-            name,
-            dir,
-            database_url: database_url.to_owned(),
-            port,
-            child: None,
-            pid: 0,
-            log: work.join(format!("{name}.log")),
-        };
-        node.launch();
-        node
-    }
-
-    fn launch(&mut self) {
-        let log = File::create(&self.log).expect("create the node's log file");
-        let mut command = Command::new(env!("CARGO_BIN_EXE_itsa"));
-        command
-            .arg("serve")
-            .arg("--bind")
-            .arg(format!("127.0.0.1:{}", self.port))
-            .arg("--data-dir")
-            .arg(&self.dir)
-            .arg("--database-url")
-            .arg(&self.database_url)
-            .arg("--mode")
-            .arg("sandbox")
-            .arg("--workers")
-            .arg(WORKERS_PER_NODE.to_string())
-            // No itsa.toml in the node's directory, and no settings from this environment.
-            .current_dir(&self.dir)
-            .env("RUST_LOG", "info,sqlx=warn")
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("clone the log file"))
-            .stderr(log);
-        for key in [
-            "DATABASE_URL",
-            "ITSA_BIND",
-            "ITSA_DATA_DIR",
-            "ITSA_DATABASE_URL",
-            "ITSA_MODE",
-            "ITSA_WORKERS",
-            "ITSA_TOKEN_LIFETIME_SECONDS",
-            "ITSA_DEPRECATED_VERSIONS",
-        ] {
-            command.env_remove(key);
-        }
-        let child = command.spawn().expect("start itsa serve");
-        self.pid = child.id();
-        self.child = Some(child);
-    }
-
-    fn base(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn log_tail(&self, lines: usize) -> String {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        let all: Vec<&str> = text.lines().collect();
-        all[all.len().saturating_sub(lines)..].join("\n")
-    }
-
-    /// Wait until the node answers `GET /api/definition`. If it exits because its port
-    /// was taken in the meantime, start it again on another.
-    async fn wait_ready(&mut self, client: &reqwest::Client) {
-        let mut attempts = 0;
-        let deadline = Instant::now() + READY_TIMEOUT;
-        loop {
-            if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().expect("poll the node")) {
-                let log = self.log_tail(40);
-                attempts += 1;
-                if attempts < 3 && log.contains("cannot listen") {
-                    self.port = free_ports::<1>()[0];
-                    self.launch();
-                    continue;
-                }
-                panic!("node {} exited before answering ({status}):\n{log}", self.name);
-            }
-            let answer = client.get(format!("{}/api/definition", self.base())).send().await;
-            if answer.is_ok_and(|r| r.status() == reqwest::StatusCode::OK) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "node {} did not answer within {READY_TIMEOUT:?}:\n{}",
-                self.name,
-                self.log_tail(40)
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    /// SIGTERM, then wait; kill it if it has not stopped in time. Returns how it ended.
-    fn stop(&mut self) -> Option<ExitStatus> {
-        let mut child = self.child.take()?;
-        if let Ok(Some(status)) = child.try_wait() {
-            return Some(status);
-        }
-        let _ = Command::new("kill").arg("-TERM").arg(self.pid.to_string()).status();
-        let deadline = Instant::now() + STOP_TIMEOUT;
-        while Instant::now() < deadline {
-            match child.try_wait() {
-                Ok(Some(status)) => return Some(status),
-                Ok(None) => std::thread::sleep(Duration::from_millis(50)),
-                Err(_) => break,
-            }
-        }
-        eprintln!("node {} did not stop within {STOP_TIMEOUT:?} of SIGTERM; killing it", self.name);
-        let _ = child.kill();
-        child.wait().ok()
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let running = self.child.is_some();
-        self.stop();
-        if running && std::thread::panicking() {
-            eprintln!("--- last lines of node {}'s log ---\n{}", self.name, self.log_tail(30));
-        }
-    }
-}
-
-/// Free loopback ports, all held until every one is known so that none repeats.
-fn free_ports<const N: usize>() -> [u16; N] {
-    let listeners: Vec<TcpListener> =
-        (0..N).map(|_| TcpListener::bind("127.0.0.1:0").expect("bind a loopback port")).collect();
-    std::array::from_fn(|i| listeners[i].local_addr().expect("a bound address").port())
 }
 
 /// Run `task(0..count)` with at most [`CONCURRENCY`] in flight; the results in order.
@@ -264,12 +73,6 @@ fn assert_none_failed(what: &str, failures: &[String]) {
     );
 }
 
-/// The database URL with `search_path` set to `schema` for every connection.
-fn url_with_schema(url: &str, schema: &str) -> String {
-    let separator = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{separator}options=-c%20search_path%3D{schema}")
-}
-
 /// The process id in a worker id (`<host>-<pid>-<n>`).
 fn worker_pid(worker: &str) -> Option<u32> {
     let mut parts = worker.rsplitn(3, '-');
@@ -279,35 +82,21 @@ fn worker_pid(worker: &str) -> Option<u32> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_nodes_compute_each_calculation_exactly_once() {
-    let Some(base_url) = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()) else {
-        println!("skipping: DATABASE_URL not set");
-        return;
-    };
-    if !base_url.starts_with("postgres://") && !base_url.starts_with("postgresql://") {
-        println!("skipping: DATABASE_URL is not a postgres:// URL");
-        return;
-    }
+    let Some(base_url) = itsa_testkit::database_url() else { return };
     let started = Instant::now();
 
     // A fresh schema, dropped at the end whatever happens.
-    let schema = format!("itsa_multi_node_{}", Uuid::new_v4().simple());
-    let store = PgStore::connect_with_schema(&base_url, &schema).await.expect("connect to PostgreSQL");
-    let _schema_guard = SchemaGuard { url: base_url.clone(), name: schema.clone() };
-    let node_url = url_with_schema(&base_url, &schema);
-
-    let work = WorkDir(PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("multi_node-{schema}")));
-    std::fs::create_dir_all(&work.0).expect("create the work directory");
+    let schema = SchemaGuard::new(&base_url, "itsa_multi_node");
+    let store = PgStore::connect_with_schema(&base_url, &schema.name).await.expect("connect to PostgreSQL");
+    let node_url = schema.node_url();
+    let work = WorkDir::new("multi_node");
 
     // Two nodes, started together (both run the migrations on the empty schema).
-    let client = reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(30))
-        .pool_max_idle_per_host(CONCURRENCY)
-        .build()
-        .expect("an HTTP client");
+    let client = common::client(CONCURRENCY);
     let [port_a, port_b] = free_ports::<2>();
-    let mut a = Node::spawn("a", &work.0, &node_url, port_a);
-    let mut b = Node::spawn("b", &work.0, &node_url, port_b);
+    let launch = |name: &str| Launch::serve(&work.0.join(name), Some(&node_url), WORKERS_PER_NODE);
+    let mut a = Node::spawn("a", &work.0, launch("a"), port_a);
+    let mut b = Node::spawn("b", &work.0, launch("b"), port_b);
     a.wait_ready(&client).await;
     b.wait_ready(&client).await;
     let bases = Arc::new([a.base(), b.base()]);
@@ -420,9 +209,9 @@ async fn two_nodes_compute_each_calculation_exactly_once() {
 
     // Through the database: each calculation done, and stored exactly once, by one of the
     // two nodes.
-    let pids = BTreeMap::from([(a.pid, a.name), (b.pid, b.name)]);
+    let pids = BTreeMap::from([(a.pid, a.name.clone()), (b.pid, b.name.clone())]);
     let mut by_worker: BTreeMap<String, usize> = BTreeMap::new();
-    let mut by_node: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_node: BTreeMap<String, usize> = BTreeMap::new();
     let mut failures = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         let Some(record) = store.get_calculation(*id).await.expect("read a calculation") else {
@@ -430,7 +219,7 @@ async fn two_nodes_compute_each_calculation_exactly_once() {
             continue;
         };
         let worker = record.computed_by.clone().unwrap_or_default();
-        let node = worker_pid(&worker).and_then(|pid| pids.get(&pid).copied());
+        let node = worker_pid(&worker).and_then(|pid| pids.get(&pid).cloned());
         if record.nino != nino(i)
             || record.status != CalculationStatus::Done
             || record.computations != 1

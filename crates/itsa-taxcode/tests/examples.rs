@@ -2,7 +2,6 @@
 //! library exactly as `check-cases.py --taxcodes` runs them through the binary: the pay
 //! line of every case, and the explanation of its code, compared with `expected`.
 
-use std::path::Path;
 use std::str::FromStr;
 
 use itsa_taxcode::{TaxCode, TaxYear, cases, explain, json};
@@ -49,11 +48,8 @@ fn matches(expected: &Value, got: Option<&Value>, tolerance: Decimal) -> bool {
 
 #[test]
 fn shared_taxcode_examples_pass() {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/taxcodes/examples.jsonl");
-    let Ok(text) = std::fs::read_to_string(&file) else {
-        println!("skipping: {} not found (the shared examples live in ../shared beside the workspace)", file.display());
-        return;
-    };
+    let Some(file) = itsa_testkit::shared_file("taxcodes/examples.jsonl") else { return };
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     let mut failures = Vec::new();
     let mut count = 0;
     for line in text.lines().filter(|l| !l.trim().is_empty()) {

@@ -1,8 +1,11 @@
 //! Test support shared by itsa's crates: the reference files in `shared/` beside the
 //! workspace, and HMRC's JSON schemas compiled for validation, read from disk only (a
 //! `$ref` to anything but a file is refused, so no test reaches the network). Tests that
-//! need `shared/` call [`shared_dir`] and skip, saying so, when it is absent.
+//! need `shared/` call [`shared_dir`] and skip, saying so, when it is absent; tests that
+//! need PostgreSQL call [`database_url`]. Every skip is recorded ([`skipped`]) so that the
+//! test command can say at its end which groups of tests did not run.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use itsa_hmrc::{ListVariant, SchemaVariant};
@@ -12,19 +15,82 @@ use serde_json::Value;
 /// HMRC's Individual Calculations API versions whose schemas the views must match.
 pub const API_VERSIONS: [&str; 2] = ["8.0", "9.0"];
 
-/// `shared/` beside the workspace, if it is there.
+/// A group of tests that needs something this machine may not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// Tests of the PostgreSQL backend: they need `DATABASE_URL`.
+    Postgres,
+    /// Tests against the shared reference files: they need `../shared` beside the project.
+    Shared,
+}
+
+impl Group {
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Postgres => "PostgreSQL (DATABASE_URL not set)",
+            Group::Shared => "shared reference files (../shared not beside the project)",
+        }
+    }
+}
+
+/// The environment variable naming the file where skipped tests are recorded.
+pub const SKIP_LOG: &str = "ITSA_SKIP_LOG";
+
+/// Record that the calling test did not run (or ran only in part) for want of `group`'s
+/// needs: a line on standard error, and, when [`SKIP_LOG`] names a file (the test command
+/// sets it), a line `group<TAB>test<TAB>reason` appended to that file.
+pub fn skipped(group: Group, reason: &str) {
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    eprintln!("SKIPPED {test}: {reason}");
+    if let Some(path) = std::env::var_os(SKIP_LOG).filter(|p| !p.is_empty()) {
+        let line = format!("{}\t{test}\t{reason}\n", group.name());
+        let appended = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut file| file.write_all(line.as_bytes()));
+        if let Err(e) = appended {
+            panic!("cannot record the skip in {}: {e}", Path::new(&path).display());
+        }
+    }
+}
+
+/// `DATABASE_URL`, if it names a PostgreSQL server; otherwise the skip is recorded.
+pub fn database_url() -> Option<String> {
+    match std::env::var("DATABASE_URL") {
+        Ok(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Some(url),
+        Ok(url) if !url.is_empty() => {
+            skipped(Group::Postgres, "DATABASE_URL is not a postgres:// URL");
+            None
+        }
+        _ => {
+            skipped(Group::Postgres, "DATABASE_URL not set");
+            None
+        }
+    }
+}
+
+/// `shared/` beside the workspace, if it is there (nothing is recorded: see
+/// [`shared_file`] and [`calculations_api_dir`]).
 pub fn shared_dir() -> Option<PathBuf> {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared").canonicalize().ok()
 }
 
-/// `shared/hmrc-api/individual-calculations`, if it is there; otherwise prints why the
-/// calling test is skipped.
-pub fn calculations_api_dir() -> Option<PathBuf> {
-    let dir = shared_dir().map(|d| d.join("hmrc-api/individual-calculations")).filter(|d| d.is_dir());
-    if dir.is_none() {
-        println!("skipping: ../shared not found (HMRC's schemas are read from shared/hmrc-api beside the workspace)");
+/// A file or folder under `shared/` (`cases/worked-examples.jsonl`, …), if it is there;
+/// otherwise the skip is recorded.
+pub fn shared_file(relative: &str) -> Option<PathBuf> {
+    let path = shared_dir().map(|d| d.join(relative)).filter(|p| p.exists());
+    if path.is_none() {
+        skipped(Group::Shared, &format!("shared/{relative} not found"));
     }
-    dir
+    path
+}
+
+/// `shared/hmrc-api/individual-calculations`, if it is there; otherwise the skip is
+/// recorded.
+pub fn calculations_api_dir() -> Option<PathBuf> {
+    shared_file("hmrc-api/individual-calculations")
 }
 
 /// HMRC's def4 schema files carry Handlebars feature toggles from the API platform

@@ -55,10 +55,7 @@ impl TestApp {
                 (AnyStore::Sqlite(store), Cleanup::Dir(dir))
             }
             Backend::Postgres => {
-                let Ok(url) = std::env::var("DATABASE_URL") else {
-                    println!("skipping: DATABASE_URL not set");
-                    return None;
-                };
+                let url = itsa_testkit::database_url()?;
                 let schema = format!("itsa_server_test_{unique}");
                 let store = PgStore::connect_with_schema(&url, &schema).await.expect("connect to postgres");
                 (AnyStore::Postgres(store), Cleanup::Schema { url, schema })

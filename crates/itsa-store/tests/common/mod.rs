@@ -27,15 +27,9 @@ impl SqliteDb {
     }
 }
 
-/// `DATABASE_URL`, or `None` after saying the test is skipped.
+/// `DATABASE_URL`, or `None` after recording that the test is skipped.
 pub fn database_url() -> Option<String> {
-    match std::env::var("DATABASE_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            println!("skipping: DATABASE_URL not set");
-            None
-        }
-    }
+    itsa_testkit::database_url()
 }
 
 /// A migrated PostgreSQL store in a schema of its own.
