@@ -12,10 +12,17 @@
 //! | `workers` | `ITSA_WORKERS` | `1` | calculation workers run inside `itsa serve` (0 for none) |
 //! | `token_lifetime_seconds` | `ITSA_TOKEN_LIFETIME_SECONDS` | `14400` | how long an issued token lives |
 //! | `deprecated_versions` | `ITSA_DEPRECATED_VERSIONS` | none | e.g. `8.0=2026-10-16` marks 8.0 deprecated from that date |
+//! | `max_connections` | `ITSA_MAX_CONNECTIONS` | `1024` | connections open at once; when all are taken, the longest-waiting idle one is closed for a new one |
+//! | `header_read_timeout_seconds` | `ITSA_HEADER_READ_TIMEOUT_SECONDS` | `10` | from a request's first byte to its complete head |
+//! | `body_read_timeout_seconds` | `ITSA_BODY_READ_TIMEOUT_SECONDS` | `10` | from a request's head to the end of its body |
+//! | `idle_timeout_seconds` | `ITSA_IDLE_TIMEOUT_SECONDS` | `60` | how long a connection may wait for its next request |
+//! | `max_body_bytes` | `ITSA_MAX_BODY_BYTES` | `1048576` | the largest request body read |
+//! | `cache_bytes` | `ITSA_CACHE_BYTES` | `67108864` | memory for cached response bodies |
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 use time::Date;
@@ -52,6 +59,12 @@ pub struct Config {
     pub token_lifetime_seconds: i64,
     /// API version → the date it was deprecated.
     pub deprecated_versions: BTreeMap<String, Date>,
+    /// What a client may take of the server.
+    pub limits: crate::connections::Limits,
+    /// The largest request body read.
+    pub max_body_bytes: usize,
+    /// Memory for cached response bodies.
+    pub cache_bytes: usize,
 }
 
 impl Default for Config {
@@ -64,6 +77,14 @@ impl Default for Config {
             workers: 1,
             token_lifetime_seconds: 4 * 3600,
             deprecated_versions: BTreeMap::new(),
+            limits: crate::connections::Limits {
+                max_connections: 1024,
+                header_read_timeout: Duration::from_secs(10),
+                body_read_timeout: Duration::from_secs(10),
+                idle_timeout: Duration::from_secs(60),
+            },
+            max_body_bytes: 1 << 20,
+            cache_bytes: 64 << 20,
         }
     }
 }
@@ -79,6 +100,12 @@ struct FileConfig {
     workers: Option<usize>,
     token_lifetime_seconds: Option<i64>,
     deprecated_versions: Option<BTreeMap<String, String>>,
+    max_connections: Option<usize>,
+    header_read_timeout_seconds: Option<u64>,
+    body_read_timeout_seconds: Option<u64>,
+    idle_timeout_seconds: Option<u64>,
+    max_body_bytes: Option<usize>,
+    cache_bytes: Option<usize>,
 }
 
 /// Values given on the command line, which win over everything else.
@@ -132,6 +159,13 @@ impl Config {
                     config.deprecated_versions.insert(version, parse_date(&date)?);
                 }
             }
+            let limits = &mut config.limits;
+            set(&mut limits.max_connections, f.max_connections);
+            set(&mut limits.header_read_timeout, f.header_read_timeout_seconds.map(Duration::from_secs));
+            set(&mut limits.body_read_timeout, f.body_read_timeout_seconds.map(Duration::from_secs));
+            set(&mut limits.idle_timeout, f.idle_timeout_seconds.map(Duration::from_secs));
+            set(&mut config.max_body_bytes, f.max_body_bytes);
+            set(&mut config.cache_bytes, f.cache_bytes);
         }
         if let Some(v) = env("ITSA_BIND") {
             config.bind = parse_bind(&v)?;
@@ -161,6 +195,14 @@ impl Config {
                 config.deprecated_versions.insert(version.trim().to_owned(), parse_date(date.trim())?);
             }
         }
+        let limits = &mut config.limits;
+        set(&mut limits.max_connections, number(&env, "ITSA_MAX_CONNECTIONS")?);
+        let seconds = |key| number(&env, key).map(|n| n.map(Duration::from_secs));
+        set(&mut limits.header_read_timeout, seconds("ITSA_HEADER_READ_TIMEOUT_SECONDS")?);
+        set(&mut limits.body_read_timeout, seconds("ITSA_BODY_READ_TIMEOUT_SECONDS")?);
+        set(&mut limits.idle_timeout, seconds("ITSA_IDLE_TIMEOUT_SECONDS")?);
+        set(&mut config.max_body_bytes, number(&env, "ITSA_MAX_BODY_BYTES")?);
+        set(&mut config.cache_bytes, number(&env, "ITSA_CACHE_BYTES")?);
         if let Some(v) = &overrides.bind {
             config.bind = parse_bind(v)?;
         }
@@ -179,8 +221,32 @@ impl Config {
         if config.token_lifetime_seconds < 3600 {
             return Err(ConfigError("token_lifetime_seconds must be at least 3600".into()));
         }
+        let limits = &config.limits;
+        if limits.max_connections == 0 {
+            return Err(ConfigError("max_connections must be at least 1".into()));
+        }
+        for (key, timeout) in [
+            ("header_read_timeout_seconds", limits.header_read_timeout),
+            ("body_read_timeout_seconds", limits.body_read_timeout),
+            ("idle_timeout_seconds", limits.idle_timeout),
+        ] {
+            if timeout.is_zero() {
+                return Err(ConfigError(format!("{key} must be at least 1")));
+            }
+        }
         Ok(config)
     }
+}
+
+fn set<T>(field: &mut T, value: Option<T>) {
+    if let Some(value) = value {
+        *field = value;
+    }
+}
+
+/// A whole number from the environment variable `key`, if set.
+fn number<T: std::str::FromStr>(env: &impl Fn(&str) -> Option<String>, key: &str) -> Result<Option<T>, ConfigError> {
+    env(key).map(|v| v.parse().map_err(|_| ConfigError(format!("{key} must be a whole number, not '{v}'")))).transpose()
 }
 
 fn parse_bind(text: &str) -> Result<SocketAddr, ConfigError> {
@@ -222,6 +288,26 @@ mod tests {
         let flags = Overrides { mode: Some("sandbox".into()), bind: Some("127.0.0.1:1".into()), ..Default::default() };
         let c = Config::load_with(None, &flags, env).unwrap();
         assert_eq!((c.bind.port(), c.mode), (1, Mode::Sandbox));
+    }
+
+    #[test]
+    fn limits_come_from_the_file_and_the_environment() {
+        let dir = std::env::temp_dir().join(format!("itsa-config-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("itsa.toml");
+        std::fs::write(&file, "max_connections = 50\nidle_timeout_seconds = 5\ncache_bytes = 1000\n").unwrap();
+        let env = |k: &str| (k == "ITSA_IDLE_TIMEOUT_SECONDS").then(|| "7".to_owned());
+        let c = Config::load_with(Some(&file), &Overrides::default(), env).unwrap();
+        assert_eq!(c.limits.max_connections, 50);
+        assert_eq!(c.limits.idle_timeout, Duration::from_secs(7), "the environment beats the file");
+        assert_eq!(c.limits.header_read_timeout, Duration::from_secs(10), "the default");
+        assert_eq!(c.cache_bytes, 1000);
+        let zero = |k: &str| (k == "ITSA_HEADER_READ_TIMEOUT_SECONDS").then(|| "0".to_owned());
+        assert!(Config::load_with(None, &Overrides::default(), zero).is_err());
+        let words = |k: &str| (k == "ITSA_MAX_CONNECTIONS").then(|| "many".to_owned());
+        let err = Config::load_with(None, &Overrides::default(), words).unwrap_err();
+        assert!(err.to_string().contains("ITSA_MAX_CONNECTIONS"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod cache;
 pub mod clock;
 mod coding_out;
 pub mod config;
+pub mod connections;
 mod docs;
 mod examples;
 mod oauth;
@@ -45,7 +46,7 @@ use tower::ServiceExt;
 use crate::auth::{Principal, Refusal};
 use crate::clock::Clock;
 use crate::config::{Config, Mode};
-use crate::reply::{Handled, Reply};
+use crate::reply::{Early, NoCorrelationId, Reply};
 use crate::versions::ApiVersion;
 
 /// The correlation id of the request being served.
@@ -81,7 +82,8 @@ impl AppState {
     /// State whose triggers hand calculations straight to this process's workers.
     pub fn with_local_queue(store: Arc<AnyStore>, config: Config, local_jobs: Option<worker::LocalQueue>) -> Self {
         let clock = Clock::new(store.clone(), config.mode);
-        AppState(Arc::new(Inner { store, clock, config, caches: cache::Caches::default(), local_jobs }))
+        let caches = cache::Caches::new(config.cache_bytes);
+        AppState(Arc::new(Inner { store, clock, config, caches, local_jobs }))
     }
 
     pub fn sandbox(&self) -> bool {
@@ -93,12 +95,17 @@ impl AppState {
 struct ApiContext {
     prefix: &'static str,
     versions: BTreeMap<ApiVersion, Router>,
+    /// Versions documented in RAML, whose early rejections carry no correlation id.
+    raml_versions: &'static [ApiVersion],
 }
 
 struct Dispatch {
     state: AppState,
     contexts: Vec<ApiContext>,
 }
+
+/// The Individual Calculations versions HMRC documented in RAML.
+const RAML_CALCULATION_VERSIONS: [ApiVersion; 2] = [ApiVersion::new(1, 0), ApiVersion::new(3, 0)];
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
@@ -110,6 +117,7 @@ pub fn router(state: AppState) -> Router {
             (ApiVersion::new(8, 0), version_router(&state, v8::routes(ApiVersion::new(8, 0)))),
             (ApiVersion::new(9, 0), version_router(&state, v8::routes(ApiVersion::new(9, 0)))),
         ]),
+        raml_versions: &RAML_CALCULATION_VERSIONS,
     };
     let accounts = ApiContext {
         prefix: "/accounts/self-assessment",
@@ -122,6 +130,7 @@ pub fn router(state: AppState) -> Router {
         .into_iter()
         .map(|(api, version)| (api, version_router(&state, coding_out::routes(version))))
         .collect(),
+        raml_versions: &[],
     };
     let dispatch = Arc::new(Dispatch { state: state.clone(), contexts: vec![calculations, accounts] });
 
@@ -133,8 +142,10 @@ pub fn router(state: AppState) -> Router {
     if state.sandbox() {
         app = app.nest("/test-support", test_support::routes());
     }
+    let max_body_bytes = state.config.max_body_bytes;
     app.with_state(state)
         .fallback(move |request: Request| dispatch_request(dispatch.clone(), request))
+        .layer(axum::extract::DefaultBodyLimit::max(max_body_bytes))
         .layer(middleware::from_fn(correlate))
 }
 
@@ -183,6 +194,9 @@ async fn dispatch_request(dispatch: Arc<Dispatch>, mut request: Request) -> Resp
         Ok(response) => response,
         Err(never) => match never {},
     };
+    if context.raml_versions.contains(&version) && response.extensions().get::<Early>().is_some() {
+        response.extensions_mut().insert(NoCorrelationId);
+    }
     if let Some(date) = dispatch.state.config.deprecated_versions.get(&version.to_string()) {
         docs::add_deprecation_headers(response.headers_mut(), *date, context.prefix);
     }
@@ -213,7 +227,7 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
             let expires_at = record.as_ref().map_or(0, |r| r.expires_at);
             match auth::principal_for(record, now) {
                 Ok(p) => {
-                    state.caches.remember_token(hash, p.clone(), expires_at);
+                    state.caches.remember_token(hash, p.clone(), expires_at, now);
                     p
                 }
                 Err(r) => return refusal(r),
@@ -270,8 +284,8 @@ fn refusal_code(refusal: Refusal) -> ErrorCode {
 static X_CORRELATION_ID: HeaderName = HeaderName::from_static("x-correlationid");
 static X_CONTENT_TYPE_OPTIONS: HeaderName = HeaderName::from_static("x-content-type-options");
 
-/// Give every request a correlation id, add it (and `nosniff`) to the endpoint's own
-/// answers, and log one line per request.
+/// Give every request a correlation id, add it (and `nosniff`) to its answer (unless the
+/// answer is marked [`NoCorrelationId`]), and log one line per request.
 async fn correlate(mut request: Request, next: Next) -> Response {
     let id = uuid::Uuid::new_v4().to_string();
     request.extensions_mut().insert(CorrelationId(id.clone()));
@@ -279,12 +293,12 @@ async fn correlate(mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let started = Instant::now();
     let mut response = next.run(request).await;
-    if response.extensions().get::<Handled>().is_some() {
-        let headers = response.headers_mut();
-        if let Ok(value) = HeaderValue::from_str(&id) {
-            headers.insert(X_CORRELATION_ID.clone(), value);
-        }
-        headers.insert(X_CONTENT_TYPE_OPTIONS.clone(), HeaderValue::from_static("nosniff"));
+    let headers = response.headers_mut();
+    headers.insert(X_CONTENT_TYPE_OPTIONS.clone(), HeaderValue::from_static("nosniff"));
+    if response.extensions().get::<NoCorrelationId>().is_none()
+        && let Ok(value) = HeaderValue::from_str(&id)
+    {
+        response.headers_mut().insert(X_CORRELATION_ID.clone(), value);
     }
     tracing::info!(
         correlation_id = %id,
@@ -304,6 +318,13 @@ pub async fn open_store(config: &Config) -> itsa_store::Result<Arc<AnyStore>> {
     Ok(Arc::new(store))
 }
 
+/// Files a node keeps open besides its connections: the listener, the database's
+/// connections and files, the log.
+const OTHER_OPEN_FILES: usize = 64;
+
+/// How long, once asked to stop, the requests in progress have to finish.
+const DRAIN: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Run the service until SIGTERM or Ctrl-C: stop taking requests, let those in flight and
 /// the worker's current job finish, then return. Accepted calculations are already stored,
 /// so any still queued are computed on the next start (or by another node).
@@ -321,9 +342,19 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         workers.push(tokio::spawn(worker.run(stopped.clone())));
     }
     let state = AppState::with_local_queue(store.clone(), config.clone(), local);
-    let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(ServeError::Bind)?;
-    tracing::info!(address = %config.bind, backend = store.backend_name(), mode = ?config.mode, "itsa is listening");
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await.map_err(ServeError::Serve)?;
+    let listener = connections::listen(config.bind).map_err(ServeError::Bind)?;
+    let limits = connections::Limits {
+        max_connections: connections::fit_open_files(config.limits.max_connections, OTHER_OPEN_FILES),
+        ..config.limits
+    };
+    tracing::info!(
+        address = %config.bind,
+        backend = store.backend_name(),
+        mode = ?config.mode,
+        max_connections = limits.max_connections,
+        "itsa is listening"
+    );
+    connections::serve(listener, router(state), limits, shutdown_signal(), DRAIN).await.map_err(ServeError::Serve)?;
     tracing::info!("shutting down: finishing the work in hand");
     let _ = stop.send(true);
     for w in workers {

@@ -1,7 +1,9 @@
 //! Responses, split as HMRC's platform splits them: rejections made before a request
 //! reaches its endpoint (routing, `Accept`, credentials, scope, the NINO pre-check and the
-//! client check) carry no correlation id; everything an endpoint answers carries
-//! `X-CorrelationId` and `X-Content-Type-Options: nosniff`.
+//! client check) and the endpoint's own answers. Every response carries `X-CorrelationId`
+//! and `X-Content-Type-Options: nosniff`, as HMRC's OpenAPI documents for every status,
+//! except the early rejections of the versions HMRC documented in RAML (Individual
+//! Calculations 1.0 and 3.0), whose platform sent none there.
 
 use axum::body::Bytes;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -9,9 +11,13 @@ use axum::response::{IntoResponse, Response};
 use itsa_hmrc::errors::ApiError;
 use serde_json::Value;
 
-/// Marks a response as the endpoint's own answer, for the correlation-id layer.
+/// Marks a response as a rejection made before the endpoint.
 #[derive(Debug, Clone, Copy)]
-pub struct Handled;
+pub struct Early;
+
+/// Marks a response that carries no correlation id.
+#[derive(Debug, Clone, Copy)]
+pub struct NoCorrelationId;
 
 /// An answer.
 #[derive(Debug)]
@@ -49,26 +55,21 @@ pub fn error_response(error: &ApiError) -> Response {
 impl IntoResponse for Reply {
     fn into_response(self) -> Response {
         match self {
-            Reply::Early(error) => error_response(&error),
-            Reply::Error(error) => {
+            Reply::Early(error) => {
                 let mut response = error_response(&error);
-                response.extensions_mut().insert(Handled);
+                response.extensions_mut().insert(Early);
                 response
             }
+            Reply::Error(error) => error_response(&error),
             Reply::Raw(status, body) => {
                 let mut response = (status, body).into_response();
                 response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                response.extensions_mut().insert(Handled);
                 response
             }
-            Reply::Ok(status, body) => {
-                let mut response = match body {
-                    Some(body) => json_response(status, &body),
-                    None => status.into_response(),
-                };
-                response.extensions_mut().insert(Handled);
-                response
-            }
+            Reply::Ok(status, body) => match body {
+                Some(body) => json_response(status, &body),
+                None => status.into_response(),
+            },
         }
     }
 }

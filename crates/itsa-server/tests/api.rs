@@ -23,8 +23,11 @@ on_both_backends!(
 
 const CALCS: &str = "/individuals/calculations";
 
+/// Every answer of the OpenAPI-documented versions carries a correlation id (a UUID)
+/// and nosniff, the platform's early rejections included.
 fn has_correlation_id(r: &common::Response) -> bool {
-    r.headers.contains_key("x-correlationid")
+    r.headers.get("x-correlationid").is_some_and(|id| id.len() == 36)
+        && r.headers.get("x-content-type-options").is_some_and(|v| v == "nosniff")
 }
 
 async fn platform_answers_come_before_the_endpoint(app: &TestApp) {
@@ -48,7 +51,7 @@ async fn platform_answers_come_before_the_endpoint(app: &TestApp) {
             (StatusCode::NOT_ACCEPTABLE, Some("ACCEPT_HEADER_INVALID")),
             "{accept:?}"
         );
-        assert!(!has_correlation_id(&r));
+        assert!(has_correlation_id(&r));
     }
     let r = app.api("4.5", Method::GET, &list, &token, &[]).await;
     assert_eq!((r.status, r.body["code"].as_str()), (StatusCode::NOT_FOUND, Some("NOT_FOUND")));
@@ -65,15 +68,28 @@ async fn platform_answers_come_before_the_endpoint(app: &TestApp) {
             (StatusCode::NOT_FOUND, Some("MATCHING_RESOURCE_NOT_FOUND")),
             "{method} {path}"
         );
-        assert!(!has_correlation_id(&r));
+        assert!(has_correlation_id(&r));
     }
 
     // Handled answers carry the correlation id and nosniff; the id is a UUID.
     let r = app.api("8.0", Method::GET, &format!("{CALCS}/{NINO}/self-assessment/2016-17"), &token, &[]).await;
     assert_eq!(r.body["code"], "RULE_TAX_YEAR_NOT_SUPPORTED");
-    assert_eq!(r.headers["x-correlationid"].len(), 36);
-    assert_eq!(r.headers["x-content-type-options"], "nosniff");
+    assert!(has_correlation_id(&r));
     assert_eq!(r.headers["content-type"], "application/json");
+    // Version 3.0's early rejections carry none, as its platform sent none.
+    let r = app.api("3.0", Method::GET, &format!("{CALCS}/AA12345A/self-assessment"), &token, &[]).await;
+    assert_eq!(r.body["code"], "FORMAT_NINO");
+    assert!(!r.headers.contains_key("x-correlationid"));
+    let r = app
+        .send(
+            Method::GET,
+            &format!("{CALCS}/{NINO}/self-assessment"),
+            &[("accept", "application/vnd.hmrc.3.0+json")],
+            None,
+        )
+        .await;
+    assert_eq!(r.body["code"], "MISSING_CREDENTIALS");
+    assert!(!r.headers.contains_key("x-correlationid"));
 
     // All parameter errors together, merged and sorted by code (v8).
     let r = app
@@ -101,6 +117,7 @@ async fn authorisation(app: &TestApp) {
 
     let r = app.send(Method::GET, &list, &[accept], None).await;
     assert_eq!(code(&r), (StatusCode::UNAUTHORIZED, Some("MISSING_CREDENTIALS".into())));
+    assert!(has_correlation_id(&r));
     let r = app.send(Method::GET, &list, &[accept, ("authorization", "Bearer bad-token")], None).await;
     assert_eq!(code(&r), (StatusCode::UNAUTHORIZED, Some("INVALID_CREDENTIALS".into())));
     // A missing token beats a bad NINO.
@@ -114,7 +131,7 @@ async fn authorisation(app: &TestApp) {
     let mine = app.individual(NINO).await;
     let r = app.api("8.0", Method::GET, &format!("{CALCS}/AA12345A/self-assessment/2025-26"), &mine, &[]).await;
     assert_eq!(code(&r), (StatusCode::BAD_REQUEST, Some("FORMAT_NINO".into())));
-    assert!(!has_correlation_id(&r));
+    assert!(has_correlation_id(&r));
 
     let someone_else = app.individual("AA654321B").await;
     let both = ["read:self-assessment", "write:self-assessment"];
@@ -123,6 +140,7 @@ async fn authorisation(app: &TestApp) {
     for token in [&someone_else, &stranger_agent, &supporting] {
         let r = app.api("8.0", Method::GET, &list, token, &[]).await;
         assert_eq!(code(&r), (StatusCode::FORBIDDEN, Some("CLIENT_OR_AGENT_NOT_AUTHORISED".into())));
+        assert!(has_correlation_id(&r));
     }
 
     // A main agent acts for a client, and the calculation says an agent asked for it.

@@ -15,18 +15,6 @@ use sqlx::Connection;
 const READY_TIMEOUT: Duration = Duration::from_secs(20);
 const STOP_TIMEOUT: Duration = Duration::from_secs(15);
 
-/// Settings a node must not pick up from the test's own environment.
-const ITSA_ENVIRONMENT: [&str; 8] = [
-    "DATABASE_URL",
-    "ITSA_BIND",
-    "ITSA_DATA_DIR",
-    "ITSA_DATABASE_URL",
-    "ITSA_MODE",
-    "ITSA_WORKERS",
-    "ITSA_TOKEN_LIFETIME_SECONDS",
-    "ITSA_DEPRECATED_VERSIONS",
-];
-
 /// Drops a PostgreSQL schema when it goes out of scope, whether or not the test passed.
 pub struct SchemaGuard {
     pub url: String,
@@ -175,8 +163,11 @@ impl Node {
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("clone the log file"))
             .stderr(log);
-        for key in ITSA_ENVIRONMENT {
-            command.env_remove(key);
+        // No settings from the test's own environment.
+        for (key, _) in std::env::vars_os() {
+            if key == "DATABASE_URL" || key.to_string_lossy().starts_with("ITSA_") {
+                command.env_remove(key);
+            }
         }
         for (key, value) in &launch.env {
             command.env(key, value);

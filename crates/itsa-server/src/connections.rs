@@ -1,0 +1,452 @@
+//! Serving HTTP/1.1 with everything a client controls bounded: how many connections are
+//! open, how long one may sit idle between requests, how long a client may take to send a
+//! request's head and then its body. A slow or idle client cannot hold a place that
+//! another client needs: when every place is taken, the connection that has waited longest
+//! without a request in progress is closed to make room for the new one, and only
+//! connections whose request is being answered are never taken. The soft limit on open
+//! files is raised to fit, so that accepting never fails for want of descriptors.
+//!
+//! Each connection moves between three phases: idle (no bytes since its last answer),
+//! reading a head (bytes have come, the request is not complete), and busy (the request is
+//! being answered). Idle and reading a head have a deadline each, and so has a busy
+//! connection's request body until it has all arrived. One sweeper task looks over the
+//! open connections a few times a second and closes those past their deadline, so that
+//! the request path only records its phase.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::io;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::Request;
+use http_body::{Body as HttpBody, Frame, SizeHint};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, watch};
+use tokio::time::Instant;
+use tower::ServiceExt;
+
+/// What a client may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Connections open at once.
+    pub max_connections: usize,
+    /// From a request's first byte to its complete head.
+    pub header_read_timeout: Duration,
+    /// From a request's head to the end of its body.
+    pub body_read_timeout: Duration,
+    /// Between the end of an answer (or the connection's opening) and the next request's
+    /// first byte.
+    pub idle_timeout: Duration,
+}
+
+/// Where a connection is.
+#[derive(Debug, Clone, Copy)]
+enum Phase {
+    Idle { since: Instant },
+    ReadingHead { since: Instant },
+    Busy { since: Instant, body_done: bool },
+}
+
+/// One connection as its reader, its service, the sweeper and the accept loop see it.
+struct Watch {
+    phase: Mutex<Phase>,
+    /// The sweeper found it past its deadline.
+    expired: Notify,
+    /// The accept loop needs its place.
+    evict: Notify,
+    /// It has been asked to make room (so it is not asked again).
+    evicted: std::sync::atomic::AtomicBool,
+}
+
+impl Watch {
+    fn new() -> Watch {
+        Watch {
+            phase: Mutex::new(Phase::Idle { since: Instant::now() }),
+            expired: Notify::new(),
+            evict: Notify::new(),
+            evicted: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    fn phase(&self) -> Phase {
+        *self.phase.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn set(&self, update: impl FnOnce(Phase) -> Phase) {
+        let mut phase = self.phase.lock().unwrap_or_else(|e| e.into_inner());
+        *phase = update(*phase);
+    }
+
+    /// Bytes arrived: an idle connection is now reading a head.
+    fn bytes_arrived(&self) {
+        self.set(|phase| match phase {
+            Phase::Idle { .. } => Phase::ReadingHead { since: Instant::now() },
+            other => other,
+        });
+    }
+
+    fn past_deadline(&self, limits: &Limits, now: Instant) -> bool {
+        self.deadline(limits).is_some_and(|at| at <= now)
+    }
+
+    /// When the current phase runs out, if it does.
+    fn deadline(&self, limits: &Limits) -> Option<Instant> {
+        match self.phase() {
+            Phase::Idle { since } => Some(since + limits.idle_timeout),
+            Phase::ReadingHead { since } => Some(since + limits.header_read_timeout),
+            Phase::Busy { since, body_done: false } => Some(since + limits.body_read_timeout),
+            Phase::Busy { body_done: true, .. } => None,
+        }
+    }
+
+    /// Since when the connection has been without a request in progress, if it is.
+    fn waiting_since(&self) -> Option<Instant> {
+        match self.phase() {
+            Phase::Idle { since } | Phase::ReadingHead { since } => Some(since),
+            Phase::Busy { .. } => None,
+        }
+    }
+}
+
+/// The open connections, for the accept loop to choose one to close when all places are
+/// taken.
+#[derive(Default)]
+struct Registry {
+    open: Mutex<HashMap<u64, Arc<Watch>>>,
+    next: AtomicU64,
+}
+
+impl Registry {
+    fn add(&self, watch: Arc<Watch>) -> u64 {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        self.open.lock().unwrap_or_else(|e| e.into_inner()).insert(id, watch);
+        id
+    }
+
+    fn remove(&self, id: u64) {
+        self.open.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+    }
+
+    /// Tell every connection past its deadline to close.
+    fn sweep(&self, limits: &Limits) {
+        let now = Instant::now();
+        for watch in self.open.lock().unwrap_or_else(|e| e.into_inner()).values() {
+            if watch.past_deadline(limits, now) {
+                watch.expired.notify_one();
+            }
+        }
+    }
+
+    /// Ask the connection that has waited longest without a request in progress to close;
+    /// false if every connection is busy.
+    fn evict_one(&self) -> bool {
+        let open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let longest = open
+            .values()
+            .filter(|w| !w.evicted.load(Ordering::Relaxed))
+            .filter_map(|w| Some((w.waiting_since()?, w)))
+            .min_by_key(|(since, _)| *since);
+        match longest {
+            Some((_, watch)) => {
+                watch.evicted.store(true, Ordering::Relaxed);
+                watch.evict.notify_one();
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Raise the soft limit on open files (to the hard limit at most) so that `connections`
+/// connections and `reserve` other files fit; returns how many connections fit.
+#[cfg(unix)]
+pub fn fit_open_files(connections: usize, reserve: usize) -> usize {
+    let wanted = (connections + reserve) as libc::rlim_t;
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit writes the limit into the struct it is given, which lives here.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+        return connections;
+    }
+    if limit.rlim_cur < wanted {
+        let raised = libc::rlimit { rlim_cur: wanted.min(limit.rlim_max), rlim_max: limit.rlim_max };
+        // SAFETY: setrlimit reads the struct it is given, which lives here.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            limit.rlim_cur = raised.rlim_cur;
+        }
+    }
+    let fit = (limit.rlim_cur as usize).saturating_sub(reserve).max(1);
+    if fit < connections {
+        tracing::warn!(
+            max_connections = connections,
+            open_file_limit = limit.rlim_cur as u64,
+            serving = fit,
+            "the open-file limit allows fewer connections than configured"
+        );
+    }
+    fit.min(connections)
+}
+
+#[cfg(not(unix))]
+pub fn fit_open_files(connections: usize, _reserve: usize) -> usize {
+    connections
+}
+
+/// Connections the kernel may hold, complete, before they are accepted (capped by the
+/// system's own maximum): a burst of new clients waits there rather than being turned
+/// away and retrying a second later.
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// A listener on `address` with [`LISTEN_BACKLOG`].
+pub fn listen(address: std::net::SocketAddr) -> io::Result<TcpListener> {
+    let socket = match address {
+        std::net::SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        std::net::SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
+/// Serve `app` on `listener` within `limits` until `shutdown` resolves; then stop
+/// accepting, let every request in progress finish (for at most `drain`), and return.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: Limits,
+    shutdown: impl Future<Output = ()>,
+    drain: Duration,
+) -> io::Result<()> {
+    let places = Arc::new(Semaphore::new(limits.max_connections));
+    let registry = Arc::new(Registry::default());
+    let (stop, stopping) = watch::channel(false);
+    let sweeper = tokio::spawn(sweep(registry.clone(), limits));
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            permit = place(&places, &registry) => permit,
+            () = &mut shutdown => break,
+        };
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of descriptors or a connection reset before it was accepted:
+                    // nothing to do but try again shortly.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let watch = Arc::new(Watch::new());
+        let id = registry.add(watch.clone());
+        let (app, registry, stopping) = (app.clone(), registry.clone(), stopping.clone());
+        tokio::spawn(async move {
+            run_connection(stream, app, watch, limits, stopping).await;
+            // Out of the registry before the place is given back, so that the accept loop
+            // never asks a closed connection to make room.
+            registry.remove(id);
+            drop(permit);
+        });
+    }
+    drop(listener);
+    let _ = stop.send(true);
+    sweeper.abort();
+    // Every connection holds a place until it ends: all places back means all ended.
+    let all = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
+    if tokio::time::timeout(drain, places.acquire_many(all)).await.is_err() {
+        tracing::warn!("connections still open after {drain:?}; closing them");
+    }
+    Ok(())
+}
+
+/// How often the sweeper looks: an eighth of the shortest deadline, between 25 ms and
+/// half a second, so a connection is closed within that of its deadline.
+fn sweep_interval(limits: &Limits) -> Duration {
+    let shortest = limits.header_read_timeout.min(limits.body_read_timeout).min(limits.idle_timeout);
+    (shortest / 8).clamp(Duration::from_millis(25), Duration::from_millis(500))
+}
+
+async fn sweep(registry: Arc<Registry>, limits: Limits) {
+    let mut ticks = tokio::time::interval(sweep_interval(&limits));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        registry.sweep(&limits);
+    }
+}
+
+/// A place for one more connection: a free one, or one made by closing the connection
+/// that has waited longest without a request; if every connection is busy, wait (asking
+/// again now and then, as one may have stopped being busy).
+async fn place(places: &Arc<Semaphore>, registry: &Registry) -> OwnedSemaphorePermit {
+    loop {
+        if let Ok(permit) = places.clone().try_acquire_owned() {
+            return permit;
+        }
+        registry.evict_one();
+        tokio::select! {
+            permit = places.clone().acquire_owned() => return permit.expect("the semaphore is never closed"),
+            () = tokio::time::sleep(EVICT_AGAIN) => {}
+        }
+    }
+}
+
+/// How long the accept loop waits for a connection it asked to make room before asking
+/// again.
+const EVICT_AGAIN: Duration = Duration::from_millis(100);
+
+async fn run_connection(
+    stream: TcpStream,
+    app: Router,
+    watch: Arc<Watch>,
+    limits: Limits,
+    mut stopping: watch::Receiver<bool>,
+) {
+    let io = TokioIo::new(Watched { stream, watch: watch.clone() });
+    let service_watch = watch.clone();
+    let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+        let (app, watch) = (app.clone(), service_watch.clone());
+        async move {
+            let body_done = request.body().is_end_stream();
+            watch.set(|_| Phase::Busy { since: Instant::now(), body_done });
+            let request: Request = request.map(|body| Body::new(WatchedBody { body, watch: watch.clone() }));
+            let response = match app.oneshot(request).await {
+                Ok(response) => response,
+                Err(never) => match never {},
+            };
+            watch.set(|_| Phase::Idle { since: Instant::now() });
+            Ok::<_, Infallible>(response)
+        }
+    });
+    let connection = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        // The watcher below keeps the head's deadline (and the idle one).
+        .header_read_timeout(None)
+        .keep_alive(true)
+        .serve_connection(io, service);
+    tokio::pin!(connection);
+    let mut closing = false;
+    loop {
+        tokio::select! {
+            ended = connection.as_mut() => {
+                if let Err(e) = ended {
+                    tracing::debug!(error = %e, "connection ended with an error");
+                }
+                return;
+            }
+            () = watch.expired.notified() => {
+                if watch.past_deadline(&limits, Instant::now()) {
+                    tracing::debug!(phase = ?watch.phase(), "closing a connection that ran out of time");
+                    return;
+                }
+            }
+            () = watch.evict.notified() => {
+                if watch.waiting_since().is_some() {
+                    tracing::debug!("closing a waiting connection to make room for a new one");
+                    return;
+                }
+                // Busy after all: it may be asked again once it waits.
+                watch.evicted.store(false, Ordering::Relaxed);
+            }
+            _ = stopping.changed(), if !closing => {
+                // Finish the request in progress, if any, then close.
+                connection.as_mut().graceful_shutdown();
+                closing = true;
+            }
+        }
+    }
+}
+
+/// A connection's stream, telling its watcher when bytes arrive.
+struct Watched {
+    stream: TcpStream,
+    watch: Arc<Watch>,
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.stream).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.watch.bytes_arrived();
+        }
+        polled
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write(cx, data)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+}
+
+/// A request's body, telling its connection's watcher when it has all arrived.
+struct WatchedBody {
+    body: Incoming,
+    watch: Arc<Watch>,
+}
+
+impl WatchedBody {
+    fn done(&self) {
+        self.watch.set(|phase| match phase {
+            Phase::Busy { since, .. } => Phase::Busy { since, body_done: true },
+            other => other,
+        });
+    }
+}
+
+impl HttpBody for WatchedBody {
+    type Data = hyper::body::Bytes;
+    type Error = hyper::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        let polled = Pin::new(&mut self.body).poll_frame(cx);
+        if matches!(polled, Poll::Ready(None)) || self.body.is_end_stream() {
+            self.done();
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
