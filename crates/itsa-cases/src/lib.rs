@@ -12,7 +12,7 @@ use std::str::FromStr;
 use itsa_engine::inputs::{
     CodedOut, Employment, MarriageAllowance, Pension, SavingsAccount, SelfEmployment, StudentLoanPlan, UkProperty,
 };
-use itsa_engine::{Calculation, Date, EngineError, Inputs, Money, Regime, TaxYear};
+use itsa_engine::{Calculation, Date, EngineError, Inputs, Money, Regime, RulesError, TaxYear};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -119,15 +119,74 @@ pub fn case_id(line: &str) -> Option<String> {
     serde_json::from_str::<Value>(line).ok()?.get("id")?.as_str().map(str::to_owned)
 }
 
-/// Read one case (a JSON object) into the engine's inputs.
+/// The largest amount HMRC's submission schemas accept, in pounds.
+const MAXIMUM_AMOUNT: &str = "99999999999.99";
+
+impl Case {
+    /// Every amount with its field name and whether it may be negative (a loss).
+    fn amounts(&self) -> Vec<(&'static str, Option<Amount>, bool)> {
+        vec![
+            ("employment_income", Some(self.employment_income), false),
+            ("paye_tax_deducted", Some(self.paye_tax_deducted), false),
+            ("self_employment_profit", self.self_employment_profit, true),
+            ("property_profit", Some(self.property_profit), true),
+            ("property_finance_costs", Some(self.property_finance_costs), false),
+            ("property_finance_costs_brought_forward", Some(self.property_finance_costs_brought_forward), false),
+            ("savings_interest", Some(self.savings_interest), false),
+            ("dividends", Some(self.dividends), false),
+            ("pension_income", Some(self.pension_income), false),
+            ("state_pension", Some(self.state_pension), false),
+            ("other_non_savings_income", Some(self.other_non_savings_income), false),
+            ("gift_aid_paid", Some(self.gift_aid_paid), false),
+            ("pension_contributions_gross", Some(self.pension_contributions_gross), false),
+            ("child_benefit_received", Some(self.child_benefit_received), false),
+            ("sa_underpayment_coded_out", Some(self.sa_underpayment_coded_out), false),
+            ("paye_underpayment_coded_out", Some(self.paye_underpayment_coded_out), false),
+        ]
+    }
+
+    /// What HMRC's submission schemas would refuse: an amount in fractions of a penny,
+    /// over 99999999999.99, or negative where only a loss may be.
+    fn check_amounts(&self) -> Result<(), CaseError> {
+        let maximum = Decimal::from_str(MAXIMUM_AMOUNT).expect("the maximum is a decimal");
+        for (field, amount, may_be_negative) in self.amounts() {
+            let Some(Amount(amount)) = amount else { continue };
+            let value = amount.amount();
+            let refuse = |why: &str| Err(CaseError::Invalid(format!("{field}: {value} {why}")));
+            if value.normalize().scale() > 2 {
+                return refuse("has more than two decimal places: amounts are in pounds and pence");
+            }
+            if value.is_sign_negative() && !value.is_zero() && !may_be_negative {
+                return refuse("is negative, which this amount cannot be");
+            }
+            if value.abs() > maximum {
+                return refuse(&format!("is more than the largest amount accepted, {MAXIMUM_AMOUNT}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Read one case (a JSON object) into the engine's inputs, refusing what HMRC would refuse
+/// on submission: a tax year itsa has no rules for, a date of birth after the year, and
+/// amounts of fractions of a penny, of more than HMRC's maximum, or negative where only a
+/// loss may be. Each refusal names its field.
 pub fn parse_case(line: &str) -> Result<(String, Inputs), CaseError> {
     let case: Case = serde_json::from_str(line).map_err(|e| CaseError::Invalid(format!("not a valid case: {e}")))?;
     let invalid = |e: &dyn std::fmt::Display| CaseError::Invalid(e.to_string());
-    let tax_year = TaxYear::parse(&case.tax_year).map_err(|e| invalid(&e))?;
-    let regime = Regime::parse(&case.regime).map_err(|e| invalid(&e))?;
+    let tax_year = TaxYear::parse(&case.tax_year).map_err(|e| invalid(&format!("tax_year: {e}")))?;
+    if !tax_year.is_supported() {
+        return Err(CaseError::Engine(EngineError::Rules(RulesError::UnsupportedTaxYear(tax_year))));
+    }
+    let regime = Regime::parse(&case.regime).map_err(|e| invalid(&format!("regime: {e}")))?;
     let mut inputs = Inputs::new(tax_year, regime);
-    inputs.date_of_birth =
-        Some(Date::parse(case.date_of_birth.as_deref().unwrap_or(DEFAULT_DATE_OF_BIRTH)).map_err(|e| invalid(&e))?);
+    let date_of_birth = Date::parse(case.date_of_birth.as_deref().unwrap_or(DEFAULT_DATE_OF_BIRTH))
+        .map_err(|e| invalid(&format!("date_of_birth: {e}")))?;
+    if date_of_birth > tax_year.last_day() {
+        return Err(CaseError::Invalid(format!("date_of_birth: {date_of_birth} is after the end of the tax year")));
+    }
+    inputs.date_of_birth = Some(date_of_birth);
+    case.check_amounts()?;
 
     let paye = case.paye_tax_deducted.0;
     let has_employment = !case.employment_income.0.is_zero() || (case.pension_income.0.is_zero() && !paye.is_zero());
@@ -302,6 +361,38 @@ mod tests {
         ] {
             let err = parse_case(line).unwrap_err().to_string();
             assert!(err.contains(needle), "{line}: {err}");
+        }
+    }
+
+    #[test]
+    fn what_hmrc_would_refuse_is_refused_with_the_field_named() {
+        let case = |extra: &str| format!(r#"{{"id":"a","tax_year":"2024-25","regime":"rUK",{extra}}}"#);
+        for (extra, needle) in [
+            (r#""employment_income":100.001"#, "employment_income: 100.001 has more than two decimal places"),
+            (r#""dividends":-1"#, "dividends: -1 is negative"),
+            (r#""paye_tax_deducted":-0.01"#, "paye_tax_deducted: -0.01 is negative"),
+            (r#""savings_interest":100000000000"#, "savings_interest: 100000000000 is more than the largest"),
+            (r#""self_employment_profit":-100000000000"#, "self_employment_profit: -100000000000 is more than"),
+            (r#""date_of_birth":"2030-01-01""#, "date_of_birth: 2030-01-01 is after the end of the tax year"),
+        ] {
+            let err = parse_case(&case(extra)).unwrap_err();
+            assert_eq!(err.code(), "INVALID_CASE", "{extra}");
+            assert!(err.to_string().contains(needle), "{extra}: {err}");
+        }
+        // Losses may be negative; trailing zeros are still pence; -0 is nothing.
+        for extra in [
+            r#""self_employment_profit":-5000.5"#,
+            r#""property_profit":-1"#,
+            r#""dividends":1.500"#,
+            r#""dividends":-0"#,
+        ] {
+            assert!(parse_case(&case(extra)).is_ok(), "{extra}");
+        }
+        for year in ["2016-17", "2027-28"] {
+            let line = format!(r#"{{"id":"a","tax_year":"{year}","regime":"rUK"}}"#);
+            let err = parse_case(&line).unwrap_err();
+            assert_eq!(err.code(), "TAX_YEAR_NOT_SUPPORTED", "{year}");
+            assert!(err.to_string().contains(year), "{err}");
         }
     }
 

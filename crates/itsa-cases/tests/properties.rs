@@ -129,8 +129,9 @@ proptest! {
     ) {
         let before = run(&c);
         let mut more = c.clone();
-        let current = more.get(field).and_then(Value::as_f64).unwrap_or(0.0);
-        more.insert(field.into(), json!(current + extra as f64));
+        // In whole pence, so that the raised amount is still pounds and pence.
+        let current_pence = (more.get(field).and_then(Value::as_f64).unwrap_or(0.0) * 100.0).round() as u64;
+        more.insert(field.into(), json!((current_pence + extra * 100) as f64 / 100.0));
         let after = run(&more);
         prop_assert!(
             tax_charged(&after) >= tax_charged(&before),

@@ -39,6 +39,15 @@ pub async fn run(config: &itsa_server::config::Config, command: AdminCommand) ->
                 (role == "individual") == nino.is_some(),
                 "an individual's application needs --nino; an agent's takes --client instead"
             );
+            // The same check as HMRC's FORMAT_NINO, so that no grant names a taxpayer no
+            // request could name.
+            for given in nino.iter().chain(&clients) {
+                anyhow::ensure!(
+                    itsa_hmrc::Nino::parse(given).is_some(),
+                    "'{given}' is not a National Insurance number (two letters, six digits and A, B, C or D)"
+                );
+            }
+            anyhow::ensure!(role == "individual" || !clients.is_empty(), "an agent's application needs a --client");
             let scopes = if scopes.is_empty() {
                 vec![auth::READ_SCOPE.to_owned(), auth::WRITE_SCOPE.to_owned()]
             } else {

@@ -52,7 +52,7 @@ fn scenario(state: &AppState, endpoint: Endpoint, version: AccountsVersion, head
     if !state.sandbox() {
         return None;
     }
-    let value = headers.get("gov-test-scenario").and_then(|v| v.to_str().ok());
+    let value = headers.get("gov-test-scenario").map(|v| v.to_str().unwrap_or(crate::v1::NOT_TEXT));
     match accounts::scenario(endpoint, version, value) {
         Ok(None) => None,
         Ok(Some(e)) | Err(e) => Some(e.into()),

@@ -36,6 +36,13 @@ pub enum Mode {
 }
 
 impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Sandbox => "sandbox",
+            Mode::Production => "production",
+        }
+    }
+
     pub fn parse(text: &str) -> Result<Self, ConfigError> {
         match text {
             "sandbox" => Ok(Mode::Sandbox),

@@ -318,6 +318,18 @@ pub async fn open_store(config: &Config) -> itsa_store::Result<Arc<AnyStore>> {
     Ok(Arc::new(store))
 }
 
+/// Open the store for serving or working in `config.mode`: a database keeps the mode it
+/// was first served in, so that a sandbox node (with its test support: tokens for anyone,
+/// a movable clock) never runs on a production database, nor the reverse.
+pub async fn open_store_in_mode(config: &Config) -> Result<Arc<AnyStore>, ServeError> {
+    let store = open_store(config).await?;
+    let recorded = store.claim_mode(config.mode.as_str()).await?;
+    if recorded != config.mode.as_str() {
+        return Err(ServeError::ModeMismatch { database: recorded, asked: config.mode.as_str() });
+    }
+    Ok(store)
+}
+
 /// Files a node keeps open besides its connections: the listener, the database's
 /// connections and files, the log.
 const OTHER_OPEN_FILES: usize = 64;
@@ -329,7 +341,7 @@ const DRAIN: std::time::Duration = std::time::Duration::from_secs(10);
 /// the worker's current job finish, then return. Accepted calculations are already stored,
 /// so any still queued are computed on the next start (or by another node).
 pub async fn serve(config: Config) -> Result<(), ServeError> {
-    let store = open_store(&config).await?;
+    let store = open_store_in_mode(&config).await?;
     // Triggers hand their calculations straight to this process's workers, when it runs any.
     let local = (config.workers > 0).then(|| worker::LocalQueue::new(format!("{}-local", node_name())));
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -365,7 +377,7 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
 
 /// Run workers only (no HTTP), until SIGTERM or Ctrl-C.
 pub async fn run_workers(config: Config, count: usize) -> Result<(), ServeError> {
-    let store = open_store(&config).await?;
+    let store = open_store_in_mode(&config).await?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut workers = Vec::new();
     for n in 0..count.max(1) {
@@ -388,6 +400,11 @@ pub enum ServeError {
     Bind(std::io::Error),
     #[error("server error: {0}")]
     Serve(std::io::Error),
+    #[error(
+        "this database is served in {database} mode, so it cannot be served in {asked} mode: \
+         start itsa in {database} mode, or give it another database (--data-dir or --database-url)"
+    )]
+    ModeMismatch { database: String, asked: &'static str },
 }
 
 /// This process's name among the nodes: its host and process id.

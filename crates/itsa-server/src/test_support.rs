@@ -132,6 +132,19 @@ async fn seed_income(
     let Ok(year) = TaxYear::parse(&tax_year) else {
         return problem(StatusCode::BAD_REQUEST, "FORMAT_TAX_YEAR", "The provided tax year format is invalid");
     };
+    if !year.is_supported() {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "RULE_TAX_YEAR_NOT_SUPPORTED",
+            format!(
+                "The tax year specified does not lie within the supported range ({} to {})",
+                TaxYear::FIRST_SUPPORTED,
+                TaxYear::LAST_SUPPORTED
+            ),
+        );
+    }
+    // Refused here, naming the field, what HMRC would refuse on submission (pence, sign,
+    // size, the year), rather than accepted and turned into an error in a calculation.
     let (_, inputs) = match itsa_cases::parse_case(&body) {
         Ok(parsed) => parsed,
         Err(e) => return bad_request(e.to_string()),

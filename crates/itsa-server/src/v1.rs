@@ -56,8 +56,12 @@ pub(crate) fn scenario_value<'a>(state: &AppState, headers: &'a HeaderMap) -> Op
     if !state.sandbox() {
         return None;
     }
-    headers.get(SCENARIO_HEADER).and_then(|v| v.to_str().ok())
+    // A value that is not text is no documented value.
+    headers.get(SCENARIO_HEADER).map(|v| v.to_str().unwrap_or(NOT_TEXT))
 }
+
+/// What a `Gov-Test-Scenario` value that is not text is read as: no endpoint's value.
+pub(crate) const NOT_TEXT: &str = "\u{fffd}";
 
 fn scenario(state: &AppState, endpoint: Endpoint, headers: &HeaderMap) -> Scenario {
     scenario_header(endpoint, scenario_value(state, headers))

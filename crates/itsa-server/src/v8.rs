@@ -50,7 +50,7 @@ fn scenario(state: &AppState, endpoint: Endpoint, headers: &HeaderMap) -> Scenar
     if !state.sandbox() {
         return Scenario::Stateful;
     }
-    scenario_header(endpoint, headers.get(SCENARIO_HEADER).and_then(|v| v.to_str().ok()))
+    scenario_header(endpoint, headers.get(SCENARIO_HEADER).map(|v| v.as_bytes()))
 }
 
 fn service_error(error: ServiceError) -> Reply {

@@ -16,6 +16,7 @@ use serde_json::json;
 
 on_both_backends!(
     platform_answers_come_before_the_endpoint,
+    bad_input_is_refused_at_the_door,
     authorisation,
     journey_from_in_year_to_amendment,
     responses_match_hmrcs_schemas
@@ -108,6 +109,65 @@ async fn platform_answers_come_before_the_endpoint(app: &TestApp) {
     assert_eq!(r.body["api"]["context"], "individuals/calculations");
     let r = app.send(Method::GET, "/api/conf/9.0/application.yaml", &[], None).await;
     assert!(String::from_utf8_lossy(&r.raw).contains("openapi: 3.0.3"));
+}
+
+async fn bad_input_is_refused_at_the_door(app: &TestApp) {
+    let seed = |year: &str, case: serde_json::Value| {
+        let path = format!("/test-support/individuals/{NINO}/{year}/income");
+        async move { app.send(Method::PUT, &path, &[], Some(case)).await }
+    };
+    let with = |field: &str, value: serde_json::Value| {
+        let mut c = common::case("2025-26");
+        c[field] = value;
+        c
+    };
+    for (case, named) in [
+        (with("employment_income", json!(32000.005)), "employment_income"),
+        (with("dividends", json!(-10)), "dividends"),
+        (with("paye_tax_deducted", json!(-0.01)), "paye_tax_deducted"),
+        (with("savings_interest", json!(1e12)), "savings_interest"),
+    ] {
+        let r = seed("2025-26", case).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{named}: {:?}", r.body);
+        assert!(r.body["message"].as_str().unwrap().starts_with(named), "{:?}", r.body);
+    }
+    for year in ["2016-17", "2027-28"] {
+        let r = seed(year, common::case(year)).await;
+        assert_eq!((r.status, r.body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("RULE_TAX_YEAR_NOT_SUPPORTED")));
+    }
+    // Nothing refused was stored.
+    let token = app.individual(NINO).await;
+    let trigger = format!("{CALCS}/{NINO}/self-assessment/2025-26/trigger/in-year");
+    let r = app.api("9.0", Method::POST, &trigger, &token, &[]).await;
+    assert_eq!(r.body["code"], "RULE_NO_INCOME_SUBMISSIONS_EXIST");
+
+    // A year beyond the rules is HMRC's unsupported tax year, sandbox examples included,
+    // in every version; no 500.
+    let id = "f2fb30e5-4ab6-4a29-b3c1-c7264259ff1c";
+    for (version, path) in [
+        ("8.0", format!("{CALCS}/{NINO}/self-assessment/2027-28/{id}")),
+        ("9.0", format!("{CALCS}/{NINO}/self-assessment/2030-31/{id}")),
+        ("3.0", format!("{CALCS}/{NINO}/self-assessment/2027-28/{id}")),
+    ] {
+        for scenario in ["UK_MULTIPLE_INCOMES_EXAMPLE", "DYNAMIC", "STATEFUL"] {
+            let r = app.api(version, Method::GET, &path, &token, &[("gov-test-scenario", scenario)]).await;
+            assert_eq!(
+                (r.status, r.body["code"].as_str()),
+                (StatusCode::BAD_REQUEST, Some("RULE_TAX_YEAR_NOT_SUPPORTED")),
+                "{version} {scenario}"
+            );
+        }
+    }
+    let r = app
+        .api("9.0", Method::POST, &format!("{CALCS}/{NINO}/self-assessment/2027-28/trigger/in-year"), &token, &[])
+        .await;
+    assert_eq!(r.body["code"], "RULE_TAX_YEAR_NOT_SUPPORTED");
+    // A scenario the endpoint does not document is an incorrect scenario.
+    let r = app.api("9.0", Method::POST, &trigger, &token, &[("gov-test-scenario", "NOT_FOUND")]).await;
+    assert_eq!(
+        (r.status, r.body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("RULE_INCORRECT_GOV_TEST_SCENARIO"))
+    );
 }
 
 async fn authorisation(app: &TestApp) {

@@ -91,6 +91,8 @@ pub struct Launch {
     pub database_url: Option<String>,
     /// `--workers` of `serve`, `--count` of `worker`.
     pub workers: usize,
+    /// `sandbox` or `production`.
+    pub mode: &'static str,
     /// More arguments, and environment variables.
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
@@ -103,6 +105,7 @@ impl Launch {
             data_dir: data_dir.to_owned(),
             database_url: database_url.map(str::to_owned),
             workers,
+            mode: "sandbox",
             args: Vec::new(),
             env: Vec::new(),
         }
@@ -110,6 +113,11 @@ impl Launch {
 
     pub fn worker(data_dir: &Path, database_url: Option<&str>, count: usize) -> Launch {
         Launch { command: "worker", ..Launch::serve(data_dir, database_url, count) }
+    }
+
+    pub fn mode(mut self, mode: &'static str) -> Launch {
+        self.mode = mode;
+        self
     }
 
     pub fn env(mut self, key: &str, value: &str) -> Launch {
@@ -148,11 +156,13 @@ impl Node {
         }
         match launch.command {
             "serve" => {
-                command.args(["--bind", &format!("127.0.0.1:{}", self.port), "--mode", "sandbox", "--workers"]);
+                command.args(["--bind", &format!("127.0.0.1:{}", self.port), "--workers"]);
                 command.arg(launch.workers.to_string());
+                command.env("ITSA_MODE", launch.mode);
             }
             _ => {
                 command.arg("--count").arg(launch.workers.to_string());
+                command.env("ITSA_MODE", launch.mode);
             }
         }
         command
@@ -165,7 +175,7 @@ impl Node {
             .stderr(log);
         // No settings from the test's own environment.
         for (key, _) in std::env::vars_os() {
-            if key == "DATABASE_URL" || key.to_string_lossy().starts_with("ITSA_") {
+            if key == "DATABASE_URL" || (key.to_string_lossy().starts_with("ITSA_") && key != "ITSA_MODE") {
                 command.env_remove(key);
             }
         }

@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::domain::{CalculationId, parse_tax_year};
 use crate::errors::{ApiError, Era, ErrorCode};
-use crate::v8::requests::MINIMUM_TAX_YEAR;
+use crate::v8::requests::supported_tax_year;
 
 /// The kinds of message the `type` filter of the messages endpoint names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -84,9 +84,9 @@ fn tax_year_format(text: &str) -> Result<TaxYear, ApiError> {
     })
 }
 
-/// The minimum tax year, 2017-18.
+/// The minimum tax year, 2017-18, and the last one itsa has the rules of.
 fn tax_year_minimum(year: TaxYear) -> Result<TaxYear, ApiError> {
-    if year < MINIMUM_TAX_YEAR { Err(error(ErrorCode::RULE_TAX_YEAR_NOT_SUPPORTED)) } else { Ok(year) }
+    if supported_tax_year(year) { Ok(year) } else { Err(error(ErrorCode::RULE_TAX_YEAR_NOT_SUPPORTED)) }
 }
 
 /// Format and range, then the minimum: two levels.
@@ -188,6 +188,7 @@ mod tests {
         }
         assert_eq!(codes(trigger(&json!({"taxYear": "2019"}))), [FORMAT_TAX_YEAR]);
         assert_eq!(codes(trigger(&json!({"taxYear": "2016-17"}))), [RULE_TAX_YEAR_NOT_SUPPORTED]);
+        assert_eq!(codes(trigger(&json!({"taxYear": "2027-28"}))), [RULE_TAX_YEAR_NOT_SUPPORTED]);
         let range = trigger(&json!({"taxYear": "2018-20"})).unwrap_err();
         assert_eq!(range.code, RULE_TAX_YEAR_RANGE_EXCEEDED);
         assert_eq!(range.message, "Tax year range exceeded. A tax year range of one year is required");

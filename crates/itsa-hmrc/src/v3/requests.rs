@@ -10,7 +10,7 @@ use itsa_engine::TaxYear;
 
 use crate::domain::{CalculationId, parse_tax_year};
 use crate::errors::{ApiError, Era, ErrorCode};
-use crate::v8::requests::MINIMUM_TAX_YEAR;
+use crate::v8::requests::supported_tax_year;
 
 /// `GET /{nino}/self-assessment[?taxYear]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +42,7 @@ fn error(code: ErrorCode) -> ApiError {
 fn levels(first: Vec<Option<ApiError>>, year: Option<TaxYear>) -> Result<(), ApiError> {
     let first: Vec<ApiError> = first.into_iter().flatten().collect();
     let second: Vec<ApiError> = match year {
-        Some(year) if year < MINIMUM_TAX_YEAR => vec![error(ErrorCode::RULE_TAX_YEAR_NOT_SUPPORTED)],
+        Some(year) if !supported_tax_year(year) => vec![error(ErrorCode::RULE_TAX_YEAR_NOT_SUPPORTED)],
         _ => Vec::new(),
     };
     match ApiError::first_level(vec![first, second], Era::V3) {
@@ -137,6 +137,7 @@ mod tests {
         // The first level wins: a bad flag hides the unsupported year.
         assert_eq!(codes(trigger("2016-17", Some("maybe"))), [FORMAT_FINAL_DECLARATION]);
         assert_eq!(codes(trigger("2016-17", None)), [RULE_TAX_YEAR_NOT_SUPPORTED]);
+        assert_eq!(codes(trigger("2027-28", None)), [RULE_TAX_YEAR_NOT_SUPPORTED]);
         assert_eq!(codes(trigger("2022-24", None)), [RULE_TAX_YEAR_RANGE_INVALID]);
         assert_eq!(codes(trigger("2022", Some("x"))), [FORMAT_TAX_YEAR, FORMAT_FINAL_DECLARATION]);
     }

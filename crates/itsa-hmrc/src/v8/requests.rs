@@ -15,6 +15,15 @@ use crate::errors::{ApiError, Era, ErrorCode};
 /// The first tax year the list, trigger and retrieve endpoints accept.
 pub const MINIMUM_TAX_YEAR: TaxYear = TaxYear::starting(2017);
 
+/// Whether a tax year lies within the supported range: from HMRC's minimum, 2017-18, to
+/// the last year itsa has the rules of. HMRC's validators check the minimum and leave
+/// later years to the downstream service, which answers `TAX_YEAR_NOT_SUPPORTED` for a
+/// year it cannot calculate; itsa, which is that service, answers
+/// `RULE_TAX_YEAR_NOT_SUPPORTED` for such a year where HMRC checks the minimum.
+pub fn supported_tax_year(year: TaxYear) -> bool {
+    year >= MINIMUM_TAX_YEAR && year <= TaxYear::LAST_SUPPORTED
+}
+
 /// The last tax year whose calculations cannot be amended (amendments start in 2025-26).
 const LAST_YEAR_BEFORE_AMENDMENTS: TaxYear = TaxYear::starting(2024);
 
@@ -176,7 +185,7 @@ fn error(code: ErrorCode) -> ApiError {
 /// then `RULE_TAX_YEAR_NOT_SUPPORTED`.
 fn tax_year_from_2017_18(text: &str) -> Result<TaxYear, ApiError> {
     let year = parse_tax_year(text).map_err(error)?;
-    if year < MINIMUM_TAX_YEAR {
+    if !supported_tax_year(year) {
         return Err(error(ErrorCode::RULE_TAX_YEAR_NOT_SUPPORTED));
     }
     Ok(year)
@@ -241,6 +250,11 @@ mod tests {
         // The rule runs only when every parameter parsed.
         assert_eq!(codes(trigger("2016-17", "foo")), [FORMAT_CALCULATION_TYPE, RULE_TAX_YEAR_NOT_SUPPORTED]);
         assert_eq!(codes(trigger("2016-17", "intent-to-amend")), [RULE_TAX_YEAR_NOT_SUPPORTED]);
+        // Beyond the last year of the rules, as the downstream service would answer.
+        assert_eq!(codes(trigger("2027-28", "in-year")), [RULE_TAX_YEAR_NOT_SUPPORTED]);
+        assert_eq!(codes(list("2030-31", None)), [RULE_TAX_YEAR_NOT_SUPPORTED]);
+        assert_eq!(codes(retrieve("2027-28", "bad-id")), [FORMAT_CALCULATION_ID, RULE_TAX_YEAR_NOT_SUPPORTED]);
+        assert!(trigger("2026-27", "in-year").is_ok());
     }
 
     #[test]
