@@ -2,6 +2,7 @@
 
 mod admin;
 mod calc;
+mod log;
 mod taxcode;
 
 use std::path::PathBuf;
@@ -121,17 +122,17 @@ fn main() -> ExitCode {
         Command::Calc { .. } => unreachable!("clap requires a case or --cases"),
         Command::Taxcode { command } => taxcode::run(command),
         Command::Serve { service, bind, mode, workers } => service.load(bind, mode, workers).and_then(|config| {
-            logging();
+            let _flush = logging();
             runtime()?.block_on(itsa_server::serve(config))?;
             Ok(ExitCode::SUCCESS)
         }),
         Command::Worker { service, count } => service.load(None, None, None).and_then(|config| {
-            logging();
+            let _flush = logging();
             runtime()?.block_on(itsa_server::run_workers(config, count))?;
             Ok(ExitCode::SUCCESS)
         }),
         Command::Migrate { service } => service.load(None, None, None).and_then(|config| {
-            logging();
+            let _flush = logging();
             let store = runtime()?.block_on(itsa_server::open_store(&config))?;
             println!("database schema is up to date ({})", store.backend_name());
             Ok(ExitCode::SUCCESS)
@@ -154,14 +155,18 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
 }
 
-/// One line per event on standard error; `RUST_LOG` sets the level (default info).
-fn logging() {
+/// One line per event on standard error, written through a buffer by a thread of its own
+/// (`log.rs`); `RUST_LOG` sets the level (default info). Keep the guard until exit: it
+/// writes out what is queued.
+fn logging() -> log::Flush {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let (writer, flush) = log::standard_error();
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .with_target(false)
         .with_ansi(ansi)
         .try_init();
+    flush
 }

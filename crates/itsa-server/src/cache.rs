@@ -12,7 +12,7 @@
 //! expire, and the oldest go first when a new body needs room.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -28,7 +28,7 @@ pub const TOKEN_CAPACITY: usize = 50_000;
 const ENTRY_OVERHEAD: usize = 128;
 
 pub struct Caches {
-    tokens: Mutex<HashMap<String, (Principal, Millis)>>,
+    tokens: Mutex<HashMap<String, (Arc<Principal>, Millis)>>,
     bodies: Mutex<Bodies>,
 }
 
@@ -122,13 +122,13 @@ impl Caches {
     }
 
     /// The principal of a token (by its hash), if cached and unexpired at `now`.
-    pub fn token(&self, hash: &str, now: Millis) -> Option<Principal> {
+    pub fn token(&self, hash: &str, now: Millis) -> Option<Arc<Principal>> {
         let tokens = self.tokens.lock().ok()?;
         let (principal, expires_at) = tokens.get(hash)?;
         (*expires_at > now).then(|| principal.clone())
     }
 
-    pub fn remember_token(&self, hash: String, principal: Principal, expires_at: Millis, now: Millis) {
+    pub fn remember_token(&self, hash: String, principal: Arc<Principal>, expires_at: Millis, now: Millis) {
         if let Ok(mut tokens) = self.tokens.lock() {
             if tokens.len() >= TOKEN_CAPACITY {
                 tokens.retain(|_, (_, expires)| *expires > now);
@@ -235,7 +235,7 @@ mod tests {
     #[test]
     fn tokens_are_served_until_they_expire() {
         let caches = Caches::default();
-        let p = Principal::Individual { nino: "AA123456A".into(), scopes: vec![] };
+        let p = Arc::new(Principal::Individual { nino: "AA123456A".into(), scopes: vec![] });
         caches.remember_token("h".into(), p.clone(), 100, 0);
         assert_eq!(caches.token("h", 99), Some(p));
         assert_eq!(caches.token("h", 100), None);
@@ -244,7 +244,7 @@ mod tests {
     #[test]
     fn tokens_are_bounded_expired_ones_going_first() {
         let caches = Caches::default();
-        let p = Principal::Individual { nino: "AA123456A".into(), scopes: vec![] };
+        let p = Arc::new(Principal::Individual { nino: "AA123456A".into(), scopes: vec![] });
         for n in 0..TOKEN_CAPACITY {
             caches.remember_token(format!("old-{n}"), p.clone(), 10, 0);
         }

@@ -49,11 +49,8 @@ fn internal(e: impl std::fmt::Display) -> Reply {
 
 /// The sandbox scenario, if one answers instead of the stored state.
 fn scenario(state: &AppState, endpoint: Endpoint, version: AccountsVersion, headers: &HeaderMap) -> Option<Reply> {
-    if !state.sandbox() {
-        return None;
-    }
-    let value = headers.get("gov-test-scenario").map(|v| v.to_str().unwrap_or(crate::v1::NOT_TEXT));
-    match accounts::scenario(endpoint, version, value) {
+    let test = crate::TestScenario::from_headers(headers);
+    match accounts::scenario(endpoint, version, test.value(state)) {
         Ok(None) => None,
         Ok(Some(e)) | Err(e) => Some(e.into()),
     }
@@ -61,7 +58,7 @@ fn scenario(state: &AppState, endpoint: Endpoint, version: AccountsVersion, head
 
 async fn retrieve(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<std::sync::Arc<Principal>>,
     Path((nino, tax_year)): Path<(String, String)>,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
@@ -116,7 +113,7 @@ fn write_failed(e: StoreError, version: AccountsVersion) -> Reply {
 
 async fn create_or_amend(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<std::sync::Arc<Principal>>,
     Path((nino, tax_year)): Path<(String, String)>,
     headers: HeaderMap,
     Extension(version): Extension<AccountsVersion>,
@@ -174,7 +171,7 @@ async fn create_or_amend(
 
 async fn delete(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<std::sync::Arc<Principal>>,
     Path((nino, tax_year)): Path<(String, String)>,
     headers: HeaderMap,
     Extension(version): Extension<AccountsVersion>,
@@ -208,7 +205,7 @@ async fn delete(
 
 async fn status(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<std::sync::Arc<Principal>>,
     Path((nino, tax_year)): Path<(String, String)>,
     headers: HeaderMap,
     Extension(version): Extension<AccountsVersion>,
@@ -235,7 +232,7 @@ async fn status(
 
 async fn opt_in(
     state: State<AppState>,
-    principal: Extension<Principal>,
+    principal: Extension<std::sync::Arc<Principal>>,
     path: Path<(String, String)>,
     headers: HeaderMap,
     version: Extension<AccountsVersion>,
@@ -245,7 +242,7 @@ async fn opt_in(
 
 async fn opt_out(
     state: State<AppState>,
-    principal: Extension<Principal>,
+    principal: Extension<std::sync::Arc<Principal>>,
     path: Path<(String, String)>,
     headers: HeaderMap,
     version: Extension<AccountsVersion>,
@@ -256,7 +253,7 @@ async fn opt_out(
 /// Opt out (`opt_out`) or back in.
 async fn opt(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<std::sync::Arc<Principal>>,
     Path((nino, tax_year)): Path<(String, String)>,
     headers: HeaderMap,
     Extension(version): Extension<AccountsVersion>,

@@ -13,6 +13,7 @@ pub mod clock;
 mod coding_out;
 pub mod config;
 pub mod connections;
+mod correlation;
 mod docs;
 mod examples;
 mod oauth;
@@ -146,7 +147,7 @@ pub fn router(state: AppState) -> Router {
     app.with_state(state)
         .fallback(move |request: Request| dispatch_request(dispatch.clone(), request))
         .layer(axum::extract::DefaultBodyLimit::max(max_body_bytes))
-        .layer(middleware::from_fn(correlate))
+        .layer(middleware::from_fn_with_state(Arc::new(correlation::CorrelationIds::default()), correlate))
 }
 
 /// A version's routes behind the gateway's credential and scope checks; anything they do
@@ -227,6 +228,7 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
             let expires_at = record.as_ref().map_or(0, |r| r.expires_at);
             match auth::principal_for(record, now) {
                 Ok(p) => {
+                    let p = Arc::new(p);
                     state.caches.remember_token(hash, p.clone(), expires_at, now);
                     p
                 }
@@ -263,6 +265,36 @@ pub(crate) fn subject(principal: &Principal, raw_nino: &str, era: Era) -> Result
     Ok(nino)
 }
 
+/// The request's `Gov-Test-Scenario` header, taken without copying the other headers.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TestScenario(Option<HeaderValue>);
+
+/// What a `Gov-Test-Scenario` value that is not text is read as: no endpoint's value.
+pub(crate) const NOT_TEXT: &str = "\u{fffd}";
+
+impl TestScenario {
+    pub(crate) fn from_headers(headers: &axum::http::HeaderMap) -> Self {
+        TestScenario(headers.get("gov-test-scenario").cloned())
+    }
+
+    /// The value asked for, in the sandbox (production ignores the header); a value that
+    /// is not text is no documented value.
+    pub(crate) fn value(&self, state: &AppState) -> Option<&str> {
+        if !state.sandbox() {
+            return None;
+        }
+        self.0.as_ref().map(|v| v.to_str().unwrap_or(NOT_TEXT))
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for TestScenario {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(TestScenario::from_headers(&parts.headers))
+    }
+}
+
 /// Whether a request declares a JSON body (`application/json` or `text/json`, with any
 /// parameters), as HMRC's JSON body parser requires.
 pub(crate) fn declares_json(headers: &axum::http::HeaderMap) -> bool {
@@ -286,8 +318,8 @@ static X_CONTENT_TYPE_OPTIONS: HeaderName = HeaderName::from_static("x-content-t
 
 /// Give every request a correlation id, add it (and `nosniff`) to its answer (unless the
 /// answer is marked [`NoCorrelationId`]), and log one line per request.
-async fn correlate(mut request: Request, next: Next) -> Response {
-    let id = uuid::Uuid::new_v4().to_string();
+async fn correlate(State(ids): State<Arc<correlation::CorrelationIds>>, mut request: Request, next: Next) -> Response {
+    let id = ids.next().to_string();
     request.extensions_mut().insert(CorrelationId(id.clone()));
     let method: Method = request.method().clone();
     let path = request.uri().path().to_owned();

@@ -1,14 +1,12 @@
 //! The sandbox's test-support API (shared/conformance/RUNNER.md section 3): issue tokens,
 //! seed a taxpayer's income for a year from a calculation case, wipe a taxpayer, and pin
 //! the clock. Only mounted in sandbox mode; no token or versioned `Accept` needed.
-//! `GET /static?bytes=N` is the service benchmarks' baseline (benches/service.sh).
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
+use axum::routing::{delete, post, put};
 use axum::{Json, Router};
 use itsa_engine::TaxYear;
 use itsa_store::{CodingOutRecord, IncomeRecord, Requires, Store, TokenRecord};
@@ -28,7 +26,6 @@ pub fn routes() -> Router<AppState> {
         .route("/individuals/{nino}", delete(wipe))
         .route("/individuals/{nino}/{tax_year}/income", put(seed_income))
         .route("/clock", put(pin_clock))
-        .route("/static", get(static_body))
 }
 
 fn problem(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
@@ -213,32 +210,4 @@ async fn pin_clock(State(state): State<AppState>, request: Result<Json<Value>, J
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => internal(e),
     }
-}
-
-/// The largest body `GET /test-support/static` serves.
-const STATIC_MAX_BYTES: usize = 1 << 20;
-
-#[derive(Deserialize)]
-struct StaticQuery {
-    bytes: Option<usize>,
-}
-
-/// `GET /test-support/static?bytes=N` (default 1,024; at most 1 MiB): 200 with a JSON body
-/// of exactly N bytes, `{"padding":"xx…"}` (at least its 14 bytes of framing), built for
-/// each request without touching the store. The service benchmarks compare the retrieve
-/// endpoint's throughput with this one's for a body of the same size.
-async fn static_body(query: Result<Query<StaticQuery>, QueryRejection>) -> Response {
-    let Ok(Query(query)) = query else {
-        return bad_request("bytes must be a whole number");
-    };
-    let bytes = query.bytes.unwrap_or(1024);
-    if bytes > STATIC_MAX_BYTES {
-        return bad_request(format!("bytes must be at most {STATIC_MAX_BYTES}"));
-    }
-    const FRAME: &str = r#"{"padding":""}"#;
-    let mut body = String::with_capacity(bytes.max(FRAME.len()));
-    body.push_str(r#"{"padding":""#);
-    body.extend(std::iter::repeat_n('x', bytes.saturating_sub(FRAME.len())));
-    body.push_str(r#""}"#);
-    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }

@@ -30,7 +30,7 @@ use crate::auth::Principal;
 use crate::reply::Reply;
 use crate::service::{Calculations, Rule, ServiceError, Submission, TriggerKind, tax_year_on};
 use crate::stored::{calculation_id, calculation_timestamp, declared_at, effective_type, requested_by, total_due};
-use crate::{AppState, CorrelationId, declares_json, examples, render, subject};
+use crate::{AppState, CorrelationId, TestScenario, declares_json, examples, render, subject};
 
 const SELF_ASSESSMENT: &str = "/individuals/calculations/{nino}/self-assessment";
 const CRYSTALLISATION: &str = "/individuals/calculations/crystallisation/{nino}/{tax_year}";
@@ -49,22 +49,8 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{CRYSTALLISATION}/crystallise"), post(crystallise))
 }
 
-const SCENARIO_HEADER: &str = "gov-test-scenario";
-
-/// The `Gov-Test-Scenario` value, in the sandbox; production ignores the header.
-pub(crate) fn scenario_value<'a>(state: &AppState, headers: &'a HeaderMap) -> Option<&'a str> {
-    if !state.sandbox() {
-        return None;
-    }
-    // A value that is not text is no documented value.
-    headers.get(SCENARIO_HEADER).map(|v| v.to_str().unwrap_or(NOT_TEXT))
-}
-
-/// What a `Gov-Test-Scenario` value that is not text is read as: no endpoint's value.
-pub(crate) const NOT_TEXT: &str = "\u{fffd}";
-
-fn scenario(state: &AppState, endpoint: Endpoint, headers: &HeaderMap) -> Scenario {
-    scenario_header(endpoint, scenario_value(state, headers))
+fn scenario(state: &AppState, endpoint: Endpoint, test: &TestScenario) -> Scenario {
+    scenario_header(endpoint, test.value(state))
 }
 
 /// HMRC's JSON body parser, which runs before the endpoint: anything but a JSON content
@@ -132,10 +118,10 @@ async fn example_year(state: &AppState) -> TaxYear {
 
 async fn list(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<std::sync::Arc<Principal>>,
     Path(nino): Path<String>,
     Query(query): Query<Vec<(String, String)>>,
-    headers: HeaderMap,
+    test: TestScenario,
 ) -> Reply {
     let nino = match subject(&principal, &nino, Era::V1) {
         Ok(n) => n,
@@ -146,7 +132,7 @@ async fn list(
         Ok(y) => y,
         Err(e) => return e.into(),
     };
-    match scenario(&state, Endpoint::List, &headers) {
+    match scenario(&state, Endpoint::List, &test) {
         Scenario::Stateful => {}
         Scenario::Canned(name) => return Reply::json(StatusCode::OK, canned_list(&state, &nino, name).await),
         other => return scenario_answer(other, Era::V1),
@@ -196,7 +182,7 @@ const CANNED_CRYSTALLISATION_ID: &str = "5b1c9d42-7e3a-4f8b-9c6d-2e4f6a8b0c1d";
 
 async fn trigger(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<std::sync::Arc<Principal>>,
     Extension(correlation): Extension<CorrelationId>,
     Path(nino): Path<String>,
     headers: HeaderMap,
@@ -214,7 +200,7 @@ async fn trigger(
         Ok(y) => y,
         Err(e) => return e.into(),
     };
-    match scenario(&state, Endpoint::Trigger, &headers) {
+    match scenario(&state, Endpoint::Trigger, &TestScenario::from_headers(&headers)) {
         Scenario::Stateful => {}
         other => return scenario_answer(other, Era::V1),
     }
@@ -264,9 +250,9 @@ fn available(documents: &Value) -> Vec<SubResource> {
 
 async fn metadata(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<std::sync::Arc<Principal>>,
     Path((nino, calculation_id)): Path<(String, String)>,
-    headers: HeaderMap,
+    test: TestScenario,
 ) -> Reply {
     let nino = match subject(&principal, &nino, Era::V1) {
         Ok(n) => n,
@@ -276,7 +262,7 @@ async fn metadata(
         Ok(id) => id,
         Err(e) => return e.into(),
     };
-    let found = match scenario(&state, Endpoint::Metadata, &headers) {
+    let found = match scenario(&state, Endpoint::Metadata, &test) {
         Scenario::Stateful => find(&state, &nino, &id).await,
         Scenario::Canned(name) => canned(&state, &id, name).await,
         other => return scenario_answer(other, Era::V1),
@@ -377,7 +363,7 @@ async fn read_sub_resource(
     principal: &Principal,
     raw_nino: &str,
     raw_id: &str,
-    headers: &HeaderMap,
+    test: &TestScenario,
     sub: SubResource,
     types: &[String],
 ) -> Reply {
@@ -403,7 +389,7 @@ async fn read_sub_resource(
         SubResource::EndOfYearEstimate => Endpoint::EndOfYearEstimate,
         SubResource::Messages => Endpoint::Messages,
     };
-    let found = match scenario(state, endpoint, headers) {
+    let found = match scenario(state, endpoint, test) {
         Scenario::Stateful => find(state, &nino, &id).await,
         Scenario::Canned(name) if itsa_hmrc::v1::scenario::MESSAGE_SCENARIOS.contains(&name) => {
             canned(state, &id, "UK_MULTIPLE_INCOMES_EXAMPLE").await.map(|mut found| {
@@ -428,11 +414,11 @@ macro_rules! sub_resource_handler {
     ($name:ident, $sub:expr) => {
         async fn $name(
             State(state): State<AppState>,
-            Extension(principal): Extension<Principal>,
+            Extension(principal): Extension<std::sync::Arc<Principal>>,
             Path((nino, calculation_id)): Path<(String, String)>,
-            headers: HeaderMap,
+            test: TestScenario,
         ) -> Reply {
-            read_sub_resource(&state, &principal, &nino, &calculation_id, &headers, $sub, &[]).await
+            read_sub_resource(&state, &principal, &nino, &calculation_id, &test, $sub, &[]).await
         }
     };
 }
@@ -444,21 +430,21 @@ sub_resource_handler!(end_of_year_estimate, SubResource::EndOfYearEstimate);
 
 async fn messages(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<std::sync::Arc<Principal>>,
     Path((nino, calculation_id)): Path<(String, String)>,
     Query(query): Query<Vec<(String, String)>>,
-    headers: HeaderMap,
+    test: TestScenario,
 ) -> Reply {
     let types: Vec<String> = query.into_iter().filter(|(k, _)| k == "type").map(|(_, v)| v).collect();
-    read_sub_resource(&state, &principal, &nino, &calculation_id, &headers, SubResource::Messages, &types).await
+    read_sub_resource(&state, &principal, &nino, &calculation_id, &test, SubResource::Messages, &types).await
 }
 
 async fn intent_to_crystallise(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<std::sync::Arc<Principal>>,
     Extension(correlation): Extension<CorrelationId>,
     Path((nino, tax_year)): Path<(String, String)>,
-    headers: HeaderMap,
+    test: TestScenario,
 ) -> Reply {
     let nino = match subject(&principal, &nino, Era::V1) {
         Ok(n) => n,
@@ -468,7 +454,7 @@ async fn intent_to_crystallise(
         Ok(y) => y,
         Err(e) => return e.into(),
     };
-    match scenario(&state, Endpoint::IntentToCrystallise, &headers) {
+    match scenario(&state, Endpoint::IntentToCrystallise, &test) {
         Scenario::Stateful => {}
         other => return scenario_answer(other, Era::V1),
     }
@@ -484,7 +470,7 @@ async fn intent_to_crystallise(
 
 async fn crystallise(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<std::sync::Arc<Principal>>,
     Path((nino, tax_year)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
@@ -501,7 +487,7 @@ async fn crystallise(
         Ok(r) => r,
         Err(e) => return e.into(),
     };
-    match scenario(&state, Endpoint::Crystallise, &headers) {
+    match scenario(&state, Endpoint::Crystallise, &TestScenario::from_headers(&headers)) {
         Scenario::Stateful => {}
         other => return scenario_answer(other, Era::V1),
     }

@@ -27,8 +27,8 @@ use crate::auth::Principal;
 use crate::reply::Reply;
 use crate::service::{Calculations, Rule, ServiceError, Submission, TriggerKind, tax_year_on};
 use crate::stored::{calculation_id, calculation_timestamp, declared_at, effective_type, requested_by, total_due};
-use crate::v1::{internal, no_malformed_json, scenario_answer, scenario_value};
-use crate::{AppState, CorrelationId, examples, render, subject};
+use crate::v1::{internal, no_malformed_json, scenario_answer};
+use crate::{AppState, CorrelationId, TestScenario, examples, render, subject};
 
 const SELF_ASSESSMENT: &str = "/individuals/calculations/{nino}/self-assessment";
 
@@ -40,8 +40,8 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{SELF_ASSESSMENT}/{{tax_year}}/{{calculation_id}}/final-declaration"), post(submit))
 }
 
-fn scenario(state: &AppState, endpoint: Endpoint, headers: &HeaderMap) -> Scenario {
-    scenario_header(endpoint, scenario_value(state, headers))
+fn scenario(state: &AppState, endpoint: Endpoint, test: &TestScenario) -> Scenario {
+    scenario_header(endpoint, test.value(state))
 }
 
 /// A business rule's answer on `endpoint` in 3.0. A final declaration asked for before
@@ -65,10 +65,10 @@ fn not_found() -> Reply {
 
 async fn list(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<std::sync::Arc<Principal>>,
     Path(nino): Path<String>,
     Query(query): Query<Vec<(String, String)>>,
-    headers: HeaderMap,
+    test: TestScenario,
 ) -> Reply {
     let nino = match subject(&principal, &nino, Era::V3) {
         Ok(n) => n,
@@ -79,7 +79,7 @@ async fn list(
         Ok(r) => r.tax_year,
         Err(e) => return e.into(),
     };
-    match scenario(&state, Endpoint::List, &headers) {
+    match scenario(&state, Endpoint::List, &test) {
         Scenario::Stateful => {}
         other => return scenario_answer(other, Era::V3),
     }
@@ -111,7 +111,7 @@ fn list_item(view: &itsa_store::CalculationSummary, year: TaxYear) -> Option<Lis
 
 async fn trigger(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<std::sync::Arc<Principal>>,
     Extension(correlation): Extension<CorrelationId>,
     Path((nino, tax_year)): Path<(String, String)>,
     Query(query): Query<Vec<(String, String)>>,
@@ -130,7 +130,7 @@ async fn trigger(
         Ok(r) => r,
         Err(e) => return e.into(),
     };
-    match scenario(&state, Endpoint::Trigger, &headers) {
+    match scenario(&state, Endpoint::Trigger, &TestScenario::from_headers(&headers)) {
         Scenario::Stateful => {}
         other => return scenario_answer(other, Era::V3),
     }
@@ -147,9 +147,9 @@ async fn trigger(
 
 async fn retrieve(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<std::sync::Arc<Principal>>,
     Path((nino, tax_year, calculation_id)): Path<(String, String, String)>,
-    headers: HeaderMap,
+    test: TestScenario,
 ) -> Reply {
     let nino = match subject(&principal, &nino, Era::V3) {
         Ok(n) => n,
@@ -159,7 +159,7 @@ async fn retrieve(
         Ok(r) => r,
         Err(e) => return e.into(),
     };
-    match scenario(&state, Endpoint::Retrieve, &headers) {
+    match scenario(&state, Endpoint::Retrieve, &test) {
         Scenario::Stateful => {}
         Scenario::Canned(name) => {
             return canned_retrieve(&state, &nino, request.tax_year, &request.calculation_id, name).await;
@@ -227,7 +227,7 @@ async fn canned_retrieve(state: &AppState, nino: &Nino, year: TaxYear, id: &Calc
 
 async fn submit(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<std::sync::Arc<Principal>>,
     Path((nino, tax_year, calculation_id)): Path<(String, String, String)>,
     headers: HeaderMap,
     body: Bytes,
@@ -243,7 +243,7 @@ async fn submit(
         Ok(r) => r,
         Err(e) => return e.into(),
     };
-    match scenario(&state, Endpoint::Submit, &headers) {
+    match scenario(&state, Endpoint::Submit, &TestScenario::from_headers(&headers)) {
         Scenario::Stateful => {}
         other => return scenario_answer(other, Era::V3),
     }

@@ -5,7 +5,7 @@
 //! sandbox the `Gov-Test-Scenario` header, then the business rules on stored state.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use itsa_engine::TaxYear;
@@ -26,7 +26,7 @@ use crate::reply::Reply;
 use crate::service::{Calculations, Rule, ServiceError, Submission, TriggerKind};
 use crate::stored::{calculation_id, calculation_timestamp, declared_at, effective_type, requested_by, total_due};
 use crate::versions::ApiVersion;
-use crate::{AppState, CorrelationId, render, subject};
+use crate::{AppState, CorrelationId, TestScenario, render, subject};
 
 const BASE: &str = "/individuals/calculations/{nino}/self-assessment/{tax_year}";
 
@@ -40,17 +40,12 @@ pub fn routes(_version: ApiVersion) -> Router<AppState> {
         .route(&format!("{BASE}/{{calculation_id}}/{{calculation_type}}"), post(submit))
 }
 
-const SCENARIO_HEADER: &str = "gov-test-scenario";
-
 /// The name of the v8/v9 retrieve body in the per-node cache.
 const CACHE_VIEW: &str = "v8";
 
 /// The scenario asked for, in the sandbox; production ignores the header.
-fn scenario(state: &AppState, endpoint: Endpoint, headers: &HeaderMap) -> Scenario {
-    if !state.sandbox() {
-        return Scenario::Stateful;
-    }
-    scenario_header(endpoint, headers.get(SCENARIO_HEADER).map(|v| v.as_bytes()))
+fn scenario(state: &AppState, endpoint: Endpoint, test: &TestScenario) -> Scenario {
+    scenario_header(endpoint, test.value(state).map(str::as_bytes))
 }
 
 fn service_error(error: ServiceError) -> Reply {
@@ -75,10 +70,10 @@ fn service_error(error: ServiceError) -> Reply {
 
 async fn trigger(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<std::sync::Arc<Principal>>,
     Extension(correlation): Extension<CorrelationId>,
     Path((nino, tax_year, calculation_type)): Path<(String, String, String)>,
-    headers: HeaderMap,
+    test: TestScenario,
 ) -> Reply {
     let nino = match subject(&principal, &nino, Era::Current) {
         Ok(n) => n,
@@ -88,7 +83,7 @@ async fn trigger(
         Ok(r) => r,
         Err(e) => return e.into(),
     };
-    match scenario(&state, Endpoint::Trigger, &headers) {
+    match scenario(&state, Endpoint::Trigger, &test) {
         Scenario::Stateful => {}
         other => return other.error().unwrap_or_else(itsa_hmrc::v8::scenario::unknown_scenario).into(),
     }
@@ -108,10 +103,10 @@ async fn trigger(
 
 async fn list(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<std::sync::Arc<Principal>>,
     Path((nino, tax_year)): Path<(String, String)>,
     Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    test: TestScenario,
 ) -> Reply {
     let nino = match subject(&principal, &nino, Era::Current) {
         Ok(n) => n,
@@ -122,7 +117,7 @@ async fn list(
         Err(e) => return e.into(),
     };
     let year = request.tax_year();
-    match scenario(&state, Endpoint::List, &headers) {
+    match scenario(&state, Endpoint::List, &test) {
         Scenario::Stateful => {}
         Scenario::Dynamic => return Reply::json(StatusCode::OK, dynamic_list(&state, year, &principal).await),
         other => return other.error().unwrap_or_else(itsa_hmrc::v8::scenario::unknown_scenario).into(),
@@ -157,9 +152,9 @@ fn list_item(view: &CalculationSummary, year: TaxYear) -> Option<ListItem> {
 
 async fn retrieve(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<std::sync::Arc<Principal>>,
     Path((nino, tax_year, calculation_id)): Path<(String, String, String)>,
-    headers: HeaderMap,
+    test: TestScenario,
 ) -> Reply {
     let nino = match subject(&principal, &nino, Era::Current) {
         Ok(n) => n,
@@ -170,7 +165,7 @@ async fn retrieve(
         Err(e) => return e.into(),
     };
     let year = request.tax_year();
-    match scenario(&state, Endpoint::Retrieve, &headers).in_tax_year(year) {
+    match scenario(&state, Endpoint::Retrieve, &test).in_tax_year(year) {
         Scenario::Stateful => {}
         Scenario::Dynamic => {
             return example_response(&state, &nino, year, "UK_MULTIPLE_INCOMES_EXAMPLE", request.calculation_id())
@@ -283,9 +278,9 @@ async fn dynamic_list(state: &AppState, year: TaxYear, principal: &Principal) ->
 
 async fn submit(
     State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
+    Extension(principal): Extension<std::sync::Arc<Principal>>,
     Path((nino, tax_year, calculation_id, calculation_type)): Path<(String, String, String, String)>,
-    headers: HeaderMap,
+    test: TestScenario,
 ) -> Reply {
     let nino = match subject(&principal, &nino, Era::Current) {
         Ok(n) => n,
@@ -295,7 +290,7 @@ async fn submit(
         Ok(r) => r,
         Err(e) => return e.into(),
     };
-    match scenario(&state, Endpoint::Submit, &headers) {
+    match scenario(&state, Endpoint::Submit, &test) {
         Scenario::Stateful => {}
         other => return other.error().unwrap_or_else(itsa_hmrc::v8::scenario::unknown_scenario).into(),
     }
