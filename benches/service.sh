@@ -4,8 +4,8 @@
 #
 #   1. trigger -> retrievable latency: trigger an in-year calculation, poll retrieve every
 #      millisecond until the first 200 (one client, then four);
-#   2. retrieve throughput with wrk, against the same server answering a static body of the
-#      same size (GET /test-support/static?bytes=N), and the ratio of the two;
+#   2. retrieve throughput with wrk, against a bare axum server (benches/bare_server.rs: no
+#      middleware, no store) answering the same bytes, and the ratio of the two;
 #   3. durable triggers per second (each answered 202 after its calculation and job are
 #      committed) from 32 clients, with the in-process worker running and with none.
 #
@@ -43,6 +43,8 @@ done
 
 sequential=$((ninos / 4))           # calculations timed with one client
 concurrent=$((ninos / 2))           # calculations timed with four clients
+history=2000                        # earlier calculations of the history run's taxpayer
+history_rounds=$((ninos / 10))      # timed triggers and lists of each kind of taxpayer
 [ "$sequential" -ge 1 ] || { echo "--ninos must be at least 4" >&2; exit 2; }
 trigger_clients=32
 poll_ms=1
@@ -58,6 +60,14 @@ if [ "$build" = 1 ]; then
   cargo build --release --locked -p itsa-cli >&2
 fi
 [ -x "$binary" ] || { echo "no $binary: build it or drop --no-build" >&2; exit 1; }
+# The yardstick, built with the bench profile (release settings).
+bare_server=$(cargo bench --locked -p itsa-server --bench bare_server --no-run --message-format=json 2>/dev/null \
+  | python3 -c 'import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "bare_server" and m.get("executable"):
+        print(m["executable"])')
+[ -x "$bare_server" ] || { echo "could not build benches/bare_server.rs" >&2; exit 1; }
 
 work=$(mktemp -d)
 results="$work/results"
@@ -78,6 +88,7 @@ if [ "$backend" = postgres ]; then
 fi
 
 server=""
+bare=""
 stop_server() {
   [ -n "$server" ] || return 0
   kill -TERM "$server" 2>/dev/null || true
@@ -91,6 +102,7 @@ stop_server() {
 }
 cleanup() {
   stop_server
+  [ -n "$bare" ] && kill "$bare" 2>/dev/null && wait "$bare" 2>/dev/null || true
   if [ -n "$database" ]; then
     psql "$DATABASE_URL" -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null || true
   fi
@@ -107,7 +119,7 @@ start_server() {
     >>"$work/server.log" 2>&1 &
   server=$!
   for _ in $(seq 100); do
-    if curl -fs -o /dev/null "$base/test-support/static?bytes=16"; then
+    if curl -fs -o /dev/null "$base/api/definition"; then
       return 0
     fi
     kill -0 "$server" 2>/dev/null || break
@@ -118,12 +130,13 @@ start_server() {
   exit 1
 }
 
-# Taxpayers [0, N) take the durable-trigger runs, [N, 2N) the latency runs; every run
-# starts with the queue empty and on taxpayers with no calculation in progress.
-echo "backend $backend; $((2 * ninos)) taxpayers; server on $base" >&2
+# Taxpayers [0, N) take the durable-trigger runs, [N, 2N) the latency runs and then the
+# history run's fresh taxpayers, 2N the history run's long-lived one; every run starts with
+# the queue empty and on taxpayers with no calculation in progress.
+echo "backend $backend; $((2 * ninos + 1)) taxpayers; server on $base" >&2
 start_server 0
 echo "seeding $((2 * ninos)) taxpayers (a token and 2025-26 income each)" >&2
-"${client[@]}" --port "$port" seed --ninos "$((2 * ninos))"
+"${client[@]}" --port "$port" seed --ninos "$((2 * ninos + 1))"
 
 echo "durable triggers: $ninos from $trigger_clients clients, no worker, then one" >&2
 "${client[@]}" --port "$port" triggers --first "$ninos" --count "$ninos" --clients "$trigger_clients" \
@@ -141,24 +154,33 @@ echo "trigger -> retrievable latency" >&2
 "${client[@]}" --port "$port" latency --first "$((ninos + sequential))" --count "$concurrent" --clients 4 \
   --poll-ms "$poll_ms" --out "$results/latency-4.json"
 
-# One computed calculation, and the size of its retrieve body.
+echo "history: trigger and list for a taxpayer with $history earlier calculations and for ones with none" >&2
+"${client[@]}" --port "$port" history --taxpayer "$((2 * ninos))" --earlier "$history" \
+  --fresh-first "$((ninos + sequential + concurrent))" --rounds "$history_rounds" --out "$results/history.json"
+
+# One computed calculation, and its retrieve body.
 read -r retrieve_path token < <(python3 -c '
 import json, sys
 s = json.load(open(sys.argv[1]))["sample"]
 print(s["path"], s["token"])' "$results/latency-1.json")
 accept="Accept: application/vnd.hmrc.8.0+json"
 auth="Authorization: Bearer $token"
-body_bytes=$(curl -fs -o /dev/null -w '%{size_download}' -H "$accept" -H "$auth" "$base$retrieve_path")
-static_bytes=$(curl -fs -o /dev/null -w '%{size_download}' "$base/test-support/static?bytes=$body_bytes")
-[ "$body_bytes" = "$static_bytes" ] || { echo "static body is $static_bytes bytes, not $body_bytes" >&2; exit 1; }
+curl -fs -o "$work/retrieve.json" -H "$accept" -H "$auth" "$base$retrieve_path"
+body_bytes=$(wc -c <"$work/retrieve.json")
+bare_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$bare_server" --port "$bare_port" --body "$work/retrieve.json" >>"$work/bare.log" 2>&1 &
+bare=$!
+for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$bare_port/" && break; sleep 0.1; done
+bare_bytes=$(curl -fs -o /dev/null -w '%{size_download}' "http://127.0.0.1:$bare_port/")
+[ "$body_bytes" = "$bare_bytes" ] || { echo "the bare server answers $bare_bytes bytes, not $body_bytes" >&2; exit 1; }
 
-echo "retrieve throughput: wrk, ${duration} s per endpoint after a 2 s warm-up" >&2
+echo "retrieve throughput: wrk, ${duration} s per server after a 2 s warm-up, one server at a time" >&2
 wrk_args=(-t "$wrk_threads" -c "$wrk_connections" --latency --timeout 10s)
 wrk "${wrk_args[@]}" -d 2s -H "$accept" -H "$auth" "$base$retrieve_path" >/dev/null
 wrk "${wrk_args[@]}" -d "${duration}s" -H "$accept" -H "$auth" "$base$retrieve_path" >"$results/wrk-retrieve.txt"
-wrk "${wrk_args[@]}" -d 2s -H "$accept" "$base/test-support/static?bytes=$body_bytes" >/dev/null
-wrk "${wrk_args[@]}" -d "${duration}s" -H "$accept" "$base/test-support/static?bytes=$body_bytes" \
-  >"$results/wrk-static.txt"
+wrk "${wrk_args[@]}" -d 2s -H "$accept" "http://127.0.0.1:$bare_port/" >/dev/null
+wrk "${wrk_args[@]}" -d "${duration}s" -H "$accept" "http://127.0.0.1:$bare_port/" >"$results/wrk-bare.txt"
+kill "$bare"; wait "$bare" 2>/dev/null || true; bare=""
 stop_server
 
 cat >"$results/meta.json" <<EOF
