@@ -16,11 +16,14 @@ use axum::http::header;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let (mut port, mut body) = (None, None);
+    let (mut port, mut body, mut ours) = (None, None, false);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--port" => port = args.next().and_then(|p| p.parse::<u16>().ok()),
             "--body" => body = args.next(),
+            // Serve through itsa's own connection handling (its limits and timeouts)
+            // instead of axum::serve, to tell that layer's cost from the application's.
+            "--itsa-connections" => ours = true,
             // `cargo bench` passes `--bench`; nothing else is expected.
             "--bench" => {}
             other => panic!("unexpected argument {other}: use --port PORT --body FILE"),
@@ -34,7 +37,17 @@ fn main() {
             let body = body.clone();
             async move { ([(header::CONTENT_TYPE, "application/json")], body) }
         });
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await.expect("bind");
-        axum::serve(listener, app).await.expect("serve");
+        let address = SocketAddr::from(([127, 0, 0, 1], port));
+        if ours {
+            let listener = itsa_server::connections::listen(address).expect("bind");
+            let limits = itsa_server::config::Config::default().limits;
+            let forever = std::future::pending::<()>();
+            itsa_server::connections::serve(listener, app, limits, forever, std::time::Duration::ZERO)
+                .await
+                .expect("serve");
+        } else {
+            let listener = tokio::net::TcpListener::bind(address).await.expect("bind");
+            axum::serve(listener, app).await.expect("serve");
+        }
     });
 }

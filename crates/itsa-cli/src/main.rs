@@ -2,7 +2,6 @@
 
 mod admin;
 mod calc;
-mod log;
 mod taxcode;
 
 use std::path::PathBuf;
@@ -156,15 +155,16 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 /// One line per event on standard error, written through a buffer by a thread of its own
-/// (`log.rs`); `RUST_LOG` sets the level (default info). Keep the guard until exit: it
-/// writes out what is queued.
-fn logging() -> log::Flush {
+/// (`itsa_server::log`), the per-request lines included; `RUST_LOG` sets the level
+/// (default info). Keep the guard until exit: it writes out what is queued.
+fn logging() -> itsa_server::log::Flush {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let (writer, flush) = log::standard_error();
+    let (writer, flush) = itsa_server::log::standard_error();
+    itsa_server::log::install(writer.clone());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(writer)
+        .with_writer(move || writer.clone())
         .with_target(false)
         .with_ansi(ansi)
         .try_init();

@@ -20,14 +20,17 @@ const NINO: &str = "AA123456A";
 const CASE: &str = r#"{"id":"bench","tax_year":"2025-26","regime":"rUK","employment_income":52000,"paye_tax_deducted":8000,"self_employment_profit":12000,"savings_interest":900,"dividends":3000}"#;
 const ACCEPT: &str = "application/vnd.hmrc.9.0+json";
 
-async fn call(app: &axum::Router, request: Request<Body>) -> (u16, Bytes) {
+async fn call<App>(app: &App, request: Request<Body>) -> (u16, Bytes)
+where
+    App: tower::Service<Request<Body>, Response = axum::response::Response, Error = std::convert::Infallible> + Clone,
+{
     let response = app.clone().oneshot(request).await.expect("infallible");
     let status = response.status().as_u16();
     (status, response.into_body().collect().await.expect("a body").to_bytes())
 }
 
 /// An application with one computed calculation: the router and the retrieve's path and token.
-async fn application() -> (axum::Router, String, String) {
+async fn application() -> (itsa_server::App, String, String) {
     let store = SqliteStore::in_memory().await.expect("a store");
     store.migrate().await.expect("migrated");
     let store = Arc::new(AnyStore::Sqlite(store));
@@ -40,7 +43,8 @@ async fn application() -> (axum::Router, String, String) {
             .body(Body::from(body.to_owned()))
             .expect("a request")
     };
-    let body = format!(r#"{{"role":"individual","nino":"{NINO}","scopes":["read:self-assessment","write:self-assessment"]}}"#);
+    let body =
+        format!(r#"{{"role":"individual","nino":"{NINO}","scopes":["read:self-assessment","write:self-assessment"]}}"#);
     let (_, token) = call(&app, json("POST", "/test-support/tokens", &body)).await;
     let token: serde_json::Value = serde_json::from_slice(&token).expect("json");
     let token = token["access_token"].as_str().expect("a token").to_owned();
@@ -54,7 +58,8 @@ async fn application() -> (axum::Router, String, String) {
         .expect("a request");
     let (_, id) = call(&app, trigger).await;
     let id: serde_json::Value = serde_json::from_slice(&id).expect("json");
-    let path = format!("/individuals/calculations/{NINO}/self-assessment/2025-26/{}", id["calculationId"].as_str().unwrap());
+    let path =
+        format!("/individuals/calculations/{NINO}/self-assessment/2025-26/{}", id["calculationId"].as_str().unwrap());
     let worker = Worker::new(store, "bench", Mode::Sandbox);
     while worker.run_one().await.expect("the worker runs") {}
     (app, path, token)

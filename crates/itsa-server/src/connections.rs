@@ -22,9 +22,9 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
+use axum::response::Response;
 use http_body::{Body as HttpBody, Frame, SizeHint};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -32,7 +32,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, watch};
 use tokio::time::Instant;
-use tower::ServiceExt;
+use tower::{Service, ServiceExt};
 
 /// What a client may take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,13 +218,17 @@ pub fn listen(address: std::net::SocketAddr) -> io::Result<TcpListener> {
 
 /// Serve `app` on `listener` within `limits` until `shutdown` resolves; then stop
 /// accepting, let every request in progress finish (for at most `drain`), and return.
-pub async fn serve(
+pub async fn serve<App>(
     listener: TcpListener,
-    app: Router,
+    app: App,
     limits: Limits,
     shutdown: impl Future<Output = ()>,
     drain: Duration,
-) -> io::Result<()> {
+) -> io::Result<()>
+where
+    App: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    App::Future: Send,
+{
     let places = Arc::new(Semaphore::new(limits.max_connections));
     let registry = Arc::new(Registry::default());
     let (stop, stopping) = watch::channel(false);
@@ -307,13 +311,16 @@ async fn place(places: &Arc<Semaphore>, registry: &Registry) -> OwnedSemaphorePe
 /// again.
 const EVICT_AGAIN: Duration = Duration::from_millis(100);
 
-async fn run_connection(
+async fn run_connection<App>(
     stream: TcpStream,
-    app: Router,
+    app: App,
     watch: Arc<Watch>,
     limits: Limits,
     mut stopping: watch::Receiver<bool>,
-) {
+) where
+    App: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    App::Future: Send,
+{
     let io = TokioIo::new(Watched { stream, watch: watch.clone() });
     let service_watch = watch.clone();
     let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {

@@ -16,6 +16,7 @@ pub mod connections;
 mod correlation;
 mod docs;
 mod examples;
+pub mod log;
 mod oauth;
 pub mod render;
 mod reply;
@@ -34,9 +35,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
-use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue, Method, header};
-use axum::middleware::{self, Next};
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use itsa_hmrc::accounts::AccountsVersion;
@@ -50,9 +50,16 @@ use crate::config::{Config, Mode};
 use crate::reply::{Early, NoCorrelationId, Reply};
 use crate::versions::ApiVersion;
 
-/// The correlation id of the request being served.
+/// The correlation id of the request being served, as its answer's header carries it.
 #[derive(Debug, Clone)]
-pub struct CorrelationId(pub String);
+pub struct CorrelationId(HeaderValue);
+
+impl CorrelationId {
+    pub fn as_str(&self) -> &str {
+        // Made from a UUID's text: always visible ASCII.
+        self.0.to_str().unwrap_or_default()
+    }
+}
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -108,8 +115,22 @@ struct Dispatch {
 /// The Individual Calculations versions HMRC documented in RAML.
 const RAML_CALCULATION_VERSIONS: [ApiVersion; 2] = [ApiVersion::new(1, 0), ApiVersion::new(3, 0)];
 
-/// The whole application.
-pub fn router(state: AppState) -> Router {
+/// The whole application: every request gets a correlation id and a log line, then goes
+/// by its path to an API context (whose versions are routers of their own) or to the
+/// service's own routes (documentation, tax codes, OAuth, test support).
+#[derive(Clone)]
+pub struct App(Arc<AppParts>);
+
+struct AppParts {
+    dispatch: Dispatch,
+    /// The service's own routes; anything they do not route is HMRC's 404.
+    own: Router,
+    ids: correlation::CorrelationIds,
+}
+
+/// The application serving `state`.
+pub fn router(state: AppState) -> App {
+    let max_body_bytes = state.config.max_body_bytes;
     let calculations = ApiContext {
         prefix: "/individuals/calculations",
         versions: BTreeMap::from([
@@ -133,114 +154,259 @@ pub fn router(state: AppState) -> Router {
         .collect(),
         raml_versions: &[],
     };
-    let dispatch = Arc::new(Dispatch { state: state.clone(), contexts: vec![calculations, accounts] });
-
-    let mut app = Router::new()
+    let mut own = Router::new()
         .route("/api/definition", get(docs::definition))
         .route("/tax-codes/{code}", get(taxcodes::explain))
         .route("/api/conf/{version}/application.yaml", get(docs::application_yaml))
         .route("/oauth/token", post(oauth::token));
     if state.sandbox() {
-        app = app.nest("/test-support", test_support::routes());
+        own = own.nest("/test-support", test_support::routes());
     }
-    let max_body_bytes = state.config.max_body_bytes;
-    app.with_state(state)
-        .fallback(move |request: Request| dispatch_request(dispatch.clone(), request))
-        .layer(axum::extract::DefaultBodyLimit::max(max_body_bytes))
-        .layer(middleware::from_fn_with_state(Arc::new(correlation::CorrelationIds::default()), correlate))
+    let own =
+        own.with_state(state.clone()).fallback(unrouted).layer(axum::extract::DefaultBodyLimit::max(max_body_bytes));
+    App(Arc::new(AppParts {
+        dispatch: Dispatch { state, contexts: vec![calculations, accounts] },
+        own,
+        ids: correlation::CorrelationIds::default(),
+    }))
+}
+
+impl tower::Service<Request> for App {
+    type Response = Response;
+    type Error = std::convert::Infallible;
+    type Future = std::pin::Pin<Box<dyn Future<Output = Result<Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let app = self.0.clone();
+        Box::pin(async move { Ok(app.serve(request).await) })
+    }
+}
+
+static X_CORRELATION_ID: HeaderName = HeaderName::from_static("x-correlationid");
+static X_CONTENT_TYPE_OPTIONS: HeaderName = HeaderName::from_static("x-content-type-options");
+
+impl AppParts {
+    /// Give the request a correlation id, serve it, add the id (and `nosniff`) to its
+    /// answer (unless the answer is marked [`NoCorrelationId`]), and log one line.
+    async fn serve(&self, mut request: Request) -> Response {
+        let started = Instant::now();
+        let id = CorrelationId(
+            HeaderValue::from_maybe_shared(axum::body::Bytes::from(self.ids.next().hyphenated().to_string()))
+                .expect("a UUID's text is a header value"),
+        );
+        request.extensions_mut().insert(id.clone());
+        let method = request.method().clone();
+        let uri = request.uri().clone();
+        let path = uri.path();
+        let mut response = match self.dispatch.context(path) {
+            Some(context) => self.dispatch.call(context, request).await,
+            None => match self.own.clone().oneshot(request).await {
+                Ok(response) => response,
+                Err(never) => match never {},
+            },
+        };
+        let correlated = response.extensions().get::<NoCorrelationId>().is_none();
+        let headers = response.headers_mut();
+        headers.insert(X_CONTENT_TYPE_OPTIONS.clone(), HeaderValue::from_static("nosniff"));
+        if correlated {
+            headers.insert(X_CORRELATION_ID.clone(), id.0.clone());
+        }
+        log::request(id.as_str(), &method, path, response.status().as_u16(), started.elapsed().as_micros() as u64);
+        response
+    }
 }
 
 /// A version's routes behind the gateway's credential and scope checks; anything they do
 /// not route, wrong methods included, is HMRC's 404 MATCHING_RESOURCE_NOT_FOUND.
 fn version_router(state: &AppState, routes: Router<AppState>) -> Router {
     routes
-        .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .route_layer(GatewayLayer(state.clone()))
         .method_not_allowed_fallback(unrouted)
         .fallback(unrouted)
         .with_state(state.clone())
+        .layer(axum::extract::DefaultBodyLimit::max(state.config.max_body_bytes))
 }
 
 async fn unrouted() -> Reply {
     Reply::Early(ApiError::new(ErrorCode::MATCHING_RESOURCE_NOT_FOUND, Era::Current))
 }
 
-async fn dispatch_request(dispatch: Arc<Dispatch>, mut request: Request) -> Response {
-    // HMRC strips one trailing slash and routes again.
-    let path = request.uri().path();
-    if path.len() > 1 && path.ends_with('/') {
-        let trimmed = &path[..path.len() - 1];
-        let uri = match request.uri().query() {
-            Some(q) => format!("{trimmed}?{q}"),
-            None => trimmed.to_owned(),
-        };
-        if let Ok(uri) = uri.parse() {
-            *request.uri_mut() = uri;
-        }
+impl Dispatch {
+    /// The API context a path belongs to.
+    fn context(&self, path: &str) -> Option<&ApiContext> {
+        self.contexts
+            .iter()
+            .find(|c| path.strip_prefix(c.prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
     }
-    let path = request.uri().path();
-    let Some(context) = dispatch
-        .contexts
-        .iter()
-        .find(|c| path.strip_prefix(c.prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
-    else {
-        return Reply::Early(ApiError::new(ErrorCode::MATCHING_RESOURCE_NOT_FOUND, Era::Current)).into_response();
-    };
-    let Some(version) = versions::from_accept(request.headers()) else {
-        return Reply::Early(ApiError::new(ErrorCode::ACCEPT_HEADER_INVALID, Era::Current)).into_response();
-    };
-    let Some(router) = context.versions.get(&version) else {
-        return Reply::Early(ApiError::new(ErrorCode::NOT_FOUND, Era::Current)).into_response();
-    };
-    let mut response = match router.clone().oneshot(request).await {
-        Ok(response) => response,
-        Err(never) => match never {},
-    };
-    if context.raml_versions.contains(&version) && response.extensions().get::<Early>().is_some() {
-        response.extensions_mut().insert(NoCorrelationId);
-    }
-    if let Some(date) = dispatch.state.config.deprecated_versions.get(&version.to_string()) {
-        docs::add_deprecation_headers(response.headers_mut(), *date, context.prefix);
-    }
-    response
-}
 
-/// The gateway: a known, unexpired bearer token with the scope the method needs.
-async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let refusal = |r: Refusal| Reply::Early(refusal_error(r)).into_response();
-    let Some(value) = request.headers().get(header::AUTHORIZATION) else {
-        return refusal(Refusal::MissingCredentials);
-    };
-    let Some(token) = value.to_str().ok().and_then(auth::bearer) else {
-        return refusal(Refusal::InvalidCredentials);
-    };
-    let hash = auth::hash_secret(token);
-    let now = clock::real_millis();
-    let principal = match state.caches.token(&hash, now) {
-        Some(principal) => principal,
-        None => {
-            let record = match state.store.find_token(&hash).await {
-                Ok(record) => record,
-                Err(e) => {
-                    tracing::error!(error = %e, "cannot read tokens");
-                    return Reply::Early(ApiError::new(ErrorCode::INTERNAL_SERVER_ERROR, Era::Current)).into_response();
-                }
+    /// Serve a request of `context`: its `Accept` header picks the version's router.
+    async fn call(&self, context: &ApiContext, mut request: Request) -> Response {
+        // HMRC strips one trailing slash and routes again.
+        let path = request.uri().path();
+        if path.len() > 1 && path.ends_with('/') {
+            let trimmed = &path[..path.len() - 1];
+            let uri = match request.uri().query() {
+                Some(q) => format!("{trimmed}?{q}"),
+                None => trimmed.to_owned(),
             };
-            let expires_at = record.as_ref().map_or(0, |r| r.expires_at);
-            match auth::principal_for(record, now) {
-                Ok(p) => {
-                    let p = Arc::new(p);
-                    state.caches.remember_token(hash, p.clone(), expires_at, now);
-                    p
-                }
-                Err(r) => return refusal(r),
+            if let Ok(uri) = uri.parse() {
+                *request.uri_mut() = uri;
             }
         }
-    };
-    if let Err(r) = principal.check_scope(request.method()) {
-        return refusal(r);
+        let Some(version) = versions::from_accept(request.headers()) else {
+            return Reply::Early(ApiError::new(ErrorCode::ACCEPT_HEADER_INVALID, Era::Current)).into_response();
+        };
+        let Some(router) = context.versions.get(&version) else {
+            return Reply::Early(ApiError::new(ErrorCode::NOT_FOUND, Era::Current)).into_response();
+        };
+        let mut response = match router.clone().oneshot(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        };
+        if context.raml_versions.contains(&version) && response.extensions().get::<Early>().is_some() {
+            response.extensions_mut().insert(NoCorrelationId);
+        }
+        let deprecated = &self.state.config.deprecated_versions;
+        if !deprecated.is_empty()
+            && let Some(date) = deprecated.get(&version.to_string())
+        {
+            docs::add_deprecation_headers(response.headers_mut(), *date, context.prefix);
+        }
+        response
     }
-    request.extensions_mut().insert(principal);
-    next.run(request).await
+}
+
+/// The gateway: a known, unexpired bearer token with the scope the method needs. A token
+/// seen lately is checked without leaving the request's task (the usual case); only one
+/// the gateway has not seen is looked up in the store.
+#[derive(Clone)]
+struct Gateway<S> {
+    state: AppState,
+    inner: S,
+}
+
+#[derive(Clone)]
+struct GatewayLayer(AppState);
+
+impl<S> tower::Layer<S> for GatewayLayer {
+    type Service = Gateway<S>;
+    fn layer(&self, inner: S) -> Gateway<S> {
+        Gateway { state: self.0.clone(), inner }
+    }
+}
+
+/// What the gateway makes of a request's credentials before any store is read.
+enum Credentials {
+    Known(Arc<Principal>),
+    Unknown(String),
+    Refused(Refusal),
+}
+
+impl<S> Gateway<S> {
+    fn credentials(&self, request: &Request) -> Credentials {
+        let Some(value) = request.headers().get(header::AUTHORIZATION) else {
+            return Credentials::Refused(Refusal::MissingCredentials);
+        };
+        let Some(token) = value.to_str().ok().and_then(auth::bearer) else {
+            return Credentials::Refused(Refusal::InvalidCredentials);
+        };
+        let hash = auth::hash_secret(token);
+        match self.state.caches.token(&hash, clock::real_millis()) {
+            Some(principal) => Credentials::Known(principal),
+            None => Credentials::Unknown(hash),
+        }
+    }
+}
+
+/// A refusal, as the gateway answers it.
+fn refused(refusal: Refusal) -> Response {
+    Reply::Early(refusal_error(refusal)).into_response()
+}
+
+/// The principal a token's hash stands for, from the store (and remembered).
+async fn look_up_token(state: &AppState, hash: String) -> Result<Arc<Principal>, Response> {
+    let record = match state.store.find_token(&hash).await {
+        Ok(record) => record,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read tokens");
+            return Err(Reply::Early(ApiError::new(ErrorCode::INTERNAL_SERVER_ERROR, Era::Current)).into_response());
+        }
+    };
+    let now = clock::real_millis();
+    let expires_at = record.as_ref().map_or(0, |r| r.expires_at);
+    let principal = Arc::new(auth::principal_for(record, now).map_err(refused)?);
+    state.caches.remember_token(hash, principal.clone(), expires_at, now);
+    Ok(principal)
+}
+
+impl<S> tower::Service<Request> for Gateway<S>
+where
+    S: tower::Service<Request, Response = Response, Error = std::convert::Infallible> + Clone + Send + 'static,
+    S::Future: Send + Unpin + 'static,
+{
+    type Response = Response;
+    type Error = std::convert::Infallible;
+    type Future = GatewayFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        match self.credentials(&request) {
+            Credentials::Refused(refusal) => GatewayFuture::Answered(Some(refused(refusal))),
+            Credentials::Known(principal) => match principal.check_scope(request.method()) {
+                Err(refusal) => GatewayFuture::Answered(Some(refused(refusal))),
+                Ok(()) => {
+                    request.extensions_mut().insert(principal);
+                    GatewayFuture::Passed(self.inner.call(request))
+                }
+            },
+            Credentials::Unknown(hash) => {
+                let (state, inner) = (self.state.clone(), self.inner.clone());
+                GatewayFuture::LookingUp(Box::pin(async move {
+                    let principal = match look_up_token(&state, hash).await {
+                        Ok(principal) => principal,
+                        Err(response) => return Ok(response),
+                    };
+                    if let Err(refusal) = principal.check_scope(request.method()) {
+                        return Ok(refused(refusal));
+                    }
+                    request.extensions_mut().insert(principal);
+                    inner.oneshot(request).await
+                }))
+            }
+        }
+    }
+}
+
+/// The gateway's answer: the endpoint's (a known token), its own refusal, or either after
+/// a look-up in the store.
+enum GatewayFuture<F> {
+    Passed(F),
+    Answered(Option<Response>),
+    LookingUp(std::pin::Pin<Box<dyn Future<Output = Result<Response, std::convert::Infallible>> + Send>>),
+}
+
+impl<F> Future for GatewayFuture<F>
+where
+    F: Future<Output = Result<Response, std::convert::Infallible>> + Unpin,
+{
+    type Output = Result<Response, std::convert::Infallible>;
+
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        match self.get_mut() {
+            GatewayFuture::Passed(future) => std::pin::Pin::new(future).poll(cx),
+            GatewayFuture::Answered(response) => {
+                std::task::Poll::Ready(Ok(response.take().expect("a gateway future polled after it answered")))
+            }
+            GatewayFuture::LookingUp(future) => future.as_mut().poll(cx),
+        }
+    }
 }
 
 pub(crate) fn refusal_error(refusal: Refusal) -> ApiError {
@@ -311,36 +477,6 @@ fn refusal_code(refusal: Refusal) -> ErrorCode {
         Refusal::InvalidScope => ErrorCode::INVALID_SCOPE,
         Refusal::NotAuthorised => ErrorCode::CLIENT_OR_AGENT_NOT_AUTHORISED,
     }
-}
-
-static X_CORRELATION_ID: HeaderName = HeaderName::from_static("x-correlationid");
-static X_CONTENT_TYPE_OPTIONS: HeaderName = HeaderName::from_static("x-content-type-options");
-
-/// Give every request a correlation id, add it (and `nosniff`) to its answer (unless the
-/// answer is marked [`NoCorrelationId`]), and log one line per request.
-async fn correlate(State(ids): State<Arc<correlation::CorrelationIds>>, mut request: Request, next: Next) -> Response {
-    let id = ids.next().to_string();
-    request.extensions_mut().insert(CorrelationId(id.clone()));
-    let method: Method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let started = Instant::now();
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    headers.insert(X_CONTENT_TYPE_OPTIONS.clone(), HeaderValue::from_static("nosniff"));
-    if response.extensions().get::<NoCorrelationId>().is_none()
-        && let Ok(value) = HeaderValue::from_str(&id)
-    {
-        response.headers_mut().insert(X_CORRELATION_ID.clone(), value);
-    }
-    tracing::info!(
-        correlation_id = %id,
-        method = %method,
-        path = %path,
-        status = response.status().as_u16(),
-        elapsed_us = started.elapsed().as_micros() as u64,
-        "request"
-    );
-    response
 }
 
 /// Open the configured store and bring its schema up to date.

@@ -205,7 +205,7 @@ async fn trigger(
         other => return scenario_answer(other, Era::V1),
     }
     let triggered = Calculations::of(&state)
-        .trigger(nino.as_str(), year, TriggerKind::InYear, principal.requested_by(), &correlation.0)
+        .trigger(nino.as_str(), year, TriggerKind::InYear, principal.requested_by(), correlation.as_str())
         .await;
     match triggered.map(calculation_id) {
         Ok(Some(id)) => Reply::json(StatusCode::ACCEPTED, trigger_response_v1(&nino, &id)),
@@ -459,7 +459,7 @@ async fn intent_to_crystallise(
         other => return scenario_answer(other, Era::V1),
     }
     let triggered = Calculations::of(&state)
-        .trigger(nino.as_str(), year, TriggerKind::IntentToFinalise, principal.requested_by(), &correlation.0)
+        .trigger(nino.as_str(), year, TriggerKind::IntentToFinalise, principal.requested_by(), correlation.as_str())
         .await;
     match triggered.map(calculation_id) {
         Ok(Some(id)) => Reply::json(StatusCode::OK, intent_to_crystallise_response_v1(&nino, year, &id)),

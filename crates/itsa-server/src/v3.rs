@@ -136,7 +136,7 @@ async fn trigger(
     }
     let kind = if request.final_declaration { TriggerKind::IntentToFinalise } else { TriggerKind::InYear };
     let triggered = Calculations::of(&state)
-        .trigger(nino.as_str(), request.tax_year, kind, principal.requested_by(), &correlation.0)
+        .trigger(nino.as_str(), request.tax_year, kind, principal.requested_by(), correlation.as_str())
         .await;
     match triggered.map(calculation_id) {
         Ok(Some(id)) => Reply::json(StatusCode::ACCEPTED, trigger_response_v3(&nino, request.tax_year, &id)),

@@ -93,7 +93,7 @@ async fn trigger(
         _ => TriggerKind::InYear,
     };
     match Calculations::of(&state)
-        .trigger(nino.as_str(), request.tax_year(), kind, principal.requested_by(), &correlation.0)
+        .trigger(nino.as_str(), request.tax_year(), kind, principal.requested_by(), correlation.as_str())
         .await
     {
         Ok(id) => Reply::json(StatusCode::ACCEPTED, json!({"calculationId": id.to_string()})),

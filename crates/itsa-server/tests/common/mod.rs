@@ -8,7 +8,6 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
@@ -27,7 +26,7 @@ pub enum Backend {
 }
 
 pub struct TestApp {
-    pub router: Router,
+    pub router: itsa_server::App,
     pub store: Arc<AnyStore>,
     cleanup: Cleanup,
 }

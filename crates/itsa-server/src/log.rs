@@ -6,13 +6,18 @@
 //! lines are dropped (never the request) and the number dropped is written once it
 //! catches up. Everything buffered is written before the process exits, when the
 //! [`Flush`] guard is dropped.
+//!
+//! The line logged for each request is written here directly ([`request`]) once a writer
+//! is [`install`]ed: the same text the subscriber would write, without the subscriber's
+//! per-event formatting machinery, which cost a quarter of the service's throughput.
 
+use std::cell::RefCell;
 use std::io::{self, Write};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use tracing_subscriber::fmt::MakeWriter;
+use axum::http::Method;
 
 /// How often the writer writes out what has been logged.
 const FLUSH_EVERY: Duration = Duration::from_millis(10);
@@ -103,18 +108,25 @@ fn write_lines(shared: &Shared, mut out: impl Write) {
     }
 }
 
-impl Write for LogWriter {
-    fn write(&mut self, line: &[u8]) -> io::Result<usize> {
-        let Ok(mut pending) = self.shared.pending.lock() else { return Ok(line.len()) };
+impl LogWriter {
+    /// Queue one line (or drop it, counted, when the writer is too far behind).
+    fn append(&self, line: &[u8]) {
+        let Ok(mut pending) = self.shared.pending.lock() else { return };
         if pending.bytes.len() + line.len() > MAXIMUM_BYTES {
             pending.dropped += 1;
-            return Ok(line.len());
+            return;
         }
         let before = pending.bytes.len();
         pending.bytes.extend_from_slice(line);
         if before < WAKE_AT && pending.bytes.len() >= WAKE_AT {
             self.shared.wake.notify_one();
         }
+    }
+}
+
+impl Write for LogWriter {
+    fn write(&mut self, line: &[u8]) -> io::Result<usize> {
+        self.append(line);
         Ok(line.len())
     }
 
@@ -123,11 +135,72 @@ impl Write for LogWriter {
     }
 }
 
-impl<'a> MakeWriter<'a> for LogWriter {
-    type Writer = LogWriter;
+/// Where [`request`] writes its lines, once installed.
+static REQUESTS: OnceLock<LogWriter> = OnceLock::new();
 
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
+/// Write the per-request lines to `writer` (the one the subscriber writes to).
+pub fn install(writer: LogWriter) {
+    let _ = REQUESTS.set(writer);
+}
+
+/// Log one served request at level INFO, as the subscriber would print
+/// `tracing::info!(correlation_id, method, path, status, elapsed_us, "request")`:
+///
+/// `2026-12-04T15:33:20.561441Z  INFO request correlation_id=… method=GET path=/… status=200 elapsed_us=128`
+pub(crate) fn request(correlation_id: &str, method: &Method, path: &str, status: u16, elapsed_us: u64) {
+    if !tracing::enabled!(target: "itsa_server", tracing::Level::INFO) {
+        return;
+    }
+    let Some(writer) = REQUESTS.get() else {
+        tracing::info!(target: "itsa_server", correlation_id, method = %method, path, status, elapsed_us, "request");
+        return;
+    };
+    LINE.with_borrow_mut(|line| {
+        line.text.clear();
+        line.timestamp(SystemTime::now());
+        let _ = writeln!(
+            line.text,
+            "  INFO request correlation_id={correlation_id} method={method} path={path} status={status} elapsed_us={elapsed_us}"
+        );
+        writer.append(&line.text);
+    });
+}
+
+thread_local! {
+    static LINE: RefCell<Line> = RefCell::new(Line { text: Vec::with_capacity(256), second: u64::MAX, prefix: [0; 20] });
+}
+
+/// A thread's line being written, and the timestamp's text up to the second, which
+/// changes once a second.
+struct Line {
+    text: Vec<u8>,
+    second: u64,
+    prefix: [u8; 20],
+}
+
+impl Line {
+    /// RFC 3339 in UTC to the microsecond, as the subscriber writes it:
+    /// `2026-12-04T15:33:20.561441Z`.
+    fn timestamp(&mut self, now: SystemTime) {
+        let since = now.duration_since(UNIX_EPOCH).unwrap_or_default();
+        let second = since.as_secs();
+        if second != self.second {
+            self.second = second;
+            let at = time::OffsetDateTime::UNIX_EPOCH + since;
+            let mut prefix = &mut self.prefix[..];
+            let _ = write!(
+                prefix,
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.",
+                at.year(),
+                u8::from(at.month()),
+                at.day(),
+                at.hour(),
+                at.minute(),
+                at.second()
+            );
+        }
+        self.text.extend_from_slice(&self.prefix);
+        let _ = write!(self.text, "{:06}Z", since.subsec_micros());
     }
 }
 
@@ -165,6 +238,16 @@ mod tests {
         drop(flush);
         let expected: String = (0..10_000).map(|n| format!("line {n}\n")).collect();
         assert_eq!(sink.text(), expected);
+    }
+
+    #[test]
+    fn timestamps_are_rfc_3339_in_utc_to_the_microsecond() {
+        let mut line = Line { text: Vec::new(), second: u64::MAX, prefix: [0; 20] };
+        // 2026-12-04T15:33:20.561441Z, and the last day of a leap February.
+        line.timestamp(UNIX_EPOCH + Duration::from_micros(1_796_398_400_561_441));
+        line.text.push(b' ');
+        line.timestamp(UNIX_EPOCH + Duration::from_secs(951_868_799));
+        assert_eq!(String::from_utf8(line.text).unwrap(), "2026-12-04T15:33:20.561441Z 2000-02-29T23:59:59.000000Z");
     }
 
     #[test]
