@@ -28,7 +28,7 @@ macro_rules! summary_columns {
 }
 
 /// The year's computed calculations, newest first, at most `$3`: the index on
-/// (nino, tax_year, requested_at) read backwards, stopping at the limit.
+/// (nino, tax_year, requested_at, id) read backwards, stopping at the limit.
 pub(crate) const LIST_COMPUTED: &str = concat!(
     "SELECT ",
     summary_columns!(),
