@@ -65,3 +65,74 @@ async fn each_request_is_logged_with_its_correlation_id() {
     assert!(quiet.stop().is_some_and(|s| s.success()));
     assert!(!quiet.log_tail(1000).contains(" request correlation_id="), "{}", quiet.log_tail(20));
 }
+
+/// `itsa serve` with workers hands its own triggers to them in memory (docs/api.md):
+/// the calculation is computed from the hand-over, not claimed from the store's queue.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_hands_its_triggers_to_its_own_workers() {
+    let work = WorkDir::new("hand-over");
+    let client = common::client(1);
+    let [port] = free_ports::<1>();
+    let mut node = Node::spawn("node", &work.0, Launch::serve(&work.0.join("data"), None, 1), port);
+    node.wait_ready(&client).await;
+    let base = node.base();
+    let token: serde_json::Value = client
+        .post(format!("{base}/test-support/tokens"))
+        .json(&serde_json::json!({"role": "individual", "nino": "AA123456A",
+            "scopes": ["read:self-assessment", "write:self-assessment"]}))
+        .send()
+        .await
+        .expect("a token")
+        .json()
+        .await
+        .expect("JSON");
+    let token = token["access_token"].as_str().expect("an access token").to_owned();
+    let income = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/sole-trader-2025-26.json"))
+        .expect("the example income");
+    let seeded = client
+        .put(format!("{base}/test-support/individuals/AA123456A/2025-26/income"))
+        .header("content-type", "application/json")
+        .body(income)
+        .send()
+        .await
+        .expect("seeded");
+    assert_eq!(seeded.status().as_u16(), 204);
+    let calculations = format!("{base}/individuals/calculations/AA123456A/self-assessment/2025-26");
+    let triggered = client
+        .post(format!("{calculations}/trigger/in-year"))
+        .header("accept", "application/vnd.hmrc.9.0+json")
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("triggered");
+    assert_eq!(triggered.status().as_u16(), 202);
+    let correlation = triggered.headers()["x-correlationid"].to_str().expect("text").to_owned();
+    let body: serde_json::Value = triggered.json().await.expect("JSON");
+    let id = body["calculationId"].as_str().expect("a calculation id").to_owned();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let retrieved = client
+            .get(format!("{calculations}/{id}"))
+            .header("accept", "application/vnd.hmrc.9.0+json")
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("retrieved");
+        if retrieved.status().as_u16() == 200 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "not computed within 10 s");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    assert!(node.stop().is_some_and(|s| s.success()));
+    let log = node.log_tail(1000);
+    let computed = log
+        .lines()
+        .find(|line| line.contains("calculation computed") && line.contains(&format!("calculation_id={id}")))
+        .unwrap_or_else(|| panic!("no line for the computed calculation:\n{log}"));
+    assert!(computed.contains(&format!("correlation_id={correlation}")), "{computed}");
+    assert!(
+        computed.contains("from=\"hand-over\"") || computed.contains("from=hand-over"),
+        "computed from the store's queue, not the hand-over: {computed}"
+    );
+}

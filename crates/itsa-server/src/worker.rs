@@ -162,6 +162,7 @@ impl Worker {
                 correlation_id = %job.correlation_id,
                 calculation_id = %job.calculation_id,
                 worker = %self.id,
+                from = "hand-over",
                 elapsed_us = started.elapsed().as_micros() as u64,
                 "calculation computed"
             ),
@@ -190,6 +191,7 @@ impl Worker {
                     correlation_id = %job.correlation_id,
                     calculation_id = %job.calculation_id,
                     worker = %self.id,
+                    from = "queue",
                     elapsed_us = started.elapsed().as_micros() as u64,
                     "calculation computed"
                 );
