@@ -156,7 +156,8 @@ echo "trigger -> retrievable latency" >&2
 
 echo "history: trigger and list for a taxpayer with $history earlier calculations and for ones with none" >&2
 "${client[@]}" --port "$port" history --taxpayer "$((2 * ninos))" --earlier "$history" \
-  --fresh-first "$((ninos + sequential + concurrent))" --rounds "$history_rounds" --out "$results/history.json"
+  --fresh-first "$((ninos + sequential + concurrent))" --page-taxpayer "$((2 * ninos - 1))" --rounds "$history_rounds" \
+  --out "$results/history.json"
 
 # One computed calculation, and its retrieve body.
 read -r retrieve_path token < <(python3 -c '

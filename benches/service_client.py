@@ -417,23 +417,26 @@ def cmd_history(args):
     client = Client(args.host, args.port)
     deadline = time.time() + args.timeout
     old = nino(args.taxpayer)
+    page = nino(args.page_taxpayer)
     started = time.perf_counter()
-    for k in range(args.earlier):
-        if time.time() > deadline:
-            sys.exit("the history run ran out of time while building the history")
-        calculation_id, _ = compute_one(client, old, tokens[old])
-        if calculation_id is None:
-            sys.exit(f"calculation {k} of the long-lived taxpayer failed")
+    for who, earlier in ((old, args.earlier), (page, args.page)):
+        for k in range(earlier):
+            if time.time() > deadline:
+                sys.exit("the history run ran out of time while building the history")
+            calculation_id, _ = compute_one(client, who, tokens[who])
+            if calculation_id is None:
+                sys.exit(f"calculation {k} of the long-lived taxpayer {who} failed")
     built_s = time.perf_counter() - started
-    timings = {"old": {"trigger_ms": [], "list_ms": []}, "fresh": {"trigger_ms": [], "list_ms": []}}
-    list_bytes = {"old": 0, "fresh": 0}
+    kinds = ("fresh", "page", "old")
+    timings = {kind: {"trigger_ms": [], "list_ms": []} for kind in kinds}
+    list_bytes = {kind: 0 for kind in kinds}
     failures = 0
     for r in range(args.rounds):
         if time.time() > deadline:
             failures += 1
             break
         fresh = nino(args.fresh_first + r)
-        for kind, n in (("fresh", fresh), ("old", old)):
+        for kind, n in (("fresh", fresh), ("page", page), ("old", old)):
             calculation_id, trigger_ms = compute_one(client, n, tokens[n])
             listed_ms, size = timed_list(client, n, tokens[n])
             if calculation_id is None or listed_ms is None:
@@ -444,20 +447,24 @@ def cmd_history(args):
             list_bytes[kind] = size
     result = {
         "earlier": args.earlier,
+        "page_earlier": args.page,
         "rounds": args.rounds,
         "built_s": built_s,
         "failures": failures,
         "list_bytes": list_bytes,
         "old": {k: stats_ms(v) for k, v in timings["old"].items()},
         "fresh": {k: stats_ms(v) for k, v in timings["fresh"].items()},
+        "page": {k: stats_ms(v) for k, v in timings["page"].items()},
     }
     for what in ("trigger_ms", "list_ms"):
-        o, f = result["old"][what]["p50"], result["fresh"][what]["p50"]
+        o, f, p = result["old"][what]["p50"], result["fresh"][what]["p50"], result["page"][what]["p50"]
         result[f"{what[:-3]}_ratio_p50"] = o / f if o and f else None
+        result[f"{what[:-3]}_page_ratio_p50"] = o / p if o and p else None
     write(args.out, result)
     print(
         f"history: {args.earlier} earlier calculations built in {built_s:.1f} s; p50 ratio with/without: "
-        f"trigger {_f(result['trigger_ratio_p50'], 2)}, list {_f(result['list_ratio_p50'], 2)}",
+        f"trigger {_f(result['trigger_ratio_p50'], 2)}, list {_f(result['list_ratio_p50'], 2)}; "
+        f"against a full page ({args.page} earlier): list {_f(result['list_page_ratio_p50'], 2)}",
         file=sys.stderr,
     )
     if failures:
@@ -660,12 +667,16 @@ def cmd_report(args):
         print(f"History: a taxpayer with {d['earlier']} earlier calculations against ones with none"
               f" ({d['rounds']} rounds each; ms; target p50 ratio <= 2)")
         print(f"  {'':<34} {'p50':>7} {'p99':>7} {'list bytes':>11}")
-        for kind, label in (("fresh", "none earlier"), ("old", f"{d['earlier']} earlier")):
+        for kind, label in (("fresh", "none earlier"), ("page", f"{d['page_earlier']} earlier"),
+                            ("old", f"{d['earlier']} earlier")):
             for what in ("trigger_ms", "list_ms"):
                 st = d[kind][what]
                 size = d["list_bytes"][kind] if what == "list_ms" else ""
                 print(f"  {what[:-3] + ', ' + label:<34} {_f(st['p50'], 2):>7} {_f(st['p99'], 2):>7} {size:>11}")
-        print(f"  ratio of p50s: trigger {_f(d['trigger_ratio_p50'], 2)}, list {_f(d['list_ratio_p50'], 2)}")
+        print(f"  ratio of p50s, {d['earlier']} earlier to none: trigger {_f(d['trigger_ratio_p50'], 2)},"
+              f" list {_f(d['list_ratio_p50'], 2)}")
+        print(f"  ratio of p50s, {d['earlier']} earlier to {d['page_earlier']} (both lists a full page):"
+              f" trigger {_f(d['trigger_page_ratio_p50'], 2)}, list {_f(d['list_page_ratio_p50'], 2)}")
         print()
     print("Durable triggers (each NINO once; 202 answers per second)")
     print(f"  {'workers':>7} {'clients':>7} {'accepted':>8} {'seconds':>8} {'per s':>8} {'p50 ms':>8} {'p99 ms':>8}"
@@ -717,6 +728,9 @@ def main():
     p.add_argument("--taxpayer", type=int, required=True, help="the long-lived taxpayer's index")
     p.add_argument("--earlier", type=int, default=2000)
     p.add_argument("--fresh-first", type=int, required=True, help="the first fresh taxpayer's index")
+    p.add_argument("--page-taxpayer", type=int, required=True,
+                   help="the index of a taxpayer given --page earlier calculations")
+    p.add_argument("--page", type=int, default=100, help="a list's limit: calculations for a full page")
     p.add_argument("--rounds", type=int, default=200)
     p.add_argument("--out", required=True)
     p = sub.add_parser("soak")

@@ -85,7 +85,7 @@ echo "soak: $duration s at $rate requests/s from $clients clients" >&2
 python3 - "$results/soak.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-mib = lambda kib: f"{kib / 1024:,.1f}" if kib else "-"
+mib = lambda kib: "-" if kib is None else f"{kib / 1024:,.1f}"
 print()
 print(f"Soak: {d['calculations']:,} distinct calculations read, {d['clients']} clients at {d['rate']:.0f} requests/s"
       f" for {d['duration_s']:.0f} s: {d['requests']:,} requests, {d['error_count']} errors")
@@ -94,7 +94,7 @@ for kind, s in list(d["latency_ms"].items()) + [("all", d["all_ms"])]:
     print(f"  {kind:<10} {s['n']:>8,} {s['p50'] or 0:>8.2f} {s['p99'] or 0:>8.2f} {s['max'] or 0:>8.2f}")
 first, end = d["rss_after_first_minute_kib"], d["rss_at_end_kib"]
 print(f"  server RSS: {mib(first)} MiB after the first minute, {mib(end)} MiB at the end"
-      f" (growth {mib((end or 0) - (first or 0))} MiB; target within 50 MiB)")
+      f" (growth {mib(end - first) if first is not None and end is not None else '-'} MiB; target within 50 MiB)")
 print("  RSS every minute (MiB): " + ", ".join(mib(kib) for t, kib in d["rss_kib"] if int(t) % 60 < 5))
 for e in d["errors"]:
     print("  error:", e)
