@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use itsa_store::{AnyStore, CalculationRecord, Job, Store};
+use itsa_store::{AnyStore, CalculationRecord, Completion, ComputedResult, Job, Store};
 use tokio::sync::{Mutex, mpsc, watch};
 
 use crate::clock::{Clock, real_millis};
@@ -22,6 +22,8 @@ pub const LEASE: Duration = Duration::from_secs(30);
 const IDLE_POLL: Duration = Duration::from_millis(500);
 /// Attempts before a calculation is marked failed.
 const MAX_ATTEMPTS: i32 = 5;
+/// The most handed-over results stored in one transaction.
+const BURST: usize = 64;
 
 /// How many handed-over calculations may wait for this process's workers; a trigger that
 /// finds the hand-over full queues its calculation in the store instead.
@@ -39,6 +41,8 @@ pub struct LocalJob {
 /// ([`LocalQueue::reserve`]), stores the calculation with its job already leased to
 /// [`LocalQueue::worker_id`], and sends it; should the process stop before a worker runs
 /// it, the lease runs out and any worker, here or on another node, claims it from the store.
+/// Clones share the one queue.
+#[derive(Clone)]
 pub struct LocalQueue {
     sender: mpsc::Sender<LocalJob>,
     receiver: Arc<Mutex<mpsc::Receiver<LocalJob>>>,
@@ -153,20 +157,47 @@ impl Worker {
         tracing::info!(worker = %self.id, "worker stopped");
     }
 
-    /// Run a handed-over job; on failure it goes back to the store's queue with backoff.
-    async fn run_local(&self, local: LocalJob) {
+    /// Run a handed-over job, and with it every other job already waiting in the
+    /// hand-over (at most [`BURST`]): their results are stored in one transaction, one
+    /// durable commit for the lot. On failure each goes back to the store's queue with
+    /// backoff.
+    async fn run_local(&self, first: LocalJob) {
         let started = std::time::Instant::now();
-        let job = local.job.clone();
-        match self.compute_and_store(&job, &local.record, &local.input).await {
-            Ok(()) => tracing::info!(
-                correlation_id = %job.correlation_id,
-                calculation_id = %job.calculation_id,
-                worker = %self.id,
-                from = "hand-over",
-                elapsed_us = started.elapsed().as_micros() as u64,
-                "calculation computed"
-            ),
-            Err(e) => self.give_back(&job, &e).await,
+        let mut burst = vec![first];
+        while burst.len() < BURST
+            && let Some(more) = self.try_local().await
+        {
+            burst.push(more);
+        }
+        let results: Vec<ComputedResult> =
+            burst.iter().map(|local| render::compute(&local.record, &local.input)).collect();
+        let completions: Vec<Completion> = burst
+            .iter()
+            .zip(&results)
+            .map(|(local, result)| Completion { job_id: local.job.id, calculation_id: local.record.id, result })
+            .collect();
+        let completed_at = self.clock.now_millis().await;
+        match self.store.complete_calculations(&completions, completed_at, &self.id).await {
+            Ok(_) => {
+                let elapsed_us = started.elapsed().as_micros() as u64;
+                for local in &burst {
+                    tracing::info!(
+                        correlation_id = %local.job.correlation_id,
+                        calculation_id = %local.job.calculation_id,
+                        worker = %self.id,
+                        from = "hand-over",
+                        burst = burst.len(),
+                        elapsed_us,
+                        "calculation computed"
+                    );
+                }
+            }
+            Err(e) => {
+                let error = e.to_string();
+                for local in &burst {
+                    self.give_back(&local.job, &error).await;
+                }
+            }
         }
     }
 

@@ -4,9 +4,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::{
-    ApplicationRecord, CalculationRecord, CalculationSummary, ClockPin, CodingOutRecord, ComputedResult,
-    DeclarationRecord, IncomeRecord, Job, Lease, Millis, NewCalculation, PgStore, Requires, Result, SqliteStore, Store,
-    StoreError, TokenRecord, Uuid,
+    ApplicationRecord, CalculationRecord, CalculationSummary, ClockPin, CodingOutRecord, Completion, DeclarationRecord,
+    IncomeRecord, Job, Lease, Millis, NewCalculation, PgStore, Requires, Result, SqliteStore, Store, StoreError,
+    TokenRecord, Uuid,
 };
 
 /// Either backend, behind the one [`Store`] trait.
@@ -129,15 +129,13 @@ impl Store for AnyStore {
         delegate!(self, s => s.list_computed(nino, tax_year, effective_type, limit))
     }
 
-    async fn complete_calculation(
+    async fn complete_calculations(
         &self,
-        job_id: i64,
-        calculation_id: Uuid,
-        result: &ComputedResult,
+        completions: &[Completion<'_>],
         completed_at: Millis,
         computed_by: &str,
-    ) -> Result<bool> {
-        delegate!(self, s => s.complete_calculation(job_id, calculation_id, result, completed_at, computed_by))
+    ) -> Result<Vec<bool>> {
+        delegate!(self, s => s.complete_calculations(completions, completed_at, computed_by))
     }
 
     async fn claim_job(&self, worker: &str, now: Millis, lease_ms: i64) -> Result<Option<Job>> {

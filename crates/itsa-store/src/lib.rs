@@ -185,6 +185,14 @@ pub struct CalculationSummary {
     pub declaration: Option<Declaration>,
 }
 
+/// One job's result, for [`Store::complete_calculations`].
+#[derive(Debug, Clone, Copy)]
+pub struct Completion<'a> {
+    pub job_id: i64,
+    pub calculation_id: Uuid,
+    pub result: &'a ComputedResult,
+}
+
 /// A computed result, as the worker stores it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComputedResult {
@@ -337,7 +345,23 @@ pub trait Store: Send + Sync {
         result: &ComputedResult,
         completed_at: Millis,
         computed_by: &str,
-    ) -> impl Future<Output = Result<bool>> + Send;
+    ) -> impl Future<Output = Result<bool>> + Send {
+        async move {
+            let stored = self
+                .complete_calculations(&[Completion { job_id, calculation_id, result }], completed_at, computed_by)
+                .await?;
+            Ok(stored.first().copied().unwrap_or(false))
+        }
+    }
+    /// Store several results and finish their jobs, all in one transaction (one durable
+    /// commit for a burst of results). Says for each, in order, whether it was stored:
+    /// false for a calculation already done, whose job is only removed.
+    fn complete_calculations(
+        &self,
+        completions: &[Completion<'_>],
+        completed_at: Millis,
+        computed_by: &str,
+    ) -> impl Future<Output = Result<Vec<bool>>> + Send;
     /// Claim the oldest job that is due (queued and due, or whose lease has expired),
     /// leasing it to `worker` until `now + lease_ms`.
     fn claim_job(&self, worker: &str, now: Millis, lease_ms: i64) -> impl Future<Output = Result<Option<Job>>> + Send;

@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 use crate::common::{self, CLOCK_PIN_KEY, MODE_KEY};
 use crate::sql;
 use crate::{
-    ApplicationRecord, CalculationRecord, CalculationSummary, ClockPin, CodingOutRecord, ComputedResult, Conflict,
+    ApplicationRecord, CalculationRecord, CalculationSummary, ClockPin, CodingOutRecord, Completion, Conflict,
     Declaration, DeclarationRecord, IncomeRecord, Job, Lease, Millis, NewCalculation, Requires, Result, Store,
     StoreError, TokenRecord, Uuid,
 };
@@ -307,27 +307,29 @@ impl Store for PgStore {
         }
     }
 
-    async fn complete_calculation(
+    async fn complete_calculations(
         &self,
-        job_id: i64,
-        calculation_id: Uuid,
-        result: &ComputedResult,
+        completions: &[Completion<'_>],
         completed_at: Millis,
         computed_by: &str,
-    ) -> Result<bool> {
+    ) -> Result<Vec<bool>> {
         let mut tx = self.pool.begin().await?;
-        let stored = sqlx::query(sql::COMPLETE)
-            .bind(&result.document)
-            .bind(result.error_count)
-            .bind(&result.total_due)
-            .bind(completed_at)
-            .bind(computed_by)
-            .bind(calculation_id.to_string())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-            == 1;
-        sqlx::query(sql::DELETE_JOB).bind(job_id).execute(&mut *tx).await?;
+        let mut stored = Vec::with_capacity(completions.len());
+        for c in completions {
+            let done = sqlx::query(sql::COMPLETE)
+                .bind(&c.result.document)
+                .bind(c.result.error_count)
+                .bind(&c.result.total_due)
+                .bind(completed_at)
+                .bind(computed_by)
+                .bind(c.calculation_id.to_string())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+            sqlx::query(sql::DELETE_JOB).bind(c.job_id).execute(&mut *tx).await?;
+            stored.push(done);
+        }
         tx.commit().await?;
         Ok(stored)
     }

@@ -6,8 +6,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use itsa_store::{
-    AnyStore, ApplicationRecord, CalculationStatus, ClockPin, CodingOutRecord, ComputedResult, Conflict, Declaration,
-    DeclarationRecord, IncomeRecord, Job, Lease, NewCalculation, Requires, Store, StoreError, TokenRecord, Uuid,
+    AnyStore, ApplicationRecord, CalculationStatus, ClockPin, CodingOutRecord, Completion, ComputedResult, Conflict,
+    Declaration, DeclarationRecord, IncomeRecord, Job, Lease, NewCalculation, Requires, Store, StoreError, TokenRecord,
+    Uuid,
 };
 
 /// An arbitrary "now" (June 2025), in milliseconds.
@@ -21,6 +22,7 @@ on_both_backends!(
     nothing_due_claims_nothing,
     expired_lease_is_claimable_again,
     a_claimed_insert_is_leased_to_its_worker,
+    a_burst_of_results_is_stored_together,
     failed_jobs_retry_then_give_up,
     list_order_limit_and_type_filter,
     one_calculation_in_progress_per_year,
@@ -248,6 +250,37 @@ async fn a_claimed_insert_is_leased_to_its_worker<S: Store>(s: S) {
     assert!(s.complete_calculation(job.id, new.id, &result("{}", 0), T0 + 1_100, "local").await.unwrap());
     assert_eq!(s.pending_jobs().await.unwrap(), 0);
     assert_eq!(s.get_calculation(new.id).await.unwrap().unwrap().computations, 1);
+}
+
+async fn a_burst_of_results_is_stored_together<S: Store>(s: S) {
+    let lease = Lease { worker: "local", until: T0 + 1_000 };
+    let mut jobs = Vec::new();
+    for (k, nino) in ["AA000001A", "AA000002A", "AA000003A"].into_iter().enumerate() {
+        let new = new_calculation(nino, 2025, "in-year", T0 + k as i64);
+        jobs.push((s.insert_calculation(&new, Requires::Nothing, Some(lease)).await.unwrap(), new.id));
+    }
+    // The second is already done (by a worker that reclaimed it, say).
+    let (second, second_id) = &jobs[1];
+    assert!(s.complete_calculation(second.id, *second_id, &result(r#"{"first":true}"#, 0), T0, "other").await.unwrap());
+    let results = [result(r#"{"n":0}"#, 0), result(r#"{"n":1}"#, 0), result(r#"{"n":2}"#, 1)];
+    let completions: Vec<Completion> = jobs
+        .iter()
+        .zip(&results)
+        .map(|((job, id), result)| Completion { job_id: job.id, calculation_id: *id, result })
+        .collect();
+    assert_eq!(s.complete_calculations(&completions, T0 + 10, "local").await.unwrap(), vec![true, false, true]);
+    assert_eq!(s.pending_jobs().await.unwrap(), 0, "every job of the burst is finished");
+    let stored: Vec<(String, i32, Option<String>)> = {
+        let mut out = Vec::new();
+        for (_, id) in &jobs {
+            let c = s.get_calculation(*id).await.unwrap().unwrap();
+            out.push((c.result_document.unwrap_or_default(), c.computations, c.computed_by));
+        }
+        out
+    };
+    assert_eq!(stored[0], (r#"{"n":0}"#.to_string(), 1, Some("local".to_string())));
+    assert_eq!(stored[1], (r#"{"first":true}"#.to_string(), 1, Some("other".to_string())), "a done result stays");
+    assert_eq!(stored[2], (r#"{"n":2}"#.to_string(), 1, Some("local".to_string())));
 }
 
 async fn failed_jobs_retry_then_give_up<S: Store>(s: S) {

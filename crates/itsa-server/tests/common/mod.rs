@@ -28,6 +28,8 @@ pub enum Backend {
 pub struct TestApp {
     pub router: itsa_server::App,
     pub store: Arc<AnyStore>,
+    /// The hand-over to in-process workers, for an app started with one.
+    pub hand_over: Option<itsa_server::worker::LocalQueue>,
     cleanup: Cleanup,
 }
 
@@ -46,6 +48,20 @@ pub struct Response {
 impl TestApp {
     /// `None` (the test is skipped, saying so) for PostgreSQL without `DATABASE_URL`.
     pub async fn start(backend: Backend, mode: Mode) -> Option<TestApp> {
+        Self::start_with(backend, mode, None).await
+    }
+
+    /// An app whose triggers hand their calculations to in-process workers (run them with
+    /// `Worker::with_local_queue(app.hand_over)`), as `itsa serve` with workers does.
+    pub async fn start_with_hand_over(backend: Backend, mode: Mode) -> Option<TestApp> {
+        Self::start_with(backend, mode, Some(itsa_server::worker::LocalQueue::new("test-local"))).await
+    }
+
+    async fn start_with(
+        backend: Backend,
+        mode: Mode,
+        hand_over: Option<itsa_server::worker::LocalQueue>,
+    ) -> Option<TestApp> {
         let unique = uuid::Uuid::new_v4().simple().to_string();
         let (store, cleanup) = match backend {
             Backend::Sqlite => {
@@ -63,8 +79,8 @@ impl TestApp {
         store.migrate().await.expect("migrate");
         let store = Arc::new(store);
         let config = Config { mode, ..Config::default() };
-        let router = itsa_server::router(AppState::new(store.clone(), config));
-        Some(TestApp { router, store, cleanup })
+        let router = itsa_server::router(AppState::with_local_queue(store.clone(), config, hand_over.clone()));
+        Some(TestApp { router, store, hand_over, cleanup })
     }
 
     pub async fn finish(self) {
