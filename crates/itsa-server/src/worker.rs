@@ -169,36 +169,31 @@ impl Worker {
         {
             burst.push(more);
         }
-        let results: Vec<ComputedResult> =
-            burst.iter().map(|local| render::compute(&local.record, &local.input)).collect();
-        let completions: Vec<Completion> = burst
-            .iter()
-            .zip(&results)
-            .map(|(local, result)| Completion { job_id: local.job.id, calculation_id: local.record.id, result })
-            .collect();
-        let completed_at = self.clock.now_millis().await;
-        match self.store.complete_calculations(&completions, completed_at, &self.id).await {
-            Ok(_) => {
-                let elapsed_us = started.elapsed().as_micros() as u64;
+        match self.compute_and_store(&burst).await {
+            Ok(()) => {
                 for local in &burst {
-                    tracing::info!(
-                        correlation_id = %local.job.correlation_id,
-                        calculation_id = %local.job.calculation_id,
-                        worker = %self.id,
-                        from = "hand-over",
-                        burst = burst.len(),
-                        elapsed_us,
-                        "calculation computed"
-                    );
+                    self.computed(&local.job, "hand-over", burst.len(), started);
                 }
             }
-            Err(e) => {
-                let error = e.to_string();
+            Err(error) => {
                 for local in &burst {
                     self.give_back(&local.job, &error).await;
                 }
             }
         }
+    }
+
+    /// The line logged for each computed calculation.
+    fn computed(&self, job: &Job, from: &'static str, burst: usize, started: std::time::Instant) {
+        tracing::info!(
+            correlation_id = %job.correlation_id,
+            calculation_id = %job.calculation_id,
+            worker = %self.id,
+            from,
+            burst,
+            elapsed_us = started.elapsed().as_micros() as u64,
+            "calculation computed"
+        );
     }
 
     async fn give_back(&self, job: &Job, error: &str) {
@@ -217,16 +212,7 @@ impl Worker {
         };
         let started = std::time::Instant::now();
         match self.process(&job).await {
-            Ok(()) => {
-                tracing::info!(
-                    correlation_id = %job.correlation_id,
-                    calculation_id = %job.calculation_id,
-                    worker = %self.id,
-                    from = "queue",
-                    elapsed_us = started.elapsed().as_micros() as u64,
-                    "calculation computed"
-                );
-            }
+            Ok(()) => self.computed(&job, "queue", 1, started),
             Err(e) => self.give_back(&job, &e).await,
         }
         Ok(true)
@@ -239,16 +225,20 @@ impl Worker {
             .await
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("calculation {} is not stored", job.calculation_id))?;
-        self.compute_and_store(job, &record, &input).await
+        self.compute_and_store(&[LocalJob { job: job.clone(), record, input }]).await
     }
 
-    /// Run the engine, render the views and store them, finishing the job.
-    async fn compute_and_store(&self, job: &Job, record: &CalculationRecord, input: &str) -> Result<(), String> {
-        let rendered = render::compute(record, input);
-        self.store
-            .complete_calculation(job.id, record.id, &rendered, self.clock.now_millis().await, &self.id)
-            .await
-            .map_err(|e| e.to_string())?;
+    /// Run the engine for each job and render its views, then store every result in one
+    /// transaction, finishing the jobs.
+    async fn compute_and_store(&self, jobs: &[LocalJob]) -> Result<(), String> {
+        let results: Vec<ComputedResult> = jobs.iter().map(|j| render::compute(&j.record, &j.input)).collect();
+        let completions: Vec<Completion> = jobs
+            .iter()
+            .zip(&results)
+            .map(|(j, result)| Completion { job_id: j.job.id, calculation_id: j.record.id, result })
+            .collect();
+        let completed_at = self.clock.now_millis().await;
+        self.store.complete_calculations(&completions, completed_at, &self.id).await.map_err(|e| e.to_string())?;
         Ok(())
     }
 }

@@ -4,11 +4,12 @@
 
 mod common;
 
+use std::sync::{Arc, Mutex, OnceLock};
+
 use common::*;
 use itsa_server::config::Mode;
 use itsa_server::worker::Worker;
 use itsa_store::Store;
-use std::sync::{Arc, Mutex, OnceLock};
 
 /// What the worker logs, captured: the test reads its `burst` field.
 #[derive(Clone, Default)]
@@ -84,7 +85,7 @@ async fn burst(backend: Backend) {
             .find(|line| line.contains("calculation computed") && line.contains(id.as_str()))
             .unwrap_or_else(|| panic!("no line for {id}:\n{text}"));
         assert!(line.contains("burst=5"), "computed one by one, not as a burst: {line}");
-        assert!(line.contains("hand-over"), "{line}");
+        assert!(line.contains("from=\"hand-over\""), "{line}");
     }
     app.finish().await;
 }
