@@ -47,7 +47,7 @@ pub(crate) fn merge_newest(
     limit: u32,
 ) -> Vec<CalculationSummary> {
     a.extend(b);
-    a.sort_by(|x, y| (y.requested_at, y.id).cmp(&(x.requested_at, x.id)));
+    a.sort_by_key(|x| std::cmp::Reverse((x.requested_at, x.id)));
     a.truncate(limit as usize);
     a
 }

@@ -35,6 +35,10 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
     Invalid(String),
+    /// A write that succeeded on its own but was not committed: the transaction it was
+    /// part of failed to commit (the error is shared by every write in it).
+    #[error("not committed: {0}")]
+    NotCommitted(std::sync::Arc<sqlx::Error>),
     /// The write would break an invariant; nothing was written.
     #[error("refused: {0}")]
     Conflict(Conflict),
