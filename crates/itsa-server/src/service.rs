@@ -166,13 +166,13 @@ impl<'a> Calculations<'a> {
         correlation_id: &str,
     ) -> Result<Uuid, ServiceError> {
         let y = year.start_year() as i32;
-        let income = self.store.get_income(nino, y).await?.ok_or(Rule::NoIncomeSubmissionsExist)?;
-        // These reads give HMRC's order of answers; the store checks the same again in the
-        // transaction that stores the calculation, so no concurrent request gets past them.
-        if self.store.calculation_in_progress(nino, y).await? {
+        let state = self.store.year_state(nino, y).await?.ok_or(Rule::NoIncomeSubmissionsExist)?;
+        // This read gives HMRC's order of answers; the store checks the same again in the
+        // transaction that stores the calculation, so no concurrent request gets past it.
+        if state.in_progress {
             return Err(Rule::CalculationInProgress.into());
         }
-        let declared = self.store.final_declaration(nino, y).await?.is_some();
+        let declared = state.final_declared;
         let now = self.clock.now_millis().await;
         let requires = match kind {
             TriggerKind::InYear => Requires::Nothing,
@@ -198,7 +198,7 @@ impl<'a> Calculations<'a> {
                 Requires::FinalDeclaration
             }
         };
-        let input_document = coded_out::with_coded_out_amounts(self.store, nino, year, &income.document).await?;
+        let input_document = coded_out::with_coded_out_amounts(self.store, nino, year, &state).await?;
         let id = Uuid::new_v4();
         let calculation = NewCalculation {
             id,
@@ -208,7 +208,7 @@ impl<'a> Calculations<'a> {
             requested_by: requested_by.to_owned(),
             requested_at: now,
             input_document,
-            income_submitted_at: income.submitted_at,
+            income_submitted_at: state.income.submitted_at,
             correlation_id: correlation_id.to_owned(),
         };
         let insert = |lease| self.store.insert_calculation(&calculation, requires, lease);
@@ -375,7 +375,7 @@ impl<'a> Calculations<'a> {
 mod coded_out {
     use itsa_engine::TaxYear;
     use itsa_hmrc::accounts;
-    use itsa_store::{AnyStore, Store, StoreError};
+    use itsa_store::{AnyStore, Store, StoreError, YearState};
     use rust_decimal::Decimal;
     use serde_json::Value;
 
@@ -390,13 +390,17 @@ mod coded_out {
         store: &AnyStore,
         nino: &str,
         year: TaxYear,
-        income: &str,
+        state: &YearState,
     ) -> Result<String, StoreError> {
-        let y = year.start_year() as i32;
-        let records = store.coding_out(nino, y).await?;
+        let income = &state.income.document;
+        let opted_out = state.opted_out_two_years_before.unwrap_or(false);
+        if !state.has_coding_out && !opted_out {
+            return Ok(income.to_owned());
+        }
+        let records =
+            if state.has_coding_out { store.coding_out(nino, year.start_year() as i32).await? } else { Vec::new() };
         let latest =
             records.iter().find(|r| r.source == USER).or_else(|| records.iter().find(|r| r.source == HMRC_HELD));
-        let opted_out = store.coding_out_opt_out(nino, y - 2).await?.unwrap_or(false);
         if latest.is_none() && !opted_out {
             return Ok(income.to_owned());
         }

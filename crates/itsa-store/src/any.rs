@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::{
     ApplicationRecord, CalculationRecord, CalculationSummary, ClockPin, CodingOutRecord, Completion, DeclarationRecord,
     IncomeRecord, Job, Lease, Millis, NewCalculation, PgStore, Requires, Result, SqliteStore, Store, StoreError,
-    TokenRecord, Uuid,
+    TokenRecord, Uuid, YearState,
 };
 
 /// Either backend, behind the one [`Store`] trait.
@@ -96,6 +96,10 @@ impl Store for AnyStore {
 
     async fn get_income(&self, nino: &str, tax_year: i32) -> Result<Option<IncomeRecord>> {
         delegate!(self, s => s.get_income(nino, tax_year))
+    }
+
+    async fn year_state(&self, nino: &str, tax_year: i32) -> Result<Option<YearState>> {
+        delegate!(self, s => s.year_state(nino, tax_year))
     }
 
     async fn insert_calculation(

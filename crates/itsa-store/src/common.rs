@@ -124,6 +124,16 @@ macro_rules! row_decoders {
             })
         }
 
+        fn year_state(row: &$row) -> Result<YearState> {
+            Ok(YearState {
+                income: income(row)?,
+                in_progress: row.try_get("in_progress")?,
+                final_declared: row.try_get("final_declared")?,
+                has_coding_out: row.try_get("has_coding_out")?,
+                opted_out_two_years_before: row.try_get("opted_out_before")?,
+            })
+        }
+
         fn income(row: &$row) -> Result<IncomeRecord> {
             Ok(IncomeRecord {
                 nino: row.try_get("nino")?,

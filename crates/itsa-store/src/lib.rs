@@ -46,6 +46,22 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// What a trigger needs to know of a taxpayer's year, read together in one statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearState {
+    /// The year's income submission.
+    pub income: IncomeRecord,
+    /// Whether a calculation of the year is still being computed.
+    pub in_progress: bool,
+    /// Whether the year has a final declaration.
+    pub final_declared: bool,
+    /// Whether any coded-out amounts are recorded for the year (see [`Store::coding_out`]).
+    pub has_coding_out: bool,
+    /// Whether the taxpayer opted out of coding out for the year two years before, if
+    /// they said either way.
+    pub opted_out_two_years_before: Option<bool>,
+}
+
 /// A bearer token as stored: only its SHA-256 hash, never the token itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRecord {
@@ -308,6 +324,9 @@ pub trait Store: Send + Sync {
     /// Store a taxpayer's income for a year, replacing any earlier submission.
     fn put_income(&self, income: &IncomeRecord) -> impl Future<Output = Result<()>> + Send;
     fn get_income(&self, nino: &str, tax_year: i32) -> impl Future<Output = Result<Option<IncomeRecord>>> + Send;
+    /// The year's income with what a trigger checks beside it, in one read; none without
+    /// an income submission.
+    fn year_state(&self, nino: &str, tax_year: i32) -> impl Future<Output = Result<Option<YearState>>> + Send;
 
     // Calculations and their jobs.
     /// Store a calculation and its job in one transaction, if `requires` holds and no

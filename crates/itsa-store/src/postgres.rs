@@ -14,7 +14,7 @@ use crate::sql;
 use crate::{
     ApplicationRecord, CalculationRecord, CalculationSummary, ClockPin, CodingOutRecord, Completion, Conflict,
     Declaration, DeclarationRecord, IncomeRecord, Job, Lease, Millis, NewCalculation, Requires, Result, Store,
-    StoreError, TokenRecord, Uuid,
+    StoreError, TokenRecord, Uuid, YearState,
 };
 
 /// The channel on which a node announces that a job may have become claimable.
@@ -207,6 +207,11 @@ impl Store for PgStore {
     async fn get_income(&self, nino: &str, tax_year: i32) -> Result<Option<IncomeRecord>> {
         let row = sqlx::query(sql::GET_INCOME).bind(nino).bind(tax_year).fetch_optional(&self.pool).await?;
         row.as_ref().map(income).transpose()
+    }
+
+    async fn year_state(&self, nino: &str, tax_year: i32) -> Result<Option<YearState>> {
+        let row = sqlx::query(sql::YEAR_STATE).bind(nino).bind(tax_year).fetch_optional(&self.pool).await?;
+        row.as_ref().map(year_state).transpose()
     }
 
     async fn insert_calculation(

@@ -103,6 +103,16 @@ pub(crate) const PUT_INCOME: &str = "INSERT INTO income (nino, tax_year, documen
 
 pub(crate) const GET_INCOME: &str = "SELECT * FROM income WHERE nino = $1 AND tax_year = $2";
 
+/// The income with [`IN_PROGRESS`], [`HAS_FINAL_DECLARATION`], whether there is any coding
+/// out and [`OPTED_OUT`] two years before, as one row.
+pub(crate) const YEAR_STATE: &str = "SELECT i.*, \
+     EXISTS (SELECT 1 FROM calculations WHERE nino = $1 AND tax_year = $2 AND status = 'queued') AS in_progress, \
+     EXISTS (SELECT 1 FROM declarations WHERE nino = $1 AND tax_year = $2 AND kind = 'final-declaration') \
+       AS final_declared, \
+     EXISTS (SELECT 1 FROM coding_out WHERE nino = $1 AND tax_year = $2) AS has_coding_out, \
+     (SELECT opted_out FROM coding_out_opt_out WHERE nino = $1 AND tax_year = $2 - 2) AS opted_out_before \
+     FROM income i WHERE i.nino = $1 AND i.tax_year = $2";
+
 pub(crate) const PUT_CODING_OUT: &str = "INSERT INTO coding_out (nino, tax_year, source, document, \
      submitted_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (nino, tax_year, source) DO UPDATE \
      SET document = excluded.document, submitted_at = excluded.submitted_at";

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use itsa_store::{
     AnyStore, ApplicationRecord, CalculationStatus, ClockPin, CodingOutRecord, Completion, ComputedResult, Conflict,
     Declaration, DeclarationRecord, IncomeRecord, Job, Lease, NewCalculation, Requires, Store, StoreError, TokenRecord,
-    Uuid,
+    Uuid, YearState,
 };
 
 /// An arbitrary "now" (June 2025), in milliseconds.
@@ -18,6 +18,7 @@ const LEASE: i64 = 60_000;
 on_both_backends!(
     tokens_and_applications,
     income_is_replaced,
+    the_year_state_is_read_together,
     calculation_lifecycle,
     nothing_due_claims_nothing,
     expired_lease_is_claimable_again,
@@ -147,6 +148,54 @@ async fn income_is_replaced<S: Store>(s: S) {
     s.put_income(&second).await.unwrap();
     assert_eq!(s.get_income("AA123456A", 2025).await.unwrap(), Some(second));
     assert_eq!(s.get_income("AA123456A", 2024).await.unwrap(), None);
+}
+
+async fn the_year_state_is_read_together<S: Store>(s: S) {
+    let n = "AA123456A";
+    assert_eq!(s.year_state(n, 2025).await.unwrap(), None, "no income, no state");
+    let income = IncomeRecord { nino: n.into(), tax_year: 2025, document: r#"{"v":1}"#.into(), submitted_at: T0 };
+    s.put_income(&income).await.unwrap();
+    let fresh = YearState {
+        income: income.clone(),
+        in_progress: false,
+        final_declared: false,
+        has_coding_out: false,
+        opted_out_two_years_before: None,
+    };
+    assert_eq!(s.year_state(n, 2025).await.unwrap(), Some(fresh.clone()));
+
+    let calculation = new_calculation(n, 2025, "intent-to-finalise", T0 + 10);
+    let job = queue(&s, &calculation).await;
+    assert!(s.year_state(n, 2025).await.unwrap().unwrap().in_progress);
+    s.complete_calculation(job.id, calculation.id, &result("{}", 0), T0 + 11, "w").await.unwrap();
+    s.insert_declaration(&final_declaration(n, 2025, calculation.id, T0 + 12), Requires::NoFinalDeclaration, T0)
+        .await
+        .unwrap();
+    let coding_out = CodingOutRecord {
+        nino: n.into(),
+        tax_year: 2025,
+        source: "user".into(),
+        document: "{}".into(),
+        submitted_at: T0,
+    };
+    s.put_coding_out(&coding_out, Requires::Nothing).await.unwrap();
+    s.set_coding_out_opt_out(n, 2023, true, T0).await.unwrap();
+    // Another year's and another taxpayer's records do not count.
+    s.set_coding_out_opt_out(n, 2024, false, T0).await.unwrap();
+    s.put_coding_out(&CodingOutRecord { tax_year: 2024, ..coding_out.clone() }, Requires::Nothing).await.unwrap();
+    queue(&s, &new_calculation("BB123456B", 2025, "in-year", T0)).await;
+    let state = s.year_state(n, 2025).await.unwrap().unwrap();
+    assert_eq!(
+        state,
+        YearState {
+            in_progress: false,
+            final_declared: true,
+            has_coding_out: true,
+            opted_out_two_years_before: Some(true),
+            ..fresh
+        }
+    );
+    assert_eq!(s.year_state(n, 2024).await.unwrap(), None, "the income is the year's own");
 }
 
 async fn calculation_lifecycle<S: Store>(s: S) {

@@ -18,9 +18,9 @@ use self::writer::Writer;
 use crate::common::{self, CLOCK_PIN_KEY, MODE_KEY};
 use crate::sql;
 use crate::{
-    ApplicationRecord, CalculationRecord, CalculationSummary, ClockPin, CodingOutRecord, Completion, Conflict,
-    Declaration, DeclarationRecord, FINAL_DECLARATION, IncomeRecord, Job, Lease, Millis, NewCalculation, Requires,
-    ComputedResult, Result, Store, StoreError, TokenRecord, Uuid,
+    ApplicationRecord, CalculationRecord, CalculationSummary, ClockPin, CodingOutRecord, Completion, ComputedResult,
+    Conflict, Declaration, DeclarationRecord, FINAL_DECLARATION, IncomeRecord, Job, Lease, Millis, NewCalculation,
+    Requires, Result, Store, StoreError, TokenRecord, Uuid, YearState,
 };
 
 /// How long a connection waits for another connection's write lock before giving up.
@@ -57,7 +57,7 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
-        let pool = SqlitePoolOptions::new().max_connections(POOL_SIZE).connect_with(options).await?;
+        let pool = pool_options().max_connections(POOL_SIZE).connect_with(options).await?;
         Ok(SqliteStore::on(pool))
     }
 
@@ -65,7 +65,7 @@ impl SqliteStore {
     /// never closed, so it lasts as long as the store.
     pub async fn in_memory() -> Result<Self> {
         let options = SqliteConnectOptions::new().in_memory(true).foreign_keys(true).busy_timeout(BUSY_TIMEOUT);
-        let pool = SqlitePoolOptions::new()
+        let pool = pool_options()
             .max_connections(1)
             .min_connections(1)
             .idle_timeout(None)
@@ -83,6 +83,14 @@ impl SqliteStore {
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
+}
+
+/// The pool's settings common to a file and an in-memory database. A connection is not
+/// pinged before each use, as pools do by default for a server that may have gone: this
+/// one is a file in the same process, and each ping is a round trip to the connection's
+/// thread.
+fn pool_options() -> SqlitePoolOptions {
+    SqlitePoolOptions::new().test_before_acquire(false)
 }
 
 common::row_decoders!(SqliteRow);
@@ -195,6 +203,11 @@ impl Store for SqliteStore {
     async fn get_income(&self, nino: &str, tax_year: i32) -> Result<Option<IncomeRecord>> {
         let row = sqlx::query(sql::GET_INCOME).bind(nino).bind(tax_year).fetch_optional(&self.pool).await?;
         row.as_ref().map(income).transpose()
+    }
+
+    async fn year_state(&self, nino: &str, tax_year: i32) -> Result<Option<YearState>> {
+        let row = sqlx::query(sql::YEAR_STATE).bind(nino).bind(tax_year).fetch_optional(&self.pool).await?;
+        row.as_ref().map(year_state).transpose()
     }
 
     async fn insert_calculation(
@@ -538,9 +551,7 @@ impl Store for SqliteStore {
             .write(move |conn| {
                 Box::pin(async move {
                     match pin {
-                        Some(pin) => {
-                            sqlx::query(sql::PUT_SETTING).bind(CLOCK_PIN_KEY).bind(common::encode_pin(pin))
-                        }
+                        Some(pin) => sqlx::query(sql::PUT_SETTING).bind(CLOCK_PIN_KEY).bind(common::encode_pin(pin)),
                         None => sqlx::query(sql::DELETE_SETTING).bind(CLOCK_PIN_KEY),
                     }
                     .execute(&mut *conn)

@@ -255,7 +255,8 @@ mod tests {
         let writer = Writer::start(pool.clone());
         let (release, held) = hold(&writer).await;
         // These four wait behind the held write, so they make one group.
-        let writes = [insert(&writer, 1, false), insert(&writer, 2, true), insert(&writer, 3, false), insert(&writer, 4, true)];
+        let writes =
+            [insert(&writer, 1, false), insert(&writer, 2, true), insert(&writer, 3, false), insert(&writer, 4, true)];
         until_waiting(&writer, 4).await;
         release.send(()).unwrap();
         held.await.unwrap().unwrap();
