@@ -4,8 +4,8 @@ use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use sqlx::Row;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions, PgRow};
+use sqlx::{Connection, Row};
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
@@ -22,6 +22,9 @@ const JOBS_CHANNEL: &str = "itsa_jobs";
 
 /// Connections in the pool (one of them held by the listener once a worker waits for jobs).
 const POOL_SIZE: u32 = 8;
+
+/// How long a pooled connection may sit idle before it is pinged when next handed out.
+const PING_WHEN_IDLE: Duration = Duration::from_secs(1);
 
 /// How long the listener waits before connecting again after losing its connection.
 const LISTEN_RETRY: Duration = Duration::from_secs(1);
@@ -73,7 +76,23 @@ impl PgStore {
     }
 
     async fn connect_options(options: PgConnectOptions) -> Result<Self> {
-        let pool = PgPoolOptions::new().max_connections(POOL_SIZE).connect_with(options).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(POOL_SIZE)
+            // A pool pings every connection it hands out by default: a round trip to the
+            // server before each read or transaction. Only a connection that has sat idle
+            // may have been dropped behind the pool's back (a server restart, a firewall),
+            // so only such a one is pinged; a failed ping discards it for another.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PING_WHEN_IDLE {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
+            .connect_with(options)
+            .await?;
         Ok(PgStore { pool, wake: Arc::new(Wake::default()) })
     }
 
@@ -221,16 +240,7 @@ impl Store for PgStore {
         lease: Option<Lease<'_>>,
     ) -> Result<Job> {
         let digest = common::input_digest(&calculation.input_document);
-        let mut tx = self.write(&calculation.nino, calculation.tax_year).await?;
-        check(&mut tx, &calculation.nino, calculation.tax_year, requires).await?;
-        sqlx::query(sql::INSERT_INPUT)
-            .bind(&calculation.nino)
-            .bind(calculation.tax_year)
-            .bind(&digest)
-            .bind(&calculation.input_document)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(sql::INSERT_CALCULATION)
+        let insert = sqlx::query_scalar(sql::POSTGRES_INSERT_CALCULATION_AND_JOB)
             .bind(calculation.id.to_string())
             .bind(&calculation.nino)
             .bind(calculation.tax_year)
@@ -240,27 +250,28 @@ impl Store for PgStore {
             .bind(&digest)
             .bind(calculation.income_submitted_at)
             .bind(&calculation.correlation_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| common::on_unique_violation(e, Conflict::CalculationInProgress))?;
-        let job_id: i64 = match lease {
-            None => sqlx::query_scalar(sql::INSERT_QUEUED_JOB)
-                .bind(calculation.id.to_string())
-                .bind(&calculation.correlation_id)
-                .bind(calculation.requested_at),
-            Some(lease) => sqlx::query_scalar(sql::INSERT_LEASED_JOB)
-                .bind(calculation.id.to_string())
-                .bind(lease.until)
-                .bind(lease.worker)
-                .bind(&calculation.correlation_id)
-                .bind(calculation.requested_at),
-        }
-        .fetch_one(&mut *tx)
-        .await?;
-        if lease.is_none() {
-            notify_nodes(&mut tx).await?;
-        }
-        tx.commit().await?;
+            .bind(&calculation.input_document)
+            .bind(lease.map(|lease| lease.until))
+            .bind(lease.map(|lease| lease.worker));
+        let in_progress = |e| common::on_unique_violation(e, Conflict::CalculationInProgress);
+        let job_id: i64 = if requires == Requires::Nothing && lease.is_some() {
+            // Nothing to check and no other node to tell: one statement, atomic on its own,
+            // is the whole write (the unique index keeps one calculation in progress).
+            insert.fetch_one(&self.pool).await.map_err(in_progress)?
+        } else {
+            // A check holds only under the year's lock; without one, nothing is read.
+            let mut tx = match requires {
+                Requires::Nothing => self.pool.begin().await?,
+                _ => self.write(&calculation.nino, calculation.tax_year).await?,
+            };
+            check(&mut tx, &calculation.nino, calculation.tax_year, requires).await?;
+            let job_id = insert.fetch_one(&mut *tx).await.map_err(in_progress)?;
+            if lease.is_none() {
+                notify_nodes(&mut tx).await?;
+            }
+            tx.commit().await?;
+            job_id
+        };
         if lease.is_none() {
             common::signal(&self.wake.jobs);
         }
@@ -318,22 +329,24 @@ impl Store for PgStore {
         completed_at: Millis,
         computed_by: &str,
     ) -> Result<Vec<bool>> {
+        let complete = |c: &Completion<'_>| {
+            sqlx::query_scalar::<_, i32>(sql::POSTGRES_COMPLETE)
+                .bind(c.result.document.clone())
+                .bind(c.result.error_count)
+                .bind(c.result.total_due.clone())
+                .bind(completed_at)
+                .bind(computed_by.to_owned())
+                .bind(c.calculation_id.to_string())
+                .bind(c.job_id)
+        };
+        if let [one] = completions {
+            // One statement, atomic on its own.
+            return Ok(vec![complete(one).fetch_optional(&self.pool).await?.is_some()]);
+        }
         let mut tx = self.pool.begin().await?;
         let mut stored = Vec::with_capacity(completions.len());
         for c in completions {
-            let done = sqlx::query(sql::COMPLETE)
-                .bind(&c.result.document)
-                .bind(c.result.error_count)
-                .bind(&c.result.total_due)
-                .bind(completed_at)
-                .bind(computed_by)
-                .bind(c.calculation_id.to_string())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                == 1;
-            sqlx::query(sql::DELETE_JOB).bind(c.job_id).execute(&mut *tx).await?;
-            stored.push(done);
+            stored.push(complete(c).fetch_optional(&mut *tx).await?.is_some());
         }
         tx.commit().await?;
         Ok(stored)

@@ -55,26 +55,56 @@ pub(crate) const LIST_DECLARED_AS: &str = concat!(
      ORDER BY c.requested_at DESC, c.id DESC LIMIT $4",
 );
 
-pub(crate) const INSERT_INPUT: &str = "INSERT INTO calculation_inputs (nino, tax_year, digest, document) \
-     VALUES ($1, $2, $3, $4) ON CONFLICT (nino, tax_year, digest) DO NOTHING";
+// Storing a calculation: its input (once per distinct input of the year), the calculation
+// and its job, written together. The three statements share one set of parameters: $1 id,
+// $2 nino, $3 tax year, $4 type, $5 requested by, $6 requested at, $7 input digest, $8
+// income submitted at, $9 correlation id, $10 input document, and $11, $12: the job leased
+// to worker $12 until $11 from the start, or (both NULL) queued for any worker. A job is
+// due at once (run_at 0: requested_at may come from a pinned clock, while workers claim by
+// the real clock). Each backend joins them its own way.
+macro_rules! insert_input {
+    () => {
+        "INSERT INTO calculation_inputs (nino, tax_year, digest, document) VALUES ($2, $3, $7, $10) \
+         ON CONFLICT (nino, tax_year, digest) DO NOTHING"
+    };
+}
+macro_rules! insert_calculation {
+    () => {
+        "INSERT INTO calculations (id, nino, tax_year, calculation_type, requested_by, requested_at, \
+         input_digest, income_submitted_at, correlation_id, status) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued')"
+    };
+}
+macro_rules! insert_job {
+    () => {
+        "INSERT INTO jobs (calculation_id, state, attempts, run_at, lease_until, worker, correlation_id, created_at) \
+         VALUES ($1, CASE WHEN $11 IS NULL THEN 'queued' ELSE 'running' END, \
+         CASE WHEN $11 IS NULL THEN 0 ELSE 1 END, 0, $11, $12, $9, $6) RETURNING id"
+    };
+}
 
-pub(crate) const INSERT_CALCULATION: &str = "INSERT INTO calculations (id, nino, tax_year, calculation_type, \
-     requested_by, requested_at, input_digest, income_submitted_at, correlation_id, status) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued')";
+/// The calculation, its input and its job, returning the job's id. SQLite runs a string of
+/// statements in one call, binding each `$n` to the same parameter.
+pub(crate) const SQLITE_INSERT_CALCULATION_AND_JOB: &str =
+    concat!(insert_input!(), "; ", insert_calculation!(), "; ", insert_job!());
 
-/// A job due at once (run_at 0: requested_at may come from a pinned clock, while workers
-/// claim by the real clock).
-pub(crate) const INSERT_QUEUED_JOB: &str = "INSERT INTO jobs (calculation_id, state, attempts, run_at, \
-     correlation_id, created_at) VALUES ($1, 'queued', 0, 0, $2, $3) RETURNING id";
+/// The same as one PostgreSQL statement: every data-modifying `WITH` part runs.
+pub(crate) const POSTGRES_INSERT_CALCULATION_AND_JOB: &str =
+    concat!("WITH input AS (", insert_input!(), "), calculation AS (", insert_calculation!(), ") ", insert_job!());
 
-/// A job claimed by `$3` until `$2` from the start.
-pub(crate) const INSERT_LEASED_JOB: &str = "INSERT INTO jobs (calculation_id, state, attempts, run_at, \
-     lease_until, worker, correlation_id, created_at) VALUES ($1, 'running', 1, 0, $2, $3, $4, $5) RETURNING id";
-
-/// Store a result unless one is stored already.
-pub(crate) const COMPLETE: &str = "UPDATE calculations SET status = 'done', result_document = $1, \
-     error_count = $2, total_due = $3, completed_at = $4, computed_by = $5, computations = computations + 1, \
-     failure = NULL WHERE id = $6 AND status <> 'done'";
+// Storing a result unless one is stored already ($1 document, $2 error count, $3 total
+// due, $4 completed at, $5 computed by, $6 calculation id) and deleting its job ($7),
+// returning a row only if the result was stored.
+macro_rules! complete {
+    () => {
+        "UPDATE calculations SET status = 'done', result_document = $1, error_count = $2, total_due = $3, \
+         completed_at = $4, computed_by = $5, computations = computations + 1, failure = NULL \
+         WHERE id = $6 AND status <> 'done' RETURNING 1"
+    };
+}
+pub(crate) const SQLITE_COMPLETE: &str = concat!(complete!(), "; DELETE FROM jobs WHERE id = $7");
+pub(crate) const POSTGRES_COMPLETE: &str =
+    concat!("WITH done AS (", complete!(), "), finished AS (DELETE FROM jobs WHERE id = $7) SELECT 1 FROM done");
 
 pub(crate) const DELETE_JOB: &str = "DELETE FROM jobs WHERE id = $1";
 

@@ -224,39 +224,30 @@ impl Store for SqliteStore {
             .write(move |conn| {
                 Box::pin(async move {
                     check(conn, &c.nino, c.tax_year, requires).await?;
-                    sqlx::query(sql::INSERT_INPUT)
-                        .bind(&c.nino)
-                        .bind(c.tax_year)
-                        .bind(&digest)
-                        .bind(&c.input_document)
-                        .execute(&mut *conn)
-                        .await?;
-                    sqlx::query(sql::INSERT_CALCULATION)
+                    let (until, worker) = leased.unzip();
+                    // All three rows in one round trip to the connection's thread; only
+                    // the job's insert returns a row. Drained to the end, so every
+                    // statement runs.
+                    let ids: Vec<i64> = sqlx::query_scalar(sql::SQLITE_INSERT_CALCULATION_AND_JOB)
                         .bind(c.id.to_string())
-                        .bind(&c.nino)
+                        .bind(c.nino)
                         .bind(c.tax_year)
-                        .bind(&c.calculation_type)
-                        .bind(&c.requested_by)
+                        .bind(c.calculation_type)
+                        .bind(c.requested_by)
                         .bind(c.requested_at)
-                        .bind(&digest)
+                        .bind(digest)
                         .bind(c.income_submitted_at)
-                        .bind(&c.correlation_id)
-                        .execute(&mut *conn)
+                        .bind(c.correlation_id)
+                        .bind(c.input_document)
+                        .bind(until)
+                        .bind(worker)
+                        .fetch_all(&mut *conn)
                         .await
                         .map_err(|e| common::on_unique_violation(e, Conflict::CalculationInProgress))?;
-                    let job = match leased {
-                        None => sqlx::query_scalar(sql::INSERT_QUEUED_JOB)
-                            .bind(c.id.to_string())
-                            .bind(c.correlation_id)
-                            .bind(c.requested_at),
-                        Some((until, worker)) => sqlx::query_scalar(sql::INSERT_LEASED_JOB)
-                            .bind(c.id.to_string())
-                            .bind(until)
-                            .bind(worker)
-                            .bind(c.correlation_id)
-                            .bind(c.requested_at),
-                    };
-                    Ok(job.fetch_one(&mut *conn).await?)
+                    match ids[..] {
+                        [id] => Ok(id),
+                        _ => Err(StoreError::Invalid(format!("storing a calculation returned {} job ids", ids.len()))),
+                    }
                 })
             })
             .await?;
@@ -325,19 +316,18 @@ impl Store for SqliteStore {
                 Box::pin(async move {
                     let mut stored = Vec::with_capacity(completions.len());
                     for (job_id, calculation_id, result) in completions {
-                        let done = sqlx::query(sql::COMPLETE)
+                        // One round trip; a row comes back if the result was stored.
+                        let done: Vec<i64> = sqlx::query_scalar(sql::SQLITE_COMPLETE)
                             .bind(result.document)
                             .bind(result.error_count)
                             .bind(result.total_due)
                             .bind(completed_at)
                             .bind(&computed_by)
                             .bind(calculation_id.to_string())
-                            .execute(&mut *conn)
-                            .await?
-                            .rows_affected()
-                            == 1;
-                        sqlx::query(sql::DELETE_JOB).bind(job_id).execute(&mut *conn).await?;
-                        stored.push(done);
+                            .bind(job_id)
+                            .fetch_all(&mut *conn)
+                            .await?;
+                        stored.push(!done.is_empty());
                     }
                     Ok(stored)
                 })
