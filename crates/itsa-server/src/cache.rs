@@ -121,14 +121,16 @@ impl Caches {
         }
     }
 
-    /// The principal of a token (by its hash), if cached and unexpired at `now`.
-    pub fn token(&self, hash: &str, now: Millis) -> Option<Arc<Principal>> {
+    /// The principal of a token, if cached and unexpired at `now`. The cache holds tokens
+    /// as presented, in this process's memory only (the store holds their hashes), so
+    /// that a token seen lately is known without hashing it again.
+    pub fn token(&self, token: &str, now: Millis) -> Option<Arc<Principal>> {
         let tokens = self.tokens.lock().ok()?;
-        let (principal, expires_at) = tokens.get(hash)?;
+        let (principal, expires_at) = tokens.get(token)?;
         (*expires_at > now).then(|| principal.clone())
     }
 
-    pub fn remember_token(&self, hash: String, principal: Arc<Principal>, expires_at: Millis, now: Millis) {
+    pub fn remember_token(&self, token: String, principal: Arc<Principal>, expires_at: Millis, now: Millis) {
         if let Ok(mut tokens) = self.tokens.lock() {
             if tokens.len() >= TOKEN_CAPACITY {
                 tokens.retain(|_, (_, expires)| *expires > now);
@@ -137,7 +139,7 @@ impl Caches {
                 // Every one unexpired: start again rather than grow.
                 tokens.clear();
             }
-            tokens.insert(hash, (principal, expires_at));
+            tokens.insert(token, (principal, expires_at));
         }
     }
 

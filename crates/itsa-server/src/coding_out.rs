@@ -4,11 +4,10 @@
 //! the taxpayer's own submission is stored beside them, and the latest of the two is what
 //! a calculation of that year uses.
 
+use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
-use axum::{Extension, Router};
 use itsa_engine::TaxYear;
 use itsa_hmrc::accounts::{self, AccountsVersion, Endpoint, Source, StoredAmounts};
 use itsa_hmrc::{ApiError, Era, ErrorCode};
@@ -19,6 +18,7 @@ use std::collections::HashMap;
 use crate::auth::Principal;
 use crate::clock::from_millis;
 use crate::reply::Reply;
+use crate::routes::{ApiRoutes, Segments};
 use crate::service::{amendments_closed, tax_year_ended};
 use crate::{AppState, declares_json, subject};
 
@@ -27,15 +27,15 @@ pub const HMRC_HELD: &str = "hmrcHeld";
 pub const USER: &str = "user";
 
 /// The routes of one version of the API.
-pub fn routes(version: AccountsVersion) -> Router<AppState> {
-    let mut router = Router::new().route(BASE, get(retrieve).put(create_or_amend).delete(delete));
+pub fn routes(version: AccountsVersion) -> ApiRoutes {
+    let mut routes = ApiRoutes::new().get(BASE, retrieve).put(BASE, create_or_amend).delete(BASE, delete);
     if version.has_opt_out() {
-        router = router
-            .route(&format!("{BASE}/coding-out/status"), get(status))
-            .route(&format!("{BASE}/coding-out/opt-in"), post(opt_in))
-            .route(&format!("{BASE}/coding-out/opt-out"), post(opt_out));
+        routes = routes
+            .get(&format!("{BASE}/coding-out/status"), status)
+            .post(&format!("{BASE}/coding-out/opt-in"), opt_in)
+            .post(&format!("{BASE}/coding-out/opt-out"), opt_out);
     }
-    router.layer(Extension(version))
+    routes.with_extension(version)
 }
 
 fn era(version: AccountsVersion) -> Era {
@@ -59,7 +59,7 @@ fn scenario(state: &AppState, endpoint: Endpoint, version: AccountsVersion, head
 async fn retrieve(
     State(state): State<AppState>,
     Extension(principal): Extension<std::sync::Arc<Principal>>,
-    Path((nino, tax_year)): Path<(String, String)>,
+    Segments([nino, tax_year]): Segments<2>,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
     Extension(version): Extension<AccountsVersion>,
@@ -114,7 +114,7 @@ fn write_failed(e: StoreError, version: AccountsVersion) -> Reply {
 async fn create_or_amend(
     State(state): State<AppState>,
     Extension(principal): Extension<std::sync::Arc<Principal>>,
-    Path((nino, tax_year)): Path<(String, String)>,
+    Segments([nino, tax_year]): Segments<2>,
     headers: HeaderMap,
     Extension(version): Extension<AccountsVersion>,
     body: Bytes,
@@ -172,7 +172,7 @@ async fn create_or_amend(
 async fn delete(
     State(state): State<AppState>,
     Extension(principal): Extension<std::sync::Arc<Principal>>,
-    Path((nino, tax_year)): Path<(String, String)>,
+    Segments([nino, tax_year]): Segments<2>,
     headers: HeaderMap,
     Extension(version): Extension<AccountsVersion>,
 ) -> Reply {
@@ -206,7 +206,7 @@ async fn delete(
 async fn status(
     State(state): State<AppState>,
     Extension(principal): Extension<std::sync::Arc<Principal>>,
-    Path((nino, tax_year)): Path<(String, String)>,
+    Segments([nino, tax_year]): Segments<2>,
     headers: HeaderMap,
     Extension(version): Extension<AccountsVersion>,
 ) -> Reply {
@@ -233,7 +233,7 @@ async fn status(
 async fn opt_in(
     state: State<AppState>,
     principal: Extension<std::sync::Arc<Principal>>,
-    path: Path<(String, String)>,
+    path: Segments<2>,
     headers: HeaderMap,
     version: Extension<AccountsVersion>,
 ) -> Reply {
@@ -243,7 +243,7 @@ async fn opt_in(
 async fn opt_out(
     state: State<AppState>,
     principal: Extension<std::sync::Arc<Principal>>,
-    path: Path<(String, String)>,
+    path: Segments<2>,
     headers: HeaderMap,
     version: Extension<AccountsVersion>,
 ) -> Reply {
@@ -254,7 +254,7 @@ async fn opt_out(
 async fn opt(
     State(state): State<AppState>,
     Extension(principal): Extension<std::sync::Arc<Principal>>,
-    Path((nino, tax_year)): Path<(String, String)>,
+    Segments([nino, tax_year]): Segments<2>,
     headers: HeaderMap,
     Extension(version): Extension<AccountsVersion>,
     opt_out: bool,

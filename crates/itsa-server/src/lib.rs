@@ -20,6 +20,7 @@ pub mod log;
 mod oauth;
 pub mod render;
 mod reply;
+mod routes;
 pub mod service;
 mod stored;
 mod taxcodes;
@@ -36,7 +37,7 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::extract::Request;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use itsa_hmrc::accounts::AccountsVersion;
@@ -50,14 +51,25 @@ use crate::config::{Config, Mode};
 use crate::reply::{Early, NoCorrelationId, Reply};
 use crate::versions::ApiVersion;
 
-/// The correlation id of the request being served, as its answer's header carries it.
-#[derive(Debug, Clone)]
-pub struct CorrelationId(HeaderValue);
+/// The correlation id of the request being served: a UUID's text, held inline so that
+/// handing it to a handler copies 36 bytes rather than allocating.
+#[derive(Debug, Clone, Copy)]
+pub struct CorrelationId([u8; 36]);
 
 impl CorrelationId {
+    fn new(id: uuid::Uuid) -> Self {
+        let mut text = [0u8; 36];
+        id.hyphenated().encode_lower(&mut text);
+        CorrelationId(text)
+    }
+
     pub fn as_str(&self) -> &str {
-        // Made from a UUID's text: always visible ASCII.
-        self.0.to_str().unwrap_or_default()
+        // A UUID's text: always ASCII.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+
+    fn header_value(&self) -> HeaderValue {
+        HeaderValue::from_bytes(&self.0).expect("a UUID's text is a header value")
     }
 }
 
@@ -102,7 +114,7 @@ impl AppState {
 /// The versions of one API context (`/individuals/calculations`, …), each its own router.
 struct ApiContext {
     prefix: &'static str,
-    versions: BTreeMap<ApiVersion, Router>,
+    versions: BTreeMap<ApiVersion, routes::ApiRouter>,
     /// Versions documented in RAML, whose early rejections carry no correlation id.
     raml_versions: &'static [ApiVersion],
 }
@@ -126,6 +138,9 @@ struct AppParts {
     /// The service's own routes; anything they do not route is HMRC's 404.
     own: Router,
     ids: correlation::CorrelationIds,
+    /// The largest body an extractor reads (413 above it), told to each request that may
+    /// carry one, here once rather than by a layer around every route.
+    body_limit: axum::extract::DefaultBodyLimit,
 }
 
 /// The application serving `state`.
@@ -162,12 +177,12 @@ pub fn router(state: AppState) -> App {
     if state.sandbox() {
         own = own.nest("/test-support", test_support::routes());
     }
-    let own =
-        own.with_state(state.clone()).fallback(unrouted).layer(axum::extract::DefaultBodyLimit::max(max_body_bytes));
+    let own = own.with_state(state.clone()).fallback(unrouted);
     App(Arc::new(AppParts {
         dispatch: Dispatch { state, contexts: vec![calculations, accounts] },
         own,
         ids: correlation::CorrelationIds::default(),
+        body_limit: axum::extract::DefaultBodyLimit::max(max_body_bytes),
     }))
 }
 
@@ -194,11 +209,12 @@ impl AppParts {
     /// answer (unless the answer is marked [`NoCorrelationId`]), and log one line.
     async fn serve(&self, mut request: Request) -> Response {
         let started = Instant::now();
-        let id = CorrelationId(
-            HeaderValue::from_maybe_shared(axum::body::Bytes::from(self.ids.next().hyphenated().to_string()))
-                .expect("a UUID's text is a header value"),
-        );
-        request.extensions_mut().insert(id.clone());
+        let id = CorrelationId::new(self.ids.next());
+        request.extensions_mut().insert(id);
+        // GET and HEAD handlers read no body.
+        if !matches!(*request.method(), Method::GET | Method::HEAD) {
+            self.body_limit.apply(&mut request);
+        }
         let method = request.method().clone();
         let uri = request.uri().clone();
         let path = uri.path();
@@ -213,7 +229,7 @@ impl AppParts {
         let headers = response.headers_mut();
         headers.insert(X_CONTENT_TYPE_OPTIONS.clone(), HeaderValue::from_static("nosniff"));
         if correlated {
-            headers.insert(X_CORRELATION_ID.clone(), id.0.clone());
+            headers.insert(X_CORRELATION_ID.clone(), id.header_value());
         }
         log::request(id.as_str(), &method, path, response.status().as_u16(), started.elapsed().as_micros() as u64);
         response
@@ -222,13 +238,8 @@ impl AppParts {
 
 /// A version's routes behind the gateway's credential and scope checks; anything they do
 /// not route, wrong methods included, is HMRC's 404 MATCHING_RESOURCE_NOT_FOUND.
-fn version_router(state: &AppState, routes: Router<AppState>) -> Router {
-    routes
-        .route_layer(GatewayLayer(state.clone()))
-        .method_not_allowed_fallback(unrouted)
-        .fallback(unrouted)
-        .with_state(state.clone())
-        .layer(axum::extract::DefaultBodyLimit::max(state.config.max_body_bytes))
+fn version_router(state: &AppState, routes: routes::ApiRoutes) -> routes::ApiRouter {
+    routes.build(state.clone())
 }
 
 async fn unrouted() -> Reply {
@@ -263,10 +274,7 @@ impl Dispatch {
         let Some(router) = context.versions.get(&version) else {
             return Reply::Early(ApiError::new(ErrorCode::NOT_FOUND, Era::Current)).into_response();
         };
-        let mut response = match router.clone().oneshot(request).await {
-            Ok(response) => response,
-            Err(never) => match never {},
-        };
+        let mut response = router.serve(request).await;
         if context.raml_versions.contains(&version) && response.extensions().get::<Early>().is_some() {
             response.extensions_mut().insert(NoCorrelationId);
         }
@@ -277,135 +285,6 @@ impl Dispatch {
             docs::add_deprecation_headers(response.headers_mut(), *date, context.prefix);
         }
         response
-    }
-}
-
-/// The gateway: a known, unexpired bearer token with the scope the method needs. A token
-/// seen lately is checked without leaving the request's task (the usual case); only one
-/// the gateway has not seen is looked up in the store.
-#[derive(Clone)]
-struct Gateway<S> {
-    state: AppState,
-    inner: S,
-}
-
-#[derive(Clone)]
-struct GatewayLayer(AppState);
-
-impl<S> tower::Layer<S> for GatewayLayer {
-    type Service = Gateway<S>;
-    fn layer(&self, inner: S) -> Gateway<S> {
-        Gateway { state: self.0.clone(), inner }
-    }
-}
-
-/// What the gateway makes of a request's credentials before any store is read.
-enum Credentials {
-    Known(Arc<Principal>),
-    Unknown(String),
-    Refused(Refusal),
-}
-
-impl<S> Gateway<S> {
-    fn credentials(&self, request: &Request) -> Credentials {
-        let Some(value) = request.headers().get(header::AUTHORIZATION) else {
-            return Credentials::Refused(Refusal::MissingCredentials);
-        };
-        let Some(token) = value.to_str().ok().and_then(auth::bearer) else {
-            return Credentials::Refused(Refusal::InvalidCredentials);
-        };
-        let hash = auth::hash_secret(token);
-        match self.state.caches.token(&hash, clock::real_millis()) {
-            Some(principal) => Credentials::Known(principal),
-            None => Credentials::Unknown(hash),
-        }
-    }
-}
-
-/// A refusal, as the gateway answers it.
-fn refused(refusal: Refusal) -> Response {
-    Reply::Early(refusal_error(refusal)).into_response()
-}
-
-/// The principal a token's hash stands for, from the store (and remembered).
-async fn look_up_token(state: &AppState, hash: String) -> Result<Arc<Principal>, Response> {
-    let record = match state.store.find_token(&hash).await {
-        Ok(record) => record,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot read tokens");
-            return Err(Reply::Early(ApiError::new(ErrorCode::INTERNAL_SERVER_ERROR, Era::Current)).into_response());
-        }
-    };
-    let now = clock::real_millis();
-    let expires_at = record.as_ref().map_or(0, |r| r.expires_at);
-    let principal = Arc::new(auth::principal_for(record, now).map_err(refused)?);
-    state.caches.remember_token(hash, principal.clone(), expires_at, now);
-    Ok(principal)
-}
-
-impl<S> tower::Service<Request> for Gateway<S>
-where
-    S: tower::Service<Request, Response = Response, Error = std::convert::Infallible> + Clone + Send + 'static,
-    S::Future: Send + Unpin + 'static,
-{
-    type Response = Response;
-    type Error = std::convert::Infallible;
-    type Future = GatewayFuture<S::Future>;
-
-    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, mut request: Request) -> Self::Future {
-        match self.credentials(&request) {
-            Credentials::Refused(refusal) => GatewayFuture::Answered(Some(refused(refusal))),
-            Credentials::Known(principal) => match principal.check_scope(request.method()) {
-                Err(refusal) => GatewayFuture::Answered(Some(refused(refusal))),
-                Ok(()) => {
-                    request.extensions_mut().insert(principal);
-                    GatewayFuture::Passed(self.inner.call(request))
-                }
-            },
-            Credentials::Unknown(hash) => {
-                let (state, inner) = (self.state.clone(), self.inner.clone());
-                GatewayFuture::LookingUp(Box::pin(async move {
-                    let principal = match look_up_token(&state, hash).await {
-                        Ok(principal) => principal,
-                        Err(response) => return Ok(response),
-                    };
-                    if let Err(refusal) = principal.check_scope(request.method()) {
-                        return Ok(refused(refusal));
-                    }
-                    request.extensions_mut().insert(principal);
-                    inner.oneshot(request).await
-                }))
-            }
-        }
-    }
-}
-
-/// The gateway's answer: the endpoint's (a known token), its own refusal, or either after
-/// a look-up in the store.
-enum GatewayFuture<F> {
-    Passed(F),
-    Answered(Option<Response>),
-    LookingUp(std::pin::Pin<Box<dyn Future<Output = Result<Response, std::convert::Infallible>> + Send>>),
-}
-
-impl<F> Future for GatewayFuture<F>
-where
-    F: Future<Output = Result<Response, std::convert::Infallible>> + Unpin,
-{
-    type Output = Result<Response, std::convert::Infallible>;
-
-    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
-        match self.get_mut() {
-            GatewayFuture::Passed(future) => std::pin::Pin::new(future).poll(cx),
-            GatewayFuture::Answered(response) => {
-                std::task::Poll::Ready(Ok(response.take().expect("a gateway future polled after it answered")))
-            }
-            GatewayFuture::LookingUp(future) => future.as_mut().poll(cx),
-        }
     }
 }
 

@@ -10,11 +10,10 @@
 //! shares (`service.rs`): a 1.0 in-year trigger is an in-year calculation, intent to
 //! crystallise an intent to finalise, and crystallising the final declaration.
 
+use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
-use axum::{Extension, Router};
 use itsa_engine::TaxYear;
 use itsa_hmrc::v1::scenario::{Endpoint, Scenario, scenario_header};
 use itsa_hmrc::v1::{MessageFilter, requests};
@@ -28,6 +27,7 @@ use serde_json::{Value, json};
 
 use crate::auth::Principal;
 use crate::reply::Reply;
+use crate::routes::{ApiRoutes, Segments};
 use crate::service::{Calculations, Rule, ServiceError, Submission, TriggerKind, tax_year_on};
 use crate::stored::{calculation_id, calculation_timestamp, declared_at, effective_type, requested_by, total_due};
 use crate::{AppState, CorrelationId, TestScenario, declares_json, examples, render, subject};
@@ -35,18 +35,19 @@ use crate::{AppState, CorrelationId, TestScenario, declares_json, examples, rend
 const SELF_ASSESSMENT: &str = "/individuals/calculations/{nino}/self-assessment";
 const CRYSTALLISATION: &str = "/individuals/calculations/crystallisation/{nino}/{tax_year}";
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> ApiRoutes {
     let calculation = format!("{SELF_ASSESSMENT}/{{calculation_id}}");
-    Router::new()
-        .route(SELF_ASSESSMENT, get(list).post(trigger))
-        .route(&calculation, get(metadata))
-        .route(&format!("{calculation}/income-tax-nics-calculated"), get(income_tax_nics_calculated))
-        .route(&format!("{calculation}/taxable-income"), get(taxable_income))
-        .route(&format!("{calculation}/allowances-deductions-reliefs"), get(allowances_deductions_reliefs))
-        .route(&format!("{calculation}/end-of-year-estimate"), get(end_of_year_estimate))
-        .route(&format!("{calculation}/messages"), get(messages))
-        .route(&format!("{CRYSTALLISATION}/intent-to-crystallise"), post(intent_to_crystallise))
-        .route(&format!("{CRYSTALLISATION}/crystallise"), post(crystallise))
+    ApiRoutes::new()
+        .get(SELF_ASSESSMENT, list)
+        .post(SELF_ASSESSMENT, trigger)
+        .get(&calculation, metadata)
+        .get(&format!("{calculation}/income-tax-nics-calculated"), income_tax_nics_calculated)
+        .get(&format!("{calculation}/taxable-income"), taxable_income)
+        .get(&format!("{calculation}/allowances-deductions-reliefs"), allowances_deductions_reliefs)
+        .get(&format!("{calculation}/end-of-year-estimate"), end_of_year_estimate)
+        .get(&format!("{calculation}/messages"), messages)
+        .post(&format!("{CRYSTALLISATION}/intent-to-crystallise"), intent_to_crystallise)
+        .post(&format!("{CRYSTALLISATION}/crystallise"), crystallise)
 }
 
 fn scenario(state: &AppState, endpoint: Endpoint, test: &TestScenario) -> Scenario {
@@ -119,7 +120,7 @@ async fn example_year(state: &AppState) -> TaxYear {
 async fn list(
     State(state): State<AppState>,
     Extension(principal): Extension<std::sync::Arc<Principal>>,
-    Path(nino): Path<String>,
+    Segments([nino]): Segments<1>,
     Query(query): Query<Vec<(String, String)>>,
     test: TestScenario,
 ) -> Reply {
@@ -184,7 +185,7 @@ async fn trigger(
     State(state): State<AppState>,
     Extension(principal): Extension<std::sync::Arc<Principal>>,
     Extension(correlation): Extension<CorrelationId>,
-    Path(nino): Path<String>,
+    Segments([nino]): Segments<1>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Reply {
@@ -251,7 +252,7 @@ fn available(documents: &Value) -> Vec<SubResource> {
 async fn metadata(
     State(state): State<AppState>,
     Extension(principal): Extension<std::sync::Arc<Principal>>,
-    Path((nino, calculation_id)): Path<(String, String)>,
+    Segments([nino, calculation_id]): Segments<2>,
     test: TestScenario,
 ) -> Reply {
     let nino = match subject(&principal, &nino, Era::V1) {
@@ -415,7 +416,7 @@ macro_rules! sub_resource_handler {
         async fn $name(
             State(state): State<AppState>,
             Extension(principal): Extension<std::sync::Arc<Principal>>,
-            Path((nino, calculation_id)): Path<(String, String)>,
+            Segments([nino, calculation_id]): Segments<2>,
             test: TestScenario,
         ) -> Reply {
             read_sub_resource(&state, &principal, &nino, &calculation_id, &test, $sub, &[]).await
@@ -431,7 +432,7 @@ sub_resource_handler!(end_of_year_estimate, SubResource::EndOfYearEstimate);
 async fn messages(
     State(state): State<AppState>,
     Extension(principal): Extension<std::sync::Arc<Principal>>,
-    Path((nino, calculation_id)): Path<(String, String)>,
+    Segments([nino, calculation_id]): Segments<2>,
     Query(query): Query<Vec<(String, String)>>,
     test: TestScenario,
 ) -> Reply {
@@ -443,7 +444,7 @@ async fn intent_to_crystallise(
     State(state): State<AppState>,
     Extension(principal): Extension<std::sync::Arc<Principal>>,
     Extension(correlation): Extension<CorrelationId>,
-    Path((nino, tax_year)): Path<(String, String)>,
+    Segments([nino, tax_year]): Segments<2>,
     test: TestScenario,
 ) -> Reply {
     let nino = match subject(&principal, &nino, Era::V1) {
@@ -471,7 +472,7 @@ async fn intent_to_crystallise(
 async fn crystallise(
     State(state): State<AppState>,
     Extension(principal): Extension<std::sync::Arc<Principal>>,
-    Path((nino, tax_year)): Path<(String, String)>,
+    Segments([nino, tax_year]): Segments<2>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Reply {

@@ -7,11 +7,10 @@
 //! `Gov-Test-Scenario` header; then the business rules on stored state, answered with
 //! the seed era's statuses (403 for the rule errors it lists, 400 for the others).
 
+use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
-use axum::{Extension, Router};
 use itsa_engine::TaxYear;
 use itsa_hmrc::v1::scenario::Scenario;
 use itsa_hmrc::v3::requests;
@@ -25,6 +24,7 @@ use serde_json::json;
 
 use crate::auth::Principal;
 use crate::reply::Reply;
+use crate::routes::{ApiRoutes, Segments};
 use crate::service::{Calculations, Rule, ServiceError, Submission, TriggerKind, tax_year_on};
 use crate::stored::{calculation_id, calculation_timestamp, declared_at, effective_type, requested_by, total_due};
 use crate::v1::{internal, no_malformed_json, scenario_answer};
@@ -32,12 +32,12 @@ use crate::{AppState, CorrelationId, TestScenario, examples, render, subject};
 
 const SELF_ASSESSMENT: &str = "/individuals/calculations/{nino}/self-assessment";
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(SELF_ASSESSMENT, get(list))
-        .route(&format!("{SELF_ASSESSMENT}/{{tax_year}}"), post(trigger))
-        .route(&format!("{SELF_ASSESSMENT}/{{tax_year}}/{{calculation_id}}"), get(retrieve))
-        .route(&format!("{SELF_ASSESSMENT}/{{tax_year}}/{{calculation_id}}/final-declaration"), post(submit))
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::new()
+        .get(SELF_ASSESSMENT, list)
+        .post(&format!("{SELF_ASSESSMENT}/{{tax_year}}"), trigger)
+        .get(&format!("{SELF_ASSESSMENT}/{{tax_year}}/{{calculation_id}}"), retrieve)
+        .post(&format!("{SELF_ASSESSMENT}/{{tax_year}}/{{calculation_id}}/final-declaration"), submit)
 }
 
 fn scenario(state: &AppState, endpoint: Endpoint, test: &TestScenario) -> Scenario {
@@ -66,7 +66,7 @@ fn not_found() -> Reply {
 async fn list(
     State(state): State<AppState>,
     Extension(principal): Extension<std::sync::Arc<Principal>>,
-    Path(nino): Path<String>,
+    Segments([nino]): Segments<1>,
     Query(query): Query<Vec<(String, String)>>,
     test: TestScenario,
 ) -> Reply {
@@ -113,7 +113,7 @@ async fn trigger(
     State(state): State<AppState>,
     Extension(principal): Extension<std::sync::Arc<Principal>>,
     Extension(correlation): Extension<CorrelationId>,
-    Path((nino, tax_year)): Path<(String, String)>,
+    Segments([nino, tax_year]): Segments<2>,
     Query(query): Query<Vec<(String, String)>>,
     headers: HeaderMap,
     body: Bytes,
@@ -148,7 +148,7 @@ async fn trigger(
 async fn retrieve(
     State(state): State<AppState>,
     Extension(principal): Extension<std::sync::Arc<Principal>>,
-    Path((nino, tax_year, calculation_id)): Path<(String, String, String)>,
+    Segments([nino, tax_year, calculation_id]): Segments<3>,
     test: TestScenario,
 ) -> Reply {
     let nino = match subject(&principal, &nino, Era::V3) {
@@ -228,7 +228,7 @@ async fn canned_retrieve(state: &AppState, nino: &Nino, year: TaxYear, id: &Calc
 async fn submit(
     State(state): State<AppState>,
     Extension(principal): Extension<std::sync::Arc<Principal>>,
-    Path((nino, tax_year, calculation_id)): Path<(String, String, String)>,
+    Segments([nino, tax_year, calculation_id]): Segments<3>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Reply {

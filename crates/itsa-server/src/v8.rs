@@ -4,10 +4,9 @@
 //! id), then all parameter errors together (merged and sorted by code), then in the
 //! sandbox the `Gov-Test-Scenario` header, then the business rules on stored state.
 
-use axum::extract::{Path, Query, State};
+use axum::Extension;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Extension, Router};
 use itsa_engine::TaxYear;
 use itsa_hmrc::v8::scenario::scenario_header;
 use itsa_hmrc::v8::{Endpoint, Scenario, requests};
@@ -23,6 +22,7 @@ use crate::auth::Principal;
 use crate::clock::from_millis;
 use crate::examples;
 use crate::reply::Reply;
+use crate::routes::{ApiRoutes, Segments};
 use crate::service::{Calculations, Rule, ServiceError, Submission, TriggerKind};
 use crate::stored::{calculation_id, calculation_timestamp, declared_at, effective_type, requested_by, total_due};
 use crate::versions::ApiVersion;
@@ -32,12 +32,12 @@ const BASE: &str = "/individuals/calculations/{nino}/self-assessment/{tax_year}"
 
 /// The four routes; 8.0 and 9.0 behave alike (9.0 differs only in HMRC's newer schemas,
 /// which itsa's views already satisfy).
-pub fn routes(_version: ApiVersion) -> Router<AppState> {
-    Router::new()
-        .route(BASE, get(list))
-        .route(&format!("{BASE}/trigger/{{calculation_type}}"), post(trigger))
-        .route(&format!("{BASE}/{{calculation_id}}"), get(retrieve))
-        .route(&format!("{BASE}/{{calculation_id}}/{{calculation_type}}"), post(submit))
+pub fn routes(_version: ApiVersion) -> ApiRoutes {
+    ApiRoutes::new()
+        .get(BASE, list)
+        .post(&format!("{BASE}/trigger/{{calculation_type}}"), trigger)
+        .get(&format!("{BASE}/{{calculation_id}}"), retrieve)
+        .post(&format!("{BASE}/{{calculation_id}}/{{calculation_type}}"), submit)
 }
 
 /// The name of the v8/v9 retrieve body in the per-node cache.
@@ -72,7 +72,7 @@ async fn trigger(
     State(state): State<AppState>,
     Extension(principal): Extension<std::sync::Arc<Principal>>,
     Extension(correlation): Extension<CorrelationId>,
-    Path((nino, tax_year, calculation_type)): Path<(String, String, String)>,
+    Segments([nino, tax_year, calculation_type]): Segments<3>,
     test: TestScenario,
 ) -> Reply {
     let nino = match subject(&principal, &nino, Era::Current) {
@@ -104,7 +104,7 @@ async fn trigger(
 async fn list(
     State(state): State<AppState>,
     Extension(principal): Extension<std::sync::Arc<Principal>>,
-    Path((nino, tax_year)): Path<(String, String)>,
+    Segments([nino, tax_year]): Segments<2>,
     Query(query): Query<HashMap<String, String>>,
     test: TestScenario,
 ) -> Reply {
@@ -153,7 +153,7 @@ fn list_item(view: &CalculationSummary, year: TaxYear) -> Option<ListItem> {
 async fn retrieve(
     State(state): State<AppState>,
     Extension(principal): Extension<std::sync::Arc<Principal>>,
-    Path((nino, tax_year, calculation_id)): Path<(String, String, String)>,
+    Segments([nino, tax_year, calculation_id]): Segments<3>,
     test: TestScenario,
 ) -> Reply {
     let nino = match subject(&principal, &nino, Era::Current) {
@@ -279,7 +279,7 @@ async fn dynamic_list(state: &AppState, year: TaxYear, principal: &Principal) ->
 async fn submit(
     State(state): State<AppState>,
     Extension(principal): Extension<std::sync::Arc<Principal>>,
-    Path((nino, tax_year, calculation_id, calculation_type)): Path<(String, String, String, String)>,
+    Segments([nino, tax_year, calculation_id, calculation_type]): Segments<4>,
     test: TestScenario,
 ) -> Reply {
     let nino = match subject(&principal, &nino, Era::Current) {
