@@ -82,8 +82,9 @@ pub struct Inner {
     pub clock: Clock,
     pub config: Config,
     pub(crate) caches: cache::Caches,
-    /// The hand-over from triggers to this process's workers (none without workers).
-    pub(crate) local_jobs: Option<worker::LocalQueue>,
+    /// The name this node computes triggered calculations under, as it stores them; none
+    /// on a node that queues them for workers instead.
+    pub(crate) computes_as: Option<String>,
 }
 
 impl std::ops::Deref for AppState {
@@ -96,14 +97,15 @@ impl std::ops::Deref for AppState {
 impl AppState {
     /// State whose triggers queue calculations for any worker to claim from the store.
     pub fn new(store: Arc<AnyStore>, config: Config) -> Self {
-        Self::with_local_queue(store, config, None)
+        Self::computing(store, config, None)
     }
 
-    /// State whose triggers hand calculations straight to this process's workers.
-    pub fn with_local_queue(store: Arc<AnyStore>, config: Config, local_jobs: Option<worker::LocalQueue>) -> Self {
+    /// State whose triggers compute their calculations as they store them, recording
+    /// `computes_as` as the one that computed them (with `None`, as [`AppState::new`]).
+    pub fn computing(store: Arc<AnyStore>, config: Config, computes_as: Option<String>) -> Self {
         let clock = Clock::new(store.clone(), config.mode);
         let caches = cache::Caches::new(config.cache_bytes);
-        AppState(Arc::new(Inner { store, clock, config, caches, local_jobs }))
+        AppState(Arc::new(Inner { store, clock, config, caches, computes_as }))
     }
 
     pub fn sandbox(&self) -> bool {
@@ -389,18 +391,16 @@ const DRAIN: std::time::Duration = std::time::Duration::from_secs(10);
 /// so any still queued are computed on the next start (or by another node).
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     let store = open_store_in_mode(&config).await?;
-    // Triggers hand their calculations straight to this process's workers, when it runs any.
-    let local = (config.workers > 0).then(|| worker::LocalQueue::new(format!("{}-local", node_name())));
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut workers = Vec::new();
     for n in 0..config.workers {
-        let mut worker = worker::Worker::new(store.clone(), format!("{}-{n}", node_name()), config.mode);
-        if let Some(local) = &local {
-            worker = worker.with_local_queue(local);
-        }
+        let worker = worker::Worker::new(store.clone(), format!("{}-{n}", node_name()), config.mode);
         workers.push(tokio::spawn(worker.run(stopped.clone())));
     }
-    let state = AppState::with_local_queue(store.clone(), config.clone(), local);
+    // A node that computes (it runs workers) computes the calculations it is asked for as
+    // it stores them; a node without workers queues them for the workers of other nodes.
+    let computes_as = (config.workers > 0).then(|| format!("{}-trigger", node_name()));
+    let state = AppState::computing(store.clone(), config.clone(), computes_as);
     let listener = connections::listen(config.bind).map_err(ServeError::Bind)?;
     let limits = connections::Limits {
         max_connections: connections::fit_open_files(config.limits.max_connections, OTHER_OPEN_FILES),

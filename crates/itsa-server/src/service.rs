@@ -5,15 +5,14 @@
 
 use itsa_engine::TaxYear;
 use itsa_store::{
-    AnyStore, CalculationRecord, CalculationStatus, CalculationSummary, Conflict, DeclarationRecord, Lease, Millis,
+    AnyStore, CalculationRecord, CalculationStatus, CalculationSummary, Computed, Conflict, DeclarationRecord, Millis,
     NewCalculation, Requires, Store, StoreError, Uuid,
 };
 use serde_json::Value;
 use time::{Date, Month, OffsetDateTime, Time};
 
-use crate::clock::{Clock, real_millis, to_millis};
+use crate::clock::{Clock, to_millis};
 use crate::render;
-use crate::worker::{LEASE, LocalJob, LocalQueue};
 
 /// The kinds of calculation a caller can trigger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,16 +146,17 @@ fn amendment_window_end(year: TaxYear) -> Millis {
 pub struct Calculations<'a> {
     pub store: &'a AnyStore,
     pub clock: &'a Clock,
-    /// The hand-over to this process's workers, when it runs any.
-    pub local: Option<&'a LocalQueue>,
+    /// The name this node computes triggered calculations under (none: it queues them).
+    pub computes_as: Option<&'a str>,
 }
 
 impl<'a> Calculations<'a> {
     pub fn of(state: &'a crate::AppState) -> Self {
-        Calculations { store: &state.store, clock: &state.clock, local: state.local_jobs.as_ref() }
+        Calculations { store: &state.store, clock: &state.clock, computes_as: state.computes_as.as_deref() }
     }
 
-    /// Trigger a calculation: store it and queue its job, then answer with its id.
+    /// Trigger a calculation: store it, computed or queued for a worker, and answer with
+    /// its id.
     pub async fn trigger(
         &self,
         nino: &str,
@@ -211,26 +211,21 @@ impl<'a> Calculations<'a> {
             income_submitted_at: state.income.submitted_at,
             correlation_id: correlation_id.to_owned(),
         };
-        let insert = |lease| self.store.insert_calculation(&calculation, requires, lease);
-        // With a worker in this process ready to take it, the calculation is stored already
-        // leased to that worker and handed over in memory, so no worker has to find it in
-        // the store first. Should the process stop before it is computed, the lease runs
-        // out and any worker, here or on another node, claims it from the store.
-        match self.local.and_then(LocalQueue::reserve) {
-            Some(slot) => {
-                let lease_until = real_millis() + LEASE.as_millis() as i64;
-                let job = insert(Some(Lease { worker: slot.worker_id(), until: lease_until }))
-                    .await
-                    .map_err(conflict_rule)?;
+        match self.computes_as {
+            // A node that computes does so before storing: the engine takes microseconds,
+            // and the calculation and its result then share one durable commit. Should
+            // the process stop first, nothing was stored and the trigger was not answered.
+            Some(computed_by) => {
+                let started = std::time::Instant::now();
                 let record = CalculationRecord {
                     id,
-                    nino: calculation.nino,
+                    nino: calculation.nino.clone(),
                     tax_year: y,
-                    calculation_type: calculation.calculation_type,
-                    requested_by: calculation.requested_by,
+                    calculation_type: calculation.calculation_type.clone(),
+                    requested_by: calculation.requested_by.clone(),
                     requested_at: now,
                     income_submitted_at: calculation.income_submitted_at,
-                    correlation_id: calculation.correlation_id,
+                    correlation_id: calculation.correlation_id.clone(),
                     status: CalculationStatus::Queued,
                     result_document: None,
                     total_due: None,
@@ -241,10 +236,23 @@ impl<'a> Calculations<'a> {
                     failure: None,
                     declaration: None,
                 };
-                slot.send(LocalJob { job, record, input: calculation.input_document });
+                let result = render::compute(&record, &calculation.input_document);
+                let computed = Computed { result: &result, completed_at: now, computed_by };
+                self.store
+                    .insert_computed_calculation(&calculation, requires, computed)
+                    .await
+                    .map_err(conflict_rule)?;
+                tracing::info!(
+                    correlation_id = %correlation_id,
+                    calculation_id = %id,
+                    worker = %computed_by,
+                    from = "trigger",
+                    elapsed_us = started.elapsed().as_micros() as u64,
+                    "calculation computed"
+                );
             }
             None => {
-                insert(None).await.map_err(conflict_rule)?;
+                self.store.insert_calculation(&calculation, requires).await.map_err(conflict_rule)?;
             }
         }
         Ok(id)

@@ -1,6 +1,8 @@
 //! The calculation worker: claims queued calculations from the store's job queue, runs
-//! the engine, renders every API view of the result once, and stores it. `itsa serve`
-//! runs one in-process; `itsa worker` runs more anywhere that reaches the database.
+//! the engine, renders every API view of the result once, and stores it. `itsa worker`
+//! runs workers anywhere that reaches the database; `itsa serve` runs one in-process for
+//! the calculations queued by nodes that do not compute (those that do compute their own
+//! triggers as they store them, and leave nothing queued).
 //!
 //! A job is claimed with a lease; if a worker dies mid-job the lease runs out and another
 //! worker takes it. Storing the result and finishing the job is one transaction, and a
@@ -9,8 +11,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use itsa_store::{AnyStore, CalculationRecord, Completion, ComputedResult, Job, Store};
-use tokio::sync::{Mutex, mpsc, watch};
+use itsa_store::{AnyStore, Completion, Job, Store};
+use tokio::sync::watch;
 
 use crate::clock::{Clock, real_millis};
 use crate::config::Mode;
@@ -22,121 +24,28 @@ pub const LEASE: Duration = Duration::from_secs(30);
 const IDLE_POLL: Duration = Duration::from_millis(500);
 /// Attempts before a calculation is marked failed.
 const MAX_ATTEMPTS: i32 = 5;
-/// The most handed-over results stored in one transaction.
-const BURST: usize = 64;
-
-/// How many handed-over calculations may wait for this process's workers; a trigger that
-/// finds the hand-over full queues its calculation in the store instead.
-pub const HAND_OVER_CAPACITY: usize = 1024;
-
-/// A job handed straight from a trigger to the workers of the same process, with the
-/// calculation it is for and its input, so that no worker has to find it in the store first.
-pub struct LocalJob {
-    pub job: Job,
-    pub record: CalculationRecord,
-    pub input: String,
-}
-
-/// The hand-over between triggers and the in-process workers. A trigger reserves a place
-/// ([`LocalQueue::reserve`]), stores the calculation with its job already leased to
-/// [`LocalQueue::worker_id`], and sends it; should the process stop before a worker runs
-/// it, the lease runs out and any worker, here or on another node, claims it from the store.
-/// Clones share the one queue.
-#[derive(Clone)]
-pub struct LocalQueue {
-    sender: mpsc::Sender<LocalJob>,
-    receiver: Arc<Mutex<mpsc::Receiver<LocalJob>>>,
-    worker_id: String,
-}
-
-/// A place in the hand-over, reserved before the calculation is stored, so that a stored,
-/// leased job always has a worker waiting for it.
-pub struct Slot<'a> {
-    permit: mpsc::Permit<'a, LocalJob>,
-    worker_id: &'a str,
-}
-
-impl Slot<'_> {
-    /// The worker name to lease the job to.
-    pub fn worker_id(&self) -> &str {
-        self.worker_id
-    }
-
-    pub fn send(self, job: LocalJob) {
-        self.permit.send(job);
-    }
-}
-
-impl LocalQueue {
-    pub fn new(worker_id: impl Into<String>) -> Self {
-        let (sender, receiver) = mpsc::channel(HAND_OVER_CAPACITY);
-        LocalQueue { sender, receiver: Arc::new(Mutex::new(receiver)), worker_id: worker_id.into() }
-    }
-
-    /// The name the hand-over leases jobs to.
-    pub fn worker_id(&self) -> &str {
-        &self.worker_id
-    }
-
-    /// A place for one job, if the hand-over has room and its workers still run.
-    pub fn reserve(&self) -> Option<Slot<'_>> {
-        let permit = self.sender.try_reserve().ok()?;
-        Some(Slot { permit, worker_id: &self.worker_id })
-    }
-
-    /// Stop taking jobs: the workers are stopping. Jobs already sent are still run.
-    pub async fn close(&self) {
-        self.receiver.lock().await.close();
-    }
-}
 
 pub struct Worker {
     store: Arc<AnyStore>,
     id: String,
     /// For the calculation timestamp: in the sandbox, the pinned clock.
     clock: Clock,
-    /// Jobs handed over by this process's triggers.
-    local: Option<Arc<Mutex<mpsc::Receiver<LocalJob>>>>,
 }
 
 impl Worker {
     pub fn new(store: Arc<AnyStore>, id: impl Into<String>, mode: Mode) -> Self {
         let clock = Clock::new(store.clone(), mode);
-        Worker { store, id: id.into(), clock, local: None }
-    }
-
-    /// Also run the jobs this process's triggers hand over.
-    pub fn with_local_queue(mut self, queue: &LocalQueue) -> Self {
-        self.local = Some(queue.receiver.clone());
-        self
-    }
-
-    /// A handed-over job, if one is waiting.
-    async fn try_local(&self) -> Option<LocalJob> {
-        self.local.as_ref()?.lock().await.try_recv().ok()
-    }
-
-    /// Wait for a handed-over job (never, without a hand-over).
-    async fn next_local(&self) -> Option<LocalJob> {
-        match &self.local {
-            Some(receiver) => receiver.lock().await.recv().await,
-            None => std::future::pending().await,
-        }
+        Worker { store, id: id.into(), clock }
     }
 
     /// Work until `shutdown` turns true; a job in hand is finished first.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         tracing::info!(worker = %self.id, "worker started");
         while !*shutdown.borrow() {
-            if let Some(local) = self.try_local().await {
-                self.run_local(local).await;
-                continue;
-            }
             match self.run_one().await {
                 Ok(true) => continue,
                 Ok(false) => {
                     tokio::select! {
-                        Some(local) = self.next_local() => self.run_local(local).await,
                         _ = self.store.wait_for_jobs(IDLE_POLL) => {}
                         _ = shutdown.changed() => {}
                     }
@@ -150,47 +59,16 @@ impl Worker {
                 }
             }
         }
-        // Jobs already handed over are finished before stopping; they take microseconds.
-        while let Some(local) = self.try_local().await {
-            self.run_local(local).await;
-        }
         tracing::info!(worker = %self.id, "worker stopped");
     }
 
-    /// Run a handed-over job, and with it every other job already waiting in the
-    /// hand-over (at most [`BURST`]): their results are stored in one transaction, one
-    /// durable commit for the lot. On failure each goes back to the store's queue with
-    /// backoff.
-    async fn run_local(&self, first: LocalJob) {
-        let started = std::time::Instant::now();
-        let mut burst = vec![first];
-        while burst.len() < BURST
-            && let Some(more) = self.try_local().await
-        {
-            burst.push(more);
-        }
-        match self.compute_and_store(&burst).await {
-            Ok(()) => {
-                for local in &burst {
-                    self.computed(&local.job, "hand-over", burst.len(), started);
-                }
-            }
-            Err(error) => {
-                for local in &burst {
-                    self.give_back(&local.job, &error).await;
-                }
-            }
-        }
-    }
-
     /// The line logged for each computed calculation.
-    fn computed(&self, job: &Job, from: &'static str, burst: usize, started: std::time::Instant) {
+    fn computed(&self, job: &Job, started: std::time::Instant) {
         tracing::info!(
             correlation_id = %job.correlation_id,
             calculation_id = %job.calculation_id,
             worker = %self.id,
-            from,
-            burst,
+            from = "queue",
             elapsed_us = started.elapsed().as_micros() as u64,
             "calculation computed"
         );
@@ -212,12 +90,13 @@ impl Worker {
         };
         let started = std::time::Instant::now();
         match self.process(&job).await {
-            Ok(()) => self.computed(&job, "queue", 1, started),
+            Ok(()) => self.computed(&job, started),
             Err(e) => self.give_back(&job, &e).await,
         }
         Ok(true)
     }
 
+    /// Compute a claimed job's calculation and store the result, finishing the job.
     async fn process(&self, job: &Job) -> Result<(), String> {
         let (record, input) = self
             .store
@@ -225,20 +104,10 @@ impl Worker {
             .await
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("calculation {} is not stored", job.calculation_id))?;
-        self.compute_and_store(&[LocalJob { job: job.clone(), record, input }]).await
-    }
-
-    /// Run the engine for each job and render its views, then store every result in one
-    /// transaction, finishing the jobs.
-    async fn compute_and_store(&self, jobs: &[LocalJob]) -> Result<(), String> {
-        let results: Vec<ComputedResult> = jobs.iter().map(|j| render::compute(&j.record, &j.input)).collect();
-        let completions: Vec<Completion> = jobs
-            .iter()
-            .zip(&results)
-            .map(|(j, result)| Completion { job_id: j.job.id, calculation_id: j.record.id, result })
-            .collect();
+        let result = render::compute(&record, &input);
+        let completion = Completion { job_id: job.id, calculation_id: record.id, result: &result };
         let completed_at = self.clock.now_millis().await;
-        self.store.complete_calculations(&completions, completed_at, &self.id).await.map_err(|e| e.to_string())?;
+        self.store.complete_calculations(&[completion], completed_at, &self.id).await.map_err(|e| e.to_string())?;
         Ok(())
     }
 }

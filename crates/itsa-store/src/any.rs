@@ -4,9 +4,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::{
-    ApplicationRecord, CalculationRecord, CalculationSummary, ClockPin, CodingOutRecord, Completion, DeclarationRecord,
-    IncomeRecord, Job, Lease, Millis, NewCalculation, PgStore, Requires, Result, SqliteStore, Store, StoreError,
-    TokenRecord, Uuid, YearState,
+    ApplicationRecord, CalculationRecord, CalculationSummary, ClockPin, CodingOutRecord, Completion, Computed,
+    DeclarationRecord, IncomeRecord, Job, Millis, NewCalculation, PgStore, Requires, Result, SqliteStore, Store,
+    StoreError, TokenRecord, Uuid, YearState,
 };
 
 /// Either backend, behind the one [`Store`] trait.
@@ -102,13 +102,17 @@ impl Store for AnyStore {
         delegate!(self, s => s.year_state(nino, tax_year))
     }
 
-    async fn insert_calculation(
+    async fn insert_calculation(&self, calculation: &NewCalculation, requires: Requires) -> Result<Job> {
+        delegate!(self, s => s.insert_calculation(calculation, requires))
+    }
+
+    async fn insert_computed_calculation(
         &self,
         calculation: &NewCalculation,
         requires: Requires,
-        lease: Option<Lease<'_>>,
-    ) -> Result<Job> {
-        delegate!(self, s => s.insert_calculation(calculation, requires, lease))
+        computed: Computed<'_>,
+    ) -> Result<()> {
+        delegate!(self, s => s.insert_computed_calculation(calculation, requires, computed))
     }
 
     async fn get_calculation(&self, id: Uuid) -> Result<Option<CalculationRecord>> {

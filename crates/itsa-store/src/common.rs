@@ -20,6 +20,26 @@ pub(crate) fn input_digest(document: &str) -> String {
     Sha256::digest(document.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
+/// Bind the ten parameters every statement that stores a calculation takes (sql.rs) to
+/// `query`, from the calculation `c` (a `NewCalculation`, consumed) and its input's digest.
+macro_rules! bind_calculation {
+    ($query:expr, $c:expr, $digest:expr) => {{
+        let c: crate::NewCalculation = $c;
+        $query
+            .bind(c.id.to_string())
+            .bind(c.nino)
+            .bind(c.tax_year)
+            .bind(c.calculation_type)
+            .bind(c.requested_by)
+            .bind(c.requested_at)
+            .bind($digest)
+            .bind(c.income_submitted_at)
+            .bind(c.correlation_id)
+            .bind(c.input_document)
+    }};
+}
+pub(crate) use bind_calculation;
+
 /// The key of the lock that serialises writes to a taxpayer's year on PostgreSQL
 /// (`pg_advisory_xact_lock`): FNV-1a over the NINO and the year. Two years that share a
 /// key only wait for each other.

@@ -284,11 +284,13 @@ impl std::fmt::Display for Conflict {
     }
 }
 
-/// The time a worker has to finish a job before any worker may claim it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Lease<'a> {
-    pub worker: &'a str,
-    pub until: Millis,
+/// The result of a calculation computed as it is stored, for
+/// [`Store::insert_computed_calculation`].
+#[derive(Debug, Clone, Copy)]
+pub struct Computed<'a> {
+    pub result: &'a ComputedResult,
+    pub completed_at: Millis,
+    pub computed_by: &'a str,
 }
 
 /// Coded-out amounts for a tax year from one source: `hmrcHeld` (what HMRC holds) or
@@ -329,17 +331,23 @@ pub trait Store: Send + Sync {
     fn year_state(&self, nino: &str, tax_year: i32) -> impl Future<Output = Result<Option<YearState>>> + Send;
 
     // Calculations and their jobs.
-    /// Store a calculation and its job in one transaction, if `requires` holds and no
-    /// other calculation of the year is in progress ([`Conflict`] otherwise). The job is
-    /// queued for any worker, or, with a `lease`, already claimed by that worker (for a
-    /// worker in the same process to run at once; if it never finishes, the lease runs
-    /// out and any worker claims the job). Returns the job.
+    /// Store a calculation and its job, queued for any worker, in one transaction, if
+    /// `requires` holds and no other calculation of the year is in progress ([`Conflict`]
+    /// otherwise). Returns the job.
     fn insert_calculation(
         &self,
         calculation: &NewCalculation,
         requires: Requires,
-        lease: Option<Lease<'_>>,
     ) -> impl Future<Output = Result<Job>> + Send;
+    /// Store a calculation already computed, with its result and no job, in one
+    /// transaction, if `requires` holds and no other calculation of the year is in
+    /// progress ([`Conflict`] otherwise): one durable commit for the whole calculation.
+    fn insert_computed_calculation(
+        &self,
+        calculation: &NewCalculation,
+        requires: Requires,
+        computed: Computed<'_>,
+    ) -> impl Future<Output = Result<()>> + Send;
     fn get_calculation(&self, id: Uuid) -> impl Future<Output = Result<Option<CalculationRecord>>> + Send;
     /// A calculation with the input document it is made of, for the worker.
     fn get_calculation_with_input(

@@ -12,8 +12,8 @@ use tokio::task::JoinHandle;
 use crate::common::{self, CLOCK_PIN_KEY, MODE_KEY};
 use crate::sql;
 use crate::{
-    ApplicationRecord, CalculationRecord, CalculationSummary, ClockPin, CodingOutRecord, Completion, Conflict,
-    Declaration, DeclarationRecord, IncomeRecord, Job, Lease, Millis, NewCalculation, Requires, Result, Store,
+    ApplicationRecord, CalculationRecord, CalculationSummary, ClockPin, CodingOutRecord, Completion, Computed,
+    Conflict, Declaration, DeclarationRecord, IncomeRecord, Job, Millis, NewCalculation, Requires, Result, Store,
     StoreError, TokenRecord, Uuid, YearState,
 };
 
@@ -233,54 +233,65 @@ impl Store for PgStore {
         row.as_ref().map(year_state).transpose()
     }
 
-    async fn insert_calculation(
-        &self,
-        calculation: &NewCalculation,
-        requires: Requires,
-        lease: Option<Lease<'_>>,
-    ) -> Result<Job> {
+    async fn insert_calculation(&self, calculation: &NewCalculation, requires: Requires) -> Result<Job> {
         let digest = common::input_digest(&calculation.input_document);
-        let insert = sqlx::query_scalar(sql::POSTGRES_INSERT_CALCULATION_AND_JOB)
-            .bind(calculation.id.to_string())
-            .bind(&calculation.nino)
-            .bind(calculation.tax_year)
-            .bind(&calculation.calculation_type)
-            .bind(&calculation.requested_by)
-            .bind(calculation.requested_at)
-            .bind(&digest)
-            .bind(calculation.income_submitted_at)
-            .bind(&calculation.correlation_id)
-            .bind(&calculation.input_document)
-            .bind(lease.map(|lease| lease.until))
-            .bind(lease.map(|lease| lease.worker));
-        let in_progress = |e| common::on_unique_violation(e, Conflict::CalculationInProgress);
-        let job_id: i64 = if requires == Requires::Nothing && lease.is_some() {
-            // Nothing to check and no other node to tell: one statement, atomic on its own,
-            // is the whole write (the unique index keeps one calculation in progress).
-            insert.fetch_one(&self.pool).await.map_err(in_progress)?
-        } else {
-            // A check holds only under the year's lock; without one, nothing is read.
-            let mut tx = match requires {
-                Requires::Nothing => self.pool.begin().await?,
-                _ => self.write(&calculation.nino, calculation.tax_year).await?,
-            };
-            check(&mut tx, &calculation.nino, calculation.tax_year, requires).await?;
-            let job_id = insert.fetch_one(&mut *tx).await.map_err(in_progress)?;
-            if lease.is_none() {
-                notify_nodes(&mut tx).await?;
-            }
-            tx.commit().await?;
-            job_id
+        let insert = common::bind_calculation!(
+            sqlx::query_scalar(sql::POSTGRES_INSERT_CALCULATION_AND_JOB),
+            calculation.clone(),
+            digest
+        );
+        // A check holds only under the year's lock; without one, nothing is read.
+        let mut tx = match requires {
+            Requires::Nothing => self.pool.begin().await?,
+            _ => self.write(&calculation.nino, calculation.tax_year).await?,
         };
-        if lease.is_none() {
-            common::signal(&self.wake.jobs);
-        }
+        check(&mut tx, &calculation.nino, calculation.tax_year, requires).await?;
+        let job_id: i64 = insert
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| common::on_unique_violation(e, Conflict::CalculationInProgress))?;
+        notify_nodes(&mut tx).await?;
+        tx.commit().await?;
+        common::signal(&self.wake.jobs);
         Ok(Job {
             id: job_id,
             calculation_id: calculation.id,
-            attempts: i32::from(lease.is_some()),
+            attempts: 0,
             correlation_id: calculation.correlation_id.clone(),
         })
+    }
+
+    async fn insert_computed_calculation(
+        &self,
+        calculation: &NewCalculation,
+        requires: Requires,
+        computed: Computed<'_>,
+    ) -> Result<()> {
+        let digest = common::input_digest(&calculation.input_document);
+        let insert = common::bind_calculation!(
+            sqlx::query_scalar::<_, i32>(sql::POSTGRES_INSERT_COMPUTED),
+            calculation.clone(),
+            digest
+        )
+        .bind(&computed.result.document)
+        .bind(computed.result.error_count)
+        .bind(&computed.result.total_due)
+        .bind(computed.completed_at)
+        .bind(computed.computed_by);
+        let stored = if requires == Requires::Nothing {
+            // Nothing to check: one statement, atomic on its own, is the whole write.
+            insert.fetch_optional(&self.pool).await?
+        } else {
+            let mut tx = self.write(&calculation.nino, calculation.tax_year).await?;
+            check(&mut tx, &calculation.nino, calculation.tax_year, requires).await?;
+            let stored = insert.fetch_optional(&mut *tx).await?;
+            tx.commit().await?;
+            stored
+        };
+        match stored {
+            Some(_) => Ok(()),
+            None => Err(StoreError::Conflict(Conflict::CalculationInProgress)),
+        }
     }
 
     async fn get_calculation(&self, id: Uuid) -> Result<Option<CalculationRecord>> {

@@ -56,12 +56,11 @@ pub(crate) const LIST_DECLARED_AS: &str = concat!(
 );
 
 // Storing a calculation: its input (once per distinct input of the year), the calculation
-// and its job, written together. The three statements share one set of parameters: $1 id,
-// $2 nino, $3 tax year, $4 type, $5 requested by, $6 requested at, $7 input digest, $8
-// income submitted at, $9 correlation id, $10 input document, and $11, $12: the job leased
-// to worker $12 until $11 from the start, or (both NULL) queued for any worker. A job is
-// due at once (run_at 0: requested_at may come from a pinned clock, while workers claim by
-// the real clock). Each backend joins them its own way.
+// and its job, written together. The statements share one set of parameters: $1 id, $2
+// nino, $3 tax year, $4 type, $5 requested by, $6 requested at, $7 input digest, $8 income
+// submitted at, $9 correlation id, $10 input document. A job is due at once (run_at 0:
+// requested_at may come from a pinned clock, while workers claim by the real clock). Each
+// backend joins them its own way.
 macro_rules! insert_input {
     () => {
         "INSERT INTO calculation_inputs (nino, tax_year, digest, document) VALUES ($2, $3, $7, $10) \
@@ -78,8 +77,7 @@ macro_rules! insert_calculation {
 macro_rules! insert_job {
     () => {
         "INSERT INTO jobs (calculation_id, state, attempts, run_at, lease_until, worker, correlation_id, created_at) \
-         VALUES ($1, CASE WHEN $11 IS NULL THEN 'queued' ELSE 'running' END, \
-         CASE WHEN $11 IS NULL THEN 0 ELSE 1 END, 0, $11, $12, $9, $6) RETURNING id"
+         VALUES ($1, 'queued', 0, 0, NULL, NULL, $9, $6) RETURNING id"
     };
 }
 
@@ -91,6 +89,44 @@ pub(crate) const SQLITE_INSERT_CALCULATION_AND_JOB: &str =
 /// The same as one PostgreSQL statement: every data-modifying `WITH` part runs.
 pub(crate) const POSTGRES_INSERT_CALCULATION_AND_JOB: &str =
     concat!("WITH input AS (", insert_input!(), "), calculation AS (", insert_calculation!(), ") ", insert_job!());
+
+// A calculation stored already computed, with no job: the parameters above, then its result
+// ($11 document, $12 error count, $13 total due, $14 completed at, $15 computed by). It is
+// never in progress, so the year's in-progress index does not see it; it is refused, input
+// and all, while another calculation of the year is in progress, and returns a row only if
+// stored. Under PostgreSQL's READ COMMITTED a queued calculation inserted concurrently may
+// commit beside it; the two are then as if this one had come first.
+macro_rules! none_in_progress {
+    () => {
+        "NOT EXISTS (SELECT 1 FROM calculations WHERE nino = $2 AND tax_year = $3 AND status = 'queued')"
+    };
+}
+macro_rules! insert_input_unless_in_progress {
+    () => {
+        concat!(
+            "INSERT INTO calculation_inputs (nino, tax_year, digest, document) SELECT $2, $3, $7, $10 WHERE ",
+            none_in_progress!(),
+            " ON CONFLICT (nino, tax_year, digest) DO NOTHING"
+        )
+    };
+}
+macro_rules! insert_computed {
+    () => {
+        concat!(
+            "INSERT INTO calculations (id, nino, tax_year, calculation_type, requested_by, requested_at, \
+             input_digest, income_submitted_at, correlation_id, status, result_document, error_count, total_due, \
+             completed_at, computed_by, computations) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, 'done', $11, $12, $13, $14, $15, 1 WHERE ",
+            none_in_progress!(),
+            " RETURNING 1"
+        )
+    };
+}
+
+pub(crate) const SQLITE_INSERT_COMPUTED: &str = concat!(insert_input_unless_in_progress!(), "; ", insert_computed!());
+
+pub(crate) const POSTGRES_INSERT_COMPUTED: &str =
+    concat!("WITH input AS (", insert_input_unless_in_progress!(), ") ", insert_computed!());
 
 // Storing a result unless one is stored already ($1 document, $2 error count, $3 total
 // due, $4 completed at, $5 computed by, $6 calculation id) and deleting its job ($7),

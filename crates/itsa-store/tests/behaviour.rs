@@ -6,9 +6,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use itsa_store::{
-    AnyStore, ApplicationRecord, CalculationStatus, ClockPin, CodingOutRecord, Completion, ComputedResult, Conflict,
-    Declaration, DeclarationRecord, IncomeRecord, Job, Lease, NewCalculation, Requires, Store, StoreError, TokenRecord,
-    Uuid, YearState,
+    AnyStore, ApplicationRecord, CalculationStatus, ClockPin, CodingOutRecord, Completion, Computed, ComputedResult,
+    Conflict, Declaration, DeclarationRecord, IncomeRecord, Job, NewCalculation, Requires, Store, StoreError,
+    TokenRecord, Uuid, YearState,
 };
 
 /// An arbitrary "now" (June 2025), in milliseconds.
@@ -22,7 +22,7 @@ on_both_backends!(
     calculation_lifecycle,
     nothing_due_claims_nothing,
     expired_lease_is_claimable_again,
-    a_claimed_insert_is_leased_to_its_worker,
+    a_computed_calculation_is_stored_whole_without_a_job,
     a_burst_of_results_is_stored_together,
     failed_jobs_retry_then_give_up,
     list_order_limit_and_type_filter,
@@ -34,6 +34,7 @@ on_both_backends!(
     opting_out_changes_once,
     the_mode_is_claimed_once,
     concurrent_triggers_store_one,
+    concurrent_computed_triggers_wait_for_none,
     concurrent_declarations_record_one,
     concurrent_opt_outs_change_once,
     wipe_taxpayer,
@@ -63,15 +64,14 @@ fn result(document: &str, error_count: i32) -> ComputedResult {
 
 /// Queue a calculation for any worker.
 async fn queue<S: Store>(s: &S, calculation: &NewCalculation) -> Job {
-    s.insert_calculation(calculation, Requires::Nothing, None).await.unwrap()
+    s.insert_calculation(calculation, Requires::Nothing).await.unwrap()
 }
 
-/// Store a calculation and compute it at once.
+/// Store a calculation computed as it is stored.
 async fn computed<S: Store>(s: &S, calculation: &NewCalculation) {
-    let job = queue(s, calculation).await;
-    assert!(
-        s.complete_calculation(job.id, calculation.id, &result("{}", 0), calculation.requested_at, "w").await.unwrap()
-    );
+    let result = result("{}", 0);
+    let computed = Computed { result: &result, completed_at: calculation.requested_at, computed_by: "w" };
+    s.insert_computed_calculation(calculation, Requires::Nothing, computed).await.unwrap();
 }
 
 fn conflict<T: std::fmt::Debug>(outcome: itsa_store::Result<T>) -> Conflict {
@@ -286,27 +286,51 @@ async fn expired_lease_is_claimable_again<S: Store>(s: S) {
     assert_eq!((done.computations, done.computed_by.as_deref()), (1, Some("worker-2")));
 }
 
-async fn a_claimed_insert_is_leased_to_its_worker<S: Store>(s: S) {
+async fn a_computed_calculation_is_stored_whole_without_a_job<S: Store>(s: S) {
     let new = new_calculation("AA123456A", 2025, "in-year", T0);
-    let lease = Lease { worker: "local", until: T0 + 1_000 };
-    let job = s.insert_calculation(&new, Requires::Nothing, Some(lease)).await.unwrap();
-    assert_eq!((job.calculation_id, job.attempts), (new.id, 1));
+    let stored = result(r#"{"n":1}"#, 2);
+    let computed = Computed { result: &stored, completed_at: T0 + 5, computed_by: "node-trigger" };
+    s.insert_computed_calculation(&new, Requires::Nothing, computed).await.unwrap();
+    assert_eq!(s.pending_jobs().await.unwrap(), 0, "nothing left for a worker");
+    assert!(!s.calculation_in_progress("AA123456A", 2025).await.unwrap());
+    let (record, input) = s.get_calculation_with_input(new.id).await.unwrap().expect("stored");
+    assert_eq!(input, new.input_document);
+    assert_eq!(record.status, CalculationStatus::Done);
+    assert_eq!(record.result_document.as_deref(), Some(r#"{"n":1}"#));
+    assert_eq!((record.error_count, record.total_due.as_deref()), (2, Some("123.45")));
+    assert_eq!(
+        (record.completed_at, record.computations, record.computed_by.as_deref()),
+        (Some(T0 + 5), 1, Some("node-trigger"))
+    );
+    assert_eq!(record.correlation_id, new.correlation_id);
+    let listed = s.list_computed("AA123456A", 2025, None, 10).await.unwrap();
+    assert_eq!(listed.iter().map(|c| c.id).collect::<Vec<_>>(), vec![new.id]);
+    // Nothing of a calculation refused for one in progress is stored, its input included.
+    let queued = new_calculation("AA123456A", 2024, "in-year", T0);
+    queue(&s, &queued).await;
+    let mut refused = new_calculation("AA123456A", 2024, "in-year", T0 + 1);
+    refused.input_document = r#"{"another":"document"}"#.to_string();
+    let computed = Computed { result: &stored, completed_at: T0 + 5, computed_by: "node-trigger" };
+    assert_eq!(
+        conflict(s.insert_computed_calculation(&refused, Requires::Nothing, computed).await),
+        Conflict::CalculationInProgress
+    );
+    assert_eq!(s.get_calculation(refused.id).await.unwrap(), None);
     assert_eq!(s.pending_jobs().await.unwrap(), 1);
-    assert_eq!(s.claim_job("other", T0 + 1_000, 1_000).await.unwrap(), None, "leased to its worker");
-    // Should that worker vanish, the job is anyone's once the lease runs out.
-    let reclaimed = s.claim_job("other", T0 + 1_001, 1_000).await.unwrap().expect("lease expired");
-    assert_eq!((reclaimed.id, reclaimed.attempts), (job.id, 2));
-    assert!(s.complete_calculation(job.id, new.id, &result("{}", 0), T0 + 1_100, "local").await.unwrap());
-    assert_eq!(s.pending_jobs().await.unwrap(), 0);
-    assert_eq!(s.get_calculation(new.id).await.unwrap().unwrap().computations, 1);
+    // A computed calculation checks the year's final declaration as a queued one does.
+    let intent = new_calculation("AA123456A", 2025, "intent-to-amend", T0 + 2);
+    let computed = Computed { result: &stored, completed_at: T0 + 5, computed_by: "node-trigger" };
+    assert_eq!(
+        conflict(s.insert_computed_calculation(&intent, Requires::FinalDeclaration, computed).await),
+        Conflict::NotDeclared
+    );
 }
 
 async fn a_burst_of_results_is_stored_together<S: Store>(s: S) {
-    let lease = Lease { worker: "local", until: T0 + 1_000 };
     let mut jobs = Vec::new();
     for (k, nino) in ["AA000001A", "AA000002A", "AA000003A"].into_iter().enumerate() {
         let new = new_calculation(nino, 2025, "in-year", T0 + k as i64);
-        jobs.push((s.insert_calculation(&new, Requires::Nothing, Some(lease)).await.unwrap(), new.id));
+        jobs.push((queue(&s, &new).await, new.id));
     }
     // The second is already done (by a worker that reclaimed it, say).
     let (second, second_id) = &jobs[1];
@@ -401,10 +425,11 @@ async fn one_calculation_in_progress_per_year<S: Store>(s: S) {
     let first = new_calculation("AA123456A", 2025, "in-year", T0);
     let job = queue(&s, &first).await;
     let second = new_calculation("AA123456A", 2025, "intent-to-finalise", T0 + 1);
-    assert_eq!(conflict(s.insert_calculation(&second, Requires::Nothing, None).await), Conflict::CalculationInProgress);
-    let leased = Lease { worker: "local", until: T0 + LEASE };
+    assert_eq!(conflict(s.insert_calculation(&second, Requires::Nothing).await), Conflict::CalculationInProgress);
+    let stored = result("{}", 0);
+    let computed_now = Computed { result: &stored, completed_at: T0 + 1, computed_by: "node-trigger" };
     assert_eq!(
-        conflict(s.insert_calculation(&second, Requires::Nothing, Some(leased)).await),
+        conflict(s.insert_computed_calculation(&second, Requires::Nothing, computed_now).await),
         Conflict::CalculationInProgress
     );
     assert_eq!(s.get_calculation(second.id).await.unwrap(), None, "nothing of the refused calculation is stored");
@@ -419,24 +444,17 @@ async fn one_calculation_in_progress_per_year<S: Store>(s: S) {
 
 async fn triggers_check_the_final_declaration<S: Store>(s: S) {
     let intent = new_calculation("AA123456A", 2025, "intent-to-amend", T0);
-    assert_eq!(conflict(s.insert_calculation(&intent, Requires::FinalDeclaration, None).await), Conflict::NotDeclared);
+    assert_eq!(conflict(s.insert_calculation(&intent, Requires::FinalDeclaration).await), Conflict::NotDeclared);
     let finalise = new_calculation("AA123456A", 2025, "intent-to-finalise", T0);
     computed(&s, &finalise).await;
     s.insert_declaration(&final_declaration("AA123456A", 2025, finalise.id, T0), Requires::Nothing, T0).await.unwrap();
     let again = new_calculation("AA123456A", 2025, "intent-to-finalise", T0 + 1);
-    assert_eq!(
-        conflict(s.insert_calculation(&again, Requires::NoFinalDeclaration, None).await),
-        Conflict::AlreadyDeclared
-    );
-    s.insert_calculation(&intent, Requires::FinalDeclaration, None).await.unwrap();
+    assert_eq!(conflict(s.insert_calculation(&again, Requires::NoFinalDeclaration).await), Conflict::AlreadyDeclared);
+    s.insert_calculation(&intent, Requires::FinalDeclaration).await.unwrap();
     // The declaration of one year says nothing of another.
-    s.insert_calculation(
-        &new_calculation("AA123456A", 2024, "intent-to-finalise", T0),
-        Requires::NoFinalDeclaration,
-        None,
-    )
-    .await
-    .unwrap();
+    s.insert_calculation(&new_calculation("AA123456A", 2024, "intent-to-finalise", T0), Requires::NoFinalDeclaration)
+        .await
+        .unwrap();
 }
 
 async fn one_final_declaration_per_year_and_one_per_calculation<S: Store>(s: S) {
@@ -542,6 +560,34 @@ fn tally<T>(outcomes: Vec<itsa_store::Result<T>>) -> (usize, Vec<Conflict>) {
 
 const CONCURRENT: usize = 50;
 
+/// Calculations computed as they are stored are never in progress: concurrent ones are
+/// all stored, unless a queued one of the year is in progress, which refuses every one.
+async fn concurrent_computed_triggers_wait_for_none<S: Store + Clone + 'static>(s: S) {
+    for (trial, queued_first) in [(0, false), (1, true), (2, false), (3, true)] {
+        let tax_year = 2020 + trial;
+        if queued_first {
+            queue(&s, &new_calculation("AA123456A", tax_year, "in-year", T0)).await;
+        }
+        let attempts = (0..CONCURRENT).map(|i| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                let c = new_calculation("AA123456A", tax_year, "intent-to-finalise", T0 + 1 + i as i64);
+                let stored = result("{}", 0);
+                let computed = Computed { result: &stored, completed_at: T0 + 1, computed_by: "node-trigger" };
+                s.insert_computed_calculation(&c, Requires::NoFinalDeclaration, computed).await
+            })
+        });
+        let (accepted, conflicts) = tally(futures_join(attempts).await);
+        let listed = s.list_computed("AA123456A", tax_year, None, 100).await.unwrap().len();
+        if queued_first {
+            assert_eq!((accepted, listed), (0, 0), "trial {trial}");
+            assert!(conflicts.iter().all(|c| *c == Conflict::CalculationInProgress), "{conflicts:?}");
+        } else {
+            assert_eq!((accepted, listed), (CONCURRENT, CONCURRENT), "trial {trial}: {conflicts:?}");
+        }
+    }
+}
+
 async fn concurrent_triggers_store_one<S: Store + Clone + 'static>(s: S) {
     for trial in 0..3 {
         let tax_year = 2020 + trial;
@@ -549,7 +595,7 @@ async fn concurrent_triggers_store_one<S: Store + Clone + 'static>(s: S) {
             let s = s.clone();
             tokio::spawn(async move {
                 let c = new_calculation("AA123456A", tax_year, "intent-to-finalise", T0 + i as i64);
-                s.insert_calculation(&c, Requires::NoFinalDeclaration, None).await
+                s.insert_calculation(&c, Requires::NoFinalDeclaration).await
             })
         });
         let outcomes = futures_join(attempts).await;

@@ -28,8 +28,6 @@ pub enum Backend {
 pub struct TestApp {
     pub router: itsa_server::App,
     pub store: Arc<AnyStore>,
-    /// The hand-over to in-process workers, for an app started with one.
-    pub hand_over: Option<itsa_server::worker::LocalQueue>,
     cleanup: Cleanup,
 }
 
@@ -51,16 +49,16 @@ impl TestApp {
         Self::start_with(backend, mode, None).await
     }
 
-    /// An app whose triggers hand their calculations to in-process workers (run them with
-    /// `Worker::with_local_queue(app.hand_over)`), as `itsa serve` with workers does.
-    pub async fn start_with_hand_over(backend: Backend, mode: Mode) -> Option<TestApp> {
-        Self::start_with(backend, mode, Some(itsa_server::worker::LocalQueue::new("test-local"))).await
+    /// An app whose triggers compute their calculations as they store them, as `itsa
+    /// serve` with workers does, recording `computes_as` as the one that computed them.
+    pub async fn start_computing(backend: Backend, mode: Mode, computes_as: &str) -> Option<TestApp> {
+        Self::start_with(backend, mode, Some(computes_as.to_owned())).await
     }
 
     async fn start_with(
         backend: Backend,
         mode: Mode,
-        hand_over: Option<itsa_server::worker::LocalQueue>,
+        computes_as: Option<String>,
     ) -> Option<TestApp> {
         let unique = uuid::Uuid::new_v4().simple().to_string();
         let (store, cleanup) = match backend {
@@ -79,8 +77,8 @@ impl TestApp {
         store.migrate().await.expect("migrate");
         let store = Arc::new(store);
         let config = Config { mode, ..Config::default() };
-        let router = itsa_server::router(AppState::with_local_queue(store.clone(), config, hand_over.clone()));
-        Some(TestApp { router, store, hand_over, cleanup })
+        let router = itsa_server::router(AppState::computing(store.clone(), config, computes_as));
+        Some(TestApp { router, store, cleanup })
     }
 
     pub async fn finish(self) {

@@ -18,9 +18,9 @@ use self::writer::Writer;
 use crate::common::{self, CLOCK_PIN_KEY, MODE_KEY};
 use crate::sql;
 use crate::{
-    ApplicationRecord, CalculationRecord, CalculationSummary, ClockPin, CodingOutRecord, Completion, ComputedResult,
-    Conflict, Declaration, DeclarationRecord, FINAL_DECLARATION, IncomeRecord, Job, Lease, Millis, NewCalculation,
-    Requires, Result, Store, StoreError, TokenRecord, Uuid, YearState,
+    ApplicationRecord, CalculationRecord, CalculationSummary, ClockPin, CodingOutRecord, Completion, Computed,
+    ComputedResult, Conflict, Declaration, DeclarationRecord, FINAL_DECLARATION, IncomeRecord, Job, Millis,
+    NewCalculation, Requires, Result, Store, StoreError, TokenRecord, Uuid, YearState,
 };
 
 /// How long a connection waits for another connection's write lock before giving up.
@@ -210,40 +210,25 @@ impl Store for SqliteStore {
         row.as_ref().map(year_state).transpose()
     }
 
-    async fn insert_calculation(
-        &self,
-        calculation: &NewCalculation,
-        requires: Requires,
-        lease: Option<Lease<'_>>,
-    ) -> Result<Job> {
+    async fn insert_calculation(&self, calculation: &NewCalculation, requires: Requires) -> Result<Job> {
         let digest = common::input_digest(&calculation.input_document);
         let c = calculation.clone();
-        let leased = lease.map(|lease| (lease.until, lease.worker.to_owned()));
         let job_id: i64 = self
             .writer
             .write(move |conn| {
                 Box::pin(async move {
                     check(conn, &c.nino, c.tax_year, requires).await?;
-                    let (until, worker) = leased.unzip();
                     // All three rows in one round trip to the connection's thread; only
                     // the job's insert returns a row. Drained to the end, so every
                     // statement runs.
-                    let ids: Vec<i64> = sqlx::query_scalar(sql::SQLITE_INSERT_CALCULATION_AND_JOB)
-                        .bind(c.id.to_string())
-                        .bind(c.nino)
-                        .bind(c.tax_year)
-                        .bind(c.calculation_type)
-                        .bind(c.requested_by)
-                        .bind(c.requested_at)
-                        .bind(digest)
-                        .bind(c.income_submitted_at)
-                        .bind(c.correlation_id)
-                        .bind(c.input_document)
-                        .bind(until)
-                        .bind(worker)
-                        .fetch_all(&mut *conn)
-                        .await
-                        .map_err(|e| common::on_unique_violation(e, Conflict::CalculationInProgress))?;
+                    let ids: Vec<i64> = common::bind_calculation!(
+                        sqlx::query_scalar(sql::SQLITE_INSERT_CALCULATION_AND_JOB),
+                        c,
+                        digest
+                    )
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(|e| common::on_unique_violation(e, Conflict::CalculationInProgress))?;
                     match ids[..] {
                         [id] => Ok(id),
                         _ => Err(StoreError::Invalid(format!("storing a calculation returned {} job ids", ids.len()))),
@@ -251,15 +236,47 @@ impl Store for SqliteStore {
                 })
             })
             .await?;
-        if lease.is_none() {
-            common::signal(&self.jobs);
-        }
+        common::signal(&self.jobs);
         Ok(Job {
             id: job_id,
             calculation_id: calculation.id,
-            attempts: i32::from(lease.is_some()),
+            attempts: 0,
             correlation_id: calculation.correlation_id.clone(),
         })
+    }
+
+    async fn insert_computed_calculation(
+        &self,
+        calculation: &NewCalculation,
+        requires: Requires,
+        computed: Computed<'_>,
+    ) -> Result<()> {
+        let digest = common::input_digest(&calculation.input_document);
+        let c = calculation.clone();
+        let result = computed.result.clone();
+        let (completed_at, computed_by) = (computed.completed_at, computed.computed_by.to_owned());
+        self.writer
+            .write(move |conn| {
+                Box::pin(async move {
+                    check(conn, &c.nino, c.tax_year, requires).await?;
+                    // Both statements in one round trip; a row comes back if the
+                    // calculation was stored.
+                    let stored: Vec<i64> =
+                        common::bind_calculation!(sqlx::query_scalar(sql::SQLITE_INSERT_COMPUTED), c, digest)
+                            .bind(result.document)
+                            .bind(result.error_count)
+                            .bind(result.total_due)
+                            .bind(completed_at)
+                            .bind(computed_by)
+                            .fetch_all(&mut *conn)
+                            .await?;
+                    if stored.is_empty() {
+                        return Err(StoreError::Conflict(Conflict::CalculationInProgress));
+                    }
+                    Ok(())
+                })
+            })
+            .await
     }
 
     async fn get_calculation(&self, id: Uuid) -> Result<Option<CalculationRecord>> {
