@@ -48,6 +48,9 @@ where
     }
 }
 
+/// The handlers of one path, by method.
+type Methods = Vec<(Method, Arc<dyn Endpoint>)>;
+
 /// Adds a value to every request of a version (e.g. which version it is).
 type Insert = Arc<dyn Fn(&mut Extensions) + Send + Sync>;
 
@@ -115,7 +118,7 @@ impl ApiRoutes {
     /// The routes, serving `state`. Panics on a path registered twice for one method or
     /// that the path syntax (`{name}` for a parameter) refuses: a programming error.
     pub fn build(self, state: AppState) -> ApiRouter {
-        let mut by_path: Vec<(String, Vec<(Method, Arc<dyn Endpoint>)>)> = Vec::new();
+        let mut by_path: Vec<(String, Methods)> = Vec::new();
         for (path, method, endpoint) in self.routes {
             match by_path.iter_mut().find(|(p, _)| *p == path) {
                 Some((_, methods)) => {
@@ -135,7 +138,7 @@ impl ApiRoutes {
 
 /// A version's routes, ready to serve.
 pub struct ApiRouter {
-    table: matchit::Router<Vec<(Method, Arc<dyn Endpoint>)>>,
+    table: matchit::Router<Methods>,
     inserts: Vec<Insert>,
     state: AppState,
 }
