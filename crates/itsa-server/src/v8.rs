@@ -131,7 +131,8 @@ async fn list(
         return ApiError::new(ErrorCode::MATCHING_RESOURCE_NOT_FOUND, Era::Current).into();
     }
     let items: Vec<ListItem> = views.iter().filter_map(|v| list_item(v, year)).collect();
-    Reply::json(StatusCode::OK, itsa_hmrc::list_v8(&items, ListVariant::for_tax_year(year)))
+    let body = itsa_hmrc::list_v8_text(&items, ListVariant::for_tax_year(year));
+    Reply::Raw(StatusCode::OK, axum::body::Bytes::from(body))
 }
 
 fn list_item(view: &CalculationSummary, year: TaxYear) -> Option<ListItem> {

@@ -10,7 +10,9 @@ use itsa_engine::TaxYear;
 
 pub use json::decimal as json_number;
 pub use v8::inputs::{income_source_id, inputs_v8};
-pub use v8::list::{CalculationOutcome, CalculationTrigger, ListItem, ListVariant, list_calculation_type, list_v8};
+pub use v8::list::{
+    CalculationOutcome, CalculationTrigger, ListItem, ListVariant, list_calculation_type, list_v8, list_v8_text,
+};
 pub use v8::metadata::{CalculationReason, MetadataInput, RequestedBy, hmrc_timestamp, metadata_v8};
 pub use v8::{calculation_v8, messages_v8, retrieve_response_v8};
 
