@@ -194,19 +194,6 @@ macro_rules! row_decoders {
             })
         }
 
-        fn summary(row: &$row) -> Result<CalculationSummary> {
-            Ok(CalculationSummary {
-                id: common::parse_uuid(row.try_get("id")?)?,
-                calculation_type: row.try_get("calculation_type")?,
-                requested_by: row.try_get("requested_by")?,
-                requested_at: row.try_get("requested_at")?,
-                completed_at: row.try_get("completed_at")?,
-                total_due: row.try_get("total_due")?,
-                error_count: row.try_get("error_count")?,
-                declaration: joined_declaration(row)?,
-            })
-        }
-
         fn job(row: &$row) -> Result<Job> {
             Ok(Job {
                 id: row.try_get("id")?,

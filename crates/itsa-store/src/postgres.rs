@@ -123,6 +123,20 @@ async fn listen(pool: PgPool, jobs: Arc<Notify>) {
 
 common::row_decoders!(PgRow);
 
+/// A list's row.
+fn summary(row: &PgRow) -> Result<CalculationSummary> {
+    Ok(CalculationSummary {
+        id: common::parse_uuid(row.try_get("id")?)?,
+        calculation_type: row.try_get("calculation_type")?,
+        requested_by: row.try_get("requested_by")?,
+        requested_at: row.try_get("requested_at")?,
+        completed_at: row.try_get("completed_at")?,
+        total_due: row.try_get("total_due")?,
+        error_count: row.try_get("error_count")?,
+        declaration: joined_declaration(row)?,
+    })
+}
+
 type Transaction = sqlx::Transaction<'static, sqlx::Postgres>;
 
 impl PgStore {

@@ -29,31 +29,64 @@ macro_rules! summary_columns {
 
 /// The year's computed calculations, newest first, at most `$3`: the index on
 /// (nino, tax_year, requested_at, id) read backwards, stopping at the limit.
-pub(crate) const LIST_COMPUTED: &str = concat!(
-    "SELECT ",
-    summary_columns!(),
-    " FROM calculations c LEFT JOIN declarations d ON d.calculation_id = c.id \
-     WHERE c.nino = $1 AND c.tax_year = $2 AND c.status = 'done' \
-     ORDER BY c.requested_at DESC, c.id DESC LIMIT $3",
-);
+macro_rules! list_computed {
+    () => {
+        concat!(
+            "SELECT ",
+            summary_columns!(),
+            " FROM calculations c LEFT JOIN declarations d ON d.calculation_id = c.id \
+             WHERE c.nino = $1 AND c.tax_year = $2 AND c.status = 'done' \
+             ORDER BY c.requested_at DESC, c.id DESC LIMIT $3",
+        )
+    };
+}
+pub(crate) const LIST_COMPUTED: &str = list_computed!();
 
 /// The year's undeclared computed calculations of type `$3`, newest first, at most `$4`.
-pub(crate) const LIST_UNDECLARED_OF_TYPE: &str = concat!(
-    "SELECT ",
-    summary_columns!(),
-    " FROM calculations c LEFT JOIN declarations d ON d.calculation_id = c.id \
-     WHERE c.nino = $1 AND c.tax_year = $2 AND c.calculation_type = $3 AND c.status = 'done' AND d.kind IS NULL \
-     ORDER BY c.requested_at DESC, c.id DESC LIMIT $4",
-);
+macro_rules! list_undeclared_of_type {
+    () => {
+        concat!(
+            "SELECT ",
+            summary_columns!(),
+            " FROM calculations c LEFT JOIN declarations d ON d.calculation_id = c.id \
+             WHERE c.nino = $1 AND c.tax_year = $2 AND c.calculation_type = $3 AND c.status = 'done' AND d.kind IS NULL \
+             ORDER BY c.requested_at DESC, c.id DESC LIMIT $4",
+        )
+    };
+}
+pub(crate) const LIST_UNDECLARED_OF_TYPE: &str = list_undeclared_of_type!();
 
 /// The year's computed calculations declared as `$3`, newest first, at most `$4`.
-pub(crate) const LIST_DECLARED_AS: &str = concat!(
-    "SELECT ",
-    summary_columns!(),
-    " FROM declarations d JOIN calculations c ON c.id = d.calculation_id \
-     WHERE d.nino = $1 AND d.tax_year = $2 AND d.kind = $3 AND c.status = 'done' \
-     ORDER BY c.requested_at DESC, c.id DESC LIMIT $4",
-);
+macro_rules! list_declared_as {
+    () => {
+        concat!(
+            "SELECT ",
+            summary_columns!(),
+            " FROM declarations d JOIN calculations c ON c.id = d.calculation_id \
+             WHERE d.nino = $1 AND d.tax_year = $2 AND d.kind = $3 AND c.status = 'done' \
+             ORDER BY c.requested_at DESC, c.id DESC LIMIT $4",
+        )
+    };
+}
+pub(crate) const LIST_DECLARED_AS: &str = list_declared_as!();
+
+/// A list query's rows as one row for SQLite: a JSON array of arrays, each holding the
+/// columns of `summary_columns!` in order. SQLite runs queries on a thread of its own and
+/// hands back each row in turn; a list of a hundred rows cost a hundred of those hand-overs,
+/// more than the rest of the request together.
+macro_rules! sqlite_one_row {
+    ($list:expr) => {
+        concat!(
+            "SELECT json_group_array(json_array(id, calculation_type, requested_by, requested_at, completed_at, \
+             total_due, error_count, declaration_kind, declared_at) ORDER BY requested_at DESC, id DESC) FROM (",
+            $list,
+            ")"
+        )
+    };
+}
+pub(crate) const SQLITE_LIST_COMPUTED: &str = sqlite_one_row!(list_computed!());
+pub(crate) const SQLITE_LIST_UNDECLARED_OF_TYPE: &str = sqlite_one_row!(list_undeclared_of_type!());
+pub(crate) const SQLITE_LIST_DECLARED_AS: &str = sqlite_one_row!(list_declared_as!());
 
 // Storing a calculation: its input (once per distinct input of the year), the calculation
 // and its job, written together. The statements share one set of parameters: $1 id, $2

@@ -110,6 +110,45 @@ async fn check(conn: &mut SqliteConnection, nino: &str, tax_year: i32, requires:
     }
 }
 
+/// The summaries a list query returns as one JSON row (`sql::SQLITE_LIST_COMPUTED`).
+fn summaries_from_json(text: &str) -> Result<Vec<CalculationSummary>> {
+    type Columns =
+        (String, String, String, Millis, Option<Millis>, Option<String>, i32, Option<String>, Option<Millis>);
+    let rows: Vec<Columns> =
+        serde_json::from_str(text).map_err(|e| StoreError::Invalid(format!("a list's rows: {e}")))?;
+    rows.into_iter()
+        .map(
+            |(
+                id,
+                calculation_type,
+                requested_by,
+                requested_at,
+                completed_at,
+                total_due,
+                error_count,
+                kind,
+                declared_at,
+            )| {
+                let declaration = match (kind, declared_at) {
+                    (Some(kind), Some(declared_at)) => Some(Declaration { kind, declared_at }),
+                    (None, _) => None,
+                    (Some(_), None) => return Err(StoreError::Invalid("a declaration without its time".into())),
+                };
+                Ok(CalculationSummary {
+                    id: common::parse_uuid(&id)?,
+                    calculation_type,
+                    requested_by,
+                    requested_at,
+                    completed_at,
+                    total_due,
+                    error_count,
+                    declaration,
+                })
+            },
+        )
+        .collect()
+}
+
 impl Store for SqliteStore {
     async fn migrate(&self) -> Result<()> {
         sqlx::migrate!("migrations/sqlite").run(&self.pool).await?;
@@ -301,19 +340,18 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> Result<Vec<CalculationSummary>> {
         let fetch = |sql: &'static str, kind: Option<&str>| {
-            let query = sqlx::query(sql).bind(nino.to_owned()).bind(tax_year);
+            let query = sqlx::query_scalar::<_, String>(sql).bind(nino.to_owned()).bind(tax_year);
             let query = match kind {
                 Some(kind) => query.bind(kind.to_owned()),
                 None => query,
             };
-            query.bind(i64::from(limit)).fetch_all(&self.pool)
+            async move { summaries_from_json(&query.bind(i64::from(limit)).fetch_one(&self.pool).await?) }
         };
-        let summaries = |rows: Vec<SqliteRow>| rows.iter().map(summary).collect::<Result<Vec<_>>>();
         match effective_type {
-            None => summaries(fetch(sql::LIST_COMPUTED, None).await?),
+            None => fetch(sql::SQLITE_LIST_COMPUTED, None).await,
             Some(kind) => Ok(common::merge_newest(
-                summaries(fetch(sql::LIST_UNDECLARED_OF_TYPE, Some(kind)).await?)?,
-                summaries(fetch(sql::LIST_DECLARED_AS, Some(kind)).await?)?,
+                fetch(sql::SQLITE_LIST_UNDECLARED_OF_TYPE, Some(kind)).await?,
+                fetch(sql::SQLITE_LIST_DECLARED_AS, Some(kind)).await?,
                 limit,
             )),
         }
