@@ -7,9 +7,9 @@ mod common;
 
 use std::sync::{Arc, Mutex, OnceLock};
 
+use axum::http::Method;
 use common::*;
 use itsa_server::config::Mode;
-use axum::http::Method;
 use itsa_store::Store;
 
 /// What the node logs, captured: the test reads its "calculation computed" lines.

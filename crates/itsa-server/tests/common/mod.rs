@@ -55,11 +55,7 @@ impl TestApp {
         Self::start_with(backend, mode, Some(computes_as.to_owned())).await
     }
 
-    async fn start_with(
-        backend: Backend,
-        mode: Mode,
-        computes_as: Option<String>,
-    ) -> Option<TestApp> {
+    async fn start_with(backend: Backend, mode: Mode, computes_as: Option<String>) -> Option<TestApp> {
         let unique = uuid::Uuid::new_v4().simple().to_string();
         let (store, cleanup) = match backend {
             Backend::Sqlite => {
