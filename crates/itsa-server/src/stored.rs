@@ -56,7 +56,7 @@ pub(crate) fn requested_by(stored: &str) -> RequestedBy {
 
 /// A stored calculation's id as HMRC's `calculationId`.
 pub(crate) fn calculation_id(id: Uuid) -> Option<CalculationId> {
-    CalculationId::parse(&id.to_string())
+    CalculationId::parse(id.hyphenated().encode_lower(&mut Uuid::encode_buffer()))
 }
 
 /// The calculation's type now: a declared intent-to-finalise calculation is the final

@@ -3,7 +3,6 @@
 use itsa_engine::{Date, TaxYear};
 use serde_json::Value;
 use time::OffsetDateTime;
-use time::macros::format_description;
 
 use crate::domain::{CalculationId, CalculationType};
 use crate::views::SchemaVariant;
@@ -97,8 +96,17 @@ impl MetadataInput {
 
 /// HMRC's timestamp format `YYYY-MM-DDThh:mm:ss.SSSZ`: UTC, milliseconds, a literal `Z`.
 pub fn hmrc_timestamp(at: OffsetDateTime) -> String {
-    let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
-    at.to_offset(time::UtcOffset::UTC).format(&format).expect("a UTC date-time always formats")
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second(),
+        at.millisecond()
+    )
 }
 
 /// The `metadata` object in the variant for its tax year.
