@@ -117,42 +117,43 @@ async fn check(conn: &mut SqliteConnection, nino: &str, tax_year: i32, requires:
     }
 }
 
-/// The summaries a list query returns as one JSON row (`sql::SQLITE_LIST_COMPUTED`).
+/// One calculation of a list, as a list query's JSON row holds it: an array of the list's
+/// columns in order (`sql::SQLITE_LIST_COMPUTED`), read into the fields in order.
+#[derive(serde::Deserialize)]
+struct Listed {
+    id: String,
+    calculation_type: String,
+    requested_by: String,
+    requested_at: Millis,
+    completed_at: Option<Millis>,
+    total_due: Option<String>,
+    error_count: i32,
+    declaration_kind: Option<String>,
+    declared_at: Option<Millis>,
+}
+
+/// The summaries a list query returns as one JSON row.
 fn summaries_from_json(text: &str) -> Result<Vec<CalculationSummary>> {
-    type Columns =
-        (String, String, String, Millis, Option<Millis>, Option<String>, i32, Option<String>, Option<Millis>);
-    let rows: Vec<Columns> =
+    let rows: Vec<Listed> =
         serde_json::from_str(text).map_err(|e| StoreError::Invalid(format!("a list's rows: {e}")))?;
     rows.into_iter()
-        .map(
-            |(
-                id,
-                calculation_type,
-                requested_by,
-                requested_at,
-                completed_at,
-                total_due,
-                error_count,
-                kind,
-                declared_at,
-            )| {
-                let declaration = match (kind, declared_at) {
-                    (Some(kind), Some(declared_at)) => Some(Declaration { kind, declared_at }),
-                    (None, _) => None,
-                    (Some(_), None) => return Err(StoreError::Invalid("a declaration without its time".into())),
-                };
-                Ok(CalculationSummary {
-                    id: common::parse_uuid(&id)?,
-                    calculation_type,
-                    requested_by,
-                    requested_at,
-                    completed_at,
-                    total_due,
-                    error_count,
-                    declaration,
-                })
-            },
-        )
+        .map(|row| {
+            let declaration = match (row.declaration_kind, row.declared_at) {
+                (Some(kind), Some(declared_at)) => Some(Declaration { kind, declared_at }),
+                (None, _) => None,
+                (Some(_), None) => return Err(StoreError::Invalid("a declaration without its time".into())),
+            };
+            Ok(CalculationSummary {
+                id: common::parse_uuid(&row.id)?,
+                calculation_type: row.calculation_type,
+                requested_by: row.requested_by,
+                requested_at: row.requested_at,
+                completed_at: row.completed_at,
+                total_due: row.total_due,
+                error_count: row.error_count,
+                declaration,
+            })
+        })
         .collect()
 }
 
