@@ -26,12 +26,6 @@ use crate::{
 /// How long a connection waits for another connection's write lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// How much of the database file each connection reads through a memory map rather than
-/// copying pages into its own cache. After any write, SQLite in WAL mode drops a
-/// connection's page cache; mapped pages are read again without a system call each.
-/// Address space, not memory: the pages are the operating system's file cache.
-const MMAP_BYTES: u64 = 1 << 30;
-
 /// Connections in a file database's pool (SQLite serialises writers; readers run alongside).
 const POOL_SIZE: u32 = 4;
 
@@ -62,8 +56,7 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT)
-            .pragma("mmap_size", MMAP_BYTES.to_string());
+            .busy_timeout(BUSY_TIMEOUT);
         let pool = pool_options().max_connections(POOL_SIZE).connect_with(options).await?;
         Ok(SqliteStore::on(pool))
     }
