@@ -9,7 +9,7 @@
 
 use itsa_engine::{Money, TaxYear};
 use itsa_hmrc::{Nino, SchemaVariant};
-use itsa_store::{CalculationRecord, ComputedResult};
+use itsa_store::{CalculationRecord, ComputedResult, Millis, NewCalculation};
 use serde_json::{Value, json};
 
 use crate::clock::from_millis;
@@ -20,11 +20,40 @@ pub const ENGINE_ERROR_MESSAGE_ID: &str = "ITSA0100";
 /// The text of the sandbox's `ERROR_MESSAGES_EXIST` answers, in every version.
 pub const CANNED_ERROR_TEXT: &str = "The calculation could not be made from the income submitted. Correct the submissions and trigger a new calculation.";
 
+/// What a calculation is made for, besides its input: the taxpayer, the year, the kind of
+/// calculation and when the income it is made of was submitted.
+pub struct Subject<'a> {
+    pub nino: &'a str,
+    pub tax_year: i32,
+    pub calculation_type: &'a str,
+    pub income_submitted_at: Millis,
+}
+
+impl<'a> Subject<'a> {
+    pub fn of_stored(record: &'a CalculationRecord) -> Self {
+        Subject {
+            nino: &record.nino,
+            tax_year: record.tax_year,
+            calculation_type: &record.calculation_type,
+            income_submitted_at: record.income_submitted_at,
+        }
+    }
+
+    pub fn of_new(calculation: &'a NewCalculation) -> Self {
+        Subject {
+            nino: &calculation.nino,
+            tax_year: calculation.tax_year,
+            calculation_type: &calculation.calculation_type,
+            income_submitted_at: calculation.income_submitted_at,
+        }
+    }
+}
+
 /// Run the engine on a calculation's input (its income document) and render its views.
-pub fn compute(record: &CalculationRecord, input: &str) -> ComputedResult {
+pub fn compute(record: Subject<'_>, input: &str) -> ComputedResult {
     let tax_year = TaxYear::starting(record.tax_year as u16);
     let variant = SchemaVariant::for_tax_year(tax_year);
-    let nino = Nino::parse(&record.nino).unwrap_or_else(|| Nino::parse("AA000000A").expect("a valid NINO"));
+    let nino = Nino::parse(record.nino).unwrap_or_else(|| Nino::parse("AA000000A").expect("a valid NINO"));
     let parsed = itsa_cases::parse_case(input).map_err(|e| e.to_string());
     let outcome = parsed.and_then(|(_, mut inputs)| {
         if record.calculation_type == "in-year" {
@@ -67,7 +96,7 @@ pub fn compute(record: &CalculationRecord, input: &str) -> ComputedResult {
                     "inputs": {"personalInformation": {"identifier": record.nino, "taxRegime": "uk"}, "incomeSources": {}},
                     "messages": messages,
                 },
-                "v3": {"inputs": itsa_hmrc::views::v3::failed_inputs_v3(&record.nino), "messages": messages},
+                "v3": {"inputs": itsa_hmrc::views::v3::failed_inputs_v3(record.nino), "messages": messages},
                 "v1": {"messages": messages},
             })
         }

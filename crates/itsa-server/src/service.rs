@@ -217,26 +217,7 @@ impl<'a> Calculations<'a> {
             // the process stop first, nothing was stored and the trigger was not answered.
             Some(computed_by) => {
                 let started = std::time::Instant::now();
-                let record = CalculationRecord {
-                    id,
-                    nino: calculation.nino.clone(),
-                    tax_year: y,
-                    calculation_type: calculation.calculation_type.clone(),
-                    requested_by: calculation.requested_by.clone(),
-                    requested_at: now,
-                    income_submitted_at: calculation.income_submitted_at,
-                    correlation_id: calculation.correlation_id.clone(),
-                    status: CalculationStatus::Queued,
-                    result_document: None,
-                    total_due: None,
-                    error_count: 0,
-                    completed_at: None,
-                    computations: 0,
-                    computed_by: None,
-                    failure: None,
-                    declaration: None,
-                };
-                let result = render::compute(&record, &calculation.input_document);
+                let result = render::compute(render::Subject::of_new(&calculation), &calculation.input_document);
                 let computed = Computed { result: &result, completed_at: now, computed_by };
                 self.store
                     .insert_computed_calculation(&calculation, requires, computed)
@@ -308,7 +289,8 @@ impl<'a> Calculations<'a> {
             return Ok(stored);
         }
         let (_, input) = self.store.get_calculation_with_input(record.id).await?.ok_or_else(unreadable)?;
-        serde_json::from_str(&render::compute(record, &input).document).map_err(|_| unreadable())
+        serde_json::from_str(&render::compute(render::Subject::of_stored(record), &input).document)
+            .map_err(|_| unreadable())
     }
 
     /// Submit a final declaration or confirm an amendment with a calculation.

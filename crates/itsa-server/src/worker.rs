@@ -104,7 +104,7 @@ impl Worker {
             .await
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("calculation {} is not stored", job.calculation_id))?;
-        let result = render::compute(&record, &input);
+        let result = render::compute(render::Subject::of_stored(&record), &input);
         let completion = Completion { job_id: job.id, calculation_id: record.id, result: &result };
         let completed_at = self.clock.now_millis().await;
         self.store.complete_calculations(&[completion], completed_at, &self.id).await.map_err(|e| e.to_string())?;
