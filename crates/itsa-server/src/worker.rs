@@ -11,7 +11,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use itsa_store::{AnyStore, Completion, Job, Store};
+use itsa_store::{AnyStore, Job, Store};
 use tokio::sync::watch;
 
 use crate::clock::{Clock, real_millis};
@@ -105,9 +105,11 @@ impl Worker {
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("calculation {} is not stored", job.calculation_id))?;
         let result = render::compute(render::Subject::of_stored(&record), &input);
-        let completion = Completion { job_id: job.id, calculation_id: record.id, result: &result };
         let completed_at = self.clock.now_millis().await;
-        self.store.complete_calculations(&[completion], completed_at, &self.id).await.map_err(|e| e.to_string())?;
+        self.store
+            .complete_calculation(job.id, record.id, &result, completed_at, &self.id)
+            .await
+            .map_err(|e| e.to_string())?;
         Ok(())
     }
 }

@@ -21,21 +21,22 @@ pub(crate) fn input_digest(document: &str) -> String {
 }
 
 /// Bind the ten parameters every statement that stores a calculation takes (sql.rs) to
-/// `query`, from the calculation `c` (a `NewCalculation`, consumed) and its input's digest.
+/// `query`, from the calculation `c` (a `&NewCalculation`, borrowed for the query's life)
+/// and its input's digest.
 macro_rules! bind_calculation {
     ($query:expr, $c:expr, $digest:expr) => {{
-        let c: crate::NewCalculation = $c;
+        let c: &crate::NewCalculation = $c;
         $query
             .bind(c.id.to_string())
-            .bind(c.nino)
+            .bind(&c.nino)
             .bind(c.tax_year)
-            .bind(c.calculation_type)
-            .bind(c.requested_by)
+            .bind(&c.calculation_type)
+            .bind(&c.requested_by)
             .bind(c.requested_at)
             .bind($digest)
             .bind(c.income_submitted_at)
-            .bind(c.correlation_id)
-            .bind(c.input_document)
+            .bind(&c.correlation_id)
+            .bind(&c.input_document)
     }};
 }
 pub(crate) use bind_calculation;

@@ -256,7 +256,7 @@ impl Store for PgStore {
         let digest = common::input_digest(&calculation.input_document);
         let insert = common::bind_calculation!(
             sqlx::query_scalar(sql::POSTGRES_INSERT_CALCULATION_AND_JOB),
-            calculation.clone(),
+            calculation,
             digest
         );
         // A check holds only under the year's lock; without one, nothing is read.
@@ -287,16 +287,13 @@ impl Store for PgStore {
         computed: Computed<'_>,
     ) -> Result<()> {
         let digest = common::input_digest(&calculation.input_document);
-        let insert = common::bind_calculation!(
-            sqlx::query_scalar::<_, i32>(sql::POSTGRES_INSERT_COMPUTED),
-            calculation.clone(),
-            digest
-        )
-        .bind(&computed.result.document)
-        .bind(computed.result.error_count)
-        .bind(&computed.result.total_due)
-        .bind(computed.completed_at)
-        .bind(computed.computed_by);
+        let insert =
+            common::bind_calculation!(sqlx::query_scalar::<_, i32>(sql::POSTGRES_INSERT_COMPUTED), calculation, digest)
+                .bind(&computed.result.document)
+                .bind(computed.result.error_count)
+                .bind(&computed.result.total_due)
+                .bind(computed.completed_at)
+                .bind(computed.computed_by);
         let stored = if requires == Requires::Nothing {
             // Nothing to check: one statement, atomic on its own, is the whole write.
             insert.fetch_optional(&self.pool).await?

@@ -263,7 +263,7 @@ impl Store for SqliteStore {
                     // statement runs.
                     let ids: Vec<i64> = common::bind_calculation!(
                         sqlx::query_scalar(sql::SQLITE_INSERT_CALCULATION_AND_JOB),
-                        c,
+                        &c,
                         digest
                     )
                     .fetch_all(&mut *conn)
@@ -302,7 +302,7 @@ impl Store for SqliteStore {
                     // Both statements in one round trip; a row comes back if the
                     // calculation was stored.
                     let stored: Vec<i64> =
-                        common::bind_calculation!(sqlx::query_scalar(sql::SQLITE_INSERT_COMPUTED), c, digest)
+                        common::bind_calculation!(sqlx::query_scalar(sql::SQLITE_INSERT_COMPUTED), &c, digest)
                             .bind(result.document)
                             .bind(result.error_count)
                             .bind(result.total_due)
