@@ -1,11 +1,14 @@
 //! Logging: one line per event on standard error, written by a thread of its own through
 //! a buffer, so that a request never waits on the terminal or pipe behind standard error,
-//! and never wakes another thread either. Lines are appended to a shared buffer, which the
-//! writer takes and writes out every [`FLUSH_EVERY`] (or as soon as it holds
-//! [`WAKE_AT`] bytes). Should the writer fall more than [`MAXIMUM_BYTES`] behind, further
-//! lines are dropped (never the request) and the number dropped is written once it
-//! catches up. Everything buffered is written before the process exits, when the
-//! [`Flush`] guard is dropped.
+//! and never wakes another thread either. Each thread appends its lines to a buffer of
+//! its own ([`SHARDS`] of them, so that threads serving requests side by side do not
+//! contend for one lock), which the writer empties and writes out every [`FLUSH_EVERY`]
+//! (or as soon as one holds [`WAKE_AT`] bytes). A thread's lines are written in the order
+//! it wrote them; lines of different threads logged within the same [`FLUSH_EVERY`] may
+//! come out of their timestamps' order. Should the writer fall more than
+//! [`SHARD_BYTES`] behind on a buffer, further lines are dropped (never the request) and
+//! the number dropped is written once it catches up. Everything buffered is written
+//! before the process exits, when the [`Flush`] guard is dropped.
 //!
 //! The line logged for each request is written here directly ([`request`]) once a writer
 //! is [`install`]ed: the same text the subscriber would write, without the subscriber's
@@ -13,6 +16,7 @@
 
 use std::cell::RefCell;
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -21,21 +25,30 @@ use axum::http::Method;
 
 /// How often the writer writes out what has been logged.
 const FLUSH_EVERY: Duration = Duration::from_millis(10);
-/// Buffered bytes at which a line wakes the writer early.
-const WAKE_AT: usize = 256 * 1024;
-/// Buffered bytes beyond which lines are dropped.
-const MAXIMUM_BYTES: usize = 4 * 1024 * 1024;
+/// Buffers: threads take one each in turn, so up to this many log without contending.
+const SHARDS: usize = 8;
+/// Bytes in one buffer at which a line wakes the writer early.
+const WAKE_AT: usize = 64 * 1024;
+/// Bytes in one buffer beyond which its lines are dropped.
+const SHARD_BYTES: usize = 1024 * 1024;
 
 #[derive(Default)]
 struct Pending {
     bytes: Vec<u8>,
     dropped: u64,
-    closing: bool,
 }
+
+/// One buffer, on cache lines of its own.
+#[derive(Default)]
+#[repr(align(128))]
+struct Shard(Mutex<Pending>);
 
 #[derive(Default)]
 struct Shared {
-    pending: Mutex<Pending>,
+    shards: [Shard; SHARDS],
+    closing: AtomicBool,
+    /// Where the writer sleeps between writes.
+    asleep: Mutex<()>,
     wake: Condvar,
 }
 
@@ -53,9 +66,7 @@ pub struct Flush {
 
 impl Drop for Flush {
     fn drop(&mut self) {
-        if let Ok(mut pending) = self.shared.pending.lock() {
-            pending.closing = true;
-        }
+        self.shared.closing.store(true, Ordering::Release);
         self.shared.wake.notify_one();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
@@ -83,17 +94,16 @@ fn writing_to(out: impl Write + Send + 'static) -> (LogWriter, Flush) {
 fn write_lines(shared: &Shared, mut out: impl Write) {
     let mut taken = Vec::with_capacity(64 * 1024);
     loop {
-        let (dropped, closing) = {
-            let Ok(mut pending) = shared.pending.lock() else { return };
-            if pending.bytes.is_empty() && !pending.closing {
-                pending = match shared.wake.wait_timeout(pending, FLUSH_EVERY) {
-                    Ok((pending, _)) => pending,
-                    Err(_) => return,
-                };
-            }
-            std::mem::swap(&mut taken, &mut pending.bytes);
-            (std::mem::take(&mut pending.dropped), pending.closing)
-        };
+        // Read before emptying the buffers: every line logged before the guard was
+        // dropped is then in this round's.
+        let closing = shared.closing.load(Ordering::Acquire);
+        let mut dropped = 0;
+        for shard in &shared.shards {
+            let Ok(mut pending) = shard.0.lock() else { continue };
+            taken.extend_from_slice(&pending.bytes);
+            pending.bytes.clear();
+            dropped += std::mem::take(&mut pending.dropped);
+        }
         let _ = out.write_all(&taken);
         if dropped > 0 {
             let _ = writeln!(out, "itsa: {dropped} log lines dropped: the log could not be written fast enough");
@@ -103,16 +113,29 @@ fn write_lines(shared: &Shared, mut out: impl Write) {
         if closing {
             return;
         }
-        // Let lines gather before the next write.
-        std::thread::sleep(FLUSH_EVERY);
+        // Let lines gather before the next write; a wake-up missed between the check
+        // above and this wait costs at most one FLUSH_EVERY.
+        if let Ok(asleep) = shared.asleep.lock() {
+            let _ = shared.wake.wait_timeout(asleep, FLUSH_EVERY);
+        }
     }
+}
+
+/// The buffer this thread logs to.
+fn shard_of_this_thread() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static SHARD: usize = NEXT.fetch_add(1, Ordering::Relaxed) % SHARDS;
+    }
+    SHARD.with(|shard| *shard)
 }
 
 impl LogWriter {
     /// Queue one line (or drop it, counted, when the writer is too far behind).
     fn append(&self, line: &[u8]) {
-        let Ok(mut pending) = self.shared.pending.lock() else { return };
-        if pending.bytes.len() + line.len() > MAXIMUM_BYTES {
+        let shard = &self.shared.shards[shard_of_this_thread()];
+        let Ok(mut pending) = shard.0.lock() else { return };
+        if pending.bytes.len() + line.len() > SHARD_BYTES {
             pending.dropped += 1;
             return;
         }
@@ -252,21 +275,48 @@ mod tests {
 
     #[test]
     fn a_writer_that_falls_behind_drops_lines_and_says_how_many() {
-        // No writer thread: the buffer fills up.
+        // No writer thread: this thread's buffer fills up.
         let mut writer = LogWriter { shared: Arc::new(Shared::default()) };
         let line: Vec<u8> = std::iter::repeat_n(b'x', 1023).chain([b'\n']).collect();
-        for _ in 0..(MAXIMUM_BYTES / line.len() + 3) {
+        for _ in 0..(SHARD_BYTES / line.len() + 3) {
             writer.write_all(&line).unwrap();
         }
-        assert_eq!(writer.shared.pending.lock().unwrap().dropped, 3, "the writer never waits");
-        writer.shared.pending.lock().unwrap().closing = true;
+        let shard = &writer.shared.shards[shard_of_this_thread()];
+        assert_eq!(shard.0.lock().unwrap().dropped, 3, "the writer never waits");
+        writer.shared.closing.store(true, Ordering::Release);
         let sink = Sink::default();
         write_lines(&writer.shared, sink.clone());
         let text = sink.text();
         assert_eq!(
             text.len(),
-            MAXIMUM_BYTES + "itsa: 3 log lines dropped: the log could not be written fast enough\n".len()
+            SHARD_BYTES + "itsa: 3 log lines dropped: the log could not be written fast enough\n".len()
         );
         assert!(text.ends_with("itsa: 3 log lines dropped: the log could not be written fast enough\n"));
+    }
+
+    #[test]
+    fn each_threads_lines_are_written_in_its_order() {
+        let sink = Sink::default();
+        let (writer, flush) = writing_to(sink.clone());
+        std::thread::scope(|scope| {
+            for t in 0..(2 * SHARDS) {
+                let mut writer = writer.clone();
+                scope.spawn(move || {
+                    for n in 0..2_000 {
+                        writer.write_all(format!("{t} {n}\n").as_bytes()).unwrap();
+                    }
+                });
+            }
+        });
+        drop(flush);
+        let text = sink.text();
+        let mut next = vec![0; 2 * SHARDS];
+        for line in text.lines() {
+            let (t, n) = line.split_once(' ').unwrap();
+            let (t, n): (usize, usize) = (t.parse().unwrap(), n.parse().unwrap());
+            assert_eq!(n, next[t], "thread {t}'s lines in order");
+            next[t] += 1;
+        }
+        assert_eq!(next, vec![2_000; 2 * SHARDS], "every line written");
     }
 }
