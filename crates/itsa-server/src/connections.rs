@@ -30,8 +30,7 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, watch};
-use tokio::time::Instant;
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tower::{Service, ServiceExt};
 
 /// What a client may take.
@@ -48,68 +47,131 @@ pub struct Limits {
     pub idle_timeout: Duration,
 }
 
-/// Where a connection is.
-#[derive(Debug, Clone, Copy)]
+/// Where a connection is; `since` on the [`coarse`] clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
-    Idle { since: Instant },
-    ReadingHead { since: Instant },
-    Busy { since: Instant, body_done: bool },
+    Idle { since: u64 },
+    ReadingHead { since: u64 },
+    Busy { since: u64, body_done: bool },
+}
+
+impl Phase {
+    const SINCE: u64 = (1 << 61) - 1;
+    const BODY_DONE: u64 = 1 << 61;
+
+    /// Kind in the top two bits, `body_done` in the next, `since` below.
+    fn encode(self) -> u64 {
+        match self {
+            Phase::Idle { since } => since & Self::SINCE,
+            Phase::ReadingHead { since } => (1 << 62) | (since & Self::SINCE),
+            Phase::Busy { since, body_done } => {
+                (2 << 62) | if body_done { Self::BODY_DONE } else { 0 } | (since & Self::SINCE)
+            }
+        }
+    }
+
+    fn decode(bits: u64) -> Phase {
+        let since = bits & Self::SINCE;
+        match bits >> 62 {
+            0 => Phase::Idle { since },
+            1 => Phase::ReadingHead { since },
+            _ => Phase::Busy { since, body_done: bits & Self::BODY_DONE != 0 },
+        }
+    }
+}
+
+/// A clock for deadlines of seconds, read on the request path without a system call:
+/// milliseconds since the first server started, moved on by each sweeper at every look
+/// (and at each accepted connection). A phase's start is therefore stamped at most one
+/// sweep interval early, and a connection is closed within one sweep interval of its
+/// deadline either way.
+mod coarse {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::Instant;
+
+    static START: OnceLock<Instant> = OnceLock::new();
+    static NOW: AtomicU64 = AtomicU64::new(0);
+
+    /// The time as last moved on.
+    pub fn now() -> u64 {
+        NOW.load(Ordering::Relaxed)
+    }
+
+    /// Move the clock on to the real time, and read it.
+    pub fn tick() -> u64 {
+        let real = u64::try_from(START.get_or_init(Instant::now).elapsed().as_millis()).unwrap_or(u64::MAX >> 3);
+        NOW.fetch_max(real, Ordering::Relaxed).max(real)
+    }
+
+    pub fn millis(d: std::time::Duration) -> u64 {
+        u64::try_from(d.as_millis()).unwrap_or(u64::MAX >> 3)
+    }
 }
 
 /// One connection as its reader, its service, the sweeper and the accept loop see it.
 struct Watch {
-    phase: Mutex<Phase>,
-    /// The sweeper found it past its deadline.
-    expired: Notify,
-    /// The accept loop needs its place.
-    evict: Notify,
-    /// It has been asked to make room (so it is not asked again).
+    /// Its [`Phase`], encoded, so that the request path records it without a lock.
+    phase: AtomicU64,
+    /// Something below changed, or the sweeper found it past its deadline: look again.
+    attention: Notify,
+    /// It has been asked to make room for a new connection (so it is not asked again).
     evicted: std::sync::atomic::AtomicBool,
+    /// The server is stopping: finish the request in progress and close.
+    stopping: std::sync::atomic::AtomicBool,
 }
 
 impl Watch {
     fn new() -> Watch {
         Watch {
-            phase: Mutex::new(Phase::Idle { since: Instant::now() }),
-            expired: Notify::new(),
-            evict: Notify::new(),
+            phase: AtomicU64::new(Phase::Idle { since: coarse::tick() }.encode()),
+            attention: Notify::new(),
             evicted: std::sync::atomic::AtomicBool::new(false),
+            stopping: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
     fn phase(&self) -> Phase {
-        *self.phase.lock().unwrap_or_else(|e| e.into_inner())
+        Phase::decode(self.phase.load(Ordering::Acquire))
     }
 
-    fn set(&self, update: impl FnOnce(Phase) -> Phase) {
-        let mut phase = self.phase.lock().unwrap_or_else(|e| e.into_inner());
-        *phase = update(*phase);
+    fn set(&self, phase: Phase) {
+        self.phase.store(phase.encode(), Ordering::Release);
+    }
+
+    /// Change the phase to `update`'s answer, if it gives one.
+    fn update(&self, update: impl Fn(Phase) -> Option<Phase>) {
+        let _ = self.phase.fetch_update(Ordering::AcqRel, Ordering::Acquire, |bits| {
+            update(Phase::decode(bits)).map(Phase::encode)
+        });
     }
 
     /// Bytes arrived: an idle connection is now reading a head.
     fn bytes_arrived(&self) {
-        self.set(|phase| match phase {
-            Phase::Idle { .. } => Phase::ReadingHead { since: Instant::now() },
-            other => other,
-        });
+        if matches!(self.phase(), Phase::Idle { .. }) {
+            self.update(|phase| match phase {
+                Phase::Idle { .. } => Some(Phase::ReadingHead { since: coarse::now() }),
+                _ => None,
+            });
+        }
     }
 
-    fn past_deadline(&self, limits: &Limits, now: Instant) -> bool {
+    fn past_deadline(&self, limits: &Limits, now: u64) -> bool {
         self.deadline(limits).is_some_and(|at| at <= now)
     }
 
     /// When the current phase runs out, if it does.
-    fn deadline(&self, limits: &Limits) -> Option<Instant> {
+    fn deadline(&self, limits: &Limits) -> Option<u64> {
         match self.phase() {
-            Phase::Idle { since } => Some(since + limits.idle_timeout),
-            Phase::ReadingHead { since } => Some(since + limits.header_read_timeout),
-            Phase::Busy { since, body_done: false } => Some(since + limits.body_read_timeout),
+            Phase::Idle { since } => Some(since + coarse::millis(limits.idle_timeout)),
+            Phase::ReadingHead { since } => Some(since + coarse::millis(limits.header_read_timeout)),
+            Phase::Busy { since, body_done: false } => Some(since + coarse::millis(limits.body_read_timeout)),
             Phase::Busy { body_done: true, .. } => None,
         }
     }
 
     /// Since when the connection has been without a request in progress, if it is.
-    fn waiting_since(&self) -> Option<Instant> {
+    fn waiting_since(&self) -> Option<u64> {
         match self.phase() {
             Phase::Idle { since } | Phase::ReadingHead { since } => Some(since),
             Phase::Busy { .. } => None,
@@ -138,11 +200,19 @@ impl Registry {
 
     /// Tell every connection past its deadline to close.
     fn sweep(&self, limits: &Limits) {
-        let now = Instant::now();
+        let now = coarse::tick();
         for watch in self.open.lock().unwrap_or_else(|e| e.into_inner()).values() {
             if watch.past_deadline(limits, now) {
-                watch.expired.notify_one();
+                watch.attention.notify_one();
             }
+        }
+    }
+
+    /// Ask every connection to finish its request in progress and close.
+    fn stop_all(&self) {
+        for watch in self.open.lock().unwrap_or_else(|e| e.into_inner()).values() {
+            watch.stopping.store(true, Ordering::Relaxed);
+            watch.attention.notify_one();
         }
     }
 
@@ -158,7 +228,7 @@ impl Registry {
         match longest {
             Some((_, watch)) => {
                 watch.evicted.store(true, Ordering::Relaxed);
-                watch.evict.notify_one();
+                watch.attention.notify_one();
                 true
             }
             None => false,
@@ -231,7 +301,6 @@ where
 {
     let places = Arc::new(Semaphore::new(limits.max_connections));
     let registry = Arc::new(Registry::default());
-    let (stop, stopping) = watch::channel(false);
     let sweeper = tokio::spawn(sweep(registry.clone(), limits));
     tokio::pin!(shutdown);
     loop {
@@ -255,9 +324,9 @@ where
         let _ = stream.set_nodelay(true);
         let watch = Arc::new(Watch::new());
         let id = registry.add(watch.clone());
-        let (app, registry, stopping) = (app.clone(), registry.clone(), stopping.clone());
+        let (app, registry) = (app.clone(), registry.clone());
         tokio::spawn(async move {
-            run_connection(stream, app, watch, limits, stopping).await;
+            run_connection(stream, app, watch, limits).await;
             // Out of the registry before the place is given back, so that the accept loop
             // never asks a closed connection to make room.
             registry.remove(id);
@@ -265,7 +334,7 @@ where
         });
     }
     drop(listener);
-    let _ = stop.send(true);
+    registry.stop_all();
     sweeper.abort();
     // Every connection holds a place until it ends: all places back means all ended.
     let all = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
@@ -316,7 +385,6 @@ async fn run_connection<App>(
     app: App,
     watch: Arc<Watch>,
     limits: Limits,
-    mut stopping: watch::Receiver<bool>,
 ) where
     App: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
     App::Future: Send,
@@ -327,13 +395,13 @@ async fn run_connection<App>(
         let (app, watch) = (app.clone(), service_watch.clone());
         async move {
             let body_done = request.body().is_end_stream();
-            watch.set(|_| Phase::Busy { since: Instant::now(), body_done });
+            watch.set(Phase::Busy { since: coarse::now(), body_done });
             let request: Request = request.map(|body| Body::new(WatchedBody { body, watch: watch.clone() }));
             let response = match app.oneshot(request).await {
                 Ok(response) => response,
                 Err(never) => match never {},
             };
-            watch.set(|_| Phase::Idle { since: Instant::now() });
+            watch.set(Phase::Idle { since: coarse::now() });
             Ok::<_, Infallible>(response)
         }
     });
@@ -353,24 +421,24 @@ async fn run_connection<App>(
                 }
                 return;
             }
-            () = watch.expired.notified() => {
-                if watch.past_deadline(&limits, Instant::now()) {
+            () = watch.attention.notified() => {
+                if watch.past_deadline(&limits, coarse::tick()) {
                     tracing::debug!(phase = ?watch.phase(), "closing a connection that ran out of time");
                     return;
                 }
-            }
-            () = watch.evict.notified() => {
-                if watch.waiting_since().is_some() {
-                    tracing::debug!("closing a waiting connection to make room for a new one");
-                    return;
+                if watch.evicted.load(Ordering::Relaxed) {
+                    if watch.waiting_since().is_some() {
+                        tracing::debug!("closing a waiting connection to make room for a new one");
+                        return;
+                    }
+                    // Busy after all: it may be asked again once it waits.
+                    watch.evicted.store(false, Ordering::Relaxed);
                 }
-                // Busy after all: it may be asked again once it waits.
-                watch.evicted.store(false, Ordering::Relaxed);
-            }
-            _ = stopping.changed(), if !closing => {
-                // Finish the request in progress, if any, then close.
-                connection.as_mut().graceful_shutdown();
-                closing = true;
+                if watch.stopping.load(Ordering::Relaxed) && !closing {
+                    // Finish the request in progress, if any, then close.
+                    connection.as_mut().graceful_shutdown();
+                    closing = true;
+                }
             }
         }
     }
@@ -427,9 +495,9 @@ struct WatchedBody {
 
 impl WatchedBody {
     fn done(&self) {
-        self.watch.set(|phase| match phase {
-            Phase::Busy { since, .. } => Phase::Busy { since, body_done: true },
-            other => other,
+        self.watch.update(|phase| match phase {
+            Phase::Busy { since, body_done: false } => Some(Phase::Busy { since, body_done: true }),
+            _ => None,
         });
     }
 }
@@ -455,5 +523,50 @@ impl HttpBody for WatchedBody {
 
     fn size_hint(&self) -> SizeHint {
         self.body.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phase_reads_back_as_it_was_recorded() {
+        for since in [0, 1, 59_999, Phase::SINCE] {
+            for phase in [
+                Phase::Idle { since },
+                Phase::ReadingHead { since },
+                Phase::Busy { since, body_done: false },
+                Phase::Busy { since, body_done: true },
+            ] {
+                assert_eq!(Phase::decode(phase.encode()), phase);
+            }
+        }
+    }
+
+    #[test]
+    fn deadlines_follow_the_phase() {
+        let limits = Limits {
+            max_connections: 1,
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(20),
+            idle_timeout: Duration::from_secs(60),
+        };
+        let watch = Watch::new();
+        watch.set(Phase::Idle { since: 1_000 });
+        assert_eq!(watch.deadline(&limits), Some(61_000));
+        watch.bytes_arrived();
+        let Phase::ReadingHead { since } = watch.phase() else { panic!("reading a head: {:?}", watch.phase()) };
+        assert_eq!(watch.deadline(&limits), Some(since + 10_000));
+        watch.bytes_arrived();
+        assert_eq!(watch.phase(), Phase::ReadingHead { since }, "more bytes of the head leave its start alone");
+        watch.set(Phase::Busy { since: 5_000, body_done: false });
+        assert!(watch.past_deadline(&limits, 25_000) && !watch.past_deadline(&limits, 24_999));
+        watch.update(|phase| match phase {
+            Phase::Busy { since, body_done: false } => Some(Phase::Busy { since, body_done: true }),
+            _ => None,
+        });
+        assert_eq!(watch.deadline(&limits), None, "a request being answered has no deadline");
+        assert_eq!(watch.waiting_since(), None);
     }
 }
