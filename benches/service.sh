@@ -5,7 +5,8 @@
 #   1. trigger -> retrievable latency: trigger an in-year calculation, poll retrieve every
 #      millisecond until the first 200 (one client, then four);
 #   2. retrieve throughput with wrk, against a bare axum server (benches/bare_server.rs: no
-#      middleware, no store) answering the same bytes, and the ratio of the two;
+#      middleware, no store) answering the same bytes, the two taking turns for several
+#      rounds, and the median of the rounds' ratios;
 #   3. durable triggers per second (each answered 202 after its calculation and job are
 #      committed) from 32 clients, with the in-process worker running and with none.
 #
@@ -14,7 +15,8 @@
 #   bash benches/service.sh --postgres               # DATABASE_URL, or that URL if unset
 #
 # Options: --sqlite | --postgres; --ninos N (calculations per trigger run, default 2000;
-# twice as many taxpayers are seeded); --duration S (each wrk run, default 10);
+# twice as many taxpayers are seeded); --duration S (each wrk run, default 6); --rounds R
+# (turns each server takes at the retrieve throughput, default 7);
 # --no-build (use target/release/itsa as it is).
 # Needs python3 (3.11, standard library only), wrk, curl, and psql for PostgreSQL.
 # Prints a summary table and exits 0; the server, the temporary directory and the
@@ -26,7 +28,8 @@ cd "$(dirname "$0")/.."
 backend=sqlite
 [ -n "${DATABASE_URL:-}" ] && backend=postgres
 ninos=2000
-duration=10
+duration=6
+rounds=7
 build=1
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -34,6 +37,7 @@ while [ $# -gt 0 ]; do
     --postgres) backend=postgres ;;
     --ninos) ninos="$2"; shift ;;
     --duration) duration="$2"; shift ;;
+    --rounds) rounds="$2"; shift ;;
     --no-build) build=0 ;;
     -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
@@ -175,17 +179,22 @@ for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$bare_port/" && 
 bare_bytes=$(curl -fs -o /dev/null -w '%{size_download}' "http://127.0.0.1:$bare_port/")
 [ "$body_bytes" = "$bare_bytes" ] || { echo "the bare server answers $bare_bytes bytes, not $body_bytes" >&2; exit 1; }
 
-echo "retrieve throughput: wrk, ${duration} s per server after a 2 s warm-up, one server at a time" >&2
+# The machine's other work (and wrk itself, on the same cores) moves a single run by as
+# much as a quarter either way: the two servers take turns, round after round, and the
+# report gives each round's ratio and their median.
+echo "retrieve throughput: wrk, $rounds rounds of ${duration} s per server, taking turns, after a 2 s warm-up each" >&2
 wrk_args=(-t "$wrk_threads" -c "$wrk_connections" --latency --timeout 10s)
 wrk "${wrk_args[@]}" -d 2s -H "$accept" -H "$auth" "$base$retrieve_path" >/dev/null
-wrk "${wrk_args[@]}" -d "${duration}s" -H "$accept" -H "$auth" "$base$retrieve_path" >"$results/wrk-retrieve.txt"
 wrk "${wrk_args[@]}" -d 2s -H "$accept" "http://127.0.0.1:$bare_port/" >/dev/null
-wrk "${wrk_args[@]}" -d "${duration}s" -H "$accept" "http://127.0.0.1:$bare_port/" >"$results/wrk-bare.txt"
+for round in $(seq "$rounds"); do
+  wrk "${wrk_args[@]}" -d "${duration}s" -H "$accept" -H "$auth" "$base$retrieve_path" >"$results/wrk-retrieve-$round.txt"
+  wrk "${wrk_args[@]}" -d "${duration}s" -H "$accept" "http://127.0.0.1:$bare_port/" >"$results/wrk-bare-$round.txt"
+done
 kill "$bare"; wait "$bare" 2>/dev/null || true; bare=""
 stop_server
 
 cat >"$results/meta.json" <<EOF
 {"backend": "$backend", "poll_ms": $poll_ms, "body_bytes": $body_bytes,
- "wrk": "wrk -t$wrk_threads -c$wrk_connections -d${duration}s"}
+ "wrk": "wrk -t$wrk_threads -c$wrk_connections -d${duration}s", "rounds": $rounds}
 EOF
 "${client[@]}" report

@@ -30,6 +30,7 @@ import json
 import math
 import multiprocessing
 import os
+import statistics
 import sys
 import threading
 import time
@@ -651,16 +652,25 @@ def cmd_report(args):
             f" {_f(s['max'], 2):>8} {_f(t['p50'], 2):>12} {fails:>5}"
         )
     print()
-    empty = {"rps": None, "p50": None, "p99": None, "errors": 0}
-    retrieve = _wrk(r, "wrk-retrieve.txt") or empty
-    bare = _wrk(r, "wrk-bare.txt") or empty
-    print(f"Retrieve throughput ({meta.get('wrk', '')}; body {meta.get('body_bytes', '?')} bytes; target ratio >= 0.8)")
-    print(f"  {'server':<44} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}")
-    for label, w in (("itsa serve: GET retrieve (one calculation)", retrieve),
-                     ("bare axum, no middleware (same bytes)", bare)):
-        print(f"  {label:<44} {_f(w['rps'], 0):>8} {_f(w['p50'], 2):>7} {_f(w['p99'], 2):>7} {w['errors']:>6}")
-    ratio = retrieve["rps"] / bare["rps"] if retrieve["rps"] and bare["rps"] else None
-    print(f"  {'ratio itsa / bare':<44} {_f(ratio, 2):>8}")
+    rounds = []
+    for n in range(1, int(meta.get("rounds", 0)) + 1):
+        retrieve, bare = _wrk(r, f"wrk-retrieve-{n}.txt"), _wrk(r, f"wrk-bare-{n}.txt")
+        if retrieve and bare and retrieve["rps"] and bare["rps"]:
+            rounds.append((retrieve, bare))
+    print(f"Retrieve throughput ({meta.get('wrk', '')}, {len(rounds)} rounds taking turns;"
+          f" body {meta.get('body_bytes', '?')} bytes; target median ratio >= 0.8)")
+    print(f"  {'round':>5} {'itsa req/s':>10} {'p50 ms':>7} {'p99 ms':>7} {'bare req/s':>10} {'p50 ms':>7}"
+          f" {'p99 ms':>7} {'ratio':>6} {'errors':>6}")
+    for n, (retrieve, bare) in enumerate(rounds, 1):
+        print(f"  {n:>5} {_f(retrieve['rps'], 0):>10} {_f(retrieve['p50'], 2):>7} {_f(retrieve['p99'], 2):>7}"
+              f" {_f(bare['rps'], 0):>10} {_f(bare['p50'], 2):>7} {_f(bare['p99'], 2):>7}"
+              f" {_f(retrieve['rps'] / bare['rps'], 2):>6} {retrieve['errors'] + bare['errors']:>6}")
+    if rounds:
+        ratios = [retrieve["rps"] / bare["rps"] for retrieve, bare in rounds]
+        print(f"  median ratio itsa / bare {_f(statistics.median(ratios), 2)}"
+              f" (lowest {_f(min(ratios), 2)}, highest {_f(max(ratios), 2)});"
+              f" median req/s itsa {_f(statistics.median(x['rps'] for x, _ in rounds), 0)},"
+              f" bare {_f(statistics.median(y['rps'] for _, y in rounds), 0)}")
     print()
     d = _load(r, "history.json")
     if d:
