@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 use crate::domain::{CalculationId, CalculationType};
 use crate::views::json::money;
-use crate::views::v8::metadata::{RequestedBy, hmrc_timestamp};
+use crate::views::v8::metadata::{HmrcTimestamp, RequestedBy, digits};
 
 /// HMRC's list-response schema for a tax year in 8.0 and 9.0 (`schemas/list/def1..3`).
 /// The years differ from the retrieve variants: def1 to 2022-23, def2 2023-24 and
@@ -111,7 +111,11 @@ pub fn list_v8(items: &[ListItem], variant: ListVariant) -> Value {
 /// hundred of them, and building a [`Value`] for each cost more than the rest of the
 /// request. The same serialisation as [`list_v8`].
 pub fn list_v8_text(items: &[ListItem], variant: ListVariant) -> String {
-    serde_json::to_string(&ListResponse { items, variant }).expect("a list always serialises")
+    // An item takes about 270 bytes in def3: room for the whole list at once.
+    let mut text = Vec::with_capacity(32 + 300 * items.len());
+    serde_json::to_writer(&mut text, &ListResponse { items, variant }).expect("a list always serialises");
+    // serde_json writes UTF-8.
+    String::from_utf8(text).unwrap_or_default()
 }
 
 /// `{"calculations": [...]}`.
@@ -141,7 +145,7 @@ impl Serialize for Item<'_> {
         let (item, variant) = (self.item, self.variant);
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("calculationId", item.calculation_id.as_str())?;
-        map.serialize_entry("calculationTimestamp", &hmrc_timestamp(item.calculation_timestamp))?;
+        map.serialize_entry("calculationTimestamp", HmrcTimestamp::new(item.calculation_timestamp).as_str())?;
         map.serialize_entry("calculationType", list_calculation_type(item.calculation_type, variant))?;
         if variant == ListVariant::Def1 {
             // The v3-style item, with the declaration flags.
@@ -155,7 +159,7 @@ impl Serialize for Item<'_> {
             map.serialize_entry("intentToSubmitFinalDeclaration", &intent)?;
             map.serialize_entry("finalDeclaration", &declared)?;
             if let Some(at) = item.finalisation_timestamp {
-                map.serialize_entry("finalDeclarationTimestamp", &hmrc_timestamp(at))?;
+                map.serialize_entry("finalDeclarationTimestamp", HmrcTimestamp::new(at).as_str())?;
             }
         } else {
             // def2, and the start of def3: trigger, outcome and liability.
@@ -166,15 +170,24 @@ impl Serialize for Item<'_> {
             }
             if variant == ListVariant::Def3 {
                 if let Some(from) = item.from_date {
-                    map.serialize_entry("fromDate", &from.to_string())?;
+                    map.serialize_entry("fromDate", iso_date(&mut [0; 10], from))?;
                 }
                 if let Some(to) = item.to_date {
-                    map.serialize_entry("toDate", &to.to_string())?;
+                    map.serialize_entry("toDate", iso_date(&mut [0; 10], to))?;
                 }
             }
         }
         map.end()
     }
+}
+
+/// `date` as `YYYY-MM-DD` (its `Display`), written into `text`.
+fn iso_date(text: &mut [u8; 10], date: Date) -> &str {
+    *text = *b"0000-00-00";
+    digits(&mut text[0..4], date.year().rem_euclid(10_000) as u32);
+    digits(&mut text[5..7], u32::from(date.month()));
+    digits(&mut text[8..10], u32::from(date.day()));
+    std::str::from_utf8(text).unwrap_or_default()
 }
 
 /// The list's `calculationType`. def1 knows only `in-year` and `final-declaration` (an
@@ -197,6 +210,17 @@ mod tests {
     use super::*;
     use serde_json::json;
     use time::macros::datetime;
+
+    #[test]
+    fn dates_are_written_as_their_display() {
+        let mut date = Date::new(1999, 12, 25).unwrap();
+        while date.year() < 2032 {
+            assert_eq!(iso_date(&mut [0; 10], date), date.to_string());
+            date = date.add_years_months(0, 1);
+        }
+        let leap = Date::new(2028, 2, 29).unwrap();
+        assert_eq!(iso_date(&mut [0; 10], leap), "2028-02-29");
+    }
 
     fn item(year: u16, kind: CalculationType) -> ListItem {
         ListItem {

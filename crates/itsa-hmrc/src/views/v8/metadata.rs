@@ -96,17 +96,41 @@ impl MetadataInput {
 
 /// HMRC's timestamp format `YYYY-MM-DDThh:mm:ss.SSSZ`: UTC, milliseconds, a literal `Z`.
 pub fn hmrc_timestamp(at: OffsetDateTime) -> String {
-    let at = at.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second(),
-        at.millisecond()
-    )
+    HmrcTimestamp::new(at).as_str().to_owned()
+}
+
+/// A timestamp in HMRC's format, written on the stack (a list writes two per item).
+#[derive(Clone, Copy)]
+pub struct HmrcTimestamp([u8; 24]);
+
+impl HmrcTimestamp {
+    pub fn new(at: OffsetDateTime) -> Self {
+        let at = at.to_offset(time::UtcOffset::UTC);
+        let mut text = *b"0000-00-00T00:00:00.000Z";
+        // Years before 0 or after 9999 cannot come from a millisecond clock of this era;
+        // they would be written modulo 10,000 rather than break the format.
+        digits(&mut text[0..4], at.year().rem_euclid(10_000) as u32);
+        digits(&mut text[5..7], u32::from(u8::from(at.month())));
+        digits(&mut text[8..10], u32::from(at.day()));
+        digits(&mut text[11..13], u32::from(at.hour()));
+        digits(&mut text[14..16], u32::from(at.minute()));
+        digits(&mut text[17..19], u32::from(at.second()));
+        digits(&mut text[20..23], u32::from(at.millisecond()));
+        HmrcTimestamp(text)
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Digits and the format's punctuation only.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+/// `value`'s last `into.len()` decimal digits, zero-padded, into `into`.
+pub(crate) fn digits(into: &mut [u8], mut value: u32) {
+    for place in into.iter_mut().rev() {
+        *place = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
 }
 
 /// The `metadata` object in the variant for its tax year.
@@ -150,6 +174,28 @@ mod tests {
     use super::*;
     use serde_json::json;
     use time::macros::datetime;
+
+    #[test]
+    fn timestamps_are_written_as_hmrc_writes_them() {
+        assert_eq!(hmrc_timestamp(datetime!(2026-01-31 09:05:03.007 UTC)), "2026-01-31T09:05:03.007Z");
+        assert_eq!(hmrc_timestamp(datetime!(2025-04-06 00:30 +01:00)), "2025-04-05T23:30:00.000Z", "in UTC");
+        // Every millisecond, second and day boundary over years, against the formatter.
+        let mut at = datetime!(1999-12-31 23:59:59.999 UTC);
+        while at.year() < 2031 {
+            let expected = format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+                at.year(),
+                u8::from(at.month()),
+                at.day(),
+                at.hour(),
+                at.minute(),
+                at.second(),
+                at.millisecond()
+            );
+            assert_eq!(hmrc_timestamp(at), expected);
+            at += time::Duration::milliseconds(86_399_001 + 3_599_001);
+        }
+    }
 
     fn input(year: u16, kind: CalculationType) -> MetadataInput {
         MetadataInput::new(
