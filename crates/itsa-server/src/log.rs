@@ -181,12 +181,36 @@ pub(crate) fn request(correlation_id: &str, method: &Method, path: &str, status:
     LINE.with_borrow_mut(|line| {
         line.text.clear();
         line.timestamp(SystemTime::now());
-        let _ = writeln!(
-            line.text,
-            "  INFO request correlation_id={correlation_id} method={method} path={path} status={status} elapsed_us={elapsed_us}"
-        );
+        // Written piece by piece: `write!`'s formatting machinery cost as much as the rest.
+        let text = &mut line.text;
+        text.extend_from_slice(b"  INFO request correlation_id=");
+        text.extend_from_slice(correlation_id.as_bytes());
+        text.extend_from_slice(b" method=");
+        text.extend_from_slice(method.as_str().as_bytes());
+        text.extend_from_slice(b" path=");
+        text.extend_from_slice(path.as_bytes());
+        text.extend_from_slice(b" status=");
+        decimal(text, u64::from(status));
+        text.extend_from_slice(b" elapsed_us=");
+        decimal(text, elapsed_us);
+        text.push(b'\n');
         writer.append(&line.text);
     });
+}
+
+/// `value` in decimal digits.
+fn decimal(text: &mut Vec<u8>, mut value: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    text.extend_from_slice(&digits[start..]);
 }
 
 thread_local! {
@@ -223,7 +247,13 @@ impl Line {
             );
         }
         self.text.extend_from_slice(&self.prefix);
-        let _ = write!(self.text, "{:06}Z", since.subsec_micros());
+        let mut micros = *b"000000Z";
+        let mut rest = since.subsec_micros();
+        for place in micros[..6].iter_mut().rev() {
+            *place = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        self.text.extend_from_slice(&micros);
     }
 }
 
@@ -261,6 +291,15 @@ mod tests {
         drop(flush);
         let expected: String = (0..10_000).map(|n| format!("line {n}\n")).collect();
         assert_eq!(sink.text(), expected);
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        for value in [0, 7, 10, 200, 404, 99_999, 1_000_000, u64::MAX] {
+            let mut text = Vec::new();
+            decimal(&mut text, value);
+            assert_eq!(String::from_utf8(text).unwrap(), value.to_string());
+        }
     }
 
     #[test]
