@@ -35,6 +35,12 @@ struct PropertyIncome {
 }
 
 impl Incomes {
+    /// Relevant UK earnings (FA 2004 s189(2)): employment income, benefits in kind included,
+    /// and the profits of trades.
+    fn relevant_uk_earnings(&self) -> Money {
+        self.employment_pay + self.benefits_in_kind + self.trading_profits.at_least_zero()
+    }
+
     fn non_savings(&self) -> Money {
         self.employment_pay
             + self.benefits_in_kind
@@ -147,25 +153,33 @@ fn property_income(rules: &YearRules, p: &crate::inputs::UkProperty) -> (Propert
 /// Gift Aid and relief-at-source pension contributions: gross amounts and the band extension.
 struct Extensions {
     gift_aid_gross: Money,
+    /// The contributions that get relief: at most the greater of the basic amount and the
+    /// year's relevant UK earnings (FA 2004 s190).
     pension_contributions_gross: Money,
-    /// Whole pounds: HMRC's band limits are whole pounds, so the extension is rounded up in
-    /// the taxpayer's favour (docs/rounding.md).
+    /// The contributions paid beyond that limit, which get no relief.
+    pension_contributions_unrelieved: Money,
+    /// Exactly the gross amounts: the statute extends the limits by the grossed-up gift
+    /// (ITA 2007 s414(2)) and by the relievable contributions (FA 2004 s192(4)), unrounded
+    /// (docs/rounding.md).
     gift_aid_extension: Money,
     pension_extension: Money,
 }
 
 impl Extensions {
-    fn new(rules: &YearRules, inputs: &Inputs) -> Self {
+    fn new(rules: &YearRules, inputs: &Inputs, incomes: &Incomes) -> Self {
         // Gross = net x 100 / (100 - basic rate) (ITA 2007 s414(2)).
         let net = inputs.gift_aid_paid.at_least_zero();
         let hundred = Rate::percent(100).as_percent();
         let gross = Money::new(net.amount() * hundred / (hundred - rules.gift_aid_gross_up_rate.as_percent()));
-        let pension = inputs.pension_contributions_relief_at_source.at_least_zero();
+        let paid = inputs.pension_contributions_relief_at_source.at_least_zero();
+        let limit = rules.pension_relief_basic_amount.max(incomes.relevant_uk_earnings());
+        let relieved = paid.min(limit);
         Extensions {
             gift_aid_gross: gross,
-            pension_contributions_gross: pension,
-            gift_aid_extension: gross.round_up_to_pound(),
-            pension_extension: pension.round_up_to_pound(),
+            pension_contributions_gross: relieved,
+            pension_contributions_unrelieved: paid - relieved,
+            gift_aid_extension: gross,
+            pension_extension: relieved,
         }
     }
 
@@ -339,7 +353,7 @@ fn high_income_child_benefit_charge(
 pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation {
     let mut messages = Messages::default();
     let incomes = incomes(rules, inputs);
-    let extensions = Extensions::new(rules, inputs);
+    let extensions = Extensions::new(rules, inputs, &incomes);
 
     // Step 2-3: net income, adjusted net income and allowances.
     let total_income = incomes.total();
@@ -373,8 +387,8 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
             ids::GIFT_AID_BAND_EXTENSION,
             format!(
                 "Your Basic Rate limit has been increased by £{} to £{} for Gift Aid payments.",
-                extensions.gift_aid_extension,
-                rules.basic_rate_limit + extensions.gift_aid_extension
+                extensions.gift_aid_extension.round_down_to_penny(),
+                (rules.basic_rate_limit + extensions.gift_aid_extension).round_down_to_penny()
             ),
         );
     }
@@ -383,8 +397,18 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
             ids::PENSION_BAND_EXTENSION,
             format!(
                 "Your Basic Rate limit has been increased by £{} to £{} for pension contributions.",
-                extensions.pension_extension,
-                rules.basic_rate_limit + extensions.pension_extension
+                extensions.pension_extension.round_down_to_penny(),
+                (rules.basic_rate_limit + extensions.pension_extension).round_down_to_penny()
+            ),
+        );
+    }
+    if extensions.pension_contributions_unrelieved.is_positive() {
+        messages.warning(
+            ids::PENSION_CONTRIBUTIONS_OVER_LIMIT,
+            format!(
+                "£{} of your relief at source pension contributions gets no tax relief: relief is limited to the greater of £{} and your relevant UK earnings.",
+                extensions.pension_contributions_unrelieved.round_down_to_penny(),
+                rules.pension_relief_basic_amount
             ),
         );
     }

@@ -47,4 +47,6 @@ pub mod ids {
     pub const FINANCE_COSTS_CARRIED_FORWARD: &str = "ITSA0003";
     /// Class 2 treated as paid (profits between the small and lower profits thresholds, or from 2024-25).
     pub const CLASS2_TREATED_AS_PAID: &str = "ITSA0004";
+    /// Relief-at-source pension contributions beyond the relief limit (FA 2004 s190).
+    pub const PENSION_CONTRIBUTIONS_OVER_LIMIT: &str = "ITSA0005";
 }

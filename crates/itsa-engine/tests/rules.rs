@@ -197,3 +197,62 @@ fn inputs_it_cannot_calculate_are_errors_not_figures() {
     i.income_to_date = Some(Date::parse("2026-05-01").unwrap());
     assert!(calculate(&i).is_err());
 }
+
+/// A pensioner: pension income is not relevant UK earnings (FA 2004 s189(2)).
+fn pensioner(year: u16, pension: i64) -> Inputs {
+    let mut i = Inputs::new(TaxYear::starting(year), Regime::RestOfUk);
+    i.pensions.push(itsa_engine::inputs::Pension {
+        name: "ACME pension".into(),
+        amount: Money::pounds(pension),
+        tax_deducted: Money::ZERO,
+    });
+    i
+}
+
+#[test]
+fn relief_at_source_is_limited_to_3600_without_relevant_earnings() {
+    let mut i = pensioner(2024, 60_000);
+    i.pension_contributions_relief_at_source = Money::pounds(10_000);
+    let c = run(&i);
+    // Relief on the greater of £3,600 and relevant UK earnings (none): basic rate limit
+    // 37,700 + 3,600 = 41,300. Taxable 60,000 - 12,570 = 47,430:
+    // 41,300 x 20% = 8,260 and 6,130 x 40% = 2,452.
+    assert_eq!(c.tax_calculation.income_tax.income_tax_charged, Money::pounds(10_712));
+    let reliefs = c.pension_contribution_reliefs.expect("relief given");
+    assert_eq!(reliefs.total_pension_contribution_reliefs, Money::pounds(3_600));
+    let warning = c.messages.warnings.iter().find(|m| m.id == "ITSA0005").expect("the unrelieved part is told");
+    assert!(warning.text.starts_with("£6400 of"), "{}", warning.text);
+}
+
+#[test]
+fn relief_at_source_follows_relevant_uk_earnings() {
+    // Pay of 60,000 is relevant UK earnings: all 10,000 relieved, the limit 47,700 is
+    // above the taxable 47,430, so everything is taxed at 20%.
+    let mut i = employee(2024, Regime::RestOfUk, 60_000);
+    i.pension_contributions_relief_at_source = Money::pounds(10_000);
+    let c = run(&i);
+    assert_eq!(c.tax_calculation.income_tax.income_tax_charged, Money::pounds(9_486));
+    assert!(c.messages.warnings.iter().all(|m| m.id != "ITSA0005"));
+    // A trader's profits count too; only 5,000 of them: relief on 5,000 of 8,000.
+    let mut i = trader(2024, 5_000);
+    i.pensions.push(itsa_engine::inputs::Pension {
+        name: "ACME pension".into(),
+        amount: Money::pounds(55_000),
+        tax_deducted: Money::ZERO,
+    });
+    i.pension_contributions_relief_at_source = Money::pounds(8_000);
+    let c = run(&i);
+    assert_eq!(c.pension_contribution_reliefs.unwrap().total_pension_contribution_reliefs, Money::pounds(5_000));
+}
+
+#[test]
+fn the_gift_aid_band_extension_is_the_exact_gross_gift() {
+    // Net 10.01 is 12.5125 gross (ITA 2007 s414(2)); the basic rate limit becomes
+    // 37,712.5125, not 37,713. Taxable income 50,283 - 12,570 = 37,713:
+    // 37,712.5125 x 20% = 7,542.5025 -> 7,542.50; 0.4875 x 40% = 0.195 -> 0.19.
+    let mut i = employee(2024, Regime::RestOfUk, 50_283);
+    i.gift_aid_paid = Money::new(dec!(10.01));
+    let c = run(&i);
+    assert_eq!(c.tax_calculation.income_tax.income_tax_charged, Money::new(dec!(7542.69)));
+    assert_eq!(c.gift_aid.unwrap().band_extension, Money::new(dec!(12.5125)));
+}

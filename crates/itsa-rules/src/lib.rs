@@ -95,6 +95,7 @@ pub struct YearRules {
     pub dividend_additional_rate: Rate,
 
     pub gift_aid_gross_up_rate: Rate,
+    pub pension_relief_basic_amount: Money,
     pub residential_finance_costs_deductible: Rate,
     pub residential_finance_costs_relief_rate: Rate,
 
@@ -174,6 +175,7 @@ impl YearRules {
             dividend_upper_rate: r.rate("dividend_upper_rate")?,
             dividend_additional_rate: r.rate("dividend_additional_rate")?,
             gift_aid_gross_up_rate: r.rate("gift_aid_gross_up_rate")?,
+            pension_relief_basic_amount: r.money("pension_relief_basic_amount")?,
             residential_finance_costs_deductible: r.rate("residential_finance_costs_deductible")?,
             residential_finance_costs_relief_rate: r.rate("residential_finance_costs_relief_rate")?,
             hicbc_threshold: r.money("hicbc_threshold")?,
