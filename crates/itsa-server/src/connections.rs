@@ -141,9 +141,9 @@ impl Watch {
 
     /// Change the phase to `update`'s answer, if it gives one.
     fn update(&self, update: impl Fn(Phase) -> Option<Phase>) {
-        let _ = self.phase.fetch_update(Ordering::AcqRel, Ordering::Acquire, |bits| {
-            update(Phase::decode(bits)).map(Phase::encode)
-        });
+        let _ = self
+            .phase
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |bits| update(Phase::decode(bits)).map(Phase::encode));
     }
 
     /// Bytes arrived: an idle connection is now reading a head.
@@ -380,12 +380,8 @@ async fn place(places: &Arc<Semaphore>, registry: &Registry) -> OwnedSemaphorePe
 /// again.
 const EVICT_AGAIN: Duration = Duration::from_millis(100);
 
-async fn run_connection<App>(
-    stream: TcpStream,
-    app: App,
-    watch: Arc<Watch>,
-    limits: Limits,
-) where
+async fn run_connection<App>(stream: TcpStream, app: App, watch: Arc<Watch>, limits: Limits)
+where
     App: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
     App::Future: Send,
 {
