@@ -471,7 +471,7 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
     let nics = if inputs.self_employments.is_empty() {
         Nics::default()
     } else {
-        let exemption = nics::age_exemption(rules, inputs.date_of_birth);
+        let exemption = nics::age_exemption(rules, inputs.date_of_birth, inputs.sex);
         let class2 = nics::class2(rules, incomes.trading_profits, inputs.class2_voluntary, exemption, &mut messages);
         let class4 = nics::class4(rules, incomes.trading_profits, exemption, &mut messages);
         let total_nic = class2.amount + class4.total_amount;

@@ -4,7 +4,7 @@
 //! Amounts are pounds; income may carry pence (the engine rounds as HMRC does, see
 //! docs/rounding.md). A missing source is an empty list or zero.
 
-use itsa_rules::{Date, Money, Regime, TaxYear};
+use itsa_rules::{Date, Money, Regime, Sex, TaxYear};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Inputs {
@@ -12,6 +12,9 @@ pub struct Inputs {
     pub regime: Regime,
     /// Drives the Class 2 and Class 4 age exemptions; `None` means not given (no exemption).
     pub date_of_birth: Option<Date>,
+    /// Used only for state pension age, which differs for women born before 6 December
+    /// 1953; the men's timetable when not known.
+    pub sex: Sex,
     /// For an in-year calculation: the last day covered by the income submitted so far.
     /// The engine then also projects an end-of-year estimate. `None` for a full year.
     pub income_to_date: Option<Date>,
@@ -51,6 +54,7 @@ impl Inputs {
             tax_year,
             regime,
             date_of_birth: None,
+            sex: Sex::default(),
             income_to_date: None,
             employments: Vec::new(),
             pensions: Vec::new(),

@@ -17,7 +17,7 @@ mod student_loans;
 
 pub use calculation::Calculation;
 pub use inputs::Inputs;
-pub use itsa_rules::{Date, Money, Rate, Regime, Rules, RulesError, TaxYear};
+pub use itsa_rules::{Date, Money, Rate, Regime, Rules, RulesError, Sex, TaxYear};
 pub use messages::{Message, Messages};
 
 /// The most HMRC accepts for any amount (its schemas' maximum, 99,999,999,999.99).

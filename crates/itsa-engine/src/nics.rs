@@ -1,18 +1,18 @@
 //! Class 2 and Class 4 National Insurance for the self-employed.
 
-use itsa_rules::{Class2Scheme, Date, Money, Rate, YearRules, state_pension_age_reached};
+use itsa_rules::{Class2Scheme, Date, Money, Rate, Sex, YearRules, state_pension_age_reached};
 
 use crate::bands::tax_on;
 use crate::calculation::{Class2Nics, Class4Band, Class4BandName, Class4Exemption, Class4Nics};
 use crate::messages::{Messages, ids};
 
 /// Why no Class 2 or Class 4 is due because of the taxpayer's age, if that is so.
-pub(crate) fn age_exemption(rules: &YearRules, date_of_birth: Option<Date>) -> Option<Class4Exemption> {
+pub(crate) fn age_exemption(rules: &YearRules, date_of_birth: Option<Date>, sex: Sex) -> Option<Class4Exemption> {
     let dob = date_of_birth?;
     let first_day = rules.tax_year.first_day();
     if dob.age_on(first_day) < rules.nic_minimum_age as i32 {
         Some(Class4Exemption::UnderMinimumAge)
-    } else if state_pension_age_reached(dob, first_day) {
+    } else if state_pension_age_reached(dob, sex, first_day) {
         Some(Class4Exemption::OverStatePensionAge)
     } else {
         None

@@ -256,3 +256,32 @@ fn the_gift_aid_band_extension_is_the_exact_gross_gift() {
     assert_eq!(c.tax_calculation.income_tax.income_tax_charged, Money::new(dec!(7542.69)));
     assert_eq!(c.gift_aid.unwrap().band_extension, Money::new(dec!(12.5125)));
 }
+
+fn class4(i: &Inputs) -> Money {
+    run(i).tax_calculation.nics.class4.map_or(Money::ZERO, |c| c.total_amount)
+}
+
+#[test]
+fn state_pension_age_follows_the_womens_timetable() {
+    // Born 1 June 1952: a woman reached state pension age on 6 July 2014 (Pensions Act 1995
+    // Sch 4), so no Class 4 for 2017-18; a man reaches 65 on 1 June 2017, after 6 April.
+    let mut i = trader(2017, 30_000);
+    i.date_of_birth = Some(Date::parse("1952-06-01").unwrap());
+    i.sex = itsa_engine::Sex::Female;
+    assert_eq!(class4(&i), Money::ZERO);
+    i.sex = itsa_engine::Sex::Male;
+    // (30,000 - 8,164) x 9% = 1,965.24.
+    assert_eq!(class4(&i), Money::new(dec!(1965.24)));
+}
+
+#[test]
+fn state_pension_age_is_a_day_of_the_statutes_table_in_the_rise_to_66() {
+    // Born 10 December 1953: state pension age on 6 March 2019 (Pensions Act 2011 Sch 1),
+    // before 2019-20 began, though 66 would be December 2019.
+    let mut i = trader(2019, 30_000);
+    i.date_of_birth = Some(Date::parse("1953-12-10").unwrap());
+    assert_eq!(class4(&i), Money::ZERO);
+    // Born 10 January 1954: 6 May 2019, after 6 April: (30,000 - 8,632) x 9% = 1,923.12.
+    i.date_of_birth = Some(Date::parse("1954-01-10").unwrap());
+    assert_eq!(class4(&i), Money::new(dec!(1923.12)));
+}

@@ -20,7 +20,7 @@ use std::sync::LazyLock;
 pub use date::{Date, DateParseError};
 pub use money::{Money, Rate};
 pub use params::ParameterInfo;
-pub use pension_age::state_pension_age_reached;
+pub use pension_age::{Sex, state_pension_age_day, state_pension_age_reached};
 pub use tax_year::{Regime, RegimeParseError, TaxYear, TaxYearParseError};
 
 use params::{Catalogue, YearReader};
