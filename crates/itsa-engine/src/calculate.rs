@@ -218,13 +218,24 @@ impl BandedIncomeTax {
 
     /// Whether any income is charged above the basic rate (the Scottish intermediate rate
     /// counts as basic for this; ITA 2007 s55B(2)): the marriage allowance test.
+    /// Whether the marriage allowance is barred by the rates charged (ITA 2007 s55B(2)(b) and
+    /// (ba), s55C(1)(c) and (ca)): any income at a rate above the basic rate (the Scottish
+    /// intermediate rate counts as basic), or dividends at the dividend nil rate that would
+    /// be at the dividend upper or additional rate without it. Savings at the savings nil
+    /// rate do not bar it: the statute has no such condition for them.
     fn charged_above_basic_rate(&self) -> bool {
-        [&self.pay_pensions_profit, &self.savings_and_gains, &self.dividends].iter().any(|c| {
-            c.tax_bands.iter().any(|b| {
-                matches!(b.name, BandName::HigherRate | BandName::AdvancedRate | BandName::AdditionalRate)
-                    && b.income.is_positive()
-            })
-        })
+        let above = |b: &TaxBand| {
+            matches!(b.name, BandName::HigherRate | BandName::AdvancedRate | BandName::AdditionalRate)
+                && b.income.is_positive()
+        };
+        let dividends_at_nil_rate_above = |b: &TaxBand| {
+            matches!(b.name, BandName::AllowanceAwardedAtHigherRate | BandName::AllowanceAwardedAtAdditionalRate)
+                && b.income.is_positive()
+        };
+        [&self.pay_pensions_profit, &self.savings_and_gains, &self.dividends]
+            .iter()
+            .any(|c| c.tax_bands.iter().any(above))
+            || self.dividends.tax_bands.iter().any(dividends_at_nil_rate_above)
     }
 }
 

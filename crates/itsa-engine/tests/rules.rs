@@ -285,3 +285,28 @@ fn state_pension_age_is_a_day_of_the_statutes_table_in_the_rise_to_66() {
     i.date_of_birth = Some(Date::parse("1954-01-10").unwrap());
     assert_eq!(class4(&i), Money::new(dec!(1923.12)));
 }
+
+#[test]
+fn dividends_at_the_nil_rate_above_the_basic_rate_limit_bar_the_marriage_allowance() {
+    // 2024-25: pay 50,000 leaves 37,430 taxable; 500 of dividends at the dividend nil rate
+    // reach 37,930, 230 beyond the basic rate limit: without s13A they would be at the
+    // dividend upper rate, so no relief (ITA 2007 s55B(2)(ba)).
+    let mut i = employee(2024, Regime::RestOfUk, 50_000);
+    i.marriage_allowance = MarriageAllowance::Recipient;
+    i.dividends = Money::pounds(500);
+    let c = run(&i);
+    assert_eq!(c.tax_calculation.income_tax.marriage_allowance_relief, Money::ZERO);
+    assert!(c.messages.warnings.iter().any(|m| m.id == "ITSA0001"));
+    // Pay 49,000: the dividends end at 36,930, inside the band: 1,260 x 20% = 252.
+    i.employments[0].pay = Money::pounds(49_000);
+    assert_eq!(run(&i).tax_calculation.income_tax.marriage_allowance_relief, Money::pounds(252));
+    // Savings at the savings nil rate beyond the limit do not bar it (no such condition).
+    let mut i = employee(2024, Regime::RestOfUk, 50_200);
+    i.marriage_allowance = MarriageAllowance::Recipient;
+    i.savings_accounts.push(itsa_engine::inputs::SavingsAccount {
+        name: "bank".into(),
+        gross_interest: Money::pounds(200),
+        tax_deducted: Money::ZERO,
+    });
+    assert_eq!(run(&i).tax_calculation.income_tax.marriage_allowance_relief, Money::pounds(252));
+}
