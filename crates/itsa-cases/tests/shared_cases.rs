@@ -22,8 +22,22 @@ fn close(want: &Value, got: Option<&Value>, tolerance: f64) -> bool {
 
 /// Every mismatch of one case, as readable lines.
 fn mismatches(case: &Value) -> Vec<String> {
-    let line = case.to_string();
-    let result = itsa_cases::calculate_line(&line);
+    mismatches_of(case, &itsa_cases::calculate_line(&case.to_string()))
+}
+
+/// The case calculated with its allowances set in HMRC's default order (non-savings, savings,
+/// dividends) instead of the way that gives the least tax (ITA 2007 s25(2)), and the tax
+/// due each way.
+fn in_default_order(case: &Value) -> (Value, itsa_engine::Money, itsa_engine::Money) {
+    let (id, mut inputs) = itsa_cases::parse_case(&case.to_string()).unwrap();
+    let statutory = itsa_engine::calculate(&inputs).unwrap();
+    inputs.allowance_order = itsa_engine::inputs::AllowanceOrder::DefaultOrder;
+    let default = itsa_engine::calculate(&inputs).unwrap();
+    let due = |c: &itsa_engine::Calculation| c.tax_calculation.income_tax.income_tax_due_after_gift_aid;
+    (itsa_cases::result_line(&id, &default), due(&statutory), due(&default))
+}
+
+fn mismatches_of(case: &Value, result: &Value) -> Vec<String> {
     let id = case["id"].as_str().unwrap();
     if let Some(err) = result.get("error") {
         return vec![format!("{id}: engine error {err}")];
@@ -78,22 +92,44 @@ fn every_worked_example_matches_to_the_penny() {
     assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
 }
 
-/// The differences that remain are explained, case by case, in docs/differences.md.
+/// PolicyEngine sets allowances in HMRC's default order; the law sets them where they save
+/// most tax (ITA 2007 s25(2), docs/differences.md). A case that differs only for that reason
+/// is shown to: in the default order it gives PolicyEngine's figures exactly, and the
+/// statute's way charges less. Every other difference is explained, case by case, in
+/// docs/differences.md, and together they are under 1% of the cases.
 #[test]
 fn policyengine_cases_pass_at_least_99_percent() {
     let Some(cases) = shared_cases("policyengine-2000.jsonl") else { return };
-    let failed: Vec<(String, Vec<String>)> = cases
-        .iter()
-        .map(|c| (c["id"].as_str().unwrap().to_owned(), mismatches(c)))
-        .filter(|(_, m)| !m.is_empty())
-        .collect();
+    let mut allocation = Vec::new();
+    let mut failed: Vec<(String, Vec<String>)> = Vec::new();
+    for case in &cases {
+        let id = case["id"].as_str().unwrap().to_owned();
+        let m = mismatches(case);
+        if m.is_empty() {
+            continue;
+        }
+        let (default_result, statutory_due, default_due) = in_default_order(case);
+        if mismatches_of(case, &default_result).is_empty() && statutory_due < default_due {
+            allocation.push(format!("{id}: {statutory_due} due, {default_due} in the default order"));
+        } else {
+            failed.push((id, m));
+        }
+    }
+    let explained = cases.len() - failed.len() - allocation.len();
+    eprintln!(
+        "{explained} of {} PolicyEngine cases pass; {} more differ only by the s25(2) allocation, each matching PolicyEngine in the default order:",
+        cases.len(),
+        allocation.len()
+    );
+    for line in &allocation {
+        eprintln!("  {line}");
+    }
     let pass_rate = 1.0 - failed.len() as f64 / cases.len() as f64;
     let detail: Vec<String> = failed.iter().flat_map(|(_, m)| m.clone()).collect();
-    eprintln!("{} of {} PolicyEngine cases pass ({:.2}%)", cases.len() - failed.len(), cases.len(), pass_rate * 100.0);
     for line in &detail {
         eprintln!("  {line}");
     }
-    assert!(pass_rate >= 0.99, "only {:.2}% pass", pass_rate * 100.0);
+    assert!(pass_rate >= 0.99, "only {:.2}% pass or differ by the allocation alone", pass_rate * 100.0);
     let documented =
         std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/differences.md"))
             .unwrap_or_default();

@@ -6,7 +6,7 @@ use itsa_rules::{Money, Rate, YearRules};
 
 use crate::bands::{self, PositionRates, StackedIncome, UkLimits};
 use crate::calculation::*;
-use crate::inputs::{Inputs, MarriageAllowance};
+use crate::inputs::{AllowanceOrder, Inputs, MarriageAllowance};
 use crate::messages::{Messages, ids};
 use crate::nics;
 use crate::student_loans::{self, LoanIncome};
@@ -241,24 +241,93 @@ impl BandedIncomeTax {
 
 fn category(
     income_received: Money,
-    allowances: &mut Money,
+    allowances_allocated: Money,
     tax_bands_of: impl FnOnce(Money) -> Vec<TaxBand>,
 ) -> IncomeTaxCategory {
-    let allowances_allocated = (*allowances).min(income_received);
-    *allowances -= allowances_allocated;
     let taxable_income = income_received - allowances_allocated;
     let tax_bands = tax_bands_of(taxable_income);
     let income_tax_amount = tax_bands.iter().map(|b| b.tax_amount).sum();
     IncomeTaxCategory { income_received, allowances_allocated, taxable_income, income_tax_amount, tax_bands }
 }
 
-/// Steps 4-5: allowances set against non-savings, then savings, then dividends (HMRC's
-/// default order, ITA 2007 s25), and each category taxed in its bands.
-fn banded_income_tax(rules: &YearRules, incomes: &Incomes, allowances: Money, extension: Money) -> BandedIncomeTax {
-    let mut left = allowances;
+/// The kinds of income allowances are set against (ITA 2007 s25).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    NonSavings,
+    Savings,
+    Dividends,
+}
+
+/// Every order in which allowances may be set against the kinds of income, HMRC's default
+/// (non-savings, savings, dividends) first.
+const ORDERS: [[Kind; 3]; 6] = {
+    use Kind::*;
+    [
+        [NonSavings, Savings, Dividends],
+        [NonSavings, Dividends, Savings],
+        [Savings, NonSavings, Dividends],
+        [Savings, Dividends, NonSavings],
+        [Dividends, NonSavings, Savings],
+        [Dividends, Savings, NonSavings],
+    ]
+};
+
+/// Steps 4-5: allowances set against income in the way that gives the least tax (ITA 2007
+/// s25(2)), HMRC's default order (non-savings, then savings, then dividends) unless another
+/// charges less; each kind of income is then taxed in its bands, stacked in the statutory
+/// order whatever the allowances' (s16).
+fn banded_income_tax(
+    rules: &YearRules,
+    order: AllowanceOrder,
+    incomes: &Incomes,
+    allowances: Money,
+    extension: Money,
+) -> BandedIncomeTax {
+    let amounts = [incomes.non_savings(), incomes.savings, incomes.dividends];
+    let allocation = |order: &[Kind; 3]| {
+        let mut left = allowances;
+        let mut allocated = [Money::ZERO; 3];
+        for kind in order {
+            let i = *kind as usize;
+            allocated[i] = left.min(amounts[i]);
+            left -= allocated[i];
+        }
+        allocated
+    };
+    let default = allocation(&ORDERS[0]);
+    let mut best = banded_income_tax_allocated(rules, incomes, allowances, extension, default);
+    if order == AllowanceOrder::DefaultOrder {
+        return best;
+    }
+    // Only an allocation that differs from the default can charge less.
+    let mut tried = vec![default];
+    for order in &ORDERS[1..] {
+        let allocated = allocation(order);
+        if tried.contains(&allocated) {
+            continue;
+        }
+        tried.push(allocated);
+        let candidate = banded_income_tax_allocated(rules, incomes, allowances, extension, allocated);
+        if candidate.charged() < best.charged() {
+            best = candidate;
+        }
+    }
+    best
+}
+
+/// Income tax by category and band with `allocated[kind]` of the allowances set against
+/// each kind of income.
+fn banded_income_tax_allocated(
+    rules: &YearRules,
+    incomes: &Incomes,
+    allowances: Money,
+    extension: Money,
+    allocated: [Money; 3],
+) -> BandedIncomeTax {
     let non_savings_bands = bands::non_savings_bands(rules, extension);
-    let pay_pensions_profit =
-        category(incomes.non_savings(), &mut left, |taxable| bands::allocate_non_savings(taxable, &non_savings_bands));
+    let pay_pensions_profit = category(incomes.non_savings(), allocated[Kind::NonSavings as usize], |taxable| {
+        bands::allocate_non_savings(taxable, &non_savings_bands)
+    });
     let n = pay_pensions_profit.taxable_income;
     let uk_limits = UkLimits::new(rules, extension);
 
@@ -271,7 +340,7 @@ fn banded_income_tax(rules: &YearRules, incomes: &Incomes, allowances: Money, ex
         bands::UkPosition::Additional => rules.personal_savings_allowance_additional,
     };
 
-    let savings_and_gains = category(incomes.savings, &mut left, |taxable| {
+    let savings_and_gains = category(incomes.savings, allocated[Kind::Savings as usize], |taxable| {
         bands::allocate_stacked(
             &StackedIncome {
                 start: n,
@@ -292,7 +361,7 @@ fn banded_income_tax(rules: &YearRules, incomes: &Incomes, allowances: Money, ex
             &uk_limits,
         )
     });
-    let dividends = category(incomes.dividends, &mut left, |taxable| {
+    let dividends = category(incomes.dividends, allocated[Kind::Dividends as usize], |taxable| {
         bands::allocate_stacked(
             &StackedIncome {
                 start: n + savings_and_gains.taxable_income,
@@ -382,7 +451,8 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
     // Steps 4-5: taxable income and tax by band. A transferor liable above the basic rate
     // cannot give the allowance away (ITA 2007 s55B(2)): then tax without the transfer.
     let extension = extensions.total();
-    let mut banded = banded_income_tax(rules, &incomes, allowances_with(transfer_out), extension);
+    let mut banded =
+        banded_income_tax(rules, inputs.allowance_order, &incomes, allowances_with(transfer_out), extension);
     let mut transfer_out = transfer_out;
     if transfer_out.is_some() && banded.charged_above_basic_rate() {
         messages.warning(
@@ -390,7 +460,7 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
             "Marriage Allowance has not been transferred: you are liable to tax above the basic rate, so you cannot give part of your Personal Allowance to your partner.".into(),
         );
         transfer_out = None;
-        banded = banded_income_tax(rules, &incomes, allowances_with(None), extension);
+        banded = banded_income_tax(rules, inputs.allowance_order, &incomes, allowances_with(None), extension);
     }
     let total_allowances = allowances_with(transfer_out);
     if extensions.gift_aid_extension.is_positive() {

@@ -15,6 +15,8 @@ pub struct Inputs {
     /// Used only for state pension age, which differs for women born before 6 December
     /// 1953; the men's timetable when not known.
     pub sex: Sex,
+    /// How allowances are set against the kinds of income: the statute's way by default.
+    pub allowance_order: AllowanceOrder,
     /// For an in-year calculation: the last day covered by the income submitted so far.
     /// The engine then also projects an end-of-year estimate. `None` for a full year.
     pub income_to_date: Option<Date>,
@@ -55,6 +57,7 @@ impl Inputs {
             regime,
             date_of_birth: None,
             sex: Sex::default(),
+            allowance_order: AllowanceOrder::default(),
             income_to_date: None,
             employments: Vec::new(),
             pensions: Vec::new(),
@@ -202,4 +205,15 @@ pub struct CodedOut {
     pub sa_underpayments: Money,
     /// PAYE underpayments of earlier years being collected through this year's code.
     pub paye_underpayments: Money,
+}
+
+/// How the personal allowance and other Step 3 allowances are set against income.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AllowanceOrder {
+    /// In the way that gives the least tax (ITA 2007 s25(2)), as the law requires.
+    #[default]
+    MostBeneficial,
+    /// Always non-savings, then savings, then dividends: HMRC's default order, which
+    /// calculators that do not apply s25(2) use. For comparing with them, never for a bill.
+    DefaultOrder,
 }

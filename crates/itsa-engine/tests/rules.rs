@@ -310,3 +310,33 @@ fn dividends_at_the_nil_rate_above_the_basic_rate_limit_bar_the_marriage_allowan
     });
     assert_eq!(run(&i).tax_calculation.income_tax.marriage_allowance_relief, Money::pounds(252));
 }
+
+#[test]
+fn allowances_are_set_where_they_save_most_tax() {
+    // 2024-25, savings 10,000 and dividends 10,000, nothing else. HMRC's default order sets
+    // the 12,570 against savings first: dividends 7,430 taxable, 500 at nil and 6,930 at
+    // 8.75% = 606.37. Set against dividends first, savings of 7,430 are taxable instead:
+    // 5,000 at the starting rate for savings, 1,000 at the savings nil rate, 1,430 at 20% =
+    // 286.00, which ITA 2007 s25(2) requires.
+    let mut i = Inputs::new(TaxYear::starting(2024), Regime::RestOfUk);
+    i.savings_accounts.push(itsa_engine::inputs::SavingsAccount {
+        name: "bank".into(),
+        gross_interest: Money::pounds(10_000),
+        tax_deducted: Money::ZERO,
+    });
+    i.dividends = Money::pounds(10_000);
+    let c = run(&i);
+    let it = &c.tax_calculation.income_tax;
+    assert_eq!(it.income_tax_charged, Money::pounds(286));
+    let dividends = it.dividends.as_ref().unwrap();
+    assert_eq!((dividends.allowances_allocated, dividends.taxable_income), (Money::pounds(10_000), Money::ZERO));
+    // Where the default order is best it stays: pay and savings.
+    let mut i = employee(2024, Regime::RestOfUk, 20_000);
+    i.savings_accounts.push(itsa_engine::inputs::SavingsAccount {
+        name: "bank".into(),
+        gross_interest: Money::pounds(2_000),
+        tax_deducted: Money::ZERO,
+    });
+    // 7,430 x 20% = 1,486; savings 2,000: 1,000 at nil, 1,000 at 20% = 200.
+    assert_eq!(run(&i).tax_calculation.income_tax.income_tax_charged, Money::pounds(1_686));
+}
