@@ -146,6 +146,13 @@ proptest! {
         let mut english = c;
         english.insert("regime".into(), json!("rUK"));
         let (s, e) = (run(&scottish), run(&english));
+        // Allowances go where they save most tax (ITA 2007 s25(2)), which can differ with
+        // the non-savings rates; where they go alike, savings and dividends are taxed alike.
+        let allocated = |c: &Calculation| {
+            let it = &c.tax_calculation.income_tax;
+            [&it.pay_pensions_profit, &it.savings_and_gains, &it.dividends].map(|x| x.as_ref().map(|x| x.allowances_allocated))
+        };
+        prop_assume!(allocated(&s) == allocated(&e));
         let tax = |c: &Calculation| {
             let it = &c.tax_calculation.income_tax;
             (
@@ -154,5 +161,17 @@ proptest! {
             )
         };
         prop_assert_eq!(tax(&s), tax(&e));
+    }
+
+    /// Setting allowances where they save most tax (ITA 2007 s25(2)) never charges more
+    /// income tax than HMRC's default order.
+    #[test]
+    fn the_statutory_allocation_is_never_worse_than_the_default_order(c in case(vec!["none", "transferor", "recipient"])) {
+        let (_, mut inputs) = parse_case(&Value::Object(c).to_string()).expect("generated cases are valid");
+        let statutory = calculate(&inputs).expect("calculates");
+        inputs.allowance_order = itsa_engine::inputs::AllowanceOrder::DefaultOrder;
+        let default = calculate(&inputs).expect("calculates");
+        let charged = |c: &Calculation| c.tax_calculation.income_tax.income_tax_charged;
+        prop_assert!(charged(&statutory) <= charged(&default), "{} > {}", charged(&statutory), charged(&default));
     }
 }
