@@ -14,7 +14,7 @@ use itsa_engine::inputs::{
 };
 use itsa_engine::{Calculation, Date, EngineError, Inputs, Money, Regime, RulesError, TaxYear};
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 /// The business id given to the single self-employment of a case.
@@ -308,6 +308,93 @@ pub fn result_line(id: &str, calculation: &Calculation) -> Value {
         "calculation": itsa_hmrc::calculation_v8(calculation),
         "messages": messages,
     })
+}
+
+/// The `summary` object, field by field in [`summary`]'s order, without building a map.
+#[derive(Serialize)]
+struct SummaryFields {
+    personal_allowance: Value,
+    taxable_income: Value,
+    income_tax_charged: Value,
+    income_tax_due: Value,
+    hicbc: Value,
+    class2: Value,
+    class4: Value,
+    student_loans: Value,
+    total_tax_deducted: Value,
+    total_income_tax_and_nics_due: Value,
+}
+
+impl SummaryFields {
+    fn of(calculation: &Calculation) -> Self {
+        let tc = &calculation.tax_calculation;
+        let it = &tc.income_tax;
+        SummaryFields {
+            personal_allowance: money(calculation.allowances_and_deductions.personal_allowance),
+            taxable_income: money(it.total_taxable_income),
+            income_tax_charged: money(it.income_tax_charged),
+            income_tax_due: money(it.income_tax_due_after_gift_aid),
+            hicbc: money(it.high_income_child_benefit_charge.map_or(Money::ZERO, |h| h.amount)),
+            class2: money(tc.nics.class2.map_or(Money::ZERO, |c| c.amount)),
+            class4: money(tc.nics.class4.as_ref().map_or(Money::ZERO, |c| c.total_amount)),
+            student_loans: money(tc.total_student_loans_repayment_amount),
+            total_tax_deducted: money(tc.total_tax_deducted),
+            total_income_tax_and_nics_due: money(tc.total_income_tax_and_nics_due),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct MessageFields<'a> {
+    id: &'a str,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct MessagesFields<'a> {
+    info: Vec<MessageFields<'a>>,
+    warnings: Vec<MessageFields<'a>>,
+    errors: Vec<MessageFields<'a>>,
+}
+
+fn listed(list: &[itsa_engine::messages::Message]) -> Vec<MessageFields<'_>> {
+    list.iter().map(|m| MessageFields { id: m.id, text: &m.text }).collect()
+}
+
+/// [`result_line`] as a value serialised field by field: the same text, without a map
+/// for the summary and the messages.
+#[derive(Serialize)]
+struct ResultFields<'a> {
+    id: &'a str,
+    summary: SummaryFields,
+    calculation: Value,
+    messages: MessagesFields<'a>,
+}
+
+/// Calculate one case line and write its result object (or error object) to `out`: the
+/// same text as `serde_json::to_writer(out, &calculate_line(line))`.
+pub fn write_result_line(out: &mut impl std::io::Write, line: &str) -> serde_json::Result<()> {
+    let (id, calculation) = match parse_case(line) {
+        Ok((id, inputs)) => match itsa_engine::calculate(&inputs) {
+            Ok(calculation) => (id, calculation),
+            Err(e) => return serde_json::to_writer(out, &error_line(Some(&id), &e.into())),
+        },
+        Err(e) => return serde_json::to_writer(out, &error_line(case_id(line).as_deref(), &e)),
+    };
+    let m = &calculation.messages;
+    serde_json::to_writer(
+        out,
+        &ResultFields {
+            id: &id,
+            summary: SummaryFields::of(&calculation),
+            calculation: itsa_hmrc::calculation_v8(&calculation),
+            messages: MessagesFields {
+                info: listed(&m.info),
+                warnings: listed(&m.warnings),
+                errors: listed(&m.errors),
+            },
+        },
+    )
 }
 
 /// The result object for a case that could not be calculated.

@@ -137,3 +137,21 @@ fn policyengine_cases_pass_at_least_99_percent() {
         failed.iter().map(|(id, _)| id).filter(|id| !documented.contains(id.as_str())).collect();
     assert!(undocumented.is_empty(), "failing cases not explained in docs/differences.md: {undocumented:?}");
 }
+
+/// `itsa calc --cases` writes each result line field by field; the text is the same as
+/// the result object's, for every shared flat case and for cases that cannot be calculated.
+#[test]
+fn result_lines_written_directly_are_the_result_objects_text() {
+    let Some(mut cases) = shared_cases("policyengine-2000.jsonl") else { return };
+    cases.extend(shared_cases("worked-examples.jsonl").unwrap_or_default());
+    let mut lines: Vec<String> = cases.iter().map(Value::to_string).collect();
+    lines.push(r#"{"id":"bad","tax_year":"2024-25","regime":"rUK","employment_incme":1}"#.into());
+    lines.push(r#"{"id":"early","tax_year":"2010-11","regime":"rUK"}"#.into());
+    lines.push("not json".into());
+    for line in &lines {
+        let mut written = Vec::new();
+        itsa_cases::write_result_line(&mut written, line).unwrap();
+        let expected = serde_json::to_string(&itsa_cases::calculate_line(line)).unwrap();
+        assert_eq!(String::from_utf8(written).unwrap(), expected, "{line}");
+    }
+}

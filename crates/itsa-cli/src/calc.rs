@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use itsa_cases::{calculate_line, parse_case};
+use itsa_cases::{calculate_line, parse_case, write_result_line};
 use itsa_engine::Money;
 use itsa_engine::calculation::{Calculation, IncomeTaxCategory};
 
@@ -24,7 +24,7 @@ pub fn run_cases(path: &Path) -> anyhow::Result<ExitCode> {
         if line.trim().is_empty() {
             continue;
         }
-        serde_json::to_writer(&mut out, &calculate_line(&line))?;
+        write_result_line(&mut out, &line)?;
         out.write_all(b"\n")?;
     }
     out.flush()?;
