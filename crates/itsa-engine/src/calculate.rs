@@ -158,11 +158,6 @@ struct Extensions {
     pension_contributions_gross: Money,
     /// The contributions paid beyond that limit, which get no relief.
     pension_contributions_unrelieved: Money,
-    /// Exactly the gross amounts: the statute extends the limits by the grossed-up gift
-    /// (ITA 2007 s414(2)) and by the relievable contributions (FA 2004 s192(4)), unrounded
-    /// (docs/rounding.md).
-    gift_aid_extension: Money,
-    pension_extension: Money,
 }
 
 impl Extensions {
@@ -178,13 +173,14 @@ impl Extensions {
             gift_aid_gross: gross,
             pension_contributions_gross: relieved,
             pension_contributions_unrelieved: paid - relieved,
-            gift_aid_extension: gross,
-            pension_extension: relieved,
         }
     }
 
+    /// The band extension: exactly the gross amounts, as the statute extends the limits by
+    /// the grossed-up gift (ITA 2007 s414(2)) and by the relievable contributions (FA 2004
+    /// s192(4)), unrounded (docs/rounding.md).
     fn total(&self) -> Money {
-        self.gift_aid_extension + self.pension_extension
+        self.gift_aid_gross + self.pension_contributions_gross
     }
 }
 
@@ -216,8 +212,6 @@ impl BandedIncomeTax {
         self.pay_pensions_profit.taxable_income + self.savings_and_gains.taxable_income + self.dividends.taxable_income
     }
 
-    /// Whether any income is charged above the basic rate (the Scottish intermediate rate
-    /// counts as basic for this; ITA 2007 s55B(2)): the marriage allowance test.
     /// Whether the marriage allowance is barred by the rates charged (ITA 2007 s55B(2)(b) and
     /// (ba), s55C(1)(c) and (ca)): any income at a rate above the basic rate (the Scottish
     /// intermediate rate counts as basic), or dividends at the dividend nil rate that would
@@ -299,14 +293,14 @@ fn banded_income_tax(
     if order == AllowanceOrder::DefaultOrder {
         return best;
     }
-    // Only an allocation that differs from the default can charge less.
-    let mut tried = vec![default];
-    for order in &ORDERS[1..] {
+    // Only an allocation that differs from those tried can charge less.
+    let mut tried = [default; ORDERS.len()];
+    for (n, order) in ORDERS.iter().enumerate().skip(1) {
         let allocated = allocation(order);
-        if tried.contains(&allocated) {
+        tried[n] = allocated;
+        if tried[..n].contains(&allocated) {
             continue;
         }
-        tried.push(allocated);
         let candidate = banded_income_tax_allocated(rules, incomes, allowances, extension, allocated);
         if candidate.charged() < best.charged() {
             best = candidate;
@@ -463,25 +457,20 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
         banded = banded_income_tax(rules, inputs.allowance_order, &incomes, allowances_with(None), extension);
     }
     let total_allowances = allowances_with(transfer_out);
-    if extensions.gift_aid_extension.is_positive() {
-        messages.info(
-            ids::GIFT_AID_BAND_EXTENSION,
-            format!(
-                "Your Basic Rate limit has been increased by £{} to £{} for Gift Aid payments.",
-                extensions.gift_aid_extension.round_down_to_penny(),
-                (rules.basic_rate_limit + extensions.gift_aid_extension).round_down_to_penny()
-            ),
-        );
-    }
-    if extensions.pension_extension.is_positive() {
-        messages.info(
-            ids::PENSION_BAND_EXTENSION,
-            format!(
-                "Your Basic Rate limit has been increased by £{} to £{} for pension contributions.",
-                extensions.pension_extension.round_down_to_penny(),
-                (rules.basic_rate_limit + extensions.pension_extension).round_down_to_penny()
-            ),
-        );
+    for (id, extension, what) in [
+        (ids::GIFT_AID_BAND_EXTENSION, extensions.gift_aid_gross, "Gift Aid payments"),
+        (ids::PENSION_BAND_EXTENSION, extensions.pension_contributions_gross, "pension contributions"),
+    ] {
+        if extension.is_positive() {
+            messages.info(
+                id,
+                format!(
+                    "Your Basic Rate limit has been increased by £{} to £{} for {what}.",
+                    extension.round_down_to_penny(),
+                    (rules.basic_rate_limit + extension).round_down_to_penny()
+                ),
+            );
+        }
     }
     if extensions.pension_contributions_unrelieved.is_positive() {
         messages.warning(
@@ -538,7 +527,7 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
             rate: rules.gift_aid_gross_up_rate,
             gift_aid_tax,
             gift_aid_charge: gift_aid_tax.saturating_sub(income_tax_due_after_tax_reductions),
-            band_extension: extensions.gift_aid_extension,
+            band_extension: extensions.gift_aid_gross,
         }
     });
     let income_tax_due_after_gift_aid =

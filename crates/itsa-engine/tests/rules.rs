@@ -198,14 +198,26 @@ fn inputs_it_cannot_calculate_are_errors_not_figures() {
     assert!(calculate(&i).is_err());
 }
 
+fn with_pension(i: &mut Inputs, pounds: i64) {
+    i.pensions.push(itsa_engine::inputs::Pension {
+        name: "ACME pension".into(),
+        amount: Money::pounds(pounds),
+        tax_deducted: Money::ZERO,
+    });
+}
+
+fn with_untaxed_interest(i: &mut Inputs, pounds: i64) {
+    i.savings_accounts.push(itsa_engine::inputs::SavingsAccount {
+        name: "bank".into(),
+        gross_interest: Money::pounds(pounds),
+        tax_deducted: Money::ZERO,
+    });
+}
+
 /// A pensioner: pension income is not relevant UK earnings (FA 2004 s189(2)).
 fn pensioner(year: u16, pension: i64) -> Inputs {
     let mut i = Inputs::new(TaxYear::starting(year), Regime::RestOfUk);
-    i.pensions.push(itsa_engine::inputs::Pension {
-        name: "ACME pension".into(),
-        amount: Money::pounds(pension),
-        tax_deducted: Money::ZERO,
-    });
+    with_pension(&mut i, pension);
     i
 }
 
@@ -235,11 +247,7 @@ fn relief_at_source_follows_relevant_uk_earnings() {
     assert!(c.messages.warnings.iter().all(|m| m.id != "ITSA0005"));
     // A trader's profits count too; only 5,000 of them: relief on 5,000 of 8,000.
     let mut i = trader(2024, 5_000);
-    i.pensions.push(itsa_engine::inputs::Pension {
-        name: "ACME pension".into(),
-        amount: Money::pounds(55_000),
-        tax_deducted: Money::ZERO,
-    });
+    with_pension(&mut i, 55_000);
     i.pension_contributions_relief_at_source = Money::pounds(8_000);
     let c = run(&i);
     assert_eq!(c.pension_contribution_reliefs.unwrap().total_pension_contribution_reliefs, Money::pounds(5_000));
@@ -303,11 +311,7 @@ fn dividends_at_the_nil_rate_above_the_basic_rate_limit_bar_the_marriage_allowan
     // Savings at the savings nil rate beyond the limit do not bar it (no such condition).
     let mut i = employee(2024, Regime::RestOfUk, 50_200);
     i.marriage_allowance = MarriageAllowance::Recipient;
-    i.savings_accounts.push(itsa_engine::inputs::SavingsAccount {
-        name: "bank".into(),
-        gross_interest: Money::pounds(200),
-        tax_deducted: Money::ZERO,
-    });
+    with_untaxed_interest(&mut i, 200);
     assert_eq!(run(&i).tax_calculation.income_tax.marriage_allowance_relief, Money::pounds(252));
 }
 
@@ -319,11 +323,7 @@ fn allowances_are_set_where_they_save_most_tax() {
     // 5,000 at the starting rate for savings, 1,000 at the savings nil rate, 1,430 at 20% =
     // 286.00, which ITA 2007 s25(2) requires.
     let mut i = Inputs::new(TaxYear::starting(2024), Regime::RestOfUk);
-    i.savings_accounts.push(itsa_engine::inputs::SavingsAccount {
-        name: "bank".into(),
-        gross_interest: Money::pounds(10_000),
-        tax_deducted: Money::ZERO,
-    });
+    with_untaxed_interest(&mut i, 10_000);
     i.dividends = Money::pounds(10_000);
     let c = run(&i);
     let it = &c.tax_calculation.income_tax;
@@ -332,11 +332,7 @@ fn allowances_are_set_where_they_save_most_tax() {
     assert_eq!((dividends.allowances_allocated, dividends.taxable_income), (Money::pounds(10_000), Money::ZERO));
     // Where the default order is best it stays: pay and savings.
     let mut i = employee(2024, Regime::RestOfUk, 20_000);
-    i.savings_accounts.push(itsa_engine::inputs::SavingsAccount {
-        name: "bank".into(),
-        gross_interest: Money::pounds(2_000),
-        tax_deducted: Money::ZERO,
-    });
+    with_untaxed_interest(&mut i, 2_000);
     // 7,430 x 20% = 1,486; savings 2,000: 1,000 at nil, 1,000 at 20% = 200.
     assert_eq!(run(&i).tax_calculation.income_tax.income_tax_charged, Money::pounds(1_686));
 }
