@@ -156,6 +156,14 @@ impl Watch {
         }
     }
 
+    /// A request's body has all arrived: a busy connection has no deadline left.
+    fn body_arrived(&self) {
+        self.update(|phase| match phase {
+            Phase::Busy { since, body_done: false } => Some(Phase::Busy { since, body_done: true }),
+            _ => None,
+        });
+    }
+
     fn past_deadline(&self, limits: &Limits, now: u64) -> bool {
         self.deadline(limits).is_some_and(|at| at <= now)
     }
@@ -491,10 +499,7 @@ struct WatchedBody {
 
 impl WatchedBody {
     fn done(&self) {
-        self.watch.update(|phase| match phase {
-            Phase::Busy { since, body_done: false } => Some(Phase::Busy { since, body_done: true }),
-            _ => None,
-        });
+        self.watch.body_arrived();
     }
 }
 
@@ -558,10 +563,7 @@ mod tests {
         assert_eq!(watch.phase(), Phase::ReadingHead { since }, "more bytes of the head leave its start alone");
         watch.set(Phase::Busy { since: 5_000, body_done: false });
         assert!(watch.past_deadline(&limits, 25_000) && !watch.past_deadline(&limits, 24_999));
-        watch.update(|phase| match phase {
-            Phase::Busy { since, body_done: false } => Some(Phase::Busy { since, body_done: true }),
-            _ => None,
-        });
+        watch.body_arrived();
         assert_eq!(watch.deadline(&limits), None, "a request being answered has no deadline");
         assert_eq!(watch.waiting_since(), None);
     }

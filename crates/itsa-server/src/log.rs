@@ -190,25 +190,22 @@ pub(crate) fn request(correlation_id: &str, method: &Method, path: &str, status:
         text.extend_from_slice(b" path=");
         text.extend_from_slice(path.as_bytes());
         text.extend_from_slice(b" status=");
-        decimal(text, u64::from(status));
+        decimal(text, u64::from(status), 1);
         text.extend_from_slice(b" elapsed_us=");
-        decimal(text, elapsed_us);
+        decimal(text, elapsed_us, 1);
         text.push(b'\n');
         writer.append(&line.text);
     });
 }
 
-/// `value` in decimal digits.
-fn decimal(text: &mut Vec<u8>, mut value: u64) {
-    let mut digits = [0u8; 20];
+/// `value` in decimal digits, zero-padded to at least `width` (at most 20).
+fn decimal(text: &mut Vec<u8>, mut value: u64, width: usize) {
+    let mut digits = [b'0'; 20];
     let mut start = digits.len();
-    loop {
+    while value > 0 || digits.len() - start < width.max(1) {
         start -= 1;
         digits[start] = b'0' + (value % 10) as u8;
         value /= 10;
-        if value == 0 {
-            break;
-        }
     }
     text.extend_from_slice(&digits[start..]);
 }
@@ -247,13 +244,8 @@ impl Line {
             );
         }
         self.text.extend_from_slice(&self.prefix);
-        let mut micros = *b"000000Z";
-        let mut rest = since.subsec_micros();
-        for place in micros[..6].iter_mut().rev() {
-            *place = b'0' + (rest % 10) as u8;
-            rest /= 10;
-        }
-        self.text.extend_from_slice(&micros);
+        decimal(&mut self.text, u64::from(since.subsec_micros()), 6);
+        self.text.push(b'Z');
     }
 }
 
@@ -297,8 +289,11 @@ mod tests {
     fn numbers_are_written_in_decimal() {
         for value in [0, 7, 10, 200, 404, 99_999, 1_000_000, u64::MAX] {
             let mut text = Vec::new();
-            decimal(&mut text, value);
+            decimal(&mut text, value, 1);
             assert_eq!(String::from_utf8(text).unwrap(), value.to_string());
+            let mut padded = Vec::new();
+            decimal(&mut padded, value, 6);
+            assert_eq!(String::from_utf8(padded).unwrap(), format!("{value:06}"));
         }
     }
 
