@@ -15,7 +15,7 @@ use itsa_engine::inputs::{
 use itsa_engine::{Calculation, Date, EngineError, Inputs, Money, Regime, RulesError, TaxYear};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// The business id given to the single self-employment of a case.
 pub const CASE_BUSINESS_ID: &str = "XAIS00000000001";
@@ -276,43 +276,17 @@ fn money(m: Money) -> Value {
 
 /// The `summary` object of a result (FORMAT.md "Result").
 pub fn summary(calculation: &Calculation) -> Value {
-    let tc = &calculation.tax_calculation;
-    let it = &tc.income_tax;
-    json!({
-        "personal_allowance": money(calculation.allowances_and_deductions.personal_allowance),
-        "taxable_income": money(it.total_taxable_income),
-        "income_tax_charged": money(it.income_tax_charged),
-        "income_tax_due": money(it.income_tax_due_after_gift_aid),
-        "hicbc": money(it.high_income_child_benefit_charge.map_or(Money::ZERO, |h| h.amount)),
-        "class2": money(tc.nics.class2.map_or(Money::ZERO, |c| c.amount)),
-        "class4": money(tc.nics.class4.as_ref().map_or(Money::ZERO, |c| c.total_amount)),
-        "student_loans": money(tc.total_student_loans_repayment_amount),
-        "total_tax_deducted": money(tc.total_tax_deducted),
-        "total_income_tax_and_nics_due": money(tc.total_income_tax_and_nics_due),
-    })
+    serde_json::to_value(Summary::of(calculation)).expect("a summary serialises")
 }
 
 /// The result object for a calculated case.
 pub fn result_line(id: &str, calculation: &Calculation) -> Value {
-    let mut messages = Map::new();
-    for (key, list) in [
-        ("info", &calculation.messages.info),
-        ("warnings", &calculation.messages.warnings),
-        ("errors", &calculation.messages.errors),
-    ] {
-        messages.insert(key.into(), list.iter().map(|m| json!({"id": m.id, "text": m.text})).collect());
-    }
-    json!({
-        "id": id,
-        "summary": summary(calculation),
-        "calculation": itsa_hmrc::calculation_v8(calculation),
-        "messages": messages,
-    })
+    serde_json::to_value(ResultLine::of(id, calculation)).expect("a result serialises")
 }
 
-/// The `summary` object, field by field in [`summary`]'s order, without building a map.
+/// The `summary` object, its fields in this order.
 #[derive(Serialize)]
-struct SummaryFields {
+struct Summary {
     personal_allowance: Value,
     taxable_income: Value,
     income_tax_charged: Value,
@@ -325,11 +299,11 @@ struct SummaryFields {
     total_income_tax_and_nics_due: Value,
 }
 
-impl SummaryFields {
+impl Summary {
     fn of(calculation: &Calculation) -> Self {
         let tc = &calculation.tax_calculation;
         let it = &tc.income_tax;
-        SummaryFields {
+        Summary {
             personal_allowance: money(calculation.allowances_and_deductions.personal_allowance),
             taxable_income: money(it.total_taxable_income),
             income_tax_charged: money(it.income_tax_charged),
@@ -361,40 +335,30 @@ fn listed(list: &[itsa_engine::messages::Message]) -> Vec<MessageFields<'_>> {
     list.iter().map(|m| MessageFields { id: m.id, text: &m.text }).collect()
 }
 
-/// [`result_line`] as a value serialised field by field: the same text, without a map
-/// for the summary and the messages.
+/// A result object, serialised field by field (no map is built for the summary, the
+/// messages or the line around them).
 #[derive(Serialize)]
-struct ResultFields<'a> {
+struct ResultLine<'a> {
     id: &'a str,
-    summary: SummaryFields,
+    summary: Summary,
     calculation: Value,
     messages: MessagesFields<'a>,
 }
 
-/// Calculate one case line and write its result object (or error object) to `out`: the
-/// same text as `serde_json::to_writer(out, &calculate_line(line))`.
-pub fn write_result_line(out: &mut impl std::io::Write, line: &str) -> serde_json::Result<()> {
-    let (id, calculation) = match parse_case(line) {
-        Ok((id, inputs)) => match itsa_engine::calculate(&inputs) {
-            Ok(calculation) => (id, calculation),
-            Err(e) => return serde_json::to_writer(out, &error_line(Some(&id), &e.into())),
-        },
-        Err(e) => return serde_json::to_writer(out, &error_line(case_id(line).as_deref(), &e)),
-    };
-    let m = &calculation.messages;
-    serde_json::to_writer(
-        out,
-        &ResultFields {
-            id: &id,
-            summary: SummaryFields::of(&calculation),
-            calculation: itsa_hmrc::calculation_v8(&calculation),
+impl<'a> ResultLine<'a> {
+    fn of(id: &'a str, calculation: &'a Calculation) -> Self {
+        let m = &calculation.messages;
+        ResultLine {
+            id,
+            summary: Summary::of(calculation),
+            calculation: itsa_hmrc::calculation_v8(calculation),
             messages: MessagesFields {
                 info: listed(&m.info),
                 warnings: listed(&m.warnings),
                 errors: listed(&m.errors),
             },
-        },
-    )
+        }
+    }
 }
 
 /// The result object for a case that could not be calculated.
@@ -402,14 +366,32 @@ pub fn error_line(id: Option<&str>, error: &CaseError) -> Value {
     json!({"id": id, "error": {"code": error.code(), "message": error.to_string()}})
 }
 
-/// Calculate one case line: the result object, or an error object.
-pub fn calculate_line(line: &str) -> Value {
+/// One case line calculated: its id and calculation, or its error object.
+fn outcome(line: &str) -> Result<(String, Calculation), Value> {
     match parse_case(line) {
         Ok((id, inputs)) => match itsa_engine::calculate(&inputs) {
-            Ok(calculation) => result_line(&id, &calculation),
-            Err(e) => error_line(Some(&id), &e.into()),
+            Ok(calculation) => Ok((id, calculation)),
+            Err(e) => Err(error_line(Some(&id), &e.into())),
         },
-        Err(e) => error_line(case_id(line).as_deref(), &e),
+        Err(e) => Err(error_line(case_id(line).as_deref(), &e)),
+    }
+}
+
+/// Calculate one case line: the result object, or an error object.
+pub fn calculate_line(line: &str) -> Value {
+    match outcome(line) {
+        Ok((id, calculation)) => result_line(&id, &calculation),
+        Err(error) => error,
+    }
+}
+
+/// Calculate one case line and write its result object (or error object) to `out`: the
+/// same text as `serde_json::to_writer(out, &calculate_line(line))`, written straight
+/// from the calculation.
+pub fn write_result_line(out: &mut impl std::io::Write, line: &str) -> serde_json::Result<()> {
+    match outcome(line) {
+        Ok((id, calculation)) => serde_json::to_writer(out, &ResultLine::of(&id, &calculation)),
+        Err(error) => serde_json::to_writer(out, &error),
     }
 }
 
