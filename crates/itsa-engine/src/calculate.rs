@@ -21,7 +21,9 @@ struct Incomes {
     other: Money,
     trading_profits: Money,
     property_profits: Money,
+    foreign_property_profits: Money,
     savings: Money,
+    uk_dividends: Money,
     dividends: Money,
     businesses: Vec<BusinessProfitAndLoss>,
     property: Option<PropertyIncome>,
@@ -50,6 +52,7 @@ impl Incomes {
             + self.other
             + self.trading_profits
             + self.property_profits
+            + self.foreign_property_profits
     }
 
     fn total(&self) -> Money {
@@ -86,6 +89,12 @@ fn incomes(rules: &YearRules, inputs: &Inputs) -> Incomes {
         None => (None, None),
     };
     businesses.extend(property_record);
+    let foreign_property = inputs.foreign_property.as_ref().map(|p| {
+        profit_and_loss(p.business_id.clone(), IncomeSourceType::ForeignProperty, down(p.profit), Money::ZERO)
+    });
+    let foreign_property_profits = foreign_property.as_ref().map_or(Money::ZERO, |b| b.taxable_profit);
+    businesses.extend(foreign_property);
+    let uk_dividends = down(inputs.dividends);
 
     Incomes {
         employment_pay,
@@ -96,8 +105,10 @@ fn incomes(rules: &YearRules, inputs: &Inputs) -> Incomes {
         other: down(inputs.other_income),
         trading_profits,
         property_profits: property.as_ref().map_or(Money::ZERO, |p| p.taxable_profit),
+        foreign_property_profits,
         savings: inputs.savings_accounts.iter().map(|a| down(a.gross_interest)).sum(),
-        dividends: down(inputs.dividends),
+        uk_dividends,
+        dividends: uk_dividends + down(inputs.foreign_dividends),
         businesses,
         property,
     }
@@ -694,13 +705,15 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
         }),
         dividends_income: incomes.dividends.is_positive().then_some(DividendsIncome {
             total_chargeable_dividends: incomes.dividends,
-            total_uk_dividends: incomes.dividends,
+            total_uk_dividends: incomes.uk_dividends,
+            total_foreign_dividends: incomes.dividends - incomes.uk_dividends,
         }),
         other_income: incomes.other.is_positive().then_some(incomes.other),
         income_summary_totals: IncomeSummaryTotals {
             total_self_employment_profit: incomes.trading_profits,
             total_property_profit: incomes.property_profits,
             total_uk_other_property_profit: incomes.property_profits,
+            total_foreign_property_profit: incomes.foreign_property_profits,
             total_employment_income: incomes.employment_pay + incomes.benefits_in_kind,
         },
         tax_calculation: TaxCalculation {

@@ -160,6 +160,7 @@ pub struct BusinessProfitAndLoss {
 pub enum IncomeSourceType {
     SelfEmployment,
     UkProperty,
+    ForeignProperty,
 }
 
 impl IncomeSourceType {
@@ -168,6 +169,7 @@ impl IncomeSourceType {
         match self {
             IncomeSourceType::SelfEmployment => "self-employment",
             IncomeSourceType::UkProperty => "uk-property",
+            IncomeSourceType::ForeignProperty => "foreign-property",
         }
     }
 }
@@ -218,6 +220,7 @@ pub struct SavingsAccountIncome {
 pub struct DividendsIncome {
     pub total_chargeable_dividends: Money,
     pub total_uk_dividends: Money,
+    pub total_foreign_dividends: Money,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -225,6 +228,7 @@ pub struct IncomeSummaryTotals {
     pub total_self_employment_profit: Money,
     pub total_property_profit: Money,
     pub total_uk_other_property_profit: Money,
+    pub total_foreign_property_profit: Money,
     pub total_employment_income: Money,
 }
 
@@ -458,9 +462,11 @@ pub struct EstimatedIncomeSource {
 pub enum EstimatedSourceType {
     SelfEmployment,
     UkProperty,
+    ForeignProperty,
     Employments,
     UkSavings,
     UkDividends,
+    ForeignDividends,
     StatePension,
     OtherIncome,
 }
@@ -471,9 +477,11 @@ impl EstimatedSourceType {
         match self {
             EstimatedSourceType::SelfEmployment => "self-employment",
             EstimatedSourceType::UkProperty => "uk-property",
+            EstimatedSourceType::ForeignProperty => "foreign-property",
             EstimatedSourceType::Employments => "employments",
             EstimatedSourceType::UkSavings => "uk-savings-and-gains",
             EstimatedSourceType::UkDividends => "uk-dividends",
+            EstimatedSourceType::ForeignDividends => "foreign-dividends",
             EstimatedSourceType::StatePension => "state-benefits",
             EstimatedSourceType::OtherIncome => "other-income",
         }

@@ -47,7 +47,11 @@ pub(crate) fn annualise(inputs: &Inputs, to: Date) -> Inputs {
         a.gross_interest = scale(a.gross_interest);
         a.tax_deducted = scale(a.tax_deducted);
     }
+    if let Some(p) = &mut out.foreign_property {
+        p.profit = scale(p.profit);
+    }
     out.dividends = scale(out.dividends);
+    out.foreign_dividends = scale(out.foreign_dividends);
     out.other_income = scale(out.other_income);
     out
 }
@@ -62,6 +66,7 @@ pub(crate) fn end_of_year_estimate(annualised: &Inputs, full_year: &Calculation)
                 (EstimatedSourceType::SelfEmployment, Some(b.income_source_id.clone()))
             }
             crate::calculation::IncomeSourceType::UkProperty => (EstimatedSourceType::UkProperty, None),
+            crate::calculation::IncomeSourceType::ForeignProperty => (EstimatedSourceType::ForeignProperty, None),
         };
         income_sources.push(EstimatedIncomeSource {
             income_source_type: kind,
@@ -88,6 +93,10 @@ pub(crate) fn end_of_year_estimate(annualised: &Inputs, full_year: &Calculation)
         full_year.savings_and_gains_income.as_ref().map_or(Money::ZERO, |s| s.total_uk_savings_and_gains),
     );
     push(EstimatedSourceType::UkDividends, full_year.dividends_income.map_or(Money::ZERO, |d| d.total_uk_dividends));
+    push(
+        EstimatedSourceType::ForeignDividends,
+        full_year.dividends_income.map_or(Money::ZERO, |d| d.total_foreign_dividends),
+    );
     push(
         EstimatedSourceType::StatePension,
         full_year.state_benefits_income.as_ref().map_or(Money::ZERO, |s| s.total_state_benefits_income),

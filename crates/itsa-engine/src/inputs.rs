@@ -29,9 +29,15 @@ pub struct Inputs {
     pub state_benefits: Vec<StateBenefit>,
     pub self_employments: Vec<SelfEmployment>,
     pub uk_property: Option<UkProperty>,
+    /// An overseas property business (ITTOIA 2005 s265): its profit is non-savings income,
+    /// like UK property's.
+    pub foreign_property: Option<ForeignProperty>,
     pub savings_accounts: Vec<SavingsAccount>,
     /// UK dividends.
     pub dividends: Money,
+    /// Dividends from companies resident outside the UK, taxed as dividend income
+    /// (ITTOIA 2005 s402).
+    pub foreign_dividends: Money,
     /// Other taxable non-savings income.
     pub other_income: Money,
 
@@ -65,8 +71,10 @@ impl Inputs {
             state_benefits: Vec::new(),
             self_employments: Vec::new(),
             uk_property: None,
+            foreign_property: None,
             savings_accounts: Vec::new(),
             dividends: Money::ZERO,
+            foreign_dividends: Money::ZERO,
             other_income: Money::ZERO,
             gift_aid_paid: Money::ZERO,
             pension_contributions_relief_at_source: Money::ZERO,
@@ -87,8 +95,10 @@ impl Inputs {
             || !self.state_benefits.is_empty()
             || !self.self_employments.is_empty()
             || self.uk_property.is_some()
+            || self.foreign_property.is_some()
             || !self.savings_accounts.is_empty()
             || !self.dividends.is_zero()
+            || !self.foreign_dividends.is_zero()
             || !self.other_income.is_zero()
     }
 }
@@ -145,6 +155,14 @@ pub struct UkProperty {
     pub finance_costs_brought_forward: Money,
     /// Property losses brought forward (ITA 2007 s118).
     pub losses_brought_forward: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ForeignProperty {
+    /// HMRC's business id for the foreign property business (`XFIS12345678901`).
+    pub business_id: String,
+    /// Profit of all the properties together; negative is a loss.
+    pub profit: Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

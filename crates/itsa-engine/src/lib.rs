@@ -17,7 +17,7 @@ mod student_loans;
 
 pub use calculation::Calculation;
 pub use inputs::Inputs;
-pub use itsa_rules::{Date, Money, Rate, Regime, Rules, RulesError, Sex, TaxYear};
+pub use itsa_rules::{Date, Money, Rate, Regime, Rules, RulesError, Sex, TaxYear, YearRules};
 pub use messages::{Message, Messages};
 
 /// The most HMRC accepts for any amount (its schemas' maximum, 99,999,999,999.99).
@@ -101,6 +101,10 @@ fn validate(inputs: &Inputs) -> Result<(), EngineError> {
             ("uk_property.losses_brought_forward", p.losses_brought_forward, false),
         ]);
     }
+    if let Some(p) = &inputs.foreign_property {
+        amounts.push(("foreign_property.profit", p.profit, true));
+    }
+    amounts.push(("foreign_dividends", inputs.foreign_dividends, false));
     for a in &inputs.savings_accounts {
         amounts.extend([
             ("savings_accounts.gross_interest", a.gross_interest, false),

@@ -602,8 +602,13 @@ pub fn end_of_year_estimate(c: &Calculation, e: &EndOfYearEstimate) -> Value {
             EstimatedSourceType::UkDividends => {
                 detail = detail.set("ukDividends", Obj::new().set("taxableIncome", taxable).build());
             }
-            EstimatedSourceType::Employments | EstimatedSourceType::StatePension | EstimatedSourceType::OtherIncome => {
-            }
+            // The v1 estimate's detail has no object for these sources; their income is in
+            // the summary's totals.
+            EstimatedSourceType::Employments
+            | EstimatedSourceType::StatePension
+            | EstimatedSourceType::OtherIncome
+            | EstimatedSourceType::ForeignProperty
+            | EstimatedSourceType::ForeignDividends => {}
         }
     }
     let detail = detail.non_empty("selfEmployments", trades).non_empty("ukSavings", savings);

@@ -36,6 +36,7 @@ fn business_type(kind: EstimatedSourceType) -> Option<IncomeSourceType> {
     match kind {
         EstimatedSourceType::SelfEmployment => Some(IncomeSourceType::SelfEmployment),
         EstimatedSourceType::UkProperty => Some(IncomeSourceType::UkProperty),
+        EstimatedSourceType::ForeignProperty => Some(IncomeSourceType::ForeignProperty),
         _ => None,
     }
 }

@@ -139,6 +139,7 @@ pub(super) fn income_summary_totals(t: &IncomeSummaryTotals) -> Option<Value> {
         .opt("totalSelfEmploymentProfit", pounds_if_not_zero(t.total_self_employment_profit))
         .opt("totalPropertyProfit", pounds_if_not_zero(t.total_property_profit))
         .opt("totalUKOtherPropertyProfit", pounds_if_not_zero(t.total_uk_other_property_profit))
+        .opt("totalForeignPropertyProfit", pounds_if_not_zero(t.total_foreign_property_profit))
         .opt("totalEmploymentIncome", pounds_if_not_zero(t.total_employment_income))
         .some_if_not_empty()
 }

@@ -38,12 +38,14 @@ pub fn income_source_id(name: &str, prefix: &str) -> String {
     format!("{prefix}{:0digits$}", hash % modulus)
 }
 
-/// The id of a self-employment (`XAIS…`) or UK property business (`XPIS…`) known by
+/// The id of a self-employment (`XAIS…`), UK property (`XPIS…`) or foreign property
+/// business (`XFIS…`) known by
 /// `name`, the same in `inputs` and in `calculation`.
 pub(crate) fn business_income_source_id(name: &str, kind: IncomeSourceType) -> String {
     let prefix = match kind {
         IncomeSourceType::SelfEmployment => "XAIS",
         IncomeSourceType::UkProperty => "XPIS",
+        IncomeSourceType::ForeignProperty => "XFIS",
     };
     income_source_id(name, prefix)
 }
@@ -145,7 +147,11 @@ fn business_income_sources(inputs: &Inputs, latest_received: OffsetDateTime) -> 
         inputs.self_employments.iter().map(|trade| business(&trade.business_id, IncomeSourceType::SelfEmployment));
     let property =
         inputs.uk_property.iter().map(|property| business(&property.business_id, IncomeSourceType::UkProperty));
-    trades.chain(property).collect()
+    let foreign = inputs
+        .foreign_property
+        .iter()
+        .map(|property| business(&property.business_id, IncomeSourceType::ForeignProperty));
+    trades.chain(property).chain(foreign).collect()
 }
 
 /// Non-business sources, each starting on the first day of the tax year:
