@@ -1,7 +1,8 @@
 //! Every parameter in itsa-rules is read by the engine somewhere: a rate nobody reads is
 //! either dead data or, worse, a rule the engine forgot. The PAYE parameters (the K-code
-//! overriding limit, the coding-out limits) are read by itsa-taxcode, whose sources are
-//! scanned too.
+//! overriding limit, the coding-out limits) are read by itsa-taxcode, and the limits of
+//! the trading and property income allowances by itsa-submissions where it works out a
+//! business's profit; their sources are scanned too.
 
 use std::fs;
 use std::path::PathBuf;
@@ -10,7 +11,8 @@ use std::path::PathBuf;
 fn every_rules_parameter_is_read_by_the_engine() {
     let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut engine = String::new();
-    for src in [crate_dir.join("src"), crate_dir.join("../itsa-taxcode/src")] {
+    for src in [crate_dir.join("src"), crate_dir.join("../itsa-taxcode/src"), crate_dir.join("../itsa-submissions/src")]
+    {
         for entry in fs::read_dir(&src).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "rs") {
@@ -31,5 +33,5 @@ fn every_rules_parameter_is_read_by_the_engine() {
             })
         })
         .collect();
-    assert!(unread.is_empty(), "parameters neither the engine nor itsa-taxcode reads: {unread:?}");
+    assert!(unread.is_empty(), "parameters neither the engine, itsa-taxcode nor itsa-submissions reads: {unread:?}");
 }

@@ -96,6 +96,8 @@ pub struct YearRules {
 
     pub gift_aid_gross_up_rate: Rate,
     pub pension_relief_basic_amount: Money,
+    pub trading_income_allowance: Money,
+    pub property_income_allowance: Money,
     pub residential_finance_costs_deductible: Rate,
     pub residential_finance_costs_relief_rate: Rate,
 
@@ -176,6 +178,8 @@ impl YearRules {
             dividend_additional_rate: r.rate("dividend_additional_rate")?,
             gift_aid_gross_up_rate: r.rate("gift_aid_gross_up_rate")?,
             pension_relief_basic_amount: r.money("pension_relief_basic_amount")?,
+            trading_income_allowance: r.money("trading_income_allowance")?,
+            property_income_allowance: r.money("property_income_allowance")?,
             residential_finance_costs_deductible: r.rate("residential_finance_costs_deductible")?,
             residential_finance_costs_relief_rate: r.rate("residential_finance_costs_relief_rate")?,
             hicbc_threshold: r.money("hicbc_threshold")?,

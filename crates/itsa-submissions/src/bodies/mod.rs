@@ -1,0 +1,122 @@
+//! The request bodies of HMRC's income-submission APIs, one type per endpoint, typed from
+//! HMRC's request schemas (`schemas/…/request.json` of each API version).
+//!
+//! Each type accepts exactly the fields of HMRC's schema, in any of the schema's variants
+//! by tax year, and refuses any other field: a misspelt field must never be dropped
+//! silently and leave a wrong bill. What a schema says beyond types (patterns, lengths,
+//! fields that only some tax years have, HMRC's business rules that need no server) is
+//! checked by [`Check::check`], which names the field.
+
+use itsa_engine::TaxYear;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub use crate::amount::{Amount, IsoDate, SignedAmount};
+
+pub mod accounts;
+pub mod bsas;
+pub mod business_details;
+pub mod capital_gains;
+pub mod charges;
+pub mod cis;
+pub mod disclosures;
+pub mod dividends;
+pub mod employments;
+pub mod expenses;
+pub mod foreign_income;
+pub mod insurance_policies;
+pub mod losses;
+pub mod other_income;
+pub mod pensions_income;
+pub mod property;
+pub mod reliefs;
+pub mod savings;
+pub mod self_employment;
+pub mod state_benefits;
+
+/// Why HMRC would refuse a body: the field (a JSON path such as
+/// `periodExpenses/consolidatedExpenses`, `/` for the body itself), HMRC's error code and
+/// a message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message} ({code})")]
+pub struct BodyError {
+    pub path: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl BodyError {
+    pub fn new(path: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        BodyError { path: path.into(), code, message: message.into() }
+    }
+
+    /// A value of the wrong form (HMRC's `FORMAT_…` errors).
+    pub fn format(path: impl Into<String>, message: impl Into<String>) -> Self {
+        BodyError::new(path, "FORMAT_VALUE", message)
+    }
+}
+
+/// What a body's schema and HMRC's server-free rules say beyond its types.
+pub trait Check {
+    /// `year` is the tax year the body is for (the path's, or the one its dates fall in).
+    fn check(&self, year: TaxYear) -> Result<(), BodyError>;
+}
+
+/// Refuse `field` when it is present but not in the schema variant of `year`: HMRC's
+/// schema for that year does not have it. `first`/`last` bound the years that have it
+/// (start years, so 2024 is 2024-25).
+pub fn only_in_years(
+    present: bool,
+    path: &str,
+    year: TaxYear,
+    first: Option<u16>,
+    last: Option<u16>,
+) -> Result<(), BodyError> {
+    let start = year.start_year();
+    let inside = first.is_none_or(|f| start >= f) && last.is_none_or(|l| start <= l);
+    if present && !inside {
+        return Err(BodyError::new(
+            path,
+            "RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED",
+            format!("is not in HMRC's schema for {year}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuse a string whose length in characters is outside `min..=max` (`minLength`,
+/// `maxLength`).
+pub fn check_length(value: &str, path: &str, min: usize, max: usize) -> Result<(), BodyError> {
+    let n = value.chars().count();
+    if n < min || n > max {
+        return Err(BodyError::format(path, format!("'{value}' must be {min} to {max} characters long")));
+    }
+    Ok(())
+}
+
+/// A country as HMRC's schemas write it: three capital letters, ISO 3166-1 alpha-3
+/// (`"FRA"`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CountryCode(String);
+
+impl CountryCode {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for CountryCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        if text.len() == 3 && text.bytes().all(|b| b.is_ascii_uppercase()) {
+            Ok(CountryCode(text))
+        } else {
+            Err(serde::de::Error::custom(format!("'{text}' is not a three-letter ISO 3166 country code")))
+        }
+    }
+}
+
+impl Serialize for CountryCode {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}

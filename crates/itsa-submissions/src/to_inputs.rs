@@ -1,0 +1,564 @@
+//! A taxpayer's year turned into the engine's inputs.
+//!
+//! Submissions are folded as HMRC keeps them: a `PUT` replaces what the same resource held
+//! (the last cumulative summary, annual submission or amounts of a business, account,
+//! employment or benefit counts); period summaries (`se-period`, `uk-property-period`,
+//! `foreign-property-period`) add up. A submission that carries a figure the engine does
+//! not calculate yet makes the whole year an error ([`NOT_CALCULATED`]) rather than a bill
+//! that leaves it out.
+
+use std::collections::HashMap;
+
+use itsa_engine::inputs::{
+    CodedOut, Employment, ForeignProperty, MarriageAllowance, Pension, SavingsAccount, SelfEmployment, StateBenefit,
+    UkProperty,
+};
+use itsa_engine::{Date, Inputs, Money, Rules};
+use rust_decimal::Decimal;
+
+use crate::amount::or_zero;
+use crate::bodies::self_employment::{AnnualSubmission, PeriodDisallowableExpenses, PeriodExpenses, PeriodIncome};
+use crate::case::{CalculationType, TaxpayerYear};
+use crate::endpoint::BusinessType;
+use crate::{Body, NOT_CALCULATED, SubmissionError};
+
+/// The date of birth assumed when HMRC holds none (SUBMISSION-CASES.md).
+fn default_date_of_birth() -> Date {
+    Date::new(1980, 1, 1).expect("a calendar date")
+}
+
+fn not_calculated(at: &str, what: &str) -> SubmissionError {
+    SubmissionError::new(
+        NOT_CALCULATED,
+        format!(
+            "{at}: itsa does not calculate {what} yet, so it refuses the year rather than leave it out of the bill"
+        ),
+    )
+}
+
+/// Refuse `what` at `at` when `amount` is not zero.
+fn refuse_if_any(amount: Money, at: &str, what: &str) -> Result<(), SubmissionError> {
+    if amount.is_zero() { Ok(()) } else { Err(not_calculated(at, what)) }
+}
+
+/// A self-employment's figures for the year.
+#[derive(Default)]
+struct Trade {
+    income: Money,
+    expenses: Money,
+    disallowable: Money,
+    tax_taken_off: Money,
+    annual: Option<AnnualSubmission>,
+    /// The last day the figures cover.
+    to: Option<Date>,
+}
+
+impl Trade {
+    fn add(
+        &mut self,
+        income: Option<&PeriodIncome>,
+        expenses: Option<&PeriodExpenses>,
+        disallowable: Option<&PeriodDisallowableExpenses>,
+    ) {
+        self.income += income.map_or(Money::ZERO, PeriodIncome::total);
+        self.tax_taken_off += or_zero(income.and_then(|i| i.tax_taken_off_trading_income));
+        self.expenses += expenses.map_or(Money::ZERO, PeriodExpenses::total);
+        self.disallowable += disallowable.map_or(Money::ZERO, PeriodDisallowableExpenses::total);
+    }
+
+    /// The adjusted profit (negative: a loss): income less allowable expenses (the
+    /// disallowable part added back), with the annual adjustments and less the capital
+    /// allowances; or, where the trading income allowance is claimed, income less the
+    /// allowance instead of expenses (ITTOIA 2005 s783AC), never below nil.
+    fn profit(&self, trading_income_allowance_limit: Money) -> Money {
+        let annual = self.annual.as_ref();
+        let adjustments = annual.and_then(|a| a.adjustments.as_ref()).map_or(Money::ZERO, |a| a.net());
+        let allowances = annual.and_then(|a| a.allowances.as_ref());
+        match allowances.and_then(|a| a.trading_income_allowance) {
+            Some(claimed) => {
+                let allowance = claimed.money().min(trading_income_allowance_limit).min(self.income.at_least_zero());
+                self.income - allowance + adjustments
+            }
+            None => {
+                let capital_allowances = allowances.map_or(Money::ZERO, |a| a.total());
+                self.income - self.expenses + self.disallowable + adjustments - capital_allowances
+            }
+        }
+    }
+}
+
+/// Turn a taxpayer's year into the engine's inputs.
+pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
+    let held = &year.hmrc_held;
+    let rules = Rules::for_year(year.tax_year, held.regime)
+        .map_err(|e| SubmissionError::new("TAX_YEAR_NOT_SUPPORTED", e.to_string()))?;
+    let mut inputs = Inputs::new(year.tax_year, held.regime);
+    inputs.date_of_birth = Some(held.date_of_birth.map_or_else(default_date_of_birth, |d| d.0));
+    inputs.sex = held.sex;
+    inputs.student_loan_plans = held.student_loan_plans.clone();
+    inputs.blind_persons_allowance = held.blind;
+    inputs.marriage_allowance = held.marriage_allowance;
+    inputs.child_benefit = held.child_benefit();
+    if let Some(c) = held.coded_out {
+        inputs.coded_out = CodedOut {
+            sa_underpayments: or_zero(c.self_assessment_underpayment),
+            paye_underpayments: or_zero(c.paye_underpayment),
+        };
+    }
+
+    for (n, e) in held.employments.iter().enumerate() {
+        let at = format!("hmrc_held/employments/{n}");
+        let tax_deducted = or_zero(e.tax_deducted);
+        let bik = e.benefits_in_kind.as_ref().map_or(Money::ZERO, |b| b.total());
+        push_employment(
+            &mut inputs,
+            &at,
+            EmploymentFigures {
+                name: e.employer_name.clone(),
+                occupational_pension: e.occupational_pension,
+                pay: e.pay.money(),
+                tax_deducted,
+                benefits_in_kind: bik,
+                student_loans: or_zero(e.student_loan_deductions),
+                postgraduate_loans: or_zero(e.postgraduate_loan_deductions),
+            },
+        )?;
+    }
+    for (n, b) in held.state_benefits.iter().enumerate() {
+        let at = format!("hmrc_held/state_benefits/{n}");
+        push_benefit(&mut inputs, &at, &b.benefit_type, b.amount.money(), or_zero(b.tax_paid))?;
+    }
+
+    // Resources that submissions build up, keyed by the id that made them.
+    let mut trades: HashMap<usize, Trade> = HashMap::new();
+    let mut employments: Vec<(String, EmploymentFigures)> = Vec::new();
+    let mut employment_details: HashMap<String, EmploymentFigures> = HashMap::new();
+    let mut accounts: Vec<(String, String)> = Vec::new();
+    let mut account_figures: HashMap<String, (Money, Money)> = HashMap::new();
+    let mut benefits: Vec<(String, String)> = Vec::new();
+    let mut benefit_amounts: HashMap<String, (Money, Money)> = HashMap::new();
+    let mut uk_dividends = None;
+    let mut foreign_dividends = None;
+    let mut child_benefit = None;
+
+    for (n, s) in year.submissions.iter().enumerate() {
+        let at = format!("submissions/{n} ({})", s.endpoint.name());
+        let target = s.target.as_ref().map(|t| t.id.clone()).unwrap_or_default();
+        let created = s.created.as_ref().map(|c| c.id.clone()).unwrap_or_default();
+        match &s.body {
+            Body::SePeriod(p) => {
+                let trade = trades.entry(s.business.unwrap_or_default()).or_default();
+                trade.add(
+                    p.period_income.as_ref(),
+                    p.period_expenses.as_ref(),
+                    p.period_disallowable_expenses.as_ref(),
+                );
+                trade.to = trade.to.max(Some(p.period_dates.period_end_date.0));
+            }
+            Body::SeCumulative(c) => {
+                let trade = trades.entry(s.business.unwrap_or_default()).or_default();
+                let annual = trade.annual.take();
+                *trade = Trade { annual, ..Trade::default() };
+                trade.add(
+                    c.period_income.as_ref(),
+                    c.period_expenses.as_ref(),
+                    c.period_disallowable_expenses.as_ref(),
+                );
+                trade.to = c.period_dates.as_ref().map(|d| d.period_end_date.0);
+            }
+            Body::SeAnnual(a) => {
+                if let Some(class4) = a.adjustments.as_ref().and_then(|a| a.adjustment_to_profits_for_class4) {
+                    refuse_if_any(class4.money(), &at, "adjustments to profits for Class 4 alone")?;
+                }
+                trades.entry(s.business.unwrap_or_default()).or_default().annual = Some(a.clone());
+            }
+            Body::EmploymentCreate(e) => {
+                employments.push((
+                    created,
+                    EmploymentFigures {
+                        name: e.employer_name.clone(),
+                        occupational_pension: e.occupational_pension,
+                        ..EmploymentFigures::default()
+                    },
+                ));
+            }
+            Body::EmploymentFinancialDetails(d) => {
+                let (_, created) =
+                    employments.iter().find(|(id, _)| *id == target).expect("ids are resolved on reading");
+                employment_details.insert(
+                    target.clone(),
+                    EmploymentFigures {
+                        pay: d.taxable_pay(),
+                        tax_deducted: d.tax_deducted(),
+                        benefits_in_kind: d.benefits_in_kind(),
+                        student_loans: d.student_loan_deductions(),
+                        postgraduate_loans: d.postgraduate_loan_deductions(),
+                        ..created.clone()
+                    },
+                );
+            }
+            Body::SavingsAccountCreate(a) => {
+                accounts.push((created, a.account_name.clone()));
+            }
+            Body::SavingsAccountAnnual(a) => {
+                // Taxed interest is given net of tax deducted at the basic rate for savings
+                // (ITA 2007 s851 as it stood; HMRC's "net taxed interest"): gross it up.
+                let net = or_zero(a.taxed_uk_interest);
+                let rate = rules.savings_basic_rate.as_percent();
+                let gross_taxed = Money::new(net.amount() * Decimal::ONE_HUNDRED / (Decimal::ONE_HUNDRED - rate));
+                let untaxed = or_zero(a.untaxed_uk_interest);
+                account_figures.insert(target.clone(), (untaxed + gross_taxed, gross_taxed - net));
+            }
+            Body::DividendsUk(d) => {
+                uk_dividends = Some(or_zero(d.uk_dividends) + or_zero(d.other_uk_dividends));
+            }
+            Body::DividendsOther(d) => {
+                foreign_dividends = Some(foreign_dividend_income(d, &at)?);
+            }
+            Body::StateBenefitCreate(b) => {
+                benefits.push((created, b.benefit_type.hmrc_name().to_owned()));
+            }
+            Body::StateBenefitAmounts(a) => {
+                benefit_amounts.insert(target.clone(), (a.amount.money(), or_zero(a.tax_paid)));
+            }
+            Body::ReliefsPensions(r) => {
+                inputs.pension_contributions_relief_at_source = r.relief_at_source_gross();
+                refuse_if_any(
+                    r.deducted_from_income(),
+                    &at,
+                    "retirement annuity, net pay without relief or overseas scheme contributions",
+                )?;
+            }
+            Body::ReliefsCharitableGiving(g) => {
+                inputs.gift_aid_paid = g.gift_aid_paid();
+                refuse_if_any(
+                    g.not_yet_calculated(),
+                    &at,
+                    "Gift Aid carried back or forward, or gifts of shares or land",
+                )?;
+            }
+            Body::ChargesHicbc(h) => child_benefit = Some(h.amount_of_child_benefit_received.money()),
+            Body::MarriageAllowance(_) => inputs.marriage_allowance = MarriageAllowance::Transferor,
+            Body::Disclosures(d) => {
+                inputs.class2_voluntary = d.class2_voluntary_contributions();
+            }
+            // Information HMRC keeps that changes no figure of the calculation.
+            Body::BusinessQuarterlyPeriodType(_)
+            | Body::BusinessAccountingType(_)
+            | Body::BusinessPeriodsOfAccount(_)
+            | Body::BsasTrigger(_)
+            | Body::ForeignPropertyDetails(_)
+            | Body::DividendsDirectorship(_) => {}
+            Body::UkPropertyPeriod(_)
+            | Body::UkPropertyCumulative(_)
+            | Body::UkPropertyAnnual(_)
+            | Body::ForeignPropertyPeriod(_)
+            | Body::ForeignPropertyCumulative(_)
+            | Body::ForeignPropertyAnnual(_) => {}
+            _ => return Err(not_calculated(&at, &format!("the figures of {}", s.endpoint.name()))),
+        }
+    }
+    property::fold(year, rules, &mut inputs)?;
+
+    let mut names: Vec<&String> = Vec::new();
+    for (index, b) in year.businesses.iter().enumerate() {
+        if b.type_of_business != BusinessType::SelfEmployment {
+            continue;
+        }
+        names.push(&b.business_id);
+        if let Some(trade) = trades.get(&index) {
+            refuse_if_any(trade.tax_taken_off, &b.alias, "tax taken off trading income")?;
+            inputs.self_employments.push(SelfEmployment {
+                business_id: b.business_id.clone(),
+                adjusted_profit: trade.profit(rules.trading_income_allowance),
+                losses_brought_forward: Money::ZERO,
+            });
+        }
+    }
+    for (id, created) in employments {
+        let figures = employment_details.remove(&id).unwrap_or(created);
+        push_employment(&mut inputs, "employment-create", figures)?;
+    }
+    for (id, name) in accounts {
+        if let Some((gross, tax)) = account_figures.get(&id) {
+            inputs.savings_accounts.push(SavingsAccount { name, gross_interest: *gross, tax_deducted: *tax });
+        }
+    }
+    for (id, kind) in benefits {
+        let (amount, tax) = benefit_amounts.get(&id).copied().unwrap_or_default();
+        push_benefit(&mut inputs, "state-benefit-create", &kind, amount, tax)?;
+    }
+    if let Some(d) = uk_dividends {
+        inputs.dividends = d;
+    }
+    if let Some(d) = foreign_dividends {
+        inputs.foreign_dividends = d;
+    }
+    if let Some(c) = child_benefit {
+        inputs.child_benefit = c;
+    }
+    if year.calculation_type == CalculationType::InYear {
+        let latest = trades.values().filter_map(|t| t.to).chain(property::latest_end(year)).max();
+        inputs.income_to_date = latest.filter(|d| *d < year.tax_year.last_day()).or(Some(year.tax_year.last_day()));
+    }
+    Ok(inputs)
+}
+
+/// One employment or occupational pension's figures.
+#[derive(Debug, Clone, Default)]
+struct EmploymentFigures {
+    name: String,
+    occupational_pension: bool,
+    pay: Money,
+    tax_deducted: Money,
+    benefits_in_kind: Money,
+    student_loans: Money,
+    postgraduate_loans: Money,
+}
+
+fn push_employment(inputs: &mut Inputs, at: &str, e: EmploymentFigures) -> Result<(), SubmissionError> {
+    if e.tax_deducted.is_negative() {
+        return Err(not_calculated(at, "PAYE tax refunded by the employer (a negative totalTaxToDate)"));
+    }
+    if e.occupational_pension {
+        refuse_if_any(e.benefits_in_kind, at, "benefits in kind on a pension")?;
+        inputs.pensions.push(Pension { name: e.name, amount: e.pay, tax_deducted: e.tax_deducted });
+    } else {
+        inputs.employments.push(Employment {
+            name: e.name,
+            pay: e.pay,
+            benefits_in_kind: e.benefits_in_kind,
+            tax_deducted: e.tax_deducted,
+            student_loan_deductions: e.student_loans,
+            postgraduate_loan_deductions: e.postgraduate_loans,
+        });
+    }
+    Ok(())
+}
+
+/// A state benefit by HMRC's type: the State Pension, or a taxable benefit.
+fn push_benefit(inputs: &mut Inputs, at: &str, kind: &str, amount: Money, tax: Money) -> Result<(), SubmissionError> {
+    match kind {
+        "statePension" => {
+            refuse_if_any(tax, at, "tax taken off the State Pension")?;
+            inputs.state_pension += amount;
+        }
+        "statePensionLumpSum" => refuse_if_any(amount, at, "a State Pension lump sum")?,
+        _ => inputs.state_benefits.push(StateBenefit { name: kind.to_owned(), amount, tax_deducted: tax }),
+    }
+    Ok(())
+}
+
+/// Foreign dividends without foreign tax: the taxable amounts. Dividends with foreign tax
+/// need foreign tax credit relief, and the other dividend types their own rules; both are
+/// refused until calculated.
+fn foreign_dividend_income(d: &crate::bodies::dividends::OtherDividends, at: &str) -> Result<Money, SubmissionError> {
+    let mut total = Money::ZERO;
+    for item in d.foreign_dividend.iter().flatten() {
+        refuse_if_any(
+            or_zero(item.tax_taken_off),
+            at,
+            "foreign dividends with foreign tax (foreign tax credit relief)",
+        )?;
+        total += item.taxable_amount.money();
+    }
+    if d.has_other_than_foreign_dividends() {
+        return Err(not_calculated(at, "dividends other than foreign dividends"));
+    }
+    Ok(total)
+}
+
+mod property {
+    use super::*;
+    use crate::bodies::property::{
+        ForeignPropertyAnnualSubmission, ForeignPropertyExpenses, UkPropertyAnnualSubmission,
+        UkPropertyIncomeAndExpenses,
+    };
+
+    /// A property business's figures for the year.
+    #[derive(Default)]
+    struct Figures {
+        income: Money,
+        expenses: Money,
+        finance_costs: Money,
+        finance_costs_brought_forward: Money,
+        /// Figures itsa does not calculate yet, by what they are.
+        unsupported: Vec<(Money, &'static str)>,
+    }
+
+    impl Figures {
+        fn uk(&mut self, p: &UkPropertyIncomeAndExpenses) {
+            self.income += p.income_total();
+            self.expenses += p.expenses_total();
+            if let Some(i) = &p.income {
+                self.unsupported.push((i.tax_deducted(), "tax deducted from UK property income"));
+                self.unsupported.push((i.rent_a_room_rents(), "rent-a-room relief"));
+            }
+            if let Some(e) = &p.expenses {
+                self.finance_costs += e.residential_finance_costs();
+                self.finance_costs_brought_forward += e.finance_costs_brought_forward();
+            }
+        }
+
+        fn foreign(
+            &mut self,
+            income: Money,
+            foreign_tax: Money,
+            uk_tax: Money,
+            expenses: Option<&ForeignPropertyExpenses>,
+        ) {
+            self.income += income;
+            self.unsupported.push((foreign_tax, "foreign tax on foreign property income (foreign tax credit relief)"));
+            self.unsupported.push((uk_tax, "UK tax paid on foreign property income"));
+            if let Some(e) = expenses {
+                self.expenses += e.total();
+                self.unsupported.push((
+                    e.residential_finance_costs() + e.finance_costs_brought_forward(),
+                    "residential finance costs of foreign property",
+                ));
+            }
+        }
+
+        fn refuse_unsupported(&self, at: &str) -> Result<(), SubmissionError> {
+            for (amount, what) in &self.unsupported {
+                refuse_if_any(*amount, at, what)?;
+            }
+            Ok(())
+        }
+
+        /// Income less expenses, with the annual adjustments and less the allowances; or,
+        /// where the property income allowance is claimed, income less the allowance
+        /// instead of expenses, never below nil (ITTOIA 2005 s783BC).
+        fn profit(&self, adjustments: Money, allowances: Money, pia: Option<Money>, limit: Money) -> Money {
+            match pia {
+                Some(claimed) => self.income - claimed.min(limit).min(self.income.at_least_zero()) + adjustments,
+                None => self.income - self.expenses + adjustments - allowances,
+            }
+        }
+    }
+
+    /// The UK and foreign property businesses of the year.
+    pub(super) fn fold(
+        year: &TaxpayerYear,
+        rules: &itsa_engine::YearRules,
+        inputs: &mut Inputs,
+    ) -> Result<(), SubmissionError> {
+        let mut uk: Option<Figures> = None;
+        let mut uk_annual: Option<&UkPropertyAnnualSubmission> = None;
+        let mut foreign: Option<Figures> = None;
+        let mut foreign_annual: Option<&ForeignPropertyAnnualSubmission> = None;
+        for (n, s) in year.submissions.iter().enumerate() {
+            let at = format!("submissions/{n} ({})", s.endpoint.name());
+            match &s.body {
+                Body::UkPropertyPeriod(p) => {
+                    let figures = uk.get_or_insert_with(Figures::default);
+                    if let Some(fhl) = &p.uk_fhl_property {
+                        refuse_if_any(fhl.income_total() + fhl.expenses_total(), &at, "furnished holiday lettings")?;
+                    }
+                    if let Some(other) = &p.uk_non_fhl_property {
+                        figures.uk(other);
+                    }
+                }
+                Body::UkPropertyCumulative(c) => {
+                    let mut figures = Figures::default();
+                    figures.uk(&c.uk_property);
+                    uk = Some(figures);
+                }
+                Body::UkPropertyAnnual(a) => uk_annual = Some(a),
+                Body::ForeignPropertyPeriod(p) => {
+                    let figures = foreign.get_or_insert_with(Figures::default);
+                    if let Some(fhl) = &p.foreign_fhl_eea {
+                        refuse_if_any(fhl.income_total() + fhl.expenses_total(), &at, "furnished holiday lettings")?;
+                    }
+                    for entry in p.foreign_non_fhl_property.iter().flatten() {
+                        let i = &entry.income;
+                        figures.foreign(i.total(), i.foreign_tax_paid(), i.uk_tax_paid(), entry.expenses.as_ref());
+                    }
+                }
+                Body::ForeignPropertyCumulative(c) => {
+                    let mut figures = Figures::default();
+                    for entry in &c.foreign_property {
+                        let (foreign_tax, uk_tax) = entry
+                            .income
+                            .as_ref()
+                            .map_or((Money::ZERO, Money::ZERO), |i| (i.foreign_tax_paid(), i.uk_tax_paid()));
+                        figures.foreign(entry.income_total(), foreign_tax, uk_tax, entry.expenses.as_ref());
+                    }
+                    foreign = Some(figures);
+                }
+                Body::ForeignPropertyAnnual(a) => foreign_annual = Some(a),
+                _ => {}
+            }
+        }
+        let limit = rules.property_income_allowance;
+        for b in &year.businesses {
+            match b.type_of_business {
+                BusinessType::UkProperty => {
+                    let Some(figures) = &uk else { continue };
+                    figures.refuse_unsupported(&b.alias)?;
+                    let annual = uk_annual.and_then(|a| a.uk_property.as_ref());
+                    if let Some(fhl) = uk_annual.and_then(|a| a.uk_fhl_property.as_ref()) {
+                        refuse_if_any(
+                            fhl.allowances_total() + fhl.adjustments_net(),
+                            &b.alias,
+                            "furnished holiday lettings",
+                        )?;
+                    }
+                    let profit = figures.profit(
+                        annual.map_or(Money::ZERO, |a| a.adjustments_net()),
+                        annual.map_or(Money::ZERO, |a| a.allowances_total()),
+                        annual.and_then(|a| a.property_income_allowance()),
+                        limit,
+                    );
+                    inputs.uk_property = Some(UkProperty {
+                        business_id: b.business_id.clone(),
+                        profit,
+                        residential_finance_costs: figures.finance_costs,
+                        finance_costs_brought_forward: figures.finance_costs_brought_forward,
+                        losses_brought_forward: Money::ZERO,
+                    });
+                }
+                BusinessType::ForeignProperty => {
+                    let Some(figures) = &foreign else { continue };
+                    figures.refuse_unsupported(&b.alias)?;
+                    if let Some(fhl) = foreign_annual.and_then(|a| a.foreign_fhl_eea.as_ref()) {
+                        refuse_if_any(
+                            fhl.allowances_total() + fhl.adjustments_net(),
+                            &b.alias,
+                            "furnished holiday lettings",
+                        )?;
+                    }
+                    let entries = foreign_annual.and_then(|a| a.foreign_property.as_ref());
+                    let adjustments = entries.iter().copied().flatten().map(|e| e.adjustments_net()).sum();
+                    let allowances = entries.iter().copied().flatten().map(|e| e.allowances_total()).sum();
+                    let pia = entries
+                        .iter()
+                        .copied()
+                        .flatten()
+                        .filter_map(|e| e.property_income_allowance())
+                        .reduce(|a, b| a + b);
+                    inputs.foreign_property = Some(ForeignProperty {
+                        business_id: b.business_id.clone(),
+                        profit: figures.profit(adjustments, allowances, pia, limit),
+                    });
+                }
+                BusinessType::SelfEmployment => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The last day that the year's property figures cover.
+    pub(super) fn latest_end(year: &TaxpayerYear) -> Option<Date> {
+        year.submissions
+            .iter()
+            .filter_map(|s| match &s.body {
+                Body::UkPropertyPeriod(p) => Some(p.to_date.0),
+                Body::UkPropertyCumulative(c) => c.to_date.map(|d| d.0),
+                Body::ForeignPropertyPeriod(p) => Some(p.to_date.0),
+                Body::ForeignPropertyCumulative(c) => c.to_date.map(|d| d.0),
+                _ => None,
+            })
+            .max()
+    }
+}
