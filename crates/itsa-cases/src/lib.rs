@@ -9,10 +9,9 @@
 
 use std::str::FromStr;
 
-use itsa_engine::inputs::{
-    CodedOut, Employment, MarriageAllowance, Pension, SavingsAccount, SelfEmployment, StudentLoanPlan, UkProperty,
-};
+use itsa_engine::inputs::MarriageAllowance;
 use itsa_engine::{Calculation, Date, EngineError, Inputs, Money, Regime, RulesError, TaxYear};
+use itsa_submissions::TaxpayerYear;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -31,6 +30,9 @@ pub enum CaseError {
     Invalid(String),
     #[error(transparent)]
     Engine(#[from] EngineError),
+    /// A submission case that HMRC would refuse, or that itsa cannot calculate yet.
+    #[error(transparent)]
+    Submission(itsa_submissions::SubmissionError),
 }
 
 impl CaseError {
@@ -38,6 +40,7 @@ impl CaseError {
         match self {
             CaseError::Invalid(_) => "INVALID_CASE",
             CaseError::Engine(e) => e.code(),
+            CaseError::Submission(e) => e.code,
         }
     }
 }
@@ -171,7 +174,20 @@ impl Case {
 /// on submission: a tax year itsa has no rules for, a date of birth after the year, and
 /// amounts of fractions of a penny, of more than HMRC's maximum, or negative where only a
 /// loss may be. Each refusal names its field.
+///
+/// The case is read as the taxpayer's year it describes, in HMRC's terms ([`flat_year`]),
+/// and that year turned into inputs as a submission case is.
 pub fn parse_case(line: &str) -> Result<(String, Inputs), CaseError> {
+    let (id, year) = flat_year(line)?;
+    let inputs = itsa_submissions::to_inputs(&year).map_err(CaseError::Submission)?;
+    Ok((id, inputs))
+}
+
+/// Read a flat case as the taxpayer's year it describes: HMRC-held employments, pensions
+/// and benefits, a self-employment and a UK property business with one summary for the
+/// whole year, a savings account, and the submissions of HMRC's income APIs that carry
+/// each other amount (docs/cases.md, "The flat format as submissions").
+pub fn flat_year(line: &str) -> Result<(String, TaxpayerYear), CaseError> {
     let case: Case = serde_json::from_str(line).map_err(|e| CaseError::Invalid(format!("not a valid case: {e}")))?;
     let invalid = |e: &dyn std::fmt::Display| CaseError::Invalid(e.to_string());
     let tax_year = TaxYear::parse(&case.tax_year).map_err(|e| invalid(&format!("tax_year: {e}")))?;
@@ -179,62 +195,13 @@ pub fn parse_case(line: &str) -> Result<(String, Inputs), CaseError> {
         return Err(CaseError::Engine(EngineError::Rules(RulesError::UnsupportedTaxYear(tax_year))));
     }
     let regime = Regime::parse(&case.regime).map_err(|e| invalid(&format!("regime: {e}")))?;
-    let mut inputs = Inputs::new(tax_year, regime);
     let date_of_birth = Date::parse(case.date_of_birth.as_deref().unwrap_or(DEFAULT_DATE_OF_BIRTH))
         .map_err(|e| invalid(&format!("date_of_birth: {e}")))?;
     if date_of_birth > tax_year.last_day() {
         return Err(CaseError::Invalid(format!("date_of_birth: {date_of_birth} is after the end of the tax year")));
     }
-    inputs.date_of_birth = Some(date_of_birth);
     case.check_amounts()?;
-
-    let paye = case.paye_tax_deducted.0;
-    let has_employment = !case.employment_income.0.is_zero() || (case.pension_income.0.is_zero() && !paye.is_zero());
-    if has_employment {
-        inputs.employments.push(Employment {
-            name: "employment".into(),
-            pay: case.employment_income.0,
-            tax_deducted: paye,
-            ..Default::default()
-        });
-    }
-    if !case.pension_income.0.is_zero() {
-        let tax_deducted = if has_employment { Money::ZERO } else { paye };
-        inputs.pensions.push(Pension { name: "pension".into(), amount: case.pension_income.0, tax_deducted });
-    }
-    if let Some(profit) = case.self_employment_profit.filter(|p| !p.0.is_zero()) {
-        inputs.self_employments.push(SelfEmployment {
-            business_id: CASE_BUSINESS_ID.into(),
-            adjusted_profit: profit.0,
-            ..Default::default()
-        });
-    }
-    if [case.property_profit, case.property_finance_costs, case.property_finance_costs_brought_forward]
-        .iter()
-        .any(|a| !a.0.is_zero())
-    {
-        inputs.uk_property = Some(UkProperty {
-            business_id: CASE_PROPERTY_BUSINESS_ID.into(),
-            profit: case.property_profit.0,
-            residential_finance_costs: case.property_finance_costs.0,
-            finance_costs_brought_forward: case.property_finance_costs_brought_forward.0,
-            losses_brought_forward: Money::ZERO,
-        });
-    }
-    if !case.savings_interest.0.is_zero() {
-        inputs.savings_accounts.push(SavingsAccount {
-            name: "savings".into(),
-            gross_interest: case.savings_interest.0,
-            tax_deducted: Money::ZERO,
-        });
-    }
-    inputs.dividends = case.dividends.0;
-    inputs.state_pension = case.state_pension.0;
-    inputs.other_income = case.other_non_savings_income.0;
-    inputs.gift_aid_paid = case.gift_aid_paid.0;
-    inputs.pension_contributions_relief_at_source = case.pension_contributions_gross.0;
-    inputs.blind_persons_allowance = case.blind;
-    inputs.marriage_allowance = match case.marriage_allowance.as_deref() {
+    let marriage_allowance = match case.marriage_allowance.as_deref() {
         None | Some("none") => MarriageAllowance::None,
         Some("transferor") => MarriageAllowance::Transferor,
         Some("recipient") => MarriageAllowance::Recipient,
@@ -244,29 +211,272 @@ pub fn parse_case(line: &str) -> Result<(String, Inputs), CaseError> {
             )));
         }
     };
+    let mut student_loan_plans = Vec::new();
     for plan in &case.student_loan_plans {
-        let plan = match plan.as_str() {
-            "plan1" => StudentLoanPlan::Plan1,
-            "plan2" => StudentLoanPlan::Plan2,
-            "plan4" => StudentLoanPlan::Plan4,
-            "plan5" => StudentLoanPlan::Plan5,
-            "postgraduate" => StudentLoanPlan::Postgraduate,
-            other => {
-                return Err(CaseError::Invalid(format!(
-                    "student_loan_plans: '{other}' is not plan1, plan2, plan4, plan5 or postgraduate"
-                )));
-            }
-        };
-        if !inputs.student_loan_plans.contains(&plan) {
-            inputs.student_loan_plans.push(plan);
+        let plan = itsa_submissions::case::student_loan_plan(plan).ok_or_else(|| {
+            CaseError::Invalid(format!(
+                "student_loan_plans: '{plan}' is not plan1, plan2, plan4, plan5 or postgraduate"
+            ))
+        })?;
+        if !student_loan_plans.contains(&plan) {
+            student_loan_plans.push(plan);
         }
     }
-    inputs.child_benefit = case.child_benefit_received.0;
-    inputs.coded_out = CodedOut {
-        sa_underpayments: case.sa_underpayment_coded_out.0,
-        paye_underpayments: case.paye_underpayment_coded_out.0,
-    };
-    Ok((case.id, inputs))
+    let year = flat::year(&case, tax_year, regime, date_of_birth, marriage_allowance, student_loan_plans);
+    Ok((case.id, year))
+}
+
+mod flat {
+    //! A flat case as HMRC would hold it.
+
+    use itsa_engine::inputs::{MarriageAllowance, StudentLoanPlan};
+    use itsa_submissions::amount::{Amount, IsoDate, SignedAmount};
+    use itsa_submissions::bodies::{charges, dividends, property, reliefs, savings, self_employment as se};
+    use itsa_submissions::case::{HeldBenefit, HeldCodedOut, HeldEmployment, business_id, created_id};
+    use itsa_submissions::{Body, Business, BusinessType, CalculationType, Endpoint, HmrcHeld, Named, Submission};
+
+    use super::*;
+
+    /// The first tax year of the cumulative endpoints (2025-26).
+    const CUMULATIVE_FROM: u16 = 2025;
+
+    fn amount(m: Money) -> Amount {
+        Amount::new(m.amount()).expect("flat amounts are checked on reading")
+    }
+
+    fn some(m: Money) -> Option<Amount> {
+        (!m.is_zero()).then(|| amount(m))
+    }
+
+    fn signed(m: Money) -> SignedAmount {
+        SignedAmount::new(m.amount()).expect("flat amounts are checked on reading")
+    }
+
+    fn submission(endpoint: Endpoint, body: Body) -> Submission {
+        Submission { endpoint, business: None, target: None, created: None, body }
+    }
+
+    pub(super) fn year(
+        case: &Case,
+        tax_year: TaxYear,
+        regime: Regime,
+        date_of_birth: Date,
+        marriage_allowance: MarriageAllowance,
+        student_loan_plans: Vec<StudentLoanPlan>,
+    ) -> TaxpayerYear {
+        let cumulative = tax_year.start_year() >= CUMULATIVE_FROM;
+        let (first, last) = (IsoDate(tax_year.first_day()), IsoDate(tax_year.last_day()));
+
+        // PAYE goes with the employment if there is one, else with the pension.
+        let paye = case.paye_tax_deducted.0;
+        let has_employment =
+            !case.employment_income.0.is_zero() || (case.pension_income.0.is_zero() && !paye.is_zero());
+        let mut employments = Vec::new();
+        let held = |name: &str, pension: bool, pay: Money, tax: Money| HeldEmployment {
+            employer_ref: None,
+            employer_name: name.into(),
+            occupational_pension: pension,
+            pay: amount(pay),
+            tax_deducted: Some(signed(tax)),
+            student_loan_deductions: None,
+            postgraduate_loan_deductions: None,
+            benefits_in_kind: None,
+        };
+        if has_employment {
+            employments.push(held("employment", false, case.employment_income.0, paye));
+        }
+        if !case.pension_income.0.is_zero() {
+            employments.push(held(
+                "pension",
+                true,
+                case.pension_income.0,
+                if has_employment { Money::ZERO } else { paye },
+            ));
+        }
+        let mut state_benefits = Vec::new();
+        for (kind, value) in
+            [("statePension", case.state_pension.0), ("otherStateBenefits", case.other_non_savings_income.0)]
+        {
+            if !value.is_zero() {
+                state_benefits.push(HeldBenefit { benefit_type: kind.into(), amount: amount(value), tax_paid: None });
+            }
+        }
+        let (sa, paye_coded) = (case.sa_underpayment_coded_out.0, case.paye_underpayment_coded_out.0);
+        let hicbc_submitted = cumulative && !case.child_benefit_received.0.is_zero();
+        let hmrc_held = HmrcHeld {
+            regime,
+            date_of_birth: Some(IsoDate(date_of_birth)),
+            sex: Default::default(),
+            student_loan_plans,
+            blind: case.blind,
+            marriage_allowance,
+            employments,
+            state_benefits,
+            coded_out: (!sa.is_zero() || !paye_coded.is_zero())
+                .then(|| HeldCodedOut { self_assessment_underpayment: some(sa), paye_underpayment: some(paye_coded) }),
+            child_benefit_received: if hicbc_submitted { None } else { some(case.child_benefit_received.0) },
+        };
+
+        let mut businesses = Vec::new();
+        let mut submissions = Vec::new();
+        if let Some(profit) = case.self_employment_profit.map(|p| p.0).filter(|p| !p.is_zero()) {
+            businesses.push(Business {
+                alias: "trade".into(),
+                business_id: business_id(BusinessType::SelfEmployment, 0),
+                type_of_business: BusinessType::SelfEmployment,
+                trading_name: Some("Trade".into()),
+                accounting_type: Some("CASH".into()),
+                commencement_date: None,
+                cessation_date: None,
+            });
+            // A profit is turnover; a loss is expenses.
+            let income =
+                profit.is_positive().then(|| se::PeriodIncome { turnover: some(profit), ..Default::default() });
+            let expenses = profit
+                .is_negative()
+                .then(|| se::PeriodExpenses { consolidated_expenses: Some(signed(-profit)), ..Default::default() });
+            let dates = se::PeriodDates { period_start_date: first, period_end_date: last };
+            let (endpoint, body) = if cumulative {
+                (
+                    Endpoint::SeCumulative,
+                    Body::SeCumulative(se::CumulativePeriodSummary {
+                        period_dates: Some(dates),
+                        period_income: income,
+                        period_expenses: expenses,
+                        period_disallowable_expenses: None,
+                    }),
+                )
+            } else {
+                (
+                    Endpoint::SePeriod,
+                    Body::SePeriod(se::PeriodSummary {
+                        period_dates: dates,
+                        period_income: income,
+                        period_expenses: expenses,
+                        period_disallowable_expenses: None,
+                    }),
+                )
+            };
+            submissions.push(Submission { business: Some(businesses.len() - 1), ..submission(endpoint, body) });
+        }
+        let (profit, costs, costs_brought_forward) =
+            (case.property_profit.0, case.property_finance_costs.0, case.property_finance_costs_brought_forward.0);
+        if [profit, costs, costs_brought_forward].iter().any(|a| !a.is_zero()) {
+            businesses.push(Business {
+                alias: "property".into(),
+                business_id: business_id(BusinessType::UkProperty, 0),
+                type_of_business: BusinessType::UkProperty,
+                trading_name: None,
+                accounting_type: Some("CASH".into()),
+                commencement_date: None,
+                cessation_date: None,
+            });
+            // A profit is rent; a loss is other expenses.
+            let income = profit
+                .is_positive()
+                .then(|| property::UkPropertyIncome { period_amount: some(profit), ..Default::default() });
+            let expenses = property::UkPropertyExpenses {
+                other: profit.is_negative().then(|| signed(-profit)),
+                residential_financial_cost: some(costs),
+                residential_financial_costs_carried_forward: some(costs_brought_forward),
+                ..Default::default()
+            };
+            let figures = property::UkPropertyIncomeAndExpenses {
+                income,
+                expenses: (expenses != property::UkPropertyExpenses::default()).then_some(expenses),
+            };
+            let (endpoint, body) = if cumulative {
+                (
+                    Endpoint::UkPropertyCumulative,
+                    Body::UkPropertyCumulative(property::UkPropertyCumulativeSummary {
+                        from_date: Some(first),
+                        to_date: Some(last),
+                        uk_property: figures,
+                    }),
+                )
+            } else {
+                (
+                    Endpoint::UkPropertyPeriod,
+                    Body::UkPropertyPeriod(property::UkPropertyPeriodSummary {
+                        from_date: first,
+                        to_date: last,
+                        uk_fhl_property: None,
+                        uk_non_fhl_property: Some(figures),
+                    }),
+                )
+            };
+            submissions.push(Submission { business: Some(businesses.len() - 1), ..submission(endpoint, body) });
+        }
+        if !case.savings_interest.0.is_zero() {
+            let account = Named { alias: "savings".into(), id: created_id(0) };
+            submissions.push(Submission {
+                created: Some(account.clone()),
+                ..submission(
+                    Endpoint::SavingsAccountCreate,
+                    Body::SavingsAccountCreate(savings::SavingsAccountCreate { account_name: "savings".into() }),
+                )
+            });
+            submissions.push(Submission {
+                target: Some(account),
+                ..submission(
+                    Endpoint::SavingsAccountAnnual,
+                    Body::SavingsAccountAnnual(savings::SavingsAccountAnnual {
+                        taxed_uk_interest: None,
+                        untaxed_uk_interest: some(case.savings_interest.0),
+                    }),
+                )
+            });
+        }
+        if !case.dividends.0.is_zero() {
+            submissions.push(submission(
+                Endpoint::DividendsUk,
+                Body::DividendsUk(dividends::UkDividends {
+                    uk_dividends: some(case.dividends.0),
+                    other_uk_dividends: None,
+                }),
+            ));
+        }
+        if !case.gift_aid_paid.0.is_zero() {
+            submissions.push(submission(
+                Endpoint::ReliefsCharitableGiving,
+                Body::ReliefsCharitableGiving(reliefs::CharitableGiving {
+                    gift_aid_payments: Some(reliefs::GiftAidPayments {
+                        total_amount: some(case.gift_aid_paid.0),
+                        ..Default::default()
+                    }),
+                    gifts: None,
+                }),
+            ));
+        }
+        if !case.pension_contributions_gross.0.is_zero() {
+            submissions.push(submission(
+                Endpoint::ReliefsPensions,
+                Body::ReliefsPensions(reliefs::PensionReliefs {
+                    pension_reliefs: reliefs::PensionReliefAmounts {
+                        regular_pension_contributions: some(case.pension_contributions_gross.0),
+                        ..Default::default()
+                    },
+                }),
+            ));
+        }
+        if hicbc_submitted {
+            submissions.push(submission(
+                Endpoint::ChargesHicbc,
+                Body::ChargesHicbc(charges::HighIncomeChildBenefitCharge {
+                    amount_of_child_benefit_received: amount(case.child_benefit_received.0),
+                    number_of_children: 1,
+                    date_ceased: None,
+                }),
+            ));
+        }
+        TaxpayerYear {
+            tax_year,
+            calculation_type: CalculationType::IntentToFinalise,
+            hmrc_held,
+            businesses,
+            submissions,
+        }
+    }
 }
 
 /// Money as a JSON number (pounds and pence).
@@ -297,6 +507,12 @@ struct Summary {
     student_loans: Value,
     total_tax_deducted: Value,
     total_income_tax_and_nics_due: Value,
+    /// The further fields of SUBMISSION-CASES.md "Result", each present when the
+    /// calculation has such an amount.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    foreign_tax_credit_relief: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total_taxable_profits: Option<Value>,
 }
 
 impl Summary {
@@ -314,6 +530,15 @@ impl Summary {
             student_loans: money(tc.total_student_loans_repayment_amount),
             total_tax_deducted: money(tc.total_tax_deducted),
             total_income_tax_and_nics_due: money(tc.total_income_tax_and_nics_due),
+            // No foreign tax is relieved yet: income with foreign tax is refused on reading.
+            foreign_tax_credit_relief: calculation
+                .dividends_income
+                .is_some_and(|d| d.total_foreign_dividends.is_positive())
+                .then(|| money(Money::ZERO)),
+            total_taxable_profits: (!calculation.business_profit_and_loss.is_empty()).then(|| {
+                let t = &calculation.income_summary_totals;
+                money(t.total_self_employment_profit + t.total_property_profit + t.total_foreign_property_profit)
+            }),
         }
     }
 }
@@ -366,9 +591,26 @@ pub fn error_line(id: Option<&str>, error: &CaseError) -> Value {
     json!({"id": id, "error": {"code": error.code(), "message": error.to_string()}})
 }
 
+/// Whether a case line is a submission case (SUBMISSION-CASES.md): an object with a
+/// `submissions` key. A flat case cannot have one (unknown fields are refused).
+pub fn is_submission_case(line: &str) -> bool {
+    line.contains("\"submissions\"")
+        && serde_json::from_str::<Value>(line).is_ok_and(|v| v.get("submissions").is_some())
+}
+
+/// Read a case line of either format into its id and the engine's inputs.
+pub fn read_case(line: &str) -> Result<(String, Inputs), CaseError> {
+    if !is_submission_case(line) {
+        return parse_case(line);
+    }
+    let (id, year) = itsa_submissions::TaxpayerYear::parse_case(line).map_err(CaseError::Submission)?;
+    let inputs = itsa_submissions::to_inputs(&year).map_err(CaseError::Submission)?;
+    Ok((id, inputs))
+}
+
 /// One case line calculated: its id and calculation, or its error object.
 fn outcome(line: &str) -> Result<(String, Calculation), Value> {
-    match parse_case(line) {
+    match read_case(line) {
         Ok((id, inputs)) => match itsa_engine::calculate(&inputs) {
             Ok(calculation) => Ok((id, calculation)),
             Err(e) => Err(error_line(Some(&id), &e.into())),

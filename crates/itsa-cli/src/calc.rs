@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use itsa_cases::{calculate_line, parse_case, write_result_line};
+use itsa_cases::{calculate_line, read_case, write_result_line};
 use itsa_engine::Money;
 use itsa_engine::calculation::{Calculation, IncomeTaxCategory};
 
@@ -41,7 +41,7 @@ pub fn run_one(path: &Path, json: bool) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&calculate_line(&line))?);
         return Ok(ExitCode::SUCCESS);
     }
-    let (id, inputs) = parse_case(&line).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let (id, inputs) = read_case(&line).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let calculation = itsa_engine::calculate(&inputs).map_err(|e| anyhow::anyhow!("{id}: {e}"))?;
     print!("{}", breakdown(&id, &calculation));
     Ok(ExitCode::SUCCESS)
