@@ -513,6 +513,14 @@ struct Summary {
     foreign_tax_credit_relief: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     total_taxable_profits: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total_reliefs: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    top_slicing_relief: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    losses_applied_to_general_income: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pension_savings_tax_charges: Option<Value>,
 }
 
 impl Summary {
@@ -539,6 +547,16 @@ impl Summary {
                 let t = &calculation.income_summary_totals;
                 money(t.total_self_employment_profit + t.total_property_profit + t.total_foreign_property_profit)
             }),
+            total_reliefs: it.total_reliefs.is_positive().then(|| money(it.total_reliefs)),
+            top_slicing_relief: calculation.reliefs.top_slicing_relief.map(|t| money(t.amount)),
+            losses_applied_to_general_income: calculation
+                .allowances_and_deductions
+                .losses_applied_to_general_income
+                .map(money),
+            pension_savings_tax_charges: it
+                .pension_savings_tax_charges
+                .as_ref()
+                .map(|p| money(p.total_pension_savings_tax_charges)),
         }
     }
 }
@@ -561,12 +579,12 @@ fn listed(list: &[itsa_engine::messages::Message]) -> Vec<MessageFields<'_>> {
 }
 
 /// A result object, serialised field by field (no map is built for the summary, the
-/// messages or the line around them).
+/// calculation, the messages or the line around them).
 #[derive(Serialize)]
 struct ResultLine<'a> {
     id: &'a str,
     summary: Summary,
-    calculation: Value,
+    calculation: itsa_hmrc::Node,
     messages: MessagesFields<'a>,
 }
 
@@ -576,13 +594,31 @@ impl<'a> ResultLine<'a> {
         ResultLine {
             id,
             summary: Summary::of(calculation),
-            calculation: itsa_hmrc::calculation_v8(calculation),
+            calculation: itsa_hmrc::calculation_v8_node(calculation),
             messages: MessagesFields {
                 info: listed(&m.info),
                 warnings: listed(&m.warnings),
                 errors: listed(&m.errors),
             },
         }
+    }
+}
+
+impl ResultLine<'_> {
+    /// The line's JSON text, appended to `out`: the text serde_json writes for it, with
+    /// the calculation written by [`itsa_hmrc::Node::write_json`], which copies its field
+    /// names rather than escaping each.
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        out.extend_from_slice(br#"{"id":"#);
+        serde_json::to_writer(&mut *out, self.id)?;
+        out.extend_from_slice(br#","summary":"#);
+        serde_json::to_writer(&mut *out, &self.summary)?;
+        out.extend_from_slice(br#","calculation":"#);
+        self.calculation.write_json(out);
+        out.extend_from_slice(br#","messages":"#);
+        serde_json::to_writer(&mut *out, &self.messages)?;
+        out.push(b'}');
+        Ok(())
     }
 }
 
@@ -632,7 +668,12 @@ pub fn calculate_line(line: &str) -> Value {
 /// from the calculation.
 pub fn write_result_line(out: &mut impl std::io::Write, line: &str) -> serde_json::Result<()> {
     match outcome(line) {
-        Ok((id, calculation)) => serde_json::to_writer(out, &ResultLine::of(&id, &calculation)),
+        Ok((id, calculation)) => {
+            // A result line takes about 2 KB.
+            let mut text = Vec::with_capacity(4096);
+            ResultLine::of(&id, &calculation).write_json(&mut text)?;
+            out.write_all(&text).map_err(serde_json::Error::io)
+        }
         Err(error) => serde_json::to_writer(out, &error),
     }
 }

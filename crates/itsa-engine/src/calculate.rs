@@ -12,6 +12,7 @@ use crate::nics;
 use crate::student_loans::{self, LoanIncome};
 
 /// Income by source after losses, in whole pounds.
+#[derive(Clone)]
 struct Incomes {
     employment_pay: Money,
     benefits_in_kind: Money,
@@ -25,10 +26,13 @@ struct Incomes {
     savings: Money,
     uk_dividends: Money,
     dividends: Money,
+    /// Gains on life policies (savings income charged as the top slice, ITA 2007 s1012).
+    gains: Money,
     businesses: Vec<BusinessProfitAndLoss>,
     property: Option<PropertyIncome>,
 }
 
+#[derive(Clone)]
 struct PropertyIncome {
     finance_costs: Money,
     finance_costs_deducted: Money,
@@ -56,7 +60,7 @@ impl Incomes {
     }
 
     fn total(&self) -> Money {
-        self.non_savings() + self.savings + self.dividends
+        self.non_savings() + self.savings + self.dividends + self.gains
     }
 }
 
@@ -109,6 +113,7 @@ fn incomes(rules: &YearRules, inputs: &Inputs) -> Incomes {
         savings: inputs.savings_accounts.iter().map(|a| down(a.gross_interest)).sum(),
         uk_dividends,
         dividends: uk_dividends + down(inputs.foreign_dividends),
+        gains: inputs.life_policy_gain.as_ref().map_or(Money::ZERO, |g| down(g.gain)),
         businesses,
         property,
     }
@@ -161,6 +166,37 @@ fn property_income(rules: &YearRules, p: &crate::inputs::UkProperty) -> (Propert
     (income, record)
 }
 
+/// Step 2: trading losses of the year set against general income on a claim (ITA 2007
+/// s64(2)(a)), trade by trade, each as far as the income left allows and all together no
+/// more than the cap on income tax reliefs (s24A: the greater of £50,000 and 25% of
+/// adjusted total income, total income less gross pension contributions). What is not
+/// used stays carried forward against the trade's future profits (s83). Returns the
+/// losses applied; each business's record is updated.
+fn sideways_loss_relief(
+    rules: &YearRules,
+    inputs: &Inputs,
+    businesses: &mut [BusinessProfitAndLoss],
+    total_income: Money,
+    extensions: &Extensions,
+) -> Money {
+    let adjusted_total_income = total_income.saturating_sub(extensions.pension_contributions_gross);
+    let cap = rules
+        .income_tax_relief_cap_minimum
+        .max(adjusted_total_income.percent(rules.income_tax_relief_cap_percent).round_down_to_pound());
+    let mut income_left = total_income;
+    let mut applied = Money::ZERO;
+    for (trade, record) in inputs.self_employments.iter().zip(businesses.iter_mut()) {
+        if !trade.claims_sideways || !record.net_loss.is_positive() {
+            continue;
+        }
+        let used = record.net_loss.min(income_left).min(cap - applied);
+        income_left -= used;
+        applied += used;
+        record.losses_carried_forward -= used;
+    }
+    applied
+}
+
 /// Gift Aid and relief-at-source pension contributions: gross amounts and the band extension.
 struct Extensions {
     gift_aid_gross: Money,
@@ -209,6 +245,7 @@ struct BandedIncomeTax {
     pay_pensions_profit: IncomeTaxCategory,
     savings_and_gains: IncomeTaxCategory,
     dividends: IncomeTaxCategory,
+    gains: IncomeTaxCategory,
     personal_savings_allowance: Money,
 }
 
@@ -217,10 +254,14 @@ impl BandedIncomeTax {
         self.pay_pensions_profit.income_tax_amount
             + self.savings_and_gains.income_tax_amount
             + self.dividends.income_tax_amount
+            + self.gains.income_tax_amount
     }
 
     fn taxable(&self) -> Money {
-        self.pay_pensions_profit.taxable_income + self.savings_and_gains.taxable_income + self.dividends.taxable_income
+        self.pay_pensions_profit.taxable_income
+            + self.savings_and_gains.taxable_income
+            + self.dividends.taxable_income
+            + self.gains.taxable_income
     }
 
     /// Whether the marriage allowance is barred by the rates charged (ITA 2007 s55B(2)(b) and
@@ -237,7 +278,7 @@ impl BandedIncomeTax {
             matches!(b.name, BandName::AllowanceAwardedAtHigherRate | BandName::AllowanceAwardedAtAdditionalRate)
                 && b.income.is_positive()
         };
-        [&self.pay_pensions_profit, &self.savings_and_gains, &self.dividends]
+        [&self.pay_pensions_profit, &self.savings_and_gains, &self.dividends, &self.gains]
             .iter()
             .any(|c| c.tax_bands.iter().any(above))
             || self.dividends.tax_bands.iter().any(dividends_at_nil_rate_above)
@@ -279,8 +320,8 @@ const ORDERS: [[Kind; 3]; 6] = {
 
 /// Steps 4-5: allowances set against income in the way that gives the least tax (ITA 2007
 /// s25(2)), HMRC's default order (non-savings, then savings, then dividends) unless another
-/// charges less; each kind of income is then taxed in its bands, stacked in the statutory
-/// order whatever the allowances' (s16).
+/// charges less, and against life policy gains last; each kind of income is then taxed in
+/// its bands, stacked in the statutory order whatever the allowances' (s16, s1012).
 fn banded_income_tax(
     rules: &YearRules,
     order: AllowanceOrder,
@@ -291,12 +332,13 @@ fn banded_income_tax(
     let amounts = [incomes.non_savings(), incomes.savings, incomes.dividends];
     let allocation = |order: &[Kind; 3]| {
         let mut left = allowances;
-        let mut allocated = [Money::ZERO; 3];
+        let mut allocated = [Money::ZERO; 4];
         for kind in order {
             let i = *kind as usize;
             allocated[i] = left.min(amounts[i]);
             left -= allocated[i];
         }
+        allocated[3] = left.min(incomes.gains);
         allocated
     };
     let default = allocation(&ORDERS[0]);
@@ -321,13 +363,13 @@ fn banded_income_tax(
 }
 
 /// Income tax by category and band with `allocated[kind]` of the allowances set against
-/// each kind of income.
+/// each kind of income, and `allocated[3]` against life policy gains.
 fn banded_income_tax_allocated(
     rules: &YearRules,
     incomes: &Incomes,
     allowances: Money,
     extension: Money,
-    allocated: [Money; 3],
+    allocated: [Money; 4],
 ) -> BandedIncomeTax {
     let non_savings_bands = bands::non_savings_bands(rules, extension);
     let pay_pensions_profit = category(incomes.non_savings(), allocated[Kind::NonSavings as usize], |taxable| {
@@ -382,7 +424,36 @@ fn banded_income_tax_allocated(
             &uk_limits,
         )
     });
-    BandedIncomeTax { pay_pensions_profit, savings_and_gains, dividends, personal_savings_allowance }
+    // Life policy gains: savings income, charged as the highest part of income (ITA 2007
+    // s1012), with what is left of the starting rate and the personal savings allowance.
+    let start = n + savings_and_gains.taxable_income + dividends.taxable_income;
+    let savings_allowance_used: Money = savings_and_gains
+        .tax_bands
+        .iter()
+        .filter(|b| b.rate.as_percent().is_zero() && b.name != BandName::SavingsStarterRate)
+        .map(|b| b.income)
+        .sum();
+    let gains = category(incomes.gains, allocated[3], |taxable| {
+        bands::allocate_stacked(
+            &StackedIncome {
+                start,
+                amount: taxable,
+                starting_rate: Some((
+                    rules.savings_starting_rate_limit,
+                    rules.savings_starting_rate,
+                    rules.savings_starting_rate_limit.saturating_sub(start),
+                )),
+                nil_rate_allowance: personal_savings_allowance.saturating_sub(savings_allowance_used),
+                rates: PositionRates {
+                    basic: rules.savings_basic_rate,
+                    higher: rules.savings_higher_rate,
+                    additional: rules.savings_additional_rate,
+                },
+            },
+            &uk_limits,
+        )
+    });
+    BandedIncomeTax { pay_pensions_profit, savings_and_gains, dividends, gains, personal_savings_allowance }
 }
 
 /// Step 6a: the residential finance costs tax reduction (ITTOIA 2005 s274A-274C): the basic
@@ -411,6 +482,74 @@ fn residential_finance_costs(
     }
 }
 
+/// Step 6: relief for share subscriptions (ITA 2007 s26(1)(a)), venture capital trusts,
+/// then the enterprise and seed enterprise investment schemes: the scheme's rate on the
+/// amount claimed up to the year's limit (s262-263, s158, s257AB), rounded down to the
+/// penny, each limited to the tax left (s29).
+fn investment_reliefs(
+    rules: &YearRules,
+    subscriptions: &crate::inputs::InvestmentSubscriptions,
+    tax_charged: Money,
+) -> Vec<ReliefClaimed> {
+    // Above the general limit, only subscriptions in knowledge-intensive companies count.
+    let eis_limit = rules.eis_maximum_subscriptions
+        + subscriptions
+            .eis_knowledge_intensive
+            .min(rules.eis_maximum_subscriptions_knowledge_intensive - rules.eis_maximum_subscriptions);
+    let schemes = [
+        (ReliefType::VctSubscriptions, subscriptions.vct, rules.vct_maximum_subscriptions, rules.vct_relief_rate),
+        (ReliefType::EisSubscriptions, subscriptions.eis, eis_limit, rules.eis_relief_rate),
+        (
+            ReliefType::SeedEnterpriseInvestment,
+            subscriptions.seis,
+            rules.seis_maximum_subscriptions,
+            rules.seis_relief_rate,
+        ),
+    ];
+    let mut tax_left = tax_charged.at_least_zero();
+    let mut out = Vec::new();
+    for (kind, amount_claimed, limit, rate) in schemes {
+        if !amount_claimed.is_positive() {
+            continue;
+        }
+        let allowable_amount = amount_claimed.min(limit).percent(rate).round_down_to_penny();
+        let amount_used = allowable_amount.min(tax_left);
+        tax_left -= amount_used;
+        out.push(ReliefClaimed { kind, amount_claimed, allowable_amount, amount_used, rate });
+    }
+    out
+}
+
+/// Step 7: the annual allowance charge (FA 2004 s227): the excess taxed as if it were the
+/// highest part of the taxpayer's income, at the rates for non-savings income of their
+/// regime, in the bands as extended for Gift Aid and pension contributions. The slice of
+/// each band is the difference the excess makes to it; its tax is truncated to the penny as
+/// on income.
+fn annual_allowance_charge(
+    rules: &YearRules,
+    excess: Money,
+    taxable_income: Money,
+    extension: Money,
+) -> Option<PensionSavingsTaxCharges> {
+    let excess = excess.round_down_to_pound();
+    if !excess.is_positive() {
+        return None;
+    }
+    let specs = bands::non_savings_bands(rules, extension);
+    let without = bands::allocate_non_savings(taxable_income, &specs);
+    let with = bands::allocate_non_savings(taxable_income + excess, &specs);
+    let pension_bands: Vec<TaxBand> = with
+        .into_iter()
+        .filter_map(|band| {
+            let below = without.iter().find(|b| b.name == band.name).map_or(Money::ZERO, |b| b.income);
+            let income = band.income - below;
+            income.is_positive().then(|| TaxBand { income, tax_amount: bands::tax_on(income, band.rate), ..band })
+        })
+        .collect();
+    let total_pension_savings_tax_charges = pension_bands.iter().map(|b| b.tax_amount).sum();
+    Some(PensionSavingsTaxCharges { annual_allowance_excess: excess, pension_bands, total_pension_savings_tax_charges })
+}
+
 /// Step 7: the High Income Child Benefit Charge (ITEPA 2003 s681C): 1% of the Child
 /// Benefit for every step of adjusted net income over the threshold, up to 100%; the
 /// benefit, the percentage and the charge are each rounded down.
@@ -437,14 +576,16 @@ fn high_income_child_benefit_charge(
 
 pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation {
     let mut messages = Messages::default();
-    let incomes = incomes(rules, inputs);
+    let mut incomes = incomes(rules, inputs);
     let extensions = Extensions::new(rules, inputs, &incomes);
 
     // Step 2-3: net income, adjusted net income and allowances.
     let total_income = incomes.total();
+    let losses_applied = sideways_loss_relief(rules, inputs, &mut incomes.businesses, total_income, &extensions);
+    let net_income = total_income - losses_applied;
     // Adjusted net income (ITA 2007 s58), never below nil.
     let adjusted_net_income =
-        total_income.saturating_sub(extensions.gift_aid_gross + extensions.pension_contributions_gross);
+        net_income.saturating_sub(extensions.gift_aid_gross + extensions.pension_contributions_gross);
     let personal_allowance = tapered_personal_allowance(rules, adjusted_net_income);
     let blind_persons_allowance = inputs.blind_persons_allowance.then_some(rules.blind_persons_allowance);
     let transfer_out = (inputs.marriage_allowance == MarriageAllowance::Transferor)
@@ -452,12 +593,15 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
     let allowances_with = |transfer: Option<Money>| {
         personal_allowance - transfer.unwrap_or(Money::ZERO) + blind_persons_allowance.unwrap_or(Money::ZERO)
     };
+    // The losses set sideways are deducted from the kinds of income as the allowances are,
+    // in the way that gives the least tax (ITA 2007 s25(2)).
+    let deductions_with = |transfer: Option<Money>| allowances_with(transfer) + losses_applied;
 
     // Steps 4-5: taxable income and tax by band. A transferor liable above the basic rate
     // cannot give the allowance away (ITA 2007 s55B(2)): then tax without the transfer.
     let extension = extensions.total();
     let mut banded =
-        banded_income_tax(rules, inputs.allowance_order, &incomes, allowances_with(transfer_out), extension);
+        banded_income_tax(rules, inputs.allowance_order, &incomes, deductions_with(transfer_out), extension);
     let mut transfer_out = transfer_out;
     if transfer_out.is_some() && banded.charged_above_basic_rate() {
         messages.warning(
@@ -465,7 +609,7 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
             "Marriage Allowance has not been transferred: you are liable to tax above the basic rate, so you cannot give part of your Personal Allowance to your partner.".into(),
         );
         transfer_out = None;
-        banded = banded_income_tax(rules, inputs.allowance_order, &incomes, allowances_with(None), extension);
+        banded = banded_income_tax(rules, inputs.allowance_order, &incomes, deductions_with(None), extension);
     }
     let total_allowances = allowances_with(transfer_out);
     for (id, extension, what) in [
@@ -495,11 +639,16 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
     }
     let income_tax_charged = banded.charged();
 
-    // Step 6: tax reductions, each limited to the tax left.
-    let finance_costs =
-        incomes.property.as_ref().filter(|p| (p.finance_costs + p.finance_costs_brought_forward).is_positive()).map(
-            |p| residential_finance_costs(rules, p, banded.pay_pensions_profit.taxable_income, income_tax_charged),
-        );
+    // Step 6: tax reductions, each limited to the tax left: the investment reliefs first,
+    // then finance costs, whose unused part is carried forward rather than lost.
+    let reliefs_claimed = investment_reliefs(rules, &inputs.investment_subscriptions, income_tax_charged);
+    let investment_reliefs_used: Money = reliefs_claimed.iter().map(|r| r.amount_used).sum();
+    let tax_left = income_tax_charged - investment_reliefs_used;
+    let finance_costs = incomes
+        .property
+        .as_ref()
+        .filter(|p| (p.finance_costs + p.finance_costs_brought_forward).is_positive())
+        .map(|p| residential_finance_costs(rules, p, banded.pay_pensions_profit.taxable_income, tax_left));
     if let Some(fc) = finance_costs.filter(|fc| fc.carry_forward_amount.is_positive()) {
         messages.info(
             ids::FINANCE_COSTS_CARRIED_FORWARD,
@@ -509,8 +658,46 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
             ),
         );
     }
-    let total_reliefs = finance_costs.map_or(Money::ZERO, |f| f.total_residential_finance_costs_relief);
+    let finance_costs_relief = finance_costs.map_or(Money::ZERO, |f| f.total_residential_finance_costs_relief);
+
+    // Top slicing relief on a life policy gain, worked on the gain's annual equivalent
+    // with the personal allowance recomputed as if that were the gain (ITTOIA 2005
+    // s535-536 as amended by FA 2020 s24); then the tax treated as paid on the gain (s530).
+    let gain = inputs.life_policy_gain.as_ref().filter(|_| incomes.gains.is_positive());
+    let notional_tax = |g: &crate::inputs::LifePolicyGain, amount: Money| {
+        if g.tax_treated_as_paid { amount.percent(rules.savings_basic_rate).round_down_to_penny() } else { Money::ZERO }
+    };
+    let mut top_slicing_relief = gain.map(|g| {
+        let years = g.years.max(1);
+        let liability_on_gain = banded.gains.income_tax_amount.saturating_sub(notional_tax(g, incomes.gains));
+        let annual_equivalent =
+            Money::new(incomes.gains.amount() / rust_decimal::Decimal::from(years)).round_down_to_penny();
+        let slice_incomes = Incomes { gains: annual_equivalent, ..incomes.clone() };
+        let slice_allowance =
+            tapered_personal_allowance(rules, adjusted_net_income.saturating_sub(incomes.gains) + annual_equivalent);
+        let slice_deductions = slice_allowance - transfer_out.unwrap_or(Money::ZERO).min(slice_allowance)
+            + blind_persons_allowance.unwrap_or(Money::ZERO)
+            + losses_applied;
+        let slice = banded_income_tax(rules, inputs.allowance_order, &slice_incomes, slice_deductions, extension);
+        let slice_liability = slice.gains.income_tax_amount.saturating_sub(notional_tax(g, annual_equivalent));
+        let relieved_liability = slice_liability.times(years);
+        TopSlicingRelief {
+            liability_on_gain,
+            annual_equivalent,
+            relieved_liability,
+            amount: liability_on_gain.saturating_sub(relieved_liability),
+        }
+    });
+    let tax_left = tax_left - finance_costs_relief;
+    if let Some(t) = &mut top_slicing_relief {
+        t.amount = t.amount.min(tax_left.at_least_zero());
+    }
+    let total_reliefs =
+        investment_reliefs_used + finance_costs_relief + top_slicing_relief.map_or(Money::ZERO, |t| t.amount);
     let income_tax_due_after_reliefs = income_tax_charged - total_reliefs;
+    let total_notional_tax =
+        gain.map_or(Money::ZERO, |g| notional_tax(g, incomes.gains)).min(income_tax_due_after_reliefs.at_least_zero());
+    let income_tax_due_after_notional_tax = income_tax_due_after_reliefs - total_notional_tax;
 
     let mut marriage_allowance_transferred_in = None;
     let mut marriage_allowance_relief = Money::ZERO;
@@ -524,11 +711,11 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
             let amount = rules.marriage_allowance_transferable_amount;
             let rate = rules.marriage_allowance_relief_rate;
             marriage_allowance_relief =
-                amount.percent(rate).round_down_to_penny().min(income_tax_due_after_reliefs.at_least_zero());
+                amount.percent(rate).round_down_to_penny().min(income_tax_due_after_notional_tax.at_least_zero());
             marriage_allowance_transferred_in = Some(MarriageAllowanceTransferredIn { amount, rate });
         }
     }
-    let income_tax_due_after_tax_reductions = income_tax_due_after_reliefs - marriage_allowance_relief;
+    let income_tax_due_after_tax_reductions = income_tax_due_after_notional_tax - marriage_allowance_relief;
 
     // Step 7: the Gift Aid charge (ITA 2007 s424), then the other charges.
     let gift_aid = extensions.gift_aid_gross.is_positive().then(|| {
@@ -544,9 +731,12 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
     let income_tax_due_after_gift_aid =
         income_tax_due_after_tax_reductions + gift_aid.map_or(Money::ZERO, |g| g.gift_aid_charge);
     let hicbc = high_income_child_benefit_charge(rules, inputs.child_benefit, adjusted_net_income);
+    let pension_charges = annual_allowance_charge(rules, inputs.annual_allowance_excess, banded.taxable(), extension);
     let paye_underpayments_coded_out = inputs.coded_out.paye_underpayments.at_least_zero();
-    let total_income_tax_due =
-        income_tax_due_after_gift_aid + hicbc.map_or(Money::ZERO, |h| h.amount) + paye_underpayments_coded_out;
+    let total_income_tax_due = income_tax_due_after_gift_aid
+        + hicbc.map_or(Money::ZERO, |h| h.amount)
+        + pension_charges.as_ref().map_or(Money::ZERO, |p| p.total_pension_savings_tax_charges)
+        + paye_underpayments_coded_out;
 
     // Step 8: National Insurance on trading profits.
     let nics = if inputs.self_employments.is_empty() {
@@ -572,7 +762,8 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
                 + incomes.other
                 + incomes.property_profits
                 + incomes.savings
-                + incomes.dividends,
+                + incomes.dividends
+                + incomes.gains,
             student_loan_deductions: inputs.employments.iter().map(|e| e.student_loan_deductions).sum(),
             postgraduate_loan_deductions: inputs.employments.iter().map(|e| e.postgraduate_loan_deductions).sum(),
         },
@@ -629,18 +820,21 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
     let taxable = banded.taxable();
     let income_tax = IncomeTax {
         total_income_received_from_all_sources: total_income,
-        total_allowances_and_deductions: total_allowances.min(total_income),
+        total_allowances_and_deductions: (total_allowances + losses_applied).min(total_income),
         total_taxable_income: taxable,
         pay_pensions_profit: Some(banded.pay_pensions_profit).filter(|c| c.income_received.is_positive()),
         savings_and_gains: Some(banded.savings_and_gains).filter(|c| c.income_received.is_positive()),
         dividends: Some(banded.dividends).filter(|c| c.income_received.is_positive()),
+        gains_on_life_policies: Some(banded.gains).filter(|c| c.income_received.is_positive()),
         income_tax_charged,
         total_reliefs,
         income_tax_due_after_reliefs,
         marriage_allowance_relief,
+        total_notional_tax,
         income_tax_due_after_tax_reductions,
         income_tax_due_after_gift_aid,
         high_income_child_benefit_charge: hicbc,
+        pension_savings_tax_charges: pension_charges,
         paye_underpayments_coded_out,
         total_income_tax_due,
         adjusted_net_income,
@@ -664,8 +858,9 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
                 .is_positive()
                 .then_some(extensions.pension_contributions_gross),
             total_allowances,
+            losses_applied_to_general_income: losses_applied.is_positive().then_some(losses_applied),
         },
-        reliefs: Reliefs { residential_finance_costs: finance_costs },
+        reliefs: Reliefs { residential_finance_costs: finance_costs, reliefs_claimed, top_slicing_relief },
         tax_deducted_at_source,
         gift_aid,
         marriage_allowance_transferred_in,
@@ -709,6 +904,7 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
             total_foreign_dividends: incomes.dividends - incomes.uk_dividends,
         }),
         other_income: incomes.other.is_positive().then_some(incomes.other),
+        chargeable_event_gain: gain.map(|g| crate::inputs::LifePolicyGain { gain: incomes.gains, ..g.clone() }),
         income_summary_totals: IncomeSummaryTotals {
             total_self_employment_profit: incomes.trading_profits,
             total_property_profit: incomes.property_profits,

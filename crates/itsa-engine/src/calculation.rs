@@ -26,6 +26,8 @@ pub struct Calculation {
     pub state_benefits_income: Option<StateBenefitsIncome>,
     pub savings_and_gains_income: Option<SavingsAndGainsIncome>,
     pub dividends_income: Option<DividendsIncome>,
+    /// The life policy gain calculated, as submitted with the gain in whole pounds.
+    pub chargeable_event_gain: Option<crate::inputs::LifePolicyGain>,
     pub other_income: Option<Money>,
     pub income_summary_totals: IncomeSummaryTotals,
     pub tax_calculation: TaxCalculation,
@@ -46,6 +48,8 @@ pub struct AllowancesAndDeductions {
     pub pension_contributions: Option<Money>,
     /// Personal allowance (after any transfer out) plus blind person's allowance.
     pub total_allowances: Money,
+    /// Trading losses set against general income on a claim (ITA 2007 s64).
+    pub losses_applied_to_general_income: Option<Money>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -58,6 +62,53 @@ pub struct MarriageAllowanceTransferOut {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Reliefs {
     pub residential_finance_costs: Option<ResidentialFinanceCosts>,
+    /// Investment reliefs, in the order they were set against the tax.
+    pub reliefs_claimed: Vec<ReliefClaimed>,
+    pub top_slicing_relief: Option<TopSlicingRelief>,
+}
+
+/// Top slicing relief on a life policy gain (ITTOIA 2005 s535-536).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TopSlicingRelief {
+    /// The tax on the gain less the tax treated as paid.
+    pub liability_on_gain: Money,
+    /// The gain divided by the complete years of the policy.
+    pub annual_equivalent: Money,
+    /// The tax on the annual equivalent, less tax treated as paid on it, times the years.
+    pub relieved_liability: Money,
+    /// The relief given: the difference, limited to the tax left.
+    pub amount: Money,
+}
+
+/// A relief given as a reduction of tax (ITA 2007 s26(1)(a)): HMRC's `reliefsClaimed`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReliefClaimed {
+    pub kind: ReliefType,
+    /// The amount on which relief is claimed.
+    pub amount_claimed: Money,
+    /// The relief due: the rate on the amount claimed, up to the year's limit.
+    pub allowable_amount: Money,
+    /// The relief given: the allowable amount, limited to the tax left.
+    pub amount_used: Money,
+    pub rate: Rate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReliefType {
+    VctSubscriptions,
+    EisSubscriptions,
+    SeedEnterpriseInvestment,
+}
+
+impl ReliefType {
+    /// HMRC's name in the v8/v9 API.
+    pub const fn hmrc_name(self) -> &'static str {
+        match self {
+            ReliefType::VctSubscriptions => "vct-subscriptions",
+            ReliefType::EisSubscriptions => "eis-subscriptions",
+            ReliefType::SeedEnterpriseInvestment => "seed-enterprise-investment",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -252,13 +303,20 @@ pub struct IncomeTax {
     pub pay_pensions_profit: Option<IncomeTaxCategory>,
     pub savings_and_gains: Option<IncomeTaxCategory>,
     pub dividends: Option<IncomeTaxCategory>,
+    /// Gains on life policies: savings income charged as the highest part of income
+    /// (ITA 2007 s1012).
+    pub gains_on_life_policies: Option<IncomeTaxCategory>,
     pub income_tax_charged: Money,
     pub total_reliefs: Money,
     pub income_tax_due_after_reliefs: Money,
     pub marriage_allowance_relief: Money,
+    /// Basic-rate tax treated as paid on life policy gains (ITTOIA 2005 s530), set
+    /// against the tax, never repaid.
+    pub total_notional_tax: Money,
     pub income_tax_due_after_tax_reductions: Money,
     pub income_tax_due_after_gift_aid: Money,
     pub high_income_child_benefit_charge: Option<HighIncomeChildBenefitCharge>,
+    pub pension_savings_tax_charges: Option<PensionSavingsTaxCharges>,
     pub paye_underpayments_coded_out: Money,
     pub total_income_tax_due: Money,
     /// Adjusted net income (ITA 2007 s58): the figure the personal allowance taper and
@@ -266,6 +324,16 @@ pub struct IncomeTax {
     pub adjusted_net_income: Money,
     /// The personal savings allowance the taxpayer is entitled to (ITA 2007 s12B).
     pub personal_savings_allowance: Money,
+}
+
+/// The annual allowance charge (FA 2004 s227): the excess charged band by band as if it
+/// were the highest part of the taxpayer's income, at the non-savings rates of their
+/// regime (s227(4), (4AA)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PensionSavingsTaxCharges {
+    pub annual_allowance_excess: Money,
+    pub pension_bands: Vec<TaxBand>,
+    pub total_pension_savings_tax_charges: Money,
 }
 
 #[derive(Debug, Clone, PartialEq)]

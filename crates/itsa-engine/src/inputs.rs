@@ -40,11 +40,19 @@ pub struct Inputs {
     pub foreign_dividends: Money,
     /// Other taxable non-savings income.
     pub other_income: Money,
+    /// A gain on a life insurance policy, capital redemption policy or life annuity (a
+    /// chargeable event, ITTOIA 2005 Part 4 Chapter 9).
+    pub life_policy_gain: Option<LifePolicyGain>,
 
     /// Gift Aid donations actually paid in the year (net of basic-rate tax).
     pub gift_aid_paid: Money,
     /// Relief-at-source pension contributions, gross (net paid plus basic-rate relief).
     pub pension_contributions_relief_at_source: Money,
+    /// Share subscriptions on which relief is claimed as a tax reduction.
+    pub investment_subscriptions: InvestmentSubscriptions,
+    /// Pension savings over the annual allowance, after any unused allowance carried
+    /// forward: charged at the taxpayer's rates as the top slice of income (FA 2004 s227).
+    pub annual_allowance_excess: Money,
     pub blind_persons_allowance: bool,
     pub marriage_allowance: MarriageAllowance,
     pub student_loan_plans: Vec<StudentLoanPlan>,
@@ -76,8 +84,11 @@ impl Inputs {
             dividends: Money::ZERO,
             foreign_dividends: Money::ZERO,
             other_income: Money::ZERO,
+            life_policy_gain: None,
             gift_aid_paid: Money::ZERO,
             pension_contributions_relief_at_source: Money::ZERO,
+            investment_subscriptions: InvestmentSubscriptions::default(),
+            annual_allowance_excess: Money::ZERO,
             blind_persons_allowance: false,
             marriage_allowance: MarriageAllowance::None,
             student_loan_plans: Vec::new(),
@@ -100,6 +111,7 @@ impl Inputs {
             || !self.dividends.is_zero()
             || !self.foreign_dividends.is_zero()
             || !self.other_income.is_zero()
+            || self.life_policy_gain.is_some()
     }
 }
 
@@ -141,6 +153,9 @@ pub struct SelfEmployment {
     pub adjusted_profit: Money,
     /// Trading losses of this trade brought forward from earlier years (ITA 2007 s83).
     pub losses_brought_forward: Money,
+    /// A claim to set this year's loss of the trade against the year's general income
+    /// (ITA 2007 s64(2)(a)); without one the loss is carried forward.
+    pub claims_sideways: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -163,6 +178,39 @@ pub struct ForeignProperty {
     pub business_id: String,
     /// Profit of all the properties together; negative is a loss.
     pub profit: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LifePolicyGain {
+    pub kind: PolicyKind,
+    /// The customer's reference for the policy.
+    pub name: String,
+    pub gain: Money,
+    /// Complete years the policy has run, for top slicing relief (ITTOIA 2005 s536); at
+    /// least one.
+    pub years: u32,
+    /// Whether basic-rate tax is treated as paid on the gain (a UK policy, s530).
+    pub tax_treated_as_paid: bool,
+}
+
+/// The kind of policy a chargeable event gain arose on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PolicyKind {
+    #[default]
+    LifeInsurance,
+    CapitalRedemption,
+    LifeAnnuity,
+}
+
+impl PolicyKind {
+    /// HMRC's name in the v8/v9 API.
+    pub const fn hmrc_name(self) -> &'static str {
+        match self {
+            PolicyKind::LifeInsurance => "life-insurance",
+            PolicyKind::CapitalRedemption => "capital-redemption",
+            PolicyKind::LifeAnnuity => "life-annuity",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -214,6 +262,21 @@ impl StudentLoanPlan {
             StudentLoanPlan::Plan5 => "05",
         }
     }
+}
+
+/// Subscriptions for shares that give relief as a reduction of tax (ITA 2007 s26(1)(a)):
+/// for each scheme, the amount on which relief is claimed for the year (SA101, "amount on
+/// which relief is claimed").
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct InvestmentSubscriptions {
+    /// Venture capital trusts (ITA 2007 Part 6).
+    pub vct: Money,
+    /// Enterprise investment scheme companies (ITA 2007 Part 5).
+    pub eis: Money,
+    /// Of `eis`, the part subscribed in knowledge-intensive companies (ITA 2007 s158(4A)).
+    pub eis_knowledge_intensive: Money,
+    /// Seed enterprise investment scheme companies (ITA 2007 Part 5A).
+    pub seis: Money,
 }
 
 /// Debts collected through this year's PAYE tax code.

@@ -65,6 +65,15 @@ fn validate(inputs: &Inputs) -> Result<(), EngineError> {
         ("other_income", inputs.other_income, false),
         ("gift_aid_paid", inputs.gift_aid_paid, false),
         ("pension_contributions_relief_at_source", inputs.pension_contributions_relief_at_source, false),
+        ("annual_allowance_excess", inputs.annual_allowance_excess, false),
+        ("investment_subscriptions.vct", inputs.investment_subscriptions.vct, false),
+        ("investment_subscriptions.eis", inputs.investment_subscriptions.eis, false),
+        (
+            "investment_subscriptions.eis_knowledge_intensive",
+            inputs.investment_subscriptions.eis_knowledge_intensive,
+            false,
+        ),
+        ("investment_subscriptions.seis", inputs.investment_subscriptions.seis, false),
         ("child_benefit", inputs.child_benefit, false),
         ("coded_out.sa_underpayments", inputs.coded_out.sa_underpayments, false),
         ("coded_out.paye_underpayments", inputs.coded_out.paye_underpayments, false),
@@ -100,6 +109,9 @@ fn validate(inputs: &Inputs) -> Result<(), EngineError> {
             ("uk_property.finance_costs_brought_forward", p.finance_costs_brought_forward, false),
             ("uk_property.losses_brought_forward", p.losses_brought_forward, false),
         ]);
+    }
+    if let Some(g) = &inputs.life_policy_gain {
+        amounts.push(("life_policy_gain.gain", g.gain, false));
     }
     if let Some(p) = &inputs.foreign_property {
         amounts.push(("foreign_property.profit", p.profit, true));

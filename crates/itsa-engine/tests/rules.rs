@@ -336,3 +336,154 @@ fn allowances_are_set_where_they_save_most_tax() {
     // 7,430 x 20% = 1,486; savings 2,000: 1,000 at nil, 1,000 at 20% = 200.
     assert_eq!(run(&i).tax_calculation.income_tax.income_tax_charged, Money::pounds(1_686));
 }
+
+#[test]
+fn investment_reliefs_are_capped_by_the_limit_and_by_the_tax() {
+    // 2024-25, employment 71,420: taxable 58,850; 37,700 x 20% + 21,150 x 40% = 16,000.
+    let mut i = employee(2024, Regime::RestOfUk, 71_420);
+    i.investment_subscriptions.eis = Money::pounds(100_000);
+    let c = run(&i);
+    let it = &c.tax_calculation.income_tax;
+    assert_eq!(it.income_tax_charged, Money::pounds(16_000));
+    let eis = c.reliefs.reliefs_claimed[0];
+    // 30% of 100,000 is due; the tax, 16,000, is all that can be used (ITA 2007 s29).
+    assert_eq!((eis.allowable_amount, eis.amount_used), (Money::pounds(30_000), Money::pounds(16_000)));
+    assert_eq!(it.total_reliefs, Money::pounds(16_000));
+    assert_eq!(it.income_tax_due_after_reliefs, Money::ZERO);
+
+    // VCT first, then EIS; the SEIS limit is 100,000 to 2022-23 and 200,000 after.
+    let mut i = employee(2022, Regime::RestOfUk, 200_000);
+    i.investment_subscriptions.vct = Money::pounds(250_000); // limit 200,000: 60,000 due
+    i.investment_subscriptions.seis = Money::pounds(150_000); // limit 100,000: 50,000 due
+    let c = run(&i);
+    let claimed: Vec<(Money, Money)> =
+        c.reliefs.reliefs_claimed.iter().map(|r| (r.allowable_amount, r.amount_used)).collect();
+    let charged = c.tax_calculation.income_tax.income_tax_charged;
+    assert_eq!(claimed[0], (Money::pounds(60_000), Money::pounds(60_000)));
+    assert_eq!(claimed[1], (Money::pounds(50_000), charged - Money::pounds(60_000)));
+    let mut later = i.clone();
+    later.tax_year = TaxYear::starting(2023);
+    let c = run(&later);
+    assert_eq!(c.reliefs.reliefs_claimed[1].allowable_amount, Money::pounds(75_000));
+}
+
+#[test]
+fn eis_above_a_million_needs_knowledge_intensive_companies() {
+    let mut i = employee(2024, Regime::RestOfUk, 2_000_000);
+    i.investment_subscriptions.eis = Money::pounds(1_800_000);
+    i.investment_subscriptions.eis_knowledge_intensive = Money::pounds(500_000);
+    // 1,000,000 + 500,000 knowledge-intensive = 1,500,000 x 30%.
+    assert_eq!(run(&i).reliefs.reliefs_claimed[0].allowable_amount, Money::pounds(450_000));
+}
+
+#[test]
+fn a_trading_loss_set_sideways_reduces_net_income() {
+    // 2022-23: employment 30,000 and a trading loss of 20,000 claimed against it (s64).
+    let mut i = employee(2022, Regime::RestOfUk, 30_000);
+    i.self_employments.push(SelfEmployment {
+        business_id: "XAIS12345678901".into(),
+        adjusted_profit: Money::pounds(-20_000),
+        claims_sideways: true,
+        ..Default::default()
+    });
+    let c = run(&i);
+    assert_eq!(c.allowances_and_deductions.losses_applied_to_general_income, Some(Money::pounds(20_000)));
+    assert_eq!(c.tax_calculation.income_tax.total_taxable_income, Money::ZERO);
+    assert_eq!(c.business_profit_and_loss[0].losses_carried_forward, Money::ZERO);
+
+    // Without a claim the loss is carried forward and the employment taxed in full.
+    i.self_employments[0].claims_sideways = false;
+    let c = run(&i);
+    assert_eq!(c.allowances_and_deductions.losses_applied_to_general_income, None);
+    assert_eq!(c.business_profit_and_loss[0].losses_carried_forward, Money::pounds(20_000));
+    assert_eq!(c.tax_calculation.income_tax.total_taxable_income, Money::pounds(17_430));
+}
+
+#[test]
+fn sideways_relief_is_capped_at_the_greater_of_50000_and_a_quarter_of_income() {
+    let mut i = employee(2024, Regime::RestOfUk, 300_000);
+    i.self_employments.push(SelfEmployment {
+        business_id: "XAIS12345678901".into(),
+        adjusted_profit: Money::pounds(-120_000),
+        claims_sideways: true,
+        ..Default::default()
+    });
+    // Cap: 25% of 300,000 = 75,000 (ITA 2007 s24A); 45,000 stays carried forward.
+    let c = run(&i);
+    assert_eq!(c.allowances_and_deductions.losses_applied_to_general_income, Some(Money::pounds(75_000)));
+    assert_eq!(c.business_profit_and_loss[0].losses_carried_forward, Money::pounds(45_000));
+    // A smaller income: the cap is 50,000.
+    i.employments[0].pay = Money::pounds(80_000);
+    let c = run(&i);
+    assert_eq!(c.allowances_and_deductions.losses_applied_to_general_income, Some(Money::pounds(50_000)));
+}
+
+#[test]
+fn the_annual_allowance_charge_is_the_top_slice_at_the_taxpayers_rates() {
+    // 2022-23: employment 240,000, property 24,000 (all non-savings), relief at source
+    // 15,000 gross extends the higher rate limit to 165,000; the excess of 32,000 is all
+    // above it: x 45% = 14,400.
+    let mut i = employee(2022, Regime::RestOfUk, 240_000);
+    i.uk_property =
+        Some(UkProperty { business_id: "XPIS12345678901".into(), profit: Money::pounds(24_000), ..Default::default() });
+    i.pension_contributions_relief_at_source = Money::pounds(15_000);
+    i.annual_allowance_excess = Money::pounds(32_000);
+    let c = run(&i);
+    let charges = c.tax_calculation.income_tax.pension_savings_tax_charges.clone().unwrap();
+    assert_eq!(charges.total_pension_savings_tax_charges, Money::pounds(14_400));
+
+    // Straddling bands: 2024-25, employment 40,000 (taxable 27,430), excess 20,000:
+    // 10,270 at 20% (to 37,700) + 9,730 at 40% = 2,054 + 3,892 = 5,946.
+    let mut i = employee(2024, Regime::RestOfUk, 40_000);
+    i.annual_allowance_excess = Money::pounds(20_000);
+    let c = run(&i);
+    let it = &c.tax_calculation.income_tax;
+    let charges = it.pension_savings_tax_charges.clone().unwrap();
+    assert_eq!(charges.total_pension_savings_tax_charges, Money::pounds(5_946));
+    assert_eq!(it.total_income_tax_due, it.income_tax_due_after_gift_aid + Money::pounds(5_946));
+    // The income tax itself is unchanged.
+    assert_eq!(it.income_tax_charged, Money::pounds(5_486));
+}
+
+#[test]
+fn a_life_policy_gain_is_the_top_slice_and_gets_top_slicing_relief() {
+    // HMRC IPTM3850's example: 2022-23, employment 45,000, a UK policy surrendered with a
+    // gain of 50,000 after 5 complete years, basic-rate tax treated as paid.
+    let mut i = employee(2022, Regime::RestOfUk, 45_000);
+    i.life_policy_gain = Some(itsa_engine::inputs::LifePolicyGain {
+        kind: Default::default(),
+        name: "POLICY-1".into(),
+        gain: Money::pounds(50_000),
+        years: 5,
+        tax_treated_as_paid: true,
+    });
+    let c = run(&i);
+    let it = &c.tax_calculation.income_tax;
+    // Employment 32,430 x 20% = 6,486; gain: 500 at 0% (PSA), 4,770 x 20%, 44,730 x 40% = 18,846.
+    assert_eq!(it.income_tax_charged, Money::pounds(25_332));
+    let tsr = c.reliefs.top_slicing_relief.unwrap();
+    // 18,846 - 10,000 = 8,846; slice 10,000: 954 + 1,892 - 2,000 = 846, x 5 = 4,230.
+    assert_eq!((tsr.liability_on_gain, tsr.relieved_liability), (Money::pounds(8_846), Money::pounds(4_230)));
+    assert_eq!(tsr.amount, Money::pounds(4_616));
+    assert_eq!(it.total_notional_tax, Money::pounds(10_000));
+    assert_eq!(it.income_tax_due_after_gift_aid, Money::pounds(10_716));
+
+    // A basic-rate taxpayer's gain: the tax treated as paid covers it; no relief is due.
+    let mut i = employee(2024, Regime::RestOfUk, 20_000);
+    i.life_policy_gain = Some(itsa_engine::inputs::LifePolicyGain {
+        kind: Default::default(),
+        name: "P".into(),
+        gain: Money::pounds(5_000),
+        years: 3,
+        tax_treated_as_paid: true,
+    });
+    let c = run(&i);
+    let it = &c.tax_calculation.income_tax;
+    assert_eq!(c.reliefs.top_slicing_relief.unwrap().amount, Money::ZERO);
+    // 7,430 x 20% = 1,486; gain 1,000 at 0% (PSA), 4,000 x 20% = 800. The tax treated as
+    // paid is on the whole gain, 1,000, and is set against the tax on the other income too,
+    // though never repaid (ITTOIA 2005 s530).
+    assert_eq!(it.income_tax_charged, Money::pounds(2_286));
+    assert_eq!(it.total_notional_tax, Money::pounds(1_000));
+    assert_eq!(it.income_tax_due_after_gift_aid, Money::pounds(1_286));
+}

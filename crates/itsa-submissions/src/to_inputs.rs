@@ -137,6 +137,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
     let mut account_figures: HashMap<String, (Money, Money)> = HashMap::new();
     let mut benefits: Vec<(String, String)> = Vec::new();
     let mut benefit_amounts: HashMap<String, (Money, Money)> = HashMap::new();
+    let mut sideways_claims: Vec<String> = Vec::new();
     let mut uk_dividends = None;
     let mut foreign_dividends = None;
     let mut child_benefit = None;
@@ -237,6 +238,45 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
                     "Gift Aid carried back or forward, or gifts of shares or land",
                 )?;
             }
+            Body::LossClaim(c) => {
+                use crate::bodies::losses::{LossClaimSource, TypeOfClaim};
+                if c.tax_year_claimed_for() != Some(year.tax_year) {
+                    return Err(not_calculated(&at, "a loss claim for another tax year"));
+                }
+                match (c.type_of_loss, c.type_of_claim) {
+                    // Carrying forward is what happens without a claim.
+                    (_, TypeOfClaim::CarryForward) => {}
+                    (LossClaimSource::SelfEmployment, TypeOfClaim::CarrySideways) => {
+                        sideways_claims.push(c.business_id.clone());
+                    }
+                    _ => return Err(not_calculated(&at, "property losses set against general income")),
+                }
+            }
+            Body::ChargesPensions(c) => {
+                let other = [
+                    (c.pension_savings_tax_charges.is_some(), "lifetime allowance charges"),
+                    (c.pension_scheme_overseas_transfers.is_some(), "the overseas transfer charge"),
+                    (c.pension_scheme_unauthorised_payments.is_some(), "unauthorised payments charges"),
+                    (c.overseas_pension_contributions.is_some(), "short service refunds of overseas contributions"),
+                ];
+                if let Some((_, what)) = other.iter().find(|(present, _)| *present) {
+                    return Err(not_calculated(&at, what));
+                }
+                if let Some(p) = &c.pension_contributions {
+                    refuse_if_any(
+                        p.annual_allowance_tax_paid.money(),
+                        &at,
+                        "annual allowance charge paid by the scheme",
+                    )?;
+                    inputs.annual_allowance_excess = p.in_excess_of_the_annual_allowance.money();
+                }
+            }
+            Body::InsurancePolicies(p) => {
+                inputs.life_policy_gain = life_policy_gain(p, &at)?;
+            }
+            Body::ReliefsInvestment(r) => {
+                inputs.investment_subscriptions = investment_subscriptions(r, &at)?;
+            }
             Body::ChargesHicbc(h) => child_benefit = Some(h.amount_of_child_benefit_received.money()),
             Body::MarriageAllowance(_) => inputs.marriage_allowance = MarriageAllowance::Transferor,
             Body::Disclosures(d) => {
@@ -272,6 +312,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
                 business_id: b.business_id.clone(),
                 adjusted_profit: trade.profit(rules.trading_income_allowance),
                 losses_brought_forward: Money::ZERO,
+                claims_sideways: sideways_claims.contains(&b.business_id),
             });
         }
     }
@@ -296,6 +337,15 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
     }
     if let Some(c) = child_benefit {
         inputs.child_benefit = c;
+    }
+    // Whether the band extensions count in top slicing relief is unsettled (docs/differences.md).
+    if inputs.life_policy_gain.is_some()
+        && (inputs.gift_aid_paid.is_positive() || inputs.pension_contributions_relief_at_source.is_positive())
+    {
+        return Err(not_calculated(
+            "insurance-policies",
+            "top slicing relief together with Gift Aid or pension contributions",
+        ));
     }
     if year.calculation_type == CalculationType::InYear {
         let latest = trades.values().filter_map(|t| t.to).chain(property::latest_end(year)).max();
@@ -347,6 +397,65 @@ fn push_benefit(inputs: &mut Inputs, at: &str, kind: &str, amount: Money, tax: M
         _ => inputs.state_benefits.push(StateBenefit { name: kind.to_owned(), amount, tax_deducted: tax }),
     }
     Ok(())
+}
+
+/// Venture capital trust, EIS and SEIS subscriptions: the amounts on which relief is
+/// claimed, and the EIS part in knowledge-intensive companies. Community investment and
+/// social investment relief are refused until calculated.
+fn investment_subscriptions(
+    r: &crate::bodies::reliefs::InvestmentReliefs,
+    at: &str,
+) -> Result<itsa_engine::inputs::InvestmentSubscriptions, SubmissionError> {
+    let claimed = |amount: crate::amount::Amount| amount.money();
+    let vct = r.vct_subscription.iter().flatten().map(|i| claimed(i.relief_claimed)).sum();
+    let eis_items = || r.eis_subscription.iter().flatten();
+    let eis = eis_items().map(|i| claimed(i.relief_claimed)).sum();
+    let eis_knowledge_intensive =
+        eis_items().filter(|i| i.knowledge_intensive == Some(true)).map(|i| claimed(i.relief_claimed)).sum();
+    let seis = r.seed_enterprise_investment.iter().flatten().map(|i| claimed(i.relief_claimed)).sum();
+    let community: Money = r.community_investment.iter().flatten().map(|i| claimed(i.relief_claimed)).sum();
+    refuse_if_any(community, at, "community investment tax relief")?;
+    let social: Money = r.social_enterprise_investment.iter().flatten().map(|i| claimed(i.relief_claimed)).sum();
+    refuse_if_any(social, at, "social investment tax relief")?;
+    Ok(itsa_engine::inputs::InvestmentSubscriptions { vct, eis, eis_knowledge_intensive, seis })
+}
+
+/// One gain on a UK life insurance policy, capital redemption policy or life annuity.
+/// Several gains (whose top slicing relief is shared between them), deficiency relief,
+/// voided ISAs and foreign policies are refused until calculated.
+fn life_policy_gain(
+    p: &crate::bodies::insurance_policies::InsurancePolicies,
+    at: &str,
+) -> Result<Option<itsa_engine::inputs::LifePolicyGain>, SubmissionError> {
+    if p.voided_isa.iter().flatten().next().is_some() {
+        return Err(not_calculated(at, "gains on voided ISAs"));
+    }
+    if p.foreign.iter().flatten().next().is_some() {
+        return Err(not_calculated(at, "gains on foreign policies"));
+    }
+    use itsa_engine::inputs::PolicyKind;
+    let gains: Vec<_> = [
+        (PolicyKind::LifeInsurance, &p.life_insurance),
+        (PolicyKind::CapitalRedemption, &p.capital_redemption),
+        (PolicyKind::LifeAnnuity, &p.life_annuity),
+    ]
+    .into_iter()
+    .flat_map(|(kind, items)| items.iter().flatten().map(move |g| (kind, g)))
+    .collect();
+    if gains.len() > 1 {
+        return Err(not_calculated(at, "more than one life policy gain in a year"));
+    }
+    let Some(&(kind, g)) = gains.first() else { return Ok(None) };
+    refuse_if_any(or_zero(g.deficiency_relief), at, "deficiency relief")?;
+    Ok(Some(itsa_engine::inputs::LifePolicyGain {
+        kind,
+        name: g.customer_reference.clone().unwrap_or_default(),
+        gain: g.gain_amount.money(),
+        // Top slicing divides by the complete years since the last gain on the policy,
+        // or since it began when there was none (ITTOIA 2005 s536).
+        years: g.years_held_since_last_gain.or(g.years_held).unwrap_or(1).max(1),
+        tax_treated_as_paid: g.tax_paid,
+    }))
 }
 
 /// Foreign dividends without foreign tax: the taxable amounts. Dividends with foreign tax

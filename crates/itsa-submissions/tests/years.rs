@@ -193,7 +193,10 @@ fn an_in_year_case_cannot_use_what_needs_the_year_ended() {
 #[test]
 fn what_itsa_does_not_calculate_yet_is_refused_not_left_out() {
     for submissions in [
-        json!([{"endpoint": "insurance-policies", "body": {"lifeInsurance": [{"customerReference": "P1", "gainAmount": 5000, "taxPaid": true}]}}]),
+        json!([{"endpoint": "insurance-policies", "body": {"lifeInsurance": [
+            {"customerReference": "P1", "gainAmount": 5000, "taxPaid": true},
+            {"customerReference": "P2", "gainAmount": 700, "taxPaid": false}]}}]),
+        json!([{"endpoint": "savings-other", "body": {"securities": {"grossAmount": 100}}}]),
         json!([{"endpoint": "dividends-other", "body": {"foreignDividend": [{"countryCode": "USA", "taxableAmount": 100, "taxTakenOff": 15, "foreignTaxCreditRelief": true}]}}]),
         json!([{"endpoint": "reliefs-pensions", "body": {"pensionReliefs": {"retirementAnnuityPayments": 100}}}]),
     ] {

@@ -23,7 +23,7 @@ use time::macros::format_description;
 
 use crate::domain::{CalculationId, CalculationType, Nino};
 use crate::v1::requests::{MessageFilter, MessageType};
-use crate::views::json::{Obj, money, non_empty_array, percent, pounds, pounds_if_not_zero};
+use crate::views::json::{Node, Obj, money, non_empty_array, percent, pounds, pounds_if_not_zero};
 use crate::views::v3::link;
 use crate::views::v8::inputs::{business_income_source_id, income_source_id};
 use crate::views::v8::messages_v8;
@@ -123,7 +123,7 @@ pub fn metadata_v1(m: &MetadataV1, nino: &Nino, available: &[SubResource]) -> Op
     }
     Some(
         Obj::new()
-            .set("id", m.calculation_id.as_str())
+            .set("id", m.calculation_id.as_str().to_owned())
             .set("taxYear", m.tax_year.to_string())
             .set("requestedBy", m.requested_by.as_str())
             .set("calculationReason", "customerRequest")
@@ -134,7 +134,8 @@ pub fn metadata_v1(m: &MetadataV1, nino: &Nino, available: &[SubResource]) -> Op
             .opt("totalIncomeTaxAndNicsDue", m.total_income_tax_and_nics_due.filter(|_| !errors).map(money))
             .set_if(errors, "calculationErrorCount", m.error_count)
             .set("links", links)
-            .build(),
+            .build()
+            .into(),
     )
 }
 
@@ -143,7 +144,7 @@ pub fn with_links(mut body: Value, nino: &Nino, id: &CalculationId, sub: SubReso
     let base = metadata_path(nino, id);
     let links = vec![link(format!("{base}/{}", sub.path()), "self", "GET"), link(base, "metadata", "GET")];
     if let Some(object) = body.as_object_mut() {
-        object.insert("links".into(), Value::Array(links));
+        object.insert("links".into(), Node::Array(links).into());
     }
     body
 }
@@ -174,13 +175,13 @@ pub struct ListItemV1 {
 /// The list response: the calculations (amendments left out), then the list's `self`
 /// and `trigger` links.
 pub fn list_v1(nino: &Nino, items: &[ListItemV1]) -> Value {
-    let calculations: Vec<Value> = items
+    let calculations: Vec<Node> = items
         .iter()
         .filter_map(|item| {
             let kind = v1_calculation_type(item.calculation_type)?;
             Some(
                 Obj::new()
-                    .set("id", item.calculation_id.as_str())
+                    .set("id", item.calculation_id.as_str().to_owned())
                     .set("calculationTimestamp", v1_timestamp(item.calculation_timestamp))
                     .set("type", kind)
                     .set("requestedBy", item.requested_by.as_str())
@@ -194,18 +195,23 @@ pub fn list_v1(nino: &Nino, items: &[ListItemV1]) -> Value {
         .set("calculations", calculations)
         .set("links", vec![link(base.clone(), "self", "GET"), link(base, "trigger", "POST")])
         .build()
+        .into()
 }
 
 /// The trigger response: the id and a link to the metadata.
 pub fn trigger_response_v1(nino: &Nino, id: &CalculationId) -> Value {
-    Obj::new().set("id", id.as_str()).set("links", vec![link(metadata_path(nino, id), "self", "GET")]).build()
+    Obj::new()
+        .set("id", id.as_str().to_owned())
+        .set("links", vec![link(metadata_path(nino, id), "self", "GET")])
+        .build()
+        .into()
 }
 
 /// The intent-to-crystallise response: the id, a link to its metadata and one to
 /// crystallise with it.
 pub fn intent_to_crystallise_response_v1(nino: &Nino, tax_year: TaxYear, id: &CalculationId) -> Value {
     Obj::new()
-        .set("calculationId", id.as_str())
+        .set("calculationId", id.as_str().to_owned())
         .set(
             "links",
             vec![
@@ -214,6 +220,7 @@ pub fn intent_to_crystallise_response_v1(nino: &Nino, tax_year: TaxYear, id: &Ca
             ],
         )
         .build()
+        .into()
 }
 
 /// Every sub-resource body of a computed calculation, keyed by [`SubResource::path`]; a
@@ -282,11 +289,11 @@ pub fn income_tax_nics_calculated(c: &Calculation) -> Value {
         .opt("nics", nics)
         .opt("taxDeductedAtSource", tax_deducted_at_source)
         .build();
-    Obj::new().set("summary", summary).set("detail", detail).build()
+    Obj::new().set("summary", summary).set("detail", detail).build().into()
 }
 
 /// `summary.nics`, for the self-employed.
-fn nics_summary(c: &Calculation) -> Option<Value> {
+fn nics_summary(c: &Calculation) -> Option<Node> {
     let n = &c.tax_calculation.nics;
     if n.class2.is_none() && n.class4.is_none() {
         return None;
@@ -329,8 +336,8 @@ const DIVIDEND_BANDS: [BandName; 6] = [
 /// `incomeTaxAmount` is whole pounds in HMRC's schema and example (pence dropped); each
 /// band's `taxAmount` keeps its pence. A band 1.0 has no name for (Scotland's advanced
 /// rate, from 2024-25) is left out.
-fn category(c: &IncomeTaxCategory, allowed: &[BandName]) -> Value {
-    let bands: Vec<Value> = c.tax_bands.iter().filter(|b| allowed.contains(&b.name)).map(tax_band).collect();
+fn category(c: &IncomeTaxCategory, allowed: &[BandName]) -> Node {
+    let bands: Vec<Node> = c.tax_bands.iter().filter(|b| allowed.contains(&b.name)).map(tax_band).collect();
     Obj::new()
         .set("allowancesAllocated", pounds(c.allowances_allocated))
         .set("incomeTaxAmount", pounds(c.income_tax_amount))
@@ -338,7 +345,7 @@ fn category(c: &IncomeTaxCategory, allowed: &[BandName]) -> Value {
         .build()
 }
 
-fn tax_band(b: &TaxBand) -> Value {
+fn tax_band(b: &TaxBand) -> Node {
     Obj::new()
         .set("name", b.name.hmrc_code())
         .set("rate", percent(b.rate))
@@ -352,7 +359,7 @@ fn tax_band(b: &TaxBand) -> Value {
 /// `detail.incomeTax.giftAid`: shown, as documented, only when tax is charged on the
 /// donations because the donor's own tax did not cover the basic-rate tax treated as
 /// deducted from them; `giftAidTax` is that charge.
-fn gift_aid(c: &Calculation) -> Option<Value> {
+fn gift_aid(c: &Calculation) -> Option<Node> {
     let g = c.gift_aid.filter(|g| g.gift_aid_charge.is_positive())?;
     Some(
         Obj::new()
@@ -366,7 +373,7 @@ fn gift_aid(c: &Calculation) -> Option<Value> {
 /// `class2Nics`. 1.0 counts at most 52 weeks; in a 53-week year the count is left out
 /// rather than shown wrong. Class 2 is worked out for the whole year, so there is no
 /// apportioned limit.
-fn class2_nics(c: &Class2Nics) -> Value {
+fn class2_nics(c: &Class2Nics) -> Node {
     Obj::new()
         .set("weeklyRate", money(c.weekly_rate))
         .set_if(c.weeks <= 52, "weeks", c.weeks)
@@ -378,8 +385,8 @@ fn class2_nics(c: &Class2Nics) -> Value {
 
 /// `class4Nics`: the engine takes no Class 4-only adjustments, so the income liable
 /// and the income chargeable are the same.
-fn class4_nics(c: &Class4Nics) -> Value {
-    let bands: Vec<Value> = c
+fn class4_nics(c: &Class4Nics) -> Node {
+    let bands: Vec<Node> = c
         .bands
         .iter()
         .map(|b| {
@@ -445,7 +452,7 @@ pub fn taxable_income(c: &Calculation, crystallisation: bool) -> Value {
             .build()
     });
     let savings = i.savings_and_gains.as_ref().map(|s| {
-        let accounts: Vec<Value> = c
+        let accounts: Vec<Node> = c
             .savings_and_gains_income
             .iter()
             .flat_map(|income| &income.accounts)
@@ -488,12 +495,13 @@ pub fn taxable_income(c: &Calculation, crystallisation: bool) -> Value {
                 .build(),
         )
         .build()
+        .into()
 }
 
 /// `businessProfitAndLoss`: each trade, and the UK property business (1.0's
 /// `ukPropertyNonFhl`; itsa has no furnished holiday lettings). The loss summary is
 /// shown for a crystallisation calculation only, as documented.
-fn business_profit_and_loss(c: &Calculation, crystallisation: bool) -> Option<Value> {
+fn business_profit_and_loss(c: &Calculation, crystallisation: bool) -> Option<Node> {
     let mut trades = Vec::new();
     let mut property = None;
     for b in &c.business_profit_and_loss {
@@ -563,7 +571,8 @@ pub fn allowances_deductions_reliefs(c: &Calculation) -> Option<Value> {
                     .build(),
             )
             .set("detail", Obj::new().opt("allowancesAndDeductions", allowances).opt("reliefs", reliefs).build())
-            .build(),
+            .build()
+            .into(),
     )
 }
 
@@ -627,6 +636,7 @@ pub fn end_of_year_estimate(c: &Calculation, e: &EndOfYearEstimate) -> Value {
         )
         .opt("detail", detail.some_if_not_empty())
         .build()
+        .into()
 }
 
 #[cfg(test)]
@@ -690,7 +700,10 @@ mod tests {
         );
         // Tax deducted is whole pounds; what is due is the engine's exact figure.
         assert_eq!(body["summary"]["totalTaxDeducted"], 3200);
-        assert_eq!(body["summary"]["totalIncomeTaxAndNicsDue"], money(c.tax_calculation.total_income_tax_and_nics_due));
+        assert_eq!(
+            body["summary"]["totalIncomeTaxAndNicsDue"],
+            Value::from(money(c.tax_calculation.total_income_tax_and_nics_due))
+        );
         // 2019-20 has 53 Class 2 weeks by itsa's count: more than 1.0 can show.
         assert!(body["detail"]["nics"]["class2Nics"].get("weeks").is_none());
         assert_eq!(body["detail"]["nics"]["class4Nics"]["class4NicBands"][0]["name"], "ZRT");

@@ -13,14 +13,14 @@ use time::OffsetDateTime;
 
 use crate::domain::{CalculationId, CalculationType, Nino};
 use crate::views::SchemaVariant;
-use crate::views::json::{Obj, money};
+use crate::views::json::{Node, Obj, money};
 use crate::views::v8::metadata::{CalculationReason, MetadataInput, hmrc_timestamp};
 use crate::views::v8::{calculation_in, inputs::inputs_v8};
 
 const CALCULATIONS: &str = "/individuals/calculations";
 
 /// One HATEOAS link.
-pub(crate) fn link(href: String, rel: &str, method: &str) -> Value {
+pub(crate) fn link(href: String, rel: &'static str, method: &'static str) -> Node {
     Obj::new().set("href", href).set("rel", rel).set("method", method).build()
 }
 
@@ -58,7 +58,7 @@ pub fn metadata_v3(input: &MetadataInput) -> Option<Value> {
     let (intent, declared) = declaration_flags(input.calculation_type, input.finalisation_timestamp.is_some());
     Some(
         Obj::new()
-            .set("calculationId", input.calculation_id.as_str())
+            .set("calculationId", input.calculation_id.as_str().to_owned())
             .set("taxYear", input.tax_year.to_string())
             .set("requestedBy", input.requested_by.as_str())
             .set("requestedTimestamp", hmrc_timestamp(input.requested_timestamp))
@@ -70,7 +70,8 @@ pub fn metadata_v3(input: &MetadataInput) -> Option<Value> {
             .opt("finalDeclarationTimestamp", input.finalisation_timestamp.map(hmrc_timestamp))
             .set("periodFrom", input.period_from.to_string())
             .set("periodTo", input.period_to.to_string())
-            .build(),
+            .build()
+            .into(),
     )
 }
 
@@ -97,12 +98,13 @@ pub fn failed_inputs_v3(nino: &str) -> Value {
         .set("personalInformation", Obj::new().set("identifier", identifier).set("taxRegime", "UK").build())
         .set("incomeSources", Obj::new().build())
         .build()
+        .into()
 }
 
 /// The `calculation` object: 8.0's def1 object in 3.0's vocabulary, whatever the tax
 /// year (3.0 has one shape for every year).
 pub fn calculation_v3(calculation: &Calculation) -> Value {
-    let mut value = calculation_in(calculation, SchemaVariant::Def1);
+    let mut value = Value::from(calculation_in(calculation, SchemaVariant::Def1));
     to_v3_vocabulary(&mut value);
     value
 }
@@ -160,6 +162,11 @@ fn remove_field(object: &mut Map<String, Value>, path: &[&str], field: &str) {
 /// when HMRC offers it: the calculation is one to declare with, is not declared yet, and
 /// has no error messages.
 pub fn retrieve_links(nino: &Nino, tax_year: TaxYear, id: &CalculationId, submit: bool) -> Vec<Value> {
+    links(nino, tax_year, id, submit).into_iter().map(Value::from).collect()
+}
+
+/// [`retrieve_links`] as [`Node`]s.
+fn links(nino: &Nino, tax_year: TaxYear, id: &CalculationId, submit: bool) -> Vec<Node> {
     let year_path = format!("{CALCULATIONS}/{nino}/self-assessment/{tax_year}");
     let mut links = vec![link(year_path.clone(), "trigger", "POST"), link(format!("{year_path}/{id}"), "self", "GET")];
     if submit {
@@ -186,7 +193,7 @@ pub fn retrieve_response_v3(
     let id = metadata["calculationId"].as_str().and_then(CalculationId::parse);
     let year = metadata["taxYear"].as_str().and_then(|y| crate::domain::parse_tax_year(y).ok());
     let links = match (id, year) {
-        (Some(id), Some(year)) => retrieve_links(nino, year, &id, submit),
+        (Some(id), Some(year)) => links(nino, year, &id, submit),
         _ => Vec::new(),
     };
     Obj::new()
@@ -196,6 +203,7 @@ pub fn retrieve_response_v3(
         .opt("messages", messages)
         .non_empty("links", links)
         .build()
+        .into()
 }
 
 /// One calculation in the list.
@@ -215,14 +223,14 @@ pub struct ListItemV3 {
 /// link for the year and its `self` link.
 pub fn list_v3(nino: &Nino, tax_year: TaxYear, items: &[ListItemV3]) -> Value {
     let base = format!("{CALCULATIONS}/{nino}/self-assessment");
-    let calculations: Vec<Value> = items
+    let calculations: Vec<Node> = items
         .iter()
         .filter_map(|item| {
             let kind = v3_calculation_type(item.calculation_type)?;
             let (intent, declared) = declaration_flags(item.calculation_type, item.finalisation_timestamp.is_some());
             Some(
                 Obj::new()
-                    .set("calculationId", item.calculation_id.as_str())
+                    .set("calculationId", item.calculation_id.as_str().to_owned())
                     .set("calculationTimestamp", hmrc_timestamp(item.calculation_timestamp))
                     .set("calculationType", kind)
                     .set("requestedBy", item.requested_by)
@@ -243,15 +251,17 @@ pub fn list_v3(nino: &Nino, tax_year: TaxYear, items: &[ListItemV3]) -> Value {
         .set("calculations", calculations)
         .set("links", vec![link(format!("{base}/{tax_year}"), "trigger", "POST"), link(base, "self", "GET")])
         .build()
+        .into()
 }
 
 /// The trigger response: the id, and links to the list and to the calculation.
 pub fn trigger_response_v3(nino: &Nino, tax_year: TaxYear, id: &CalculationId) -> Value {
     let base = format!("{CALCULATIONS}/{nino}/self-assessment");
     Obj::new()
-        .set("calculationId", id.as_str())
+        .set("calculationId", id.as_str().to_owned())
         .set("links", vec![link(base.clone(), "list", "GET"), link(format!("{base}/{tax_year}/{id}"), "self", "GET")])
         .build()
+        .into()
 }
 
 #[cfg(test)]

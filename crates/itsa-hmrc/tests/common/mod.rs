@@ -69,11 +69,13 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
         business_id: "XAIS12345678901".into(),
         adjusted_profit: pence("45210.90"),
         losses_brought_forward: m(2_000),
+        claims_sideways: false,
     });
     traders.self_employments.push(SelfEmployment {
         business_id: "XAIS12345678902".into(),
         adjusted_profit: m(-3_400),
         losses_brought_forward: m(700),
+        claims_sideways: false,
     });
     traders.uk_property = Some(UkProperty {
         business_id: "XPIS12345678901".into(),
@@ -97,6 +99,7 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
         business_id: "XAIS00000000004".into(),
         adjusted_profit: m(4_000),
         losses_brought_forward: m(0),
+        claims_sideways: false,
     });
     small_trader.class2_voluntary = true;
     small_trader.marriage_allowance = MarriageAllowance::Transferor;
@@ -110,6 +113,7 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
         business_id: "XAIS00000000003".into(),
         adjusted_profit: m(12_000),
         losses_brought_forward: m(0),
+        claims_sideways: false,
     });
     pensioner.savings_accounts.push(SavingsAccount {
         name: "Premium account".into(),
@@ -157,6 +161,7 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
         business_id: "XAIS12345678901".into(),
         adjusted_profit: m(9_000),
         losses_brought_forward: m(0),
+        claims_sideways: false,
     });
     in_year.uk_property = Some(UkProperty {
         business_id: "XPIS12345678901".into(),
@@ -186,6 +191,36 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
     });
     property_loss.pensions.push(Pension { name: "Aviva".into(), amount: m(20_000), tax_deducted: m(1_500) });
     cases.push(("property loss and finance costs carried forward", property_loss));
+
+    let mut investor = new();
+    investor.employments.push(Employment {
+        name: "Harbour Bank plc".into(),
+        pay: m(160_000),
+        benefits_in_kind: m(0),
+        tax_deducted: m(55_000),
+        student_loan_deductions: m(0),
+        postgraduate_loan_deductions: m(0),
+    });
+    investor.self_employments.push(SelfEmployment {
+        business_id: "XAIS12345678901".into(),
+        adjusted_profit: m(-30_000),
+        losses_brought_forward: m(0),
+        claims_sideways: true,
+    });
+    investor.foreign_property =
+        Some(itsa_engine::inputs::ForeignProperty { business_id: "XFIS12345678901".into(), profit: m(6_000) });
+    investor.foreign_dividends = m(2_500);
+    investor.investment_subscriptions.eis = m(20_000);
+    investor.investment_subscriptions.vct = m(10_000);
+    investor.annual_allowance_excess = m(12_000);
+    investor.life_policy_gain = Some(itsa_engine::inputs::LifePolicyGain {
+        kind: itsa_engine::inputs::PolicyKind::CapitalRedemption,
+        name: "BOND-7".into(),
+        gain: m(40_000),
+        years: 8,
+        tax_treated_as_paid: true,
+    });
+    cases.push(("losses sideways, investment reliefs, a policy gain and the annual allowance charge", investor));
 
     cases
 }

@@ -1,17 +1,16 @@
 //! Allowances, reliefs, tax deducted at source, Gift Aid, marriage allowance, pension
 //! contribution reliefs, student loans and coded-out underpayments.
 
-use itsa_engine::Calculation;
 use itsa_engine::calculation::{
-    AllowancesAndDeductions, CodedOutUnderpayments, GiftAid, MarriageAllowanceTransferOut,
-    MarriageAllowanceTransferredIn, PensionContributionReliefs, ResidentialFinanceCosts, StudentLoan,
+    AllowancesAndDeductions, BandName, CodedOutUnderpayments, GiftAid, MarriageAllowanceTransferOut,
+    MarriageAllowanceTransferredIn, PensionContributionReliefs, ReliefClaimed, ResidentialFinanceCosts, StudentLoan,
     TaxDeductedAtSource,
 };
 use itsa_engine::inputs::StudentLoanPlan;
-use serde_json::Value;
+use itsa_engine::{Calculation, Money};
 
 use crate::views::SchemaVariant;
-use crate::views::json::{Obj, money, non_empty_array, percent, pounds};
+use crate::views::json::{Node, Obj, money, non_empty_array, percent, pounds};
 
 /// `allowancesAndDeductions`.
 ///
@@ -22,7 +21,7 @@ use crate::views::json::{Obj, money, non_empty_array, percent, pounds};
 /// Relief-at-source contributions appear as `pensionContributionReliefs` and
 /// `reliefs.basicRateExtension`. `total_allowances` is
 /// `taxCalculation.incomeTax.totalAllowancesAndDeductions`.
-pub(super) fn allowances_and_deductions(a: &AllowancesAndDeductions) -> Value {
+pub(super) fn allowances_and_deductions(a: &AllowancesAndDeductions) -> Node {
     Obj::new()
         .set("personalAllowance", pounds(a.personal_allowance))
         .opt(
@@ -31,30 +30,93 @@ pub(super) fn allowances_and_deductions(a: &AllowancesAndDeductions) -> Value {
         )
         .opt("reducedPersonalAllowance", a.reduced_personal_allowance.map(pounds))
         .opt("blindPersonsAllowance", a.blind_persons_allowance.map(pounds))
+        .opt("lossesAppliedToGeneralIncome", a.losses_applied_to_general_income.map(pounds))
         .build()
 }
 
 /// `allowancesAndDeductions.marriageAllowanceTransferOut`. HMRC has no field for the
 /// allowance after the transfer (it is `personalAllowanceBeforeTransferOut` less
 /// `transferredOutAmount`).
-fn marriage_allowance_transfer_out(t: &MarriageAllowanceTransferOut) -> Value {
+fn marriage_allowance_transfer_out(t: &MarriageAllowanceTransferOut) -> Node {
     Obj::new()
         .set("personalAllowanceBeforeTransferOut", money(t.personal_allowance_before_transfer_out))
         .set("transferredOutAmount", money(t.transferred_out_amount))
         .build()
 }
 
-/// `reliefs`: residential finance costs and the basic rate extension for Gift Aid and
-/// relief-at-source pension contributions.
-pub(super) fn reliefs(c: &Calculation) -> Option<Value> {
+/// `reliefs`: residential finance costs, investment reliefs, top slicing relief and the
+/// basic rate extension for Gift Aid and relief-at-source pension contributions.
+pub(super) fn reliefs(c: &Calculation) -> Option<Node> {
     Obj::new()
         .opt("residentialFinanceCosts", c.reliefs.residential_finance_costs.as_ref().map(residential_finance_costs))
+        .non_empty("reliefsClaimed", c.reliefs.reliefs_claimed.iter().map(relief_claimed).collect())
+        .opt(
+            "topSlicingRelief",
+            c.reliefs.top_slicing_relief.map(|t| Obj::new().set("amount", money(t.amount)).build()),
+        )
         .opt("basicRateExtension", basic_rate_extension(c))
         .some_if_not_empty()
 }
 
+/// One item of `reliefs.reliefsClaimed`.
+fn relief_claimed(r: &ReliefClaimed) -> Node {
+    Obj::new()
+        .set("type", r.kind.hmrc_name())
+        .set("amountClaimed", money(r.amount_claimed))
+        .set("allowableAmount", money(r.allowable_amount))
+        .set("amountUsed", money(r.amount_used))
+        .set("rate", percent(r.rate))
+        .build()
+}
+
+/// `notionalTax`: the basic-rate tax treated as paid on life policy gains.
+pub(super) fn notional_tax(c: &Calculation) -> Option<Node> {
+    let notional = c.tax_calculation.income_tax.total_notional_tax;
+    notional.is_positive().then(|| Obj::new().set("chargeableGains", money(notional)).build())
+}
+
+/// `pensionSavingsTaxCharges`: the annual allowance charge, band by band. HMRC's band
+/// names have no starter rate; a Scottish taxpayer's excess within it is in the totals only.
+pub(super) fn pension_savings_tax_charges(c: &Calculation) -> Option<Node> {
+    let p = c.tax_calculation.income_tax.pension_savings_tax_charges.as_ref()?;
+    let charge = money(p.total_pension_savings_tax_charges);
+    let bands: Vec<Node> = p
+        .pension_bands
+        .iter()
+        .filter(|b| b.name != BandName::StarterRate)
+        .map(|b| {
+            Obj::new()
+                .set("name", b.name.hmrc_name())
+                .set("rate", percent(b.rate))
+                .set("bandLimit", pounds(b.band_limit))
+                .set("apportionedBandLimit", pounds(b.apportioned_band_limit))
+                .set("contributionAmount", money(b.income))
+                .set("pensionCharge", money(b.tax_amount))
+                .build()
+        })
+        .collect();
+    let excess = Obj::new()
+        .set("totalContributions", money(p.annual_allowance_excess))
+        .set("totalPensionCharge", charge.clone())
+        .set("annualAllowanceTaxPaid", money(Money::ZERO))
+        .set("totalPensionChargeDue", charge.clone())
+        .non_empty("pensionBands", bands)
+        .build();
+    Some(
+        Obj::new()
+            .set("totalPensionCharges", charge.clone())
+            .set("totalTaxPaid", money(Money::ZERO))
+            .set("totalPensionChargesDue", charge)
+            .set(
+                "pensionSavingsTaxChargesDetail",
+                Obj::new().set("pensionContributionsInExcessOfTheAnnualAllowance", excess).build(),
+            )
+            .build(),
+    )
+}
+
 /// `reliefs.residentialFinanceCosts`, all for UK property (itsa has no foreign property).
-fn residential_finance_costs(r: &ResidentialFinanceCosts) -> Value {
+fn residential_finance_costs(r: &ResidentialFinanceCosts) -> Node {
     Obj::new()
         .set("adjustedTotalIncome", money(r.adjusted_total_income))
         .set("totalAllowableAmount", money(r.total_allowable_amount))
@@ -75,7 +137,7 @@ fn residential_finance_costs(r: &ResidentialFinanceCosts) -> Value {
 
 /// `reliefs.basicRateExtension`: how far the basic rate limit moved for Gift Aid (the
 /// engine's whole-pound extension) and for relief-at-source pension contributions.
-fn basic_rate_extension(c: &Calculation) -> Option<Value> {
+fn basic_rate_extension(c: &Calculation) -> Option<Node> {
     let gift_aid = c.gift_aid.map(|g| g.band_extension);
     let pensions = c.pension_contribution_reliefs.map(|p| p.total_pension_contribution_reliefs);
     if gift_aid.is_none() && pensions.is_none() {
@@ -92,7 +154,7 @@ fn basic_rate_extension(c: &Calculation) -> Option<Value> {
 }
 
 /// `taxDeductedAtSource`, or `None` if no tax was deducted from any source.
-pub(super) fn tax_deducted_at_source(t: &TaxDeductedAtSource) -> Option<Value> {
+pub(super) fn tax_deducted_at_source(t: &TaxDeductedAtSource) -> Option<Node> {
     Obj::new()
         .opt("bbsi", t.bbsi.map(money))
         .opt("payeEmployments", t.pay_employments.map(money))
@@ -102,7 +164,7 @@ pub(super) fn tax_deducted_at_source(t: &TaxDeductedAtSource) -> Option<Value> {
 }
 
 /// `giftAid`.
-pub(super) fn gift_aid(g: &GiftAid) -> Value {
+pub(super) fn gift_aid(g: &GiftAid) -> Node {
     Obj::new()
         // Whole pounds in HMRC's schema: the engine's whole-pound gross, by which the basic
         // rate limit was extended (rounded up from the exact gross).
@@ -114,12 +176,12 @@ pub(super) fn gift_aid(g: &GiftAid) -> Value {
 }
 
 /// `marriageAllowanceTransferredIn`.
-pub(super) fn marriage_allowance_transferred_in(m: &MarriageAllowanceTransferredIn) -> Value {
+pub(super) fn marriage_allowance_transferred_in(m: &MarriageAllowanceTransferredIn) -> Node {
     Obj::new().set("amount", money(m.amount)).set("rate", percent(m.rate)).build()
 }
 
 /// `pensionContributionReliefs`.
-pub(super) fn pension_contribution_reliefs(p: &PensionContributionReliefs) -> Value {
+pub(super) fn pension_contribution_reliefs(p: &PensionContributionReliefs) -> Node {
     Obj::new()
         .set("totalPensionContributionReliefs", money(p.total_pension_contribution_reliefs))
         .set(
@@ -143,15 +205,15 @@ fn plan_type(plan: StudentLoanPlan, variant: SchemaVariant) -> Option<&'static s
 
 /// `studentLoans[]`, or `None` when there are no repayments worked out. A plan the
 /// variant has no `planType` for is left out (the engine has no threshold for it then).
-pub(super) fn student_loans(loans: &[StudentLoan], variant: SchemaVariant) -> Option<Value> {
-    let items: Vec<Value> = loans
+pub(super) fn student_loans(loans: &[StudentLoan], variant: SchemaVariant) -> Option<Node> {
+    let items: Vec<Node> = loans
         .iter()
         .filter_map(|loan| plan_type(loan.plan, variant).map(|plan_type| student_loan(loan, plan_type)))
         .collect();
     non_empty_array(items)
 }
 
-fn student_loan(s: &StudentLoan, plan_type: &str) -> Value {
+fn student_loan(s: &StudentLoan, plan_type: &'static str) -> Node {
     Obj::new()
         .set("planType", plan_type)
         .set("studentLoanTotalIncomeAmount", money(s.total_income))
@@ -167,7 +229,7 @@ fn student_loan(s: &StudentLoan, plan_type: &str) -> Value {
 }
 
 /// `codedOutUnderpayments`.
-pub(super) fn coded_out_underpayments(c: &CodedOutUnderpayments) -> Value {
+pub(super) fn coded_out_underpayments(c: &CodedOutUnderpayments) -> Node {
     Obj::new()
         .opt("totalPayeUnderpayments", c.total_paye_underpayments.map(money))
         .opt("totalSelfAssessmentUnderpayments", c.total_self_assessment_underpayments.map(money))

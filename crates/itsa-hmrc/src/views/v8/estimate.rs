@@ -1,13 +1,12 @@
 //! `endOfYearEstimate`: the in-year income projected to a whole year and taxed.
 
 use itsa_engine::calculation::{EndOfYearEstimate, EstimatedIncomeSource, EstimatedSourceType, IncomeSourceType};
-use serde_json::Value;
 
 use super::inputs::business_income_source_id;
-use crate::views::json::{Obj, is_income_source_id, money, pounds};
+use crate::views::json::{Node, Obj, is_income_source_id, money, pounds};
 
 /// `endOfYearEstimate`.
-pub(super) fn end_of_year_estimate(e: &EndOfYearEstimate) -> Value {
+pub(super) fn end_of_year_estimate(e: &EndOfYearEstimate) -> Node {
     Obj::new()
         .non_empty("incomeSource", e.income_sources.iter().map(income_source).collect())
         .set("totalEstimatedIncome", pounds(e.total_estimated_income))
@@ -44,7 +43,7 @@ fn business_type(kind: EstimatedSourceType) -> Option<IncomeSourceType> {
 /// One source: the engine's name for it is HMRC's income source id when it matches the
 /// id pattern (a business id), otherwise the source's name. A business known by another
 /// name also gets the id derived from it, as in `businessProfitAndLoss`.
-fn income_source(s: &EstimatedIncomeSource) -> Value {
+fn income_source(s: &EstimatedIncomeSource) -> Node {
     let name = s.income_source_name.as_deref();
     let (id, name) = match (name, business_type(s.income_source_type)) {
         (Some(n), _) if is_income_source_id(n) => (Some(n.to_owned()), None),
@@ -54,7 +53,7 @@ fn income_source(s: &EstimatedIncomeSource) -> Value {
     Obj::new()
         .opt("incomeSourceId", id)
         .set("incomeSourceType", source_type(s.income_source_type))
-        .opt("incomeSourceName", name)
+        .opt("incomeSourceName", name.map(str::to_owned))
         .set("taxableIncome", pounds(s.taxable_income))
         .build()
 }

@@ -6,17 +6,16 @@ use itsa_engine::calculation::{
     BusinessProfitAndLoss, DividendsIncome, EmploymentAndPensionsIncome, EmploymentOrPensionDetail,
     IncomeSummaryTotals, SavingsAccountIncome, SavingsAndGainsIncome, StateBenefitsIncome,
 };
-use serde_json::Value;
 
 use super::inputs::business_income_source_id;
 use crate::views::SchemaVariant;
 use crate::views::json::{
-    Obj, is_income_source_id, is_uuid, money, money_if_not_zero, non_empty_array, pounds, pounds_if_not_zero,
+    Node, Obj, is_income_source_id, is_uuid, money, money_if_not_zero, non_empty_array, pounds, pounds_if_not_zero,
 };
 
 /// `businessProfitAndLoss[]`, or `None` with no self-employment or property business.
-pub(super) fn business_profit_and_loss(businesses: &[BusinessProfitAndLoss], variant: SchemaVariant) -> Option<Value> {
-    let items: Vec<Value> = businesses.iter().map(|b| business(b, variant)).collect();
+pub(super) fn business_profit_and_loss(businesses: &[BusinessProfitAndLoss], variant: SchemaVariant) -> Option<Node> {
+    let items: Vec<Node> = businesses.iter().map(|b| business(b, variant)).collect();
     non_empty_array(items)
 }
 
@@ -29,7 +28,7 @@ pub(super) fn business_profit_and_loss(businesses: &[BusinessProfitAndLoss], var
 /// HMRC's `taxableProfit` is the profit before losses brought forward (the engine's
 /// `net_profit`, whole pounds); the engine's `taxable_profit`, after those losses, is
 /// HMRC's `taxableProfitAfterIncomeTaxLossesDeduction`.
-fn business(b: &BusinessProfitAndLoss, variant: SchemaVariant) -> Value {
+fn business(b: &BusinessProfitAndLoss, variant: SchemaVariant) -> Node {
     let profit = b.net_loss.is_zero();
     let up_to_def3 = variant <= SchemaVariant::Def3;
     Obj::new()
@@ -49,7 +48,7 @@ fn business(b: &BusinessProfitAndLoss, variant: SchemaVariant) -> Value {
 }
 
 /// `employmentAndPensionsIncome`.
-pub(super) fn employment_and_pensions_income(e: &EmploymentAndPensionsIncome) -> Value {
+pub(super) fn employment_and_pensions_income(e: &EmploymentAndPensionsIncome) -> Node {
     Obj::new()
         .opt("totalPayeEmploymentAndLumpSumIncome", money_if_not_zero(e.total_pay_employment_and_lump_sum_income))
         .opt("totalOccupationalPensionIncome", money_if_not_zero(e.total_occupational_pension_income))
@@ -61,9 +60,9 @@ pub(super) fn employment_and_pensions_income(e: &EmploymentAndPensionsIncome) ->
 /// One employment or pension. The engine knows it by a name that is either HMRC's
 /// employment id (a UUID, written as `incomeSourceId`) or the employer's or payer's name
 /// (written as `employerName`).
-fn employment_or_pension_detail(d: &EmploymentOrPensionDetail) -> Value {
+fn employment_or_pension_detail(d: &EmploymentOrPensionDetail) -> Node {
     let (id, employer_name) =
-        if is_uuid(&d.name) { (Some(d.name.as_str()), None) } else { (None, Some(d.name.as_str())) };
+        if is_uuid(&d.name) { (Some(d.name.clone()), None) } else { (None, Some(d.name.clone())) };
     let student_loans = Obj::new()
         .opt("uglDeductionAmount", money_if_not_zero(d.student_loan_deductions))
         .opt("pglDeductionAmount", money_if_not_zero(d.postgraduate_loan_deductions))
@@ -84,7 +83,7 @@ fn employment_or_pension_detail(d: &EmploymentOrPensionDetail) -> Value {
 /// `stateBenefitsIncome`. HMRC's `stateBenefitsDetail` entries each require the benefit's
 /// UUID `incomeSourceId`, which the engine does not have, so only the totals are written.
 /// itsa has no State Pension lump sums, so the total excluding them is the total.
-pub(super) fn state_benefits_income(s: &StateBenefitsIncome) -> Value {
+pub(super) fn state_benefits_income(s: &StateBenefitsIncome) -> Node {
     Obj::new()
         .set("totalStateBenefitsIncome", money(s.total_state_benefits_income))
         .opt("totalStateBenefitsTaxPaid", s.total_state_benefits_tax_paid.map(money))
@@ -93,7 +92,7 @@ pub(super) fn state_benefits_income(s: &StateBenefitsIncome) -> Value {
 }
 
 /// `savingsAndGainsIncome`.
-pub(super) fn savings_and_gains_income(s: &SavingsAndGainsIncome) -> Value {
+pub(super) fn savings_and_gains_income(s: &SavingsAndGainsIncome) -> Node {
     Obj::new()
         .set("totalChargeableSavingsAndGains", pounds(s.total_chargeable_savings_and_gains))
         .set("totalUkSavingsAndGains", pounds(s.total_uk_savings_and_gains))
@@ -103,9 +102,9 @@ pub(super) fn savings_and_gains_income(s: &SavingsAndGainsIncome) -> Value {
 
 /// One UK savings account: its name is HMRC's savings account id when it matches the id
 /// pattern, otherwise the account's name.
-fn savings_account(a: &SavingsAccountIncome) -> Value {
+fn savings_account(a: &SavingsAccountIncome) -> Node {
     let (id, name) =
-        if is_income_source_id(&a.name) { (Some(a.name.as_str()), None) } else { (None, Some(a.name.as_str())) };
+        if is_income_source_id(&a.name) { (Some(a.name.clone()), None) } else { (None, Some(a.name.clone())) };
     Obj::new()
         .opt("incomeSourceId", id)
         .set("incomeSourceType", "uk-savings-and-gains")
@@ -117,12 +116,12 @@ fn savings_account(a: &SavingsAccountIncome) -> Value {
 }
 
 /// `otherIncome`.
-pub(super) fn other_income(total: Money) -> Value {
+pub(super) fn other_income(total: Money) -> Node {
     Obj::new().set("totalOtherIncome", money(total)).build()
 }
 
 /// `dividendsIncome`: all of itsa's dividends are UK dividends.
-pub(super) fn dividends_income(d: &DividendsIncome) -> Value {
+pub(super) fn dividends_income(d: &DividendsIncome) -> Node {
     Obj::new()
         .set("totalChargeableDividends", pounds(d.total_chargeable_dividends))
         .set("totalUkDividends", pounds(d.total_uk_dividends))
@@ -134,7 +133,7 @@ pub(super) fn dividends_income(d: &DividendsIncome) -> Value {
 }
 
 /// `incomeSummaryTotals`: the totals there is income for; `None` if there is none.
-pub(super) fn income_summary_totals(t: &IncomeSummaryTotals) -> Option<Value> {
+pub(super) fn income_summary_totals(t: &IncomeSummaryTotals) -> Option<Node> {
     Obj::new()
         .opt("totalSelfEmploymentProfit", pounds_if_not_zero(t.total_self_employment_profit))
         .opt("totalPropertyProfit", pounds_if_not_zero(t.total_property_profit))
@@ -142,4 +141,21 @@ pub(super) fn income_summary_totals(t: &IncomeSummaryTotals) -> Option<Value> {
         .opt("totalForeignPropertyProfit", pounds_if_not_zero(t.total_foreign_property_profit))
         .opt("totalEmploymentIncome", pounds_if_not_zero(t.total_employment_income))
         .some_if_not_empty()
+}
+
+/// `chargeableEventGainsIncome`: the life policy gain, with or without basic-rate tax
+/// treated as paid.
+pub(super) fn chargeable_event_gains_income(g: &itsa_engine::inputs::LifePolicyGain) -> Node {
+    let detail = Obj::new()
+        .set("type", g.kind.hmrc_name())
+        .opt("customerReference", (!g.name.is_empty()).then(|| g.name.clone()))
+        .set("gainAmount", money(g.gain))
+        .set("yearsHeld", Node::from(g.years))
+        .build();
+    let (with, without) = if g.tax_treated_as_paid {
+        ("totalGainsWithTaxPaid", "gainsWithTaxPaidDetail")
+    } else {
+        ("totalGainsWithNoTaxPaidAndVoidedIsa", "gainsWithNoTaxPaidAndVoidedIsaDetail")
+    };
+    Obj::new().set("totalOfAllGains", pounds(g.gain)).set(with, pounds(g.gain)).set(without, vec![detail]).build()
 }

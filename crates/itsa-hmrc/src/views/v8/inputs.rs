@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 
 use crate::domain::Nino;
 use crate::views::SchemaVariant;
-use crate::views::json::{Obj, is_income_source_id, non_empty_array};
+use crate::views::json::{Node, Obj, is_income_source_id, non_empty_array};
 use crate::views::v8::metadata::hmrc_timestamp;
 
 /// The id HMRC would show for an income source known by `name`: `name` itself when it
@@ -66,19 +66,20 @@ pub fn inputs_v8(inputs: &Inputs, nino: &Nino, latest_received: OffsetDateTime, 
         .set("personalInformation", personal_information(inputs, nino, variant))
         .set("incomeSources", income_sources(inputs, latest_received))
         .build()
+        .into()
 }
 
 /// `personalInformation`. The identifier is the NINO (HMRC allows only letters and
 /// digits, so a blank suffix is dropped). `taxRegime` is HMRC's lower-case spelling.
-fn personal_information(inputs: &Inputs, nino: &Nino, variant: SchemaVariant) -> Value {
-    let plans: Vec<Value> = inputs
+fn personal_information(inputs: &Inputs, nino: &Nino, variant: SchemaVariant) -> Node {
+    let plans: Vec<Node> = inputs
         .student_loan_plans
         .iter()
         .filter_map(|&plan| plan_type(plan, variant))
         .map(|plan_type| Obj::new().set("planType", plan_type).build())
         .collect();
     Obj::new()
-        .set("identifier", nino.as_str().trim_end())
+        .set("identifier", nino.as_str().trim_end().to_owned())
         .opt("dateOfBirth", inputs.date_of_birth.map(|d| d.to_string()))
         .set("taxRegime", tax_regime(inputs.regime))
         .opt("studentLoanPlan", non_empty_array(plans))
@@ -117,7 +118,7 @@ fn marriage_allowance(claim: MarriageAllowance) -> Option<&'static str> {
 
 /// `incomeSources`: trades and UK property as business sources, the rest as
 /// non-business sources; empty lists left out.
-fn income_sources(inputs: &Inputs, latest_received: OffsetDateTime) -> Value {
+fn income_sources(inputs: &Inputs, latest_received: OffsetDateTime) -> Node {
     Obj::new()
         .opt("businessIncomeSources", non_empty_array(business_income_sources(inputs, latest_received)))
         .opt("nonBusinessIncomeSources", non_empty_array(non_business_income_sources(inputs)))
@@ -127,15 +128,16 @@ fn income_sources(inputs: &Inputs, latest_received: OffsetDateTime) -> Value {
 /// A self-employment or UK property business. Its accounting period is taken to be
 /// the tax year, and the latest period submitted to end on the in-year cut-off (or the
 /// tax year's last day).
-fn business_income_sources(inputs: &Inputs, latest_received: OffsetDateTime) -> Vec<Value> {
+fn business_income_sources(inputs: &Inputs, latest_received: OffsetDateTime) -> Vec<Node> {
     let year = inputs.tax_year;
     let latest_period_end = inputs.income_to_date.unwrap_or_else(|| year.last_day());
     let business = |name: &str, kind: IncomeSourceType| {
         let id = business_income_source_id(name, kind);
+        let name = (id != name).then(|| name.to_owned());
         Obj::new()
-            .set("incomeSourceId", id.as_str())
+            .set("incomeSourceId", id)
             .set("incomeSourceType", kind.hmrc_name())
-            .set_if(id != name, "incomeSourceName", name)
+            .opt("incomeSourceName", name)
             .set("accountingPeriodStartDate", year.first_day().to_string())
             .set("accountingPeriodEndDate", year.last_day().to_string())
             .set("source", "MTD-SA")
@@ -160,7 +162,7 @@ fn business_income_sources(inputs: &Inputs, latest_received: OffsetDateTime) -> 
 /// and other benefits, `uk-savings-and-gains` for each account, and one `uk-dividends`,
 /// `other-income` and `charitable-giving` (Gift Aid) source each when there is any.
 /// Per-account sources carry an id; the single per-taxpayer sources do not.
-fn non_business_income_sources(inputs: &Inputs) -> Vec<Value> {
+fn non_business_income_sources(inputs: &Inputs) -> Vec<Node> {
     let start = inputs.tax_year.first_day();
     let mut sources = Vec::new();
     for name in inputs.employments.iter().map(|e| &e.name).chain(inputs.pensions.iter().map(|p| &p.name)) {
@@ -185,18 +187,19 @@ fn non_business_income_sources(inputs: &Inputs) -> Vec<Value> {
     sources
 }
 
-fn named_source(kind: &str, name: &str, start: Date) -> Value {
+fn named_source(kind: &'static str, name: &str, start: Date) -> Node {
     let id = income_source_id(name, "");
+    let name = (id != name).then(|| name.to_owned());
     Obj::new()
-        .set("incomeSourceId", id.as_str())
+        .set("incomeSourceId", id)
         .set("incomeSourceType", kind)
-        .set_if(id != name, "incomeSourceName", name)
+        .opt("incomeSourceName", name)
         .set("startDate", start.to_string())
         .set("source", "MTD-SA")
         .build()
 }
 
-fn single_source(kind: &str, start: Date) -> Value {
+fn single_source(kind: &'static str, start: Date) -> Node {
     Obj::new().set("incomeSourceType", kind).set("startDate", start.to_string()).set("source", "MTD-SA").build()
 }
 
@@ -234,6 +237,7 @@ mod tests {
             business_id: "XAIS12345678901".into(),
             adjusted_profit: Money::pounds(20_000),
             losses_brought_forward: Money::ZERO,
+            claims_sideways: false,
         });
         inputs.uk_property = Some(UkProperty { business_id: "Flat 2".into(), ..Default::default() });
         inputs.employments.push(Employment { name: "Acme Ltd".into(), pay: Money::pounds(1), ..Default::default() });

@@ -5,7 +5,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::domain::{CalculationId, CalculationType};
-use crate::views::json::money;
+use crate::views::json::decimal;
 use crate::views::v8::metadata::{HmrcTimestamp, RequestedBy, digits};
 
 /// HMRC's list-response schema for a tax year in 8.0 and 9.0 (`schemas/list/def1..3`).
@@ -161,7 +161,7 @@ fn write_item(out: &mut String, item: &ListItem, variant: ListVariant) {
     text_field(out, "calculationId", item.calculation_id.as_str());
     text_field(out, "calculationTimestamp", HmrcTimestamp::new(item.calculation_timestamp).as_str());
     text_field(out, "calculationType", list_calculation_type(item.calculation_type, variant));
-    let total = item.total_income_tax_and_nics_due.map(|total| money(total).to_string());
+    let total = item.total_income_tax_and_nics_due.map(|total| decimal(total.amount()).to_string());
     if variant == ListVariant::Def1 {
         // The v3-style item, with the declaration flags.
         let intent = matches!(item.calculation_type, IntentToFinalise | FinalDeclaration);
@@ -240,7 +240,7 @@ mod tests {
                     a.from_date = Some(a.tax_year.first_day());
                     a.to_date = (n % 3 != 0).then_some(a.tax_year.last_day());
                     a.requested_by = if n % 2 == 0 { RequestedBy::Agent } else { RequestedBy::Customer };
-                    let expected_total = a.total_income_tax_and_nics_due.map(money);
+                    let expected_total = a.total_income_tax_and_nics_due.map(|total| decimal(total.amount()));
                     let b = item(2025, InYear);
                     let items = [a, b];
                     let value = list_v8(&items, variant);

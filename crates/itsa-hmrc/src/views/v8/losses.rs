@@ -2,11 +2,10 @@
 
 use itsa_engine::Calculation;
 use itsa_engine::calculation::IncomeSourceType;
-use serde_json::Value;
 
 use super::inputs::business_income_source_id;
 use crate::views::SchemaVariant;
-use crate::views::json::{Obj, pounds};
+use crate::views::json::{Node, Obj, pounds};
 
 /// `lossesAndClaims.unclaimedLosses`: the losses arising in this year, which the engine
 /// carries forward without any claim, each with the year it was incurred. The income tax
@@ -16,7 +15,7 @@ use crate::views::json::{Obj, pounds};
 /// HMRC lists each loss with the year it arose (`taxYearLossIncurred` is required) and
 /// the engine does not know those years, so they are not written here.
 /// `incomeSourceId` is the business's id as in `businessProfitAndLoss`.
-pub(super) fn losses_and_claims(c: &Calculation, variant: SchemaVariant) -> Option<Value> {
+pub(super) fn losses_and_claims(c: &Calculation, variant: SchemaVariant) -> Option<Node> {
     if variant > SchemaVariant::Def3 || c.losses_and_claims.is_none() {
         return None;
     }
@@ -24,11 +23,11 @@ pub(super) fn losses_and_claims(c: &Calculation, variant: SchemaVariant) -> Opti
     let mut unclaimed = Vec::new();
     for b in &c.business_profit_and_loss {
         let id = business_income_source_id(&b.income_source_id, b.income_source_type);
-        let loss = |amount, loss_type: &str| {
+        let loss = |amount, loss_type: &'static str| {
             Obj::new()
-                .set("incomeSourceId", id.as_str())
+                .set("incomeSourceId", id.clone())
                 .set("incomeSourceType", b.income_source_type.hmrc_name())
-                .set("taxYearLossIncurred", tax_year.as_str())
+                .set("taxYearLossIncurred", tax_year.clone())
                 .set("currentLossValue", pounds(amount))
                 .set("lossType", loss_type)
                 .build()

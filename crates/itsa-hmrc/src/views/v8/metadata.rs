@@ -142,7 +142,7 @@ pub(crate) fn digits(into: &mut [u8], mut value: u32) {
 /// `finalisationTimestamp` and `confirmationTimestamp`. Fields are in HMRC's order.
 pub fn metadata_v8(input: &MetadataInput, variant: SchemaVariant) -> Value {
     let common = Obj::new()
-        .set("calculationId", input.calculation_id.as_str())
+        .set("calculationId", input.calculation_id.as_str().to_owned())
         .set("taxYear", input.tax_year.to_string())
         .set("requestedBy", input.requested_by.as_str())
         .set("requestedTimestamp", hmrc_timestamp(input.requested_timestamp))
@@ -167,6 +167,7 @@ pub fn metadata_v8(input: &MetadataInput, variant: SchemaVariant) -> Value {
         .set("periodFrom", input.period_from.to_string())
         .set("periodTo", input.period_to.to_string())
         .build()
+        .into()
 }
 
 #[cfg(test)]

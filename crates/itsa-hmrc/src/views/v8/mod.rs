@@ -19,23 +19,29 @@ use itsa_engine::{Calculation, Message, Messages};
 use serde_json::Value;
 
 use super::SchemaVariant;
-use super::json::Obj;
+use super::json::{Node, Obj};
 
 /// The `calculation` object of the v8/v9 retrieve response, in the schema variant for
 /// the calculation's tax year.
 pub fn calculation_v8(calculation: &Calculation) -> Value {
+    calculation_v8_node(calculation).into()
+}
+
+/// [`calculation_v8`] as a [`Node`], to write out without building a [`Value`].
+pub fn calculation_v8_node(calculation: &Calculation) -> Node {
     calculation_in(calculation, SchemaVariant::for_tax_year(calculation.tax_year))
 }
 
 /// The `calculation` object in a given schema variant. Version 3.0's object is written
 /// from the def1 shape, its ancestor (see `views::v3`).
-pub(crate) fn calculation_in(calculation: &Calculation, variant: SchemaVariant) -> Value {
+pub(crate) fn calculation_in(calculation: &Calculation, variant: SchemaVariant) -> Node {
     let c = calculation;
     Obj::new()
         .set("allowancesAndDeductions", allowances::allowances_and_deductions(&c.allowances_and_deductions))
         .opt("reliefs", allowances::reliefs(c))
         .opt("taxDeductedAtSource", allowances::tax_deducted_at_source(&c.tax_deducted_at_source))
         .opt("giftAid", c.gift_aid.as_ref().map(allowances::gift_aid))
+        .opt("notionalTax", allowances::notional_tax(c))
         .opt(
             "marriageAllowanceTransferredIn",
             c.marriage_allowance_transferred_in.as_ref().map(allowances::marriage_allowance_transferred_in),
@@ -44,6 +50,7 @@ pub(crate) fn calculation_in(calculation: &Calculation, variant: SchemaVariant) 
             "pensionContributionReliefs",
             c.pension_contribution_reliefs.as_ref().map(allowances::pension_contribution_reliefs),
         )
+        .opt("pensionSavingsTaxCharges", allowances::pension_savings_tax_charges(c))
         .opt("studentLoans", allowances::student_loans(&c.student_loans, variant))
         .opt("codedOutUnderpayments", c.coded_out_underpayments.as_ref().map(allowances::coded_out_underpayments))
         .opt("businessProfitAndLoss", income::business_profit_and_loss(&c.business_profit_and_loss, variant))
@@ -52,6 +59,7 @@ pub(crate) fn calculation_in(calculation: &Calculation, variant: SchemaVariant) 
             c.employment_and_pensions_income.as_ref().map(income::employment_and_pensions_income),
         )
         .opt("stateBenefitsIncome", c.state_benefits_income.as_ref().map(income::state_benefits_income))
+        .opt("chargeableEventGainsIncome", c.chargeable_event_gain.as_ref().map(income::chargeable_event_gains_income))
         .opt("savingsAndGainsIncome", c.savings_and_gains_income.as_ref().map(income::savings_and_gains_income))
         .opt("otherIncome", c.other_income.map(income::other_income))
         .opt("dividendsIncome", c.dividends_income.as_ref().map(income::dividends_income))
@@ -77,17 +85,23 @@ pub fn retrieve_response_v8(
     Obj::new()
         .set("metadata", metadata)
         .set("inputs", inputs)
-        .set("calculation", calculation_v8(calculation))
-        .opt("messages", messages_v8(&calculation.messages))
+        .set("calculation", calculation_v8_node(calculation))
+        .opt("messages", messages_node(&calculation.messages))
         .build()
+        .into()
 }
 
 /// The `messages` object of the v8/v9 retrieve response: `info`, `warnings` and `errors`,
 /// each `[{id, text}]`, empty lists left out; `None` when there are no messages at all.
 /// The object is the same in every schema variant.
 pub fn messages_v8(messages: &Messages) -> Option<Value> {
-    let list = |items: &[Message]| -> Vec<Value> {
-        items.iter().map(|m| Obj::new().set("id", m.id).set("text", m.text.as_str()).build()).collect()
+    messages_node(messages).map(Value::from)
+}
+
+/// [`messages_v8`] as a [`Node`].
+fn messages_node(messages: &Messages) -> Option<Node> {
+    let list = |items: &[Message]| -> Vec<Node> {
+        items.iter().map(|m| Obj::new().set("id", m.id).set("text", m.text.clone()).build()).collect()
     };
     Obj::new()
         .non_empty("info", list(&messages.info))

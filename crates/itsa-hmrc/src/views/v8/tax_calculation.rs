@@ -6,13 +6,12 @@ use itsa_engine::calculation::{
     TaxCalculation,
 };
 use itsa_engine::{Calculation, Rate, Rules};
-use serde_json::Value;
 
 use crate::views::SchemaVariant;
-use crate::views::json::{Obj, money, money_if_not_zero, percent, pounds};
+use crate::views::json::{Node, Obj, money, money_if_not_zero, percent, pounds};
 
 /// `taxCalculation`.
-pub(super) fn tax_calculation(t: &TaxCalculation, student_loans: &[StudentLoan], variant: SchemaVariant) -> Value {
+pub(super) fn tax_calculation(t: &TaxCalculation, student_loans: &[StudentLoan], variant: SchemaVariant) -> Node {
     Obj::new()
         .set("incomeTax", income_tax(&t.income_tax, variant))
         .opt("nics", nics(&t.nics, variant))
@@ -31,7 +30,7 @@ pub(super) fn tax_calculation(t: &TaxCalculation, student_loans: &[StudentLoan],
 
 /// `taxCalculation.incomeTax`. The High Income Child Benefit Charge has a field of its
 /// own only from def3 (2025-26); before that it is in `totalIncomeTaxDue` alone.
-fn income_tax(i: &IncomeTax, variant: SchemaVariant) -> Value {
+fn income_tax(i: &IncomeTax, variant: SchemaVariant) -> Node {
     let hicbc = i.high_income_child_benefit_charge.filter(|_| variant >= SchemaVariant::Def3);
     Obj::new()
         .set("totalIncomeReceivedFromAllSources", pounds(i.total_income_received_from_all_sources))
@@ -40,20 +39,26 @@ fn income_tax(i: &IncomeTax, variant: SchemaVariant) -> Value {
         .opt("payPensionsProfit", i.pay_pensions_profit.as_ref().map(|c| category(c, variant)))
         .opt("savingsAndGains", i.savings_and_gains.as_ref().map(|c| category(c, variant)))
         .opt("dividends", i.dividends.as_ref().map(|c| category(c, variant)))
+        .opt("gainsOnLifePolicies", i.gains_on_life_policies.as_ref().map(|c| category(c, variant)))
         .set("incomeTaxCharged", money(i.income_tax_charged))
         .opt("totalReliefs", money_if_not_zero(i.total_reliefs))
         .set("incomeTaxDueAfterReliefs", money(i.income_tax_due_after_reliefs))
+        .opt("totalNotionalTax", money_if_not_zero(i.total_notional_tax))
         .opt("marriageAllowanceRelief", money_if_not_zero(i.marriage_allowance_relief))
         .set("incomeTaxDueAfterTaxReductions", money(i.income_tax_due_after_tax_reductions))
         .set("incomeTaxDueAfterGiftAid", money(i.income_tax_due_after_gift_aid))
+        .opt(
+            "totalPensionSavingsTaxCharges",
+            i.pension_savings_tax_charges.as_ref().map(|p| money(p.total_pension_savings_tax_charges)),
+        )
         .opt("highIncomeBenefitCharge", hicbc.map(|h| money(h.amount)))
         .opt("payeUnderpaymentsCodedOut", money_if_not_zero(i.paye_underpayments_coded_out))
         .set("totalIncomeTaxDue", money(i.total_income_tax_due))
         .build()
 }
 
-/// `payPensionsProfit`, `savingsAndGains` or `dividends`.
-fn category(c: &IncomeTaxCategory, variant: SchemaVariant) -> Value {
+/// `payPensionsProfit`, `savingsAndGains`, `dividends` or `gainsOnLifePolicies`.
+fn category(c: &IncomeTaxCategory, variant: SchemaVariant) -> Node {
     Obj::new()
         .set("incomeReceived", pounds(c.income_received))
         .set("allowancesAllocated", pounds(c.allowances_allocated))
@@ -73,7 +78,7 @@ fn band_name(name: BandName, variant: SchemaVariant) -> Option<&'static str> {
     }
 }
 
-fn tax_band(b: &TaxBand, variant: SchemaVariant) -> Option<Value> {
+fn tax_band(b: &TaxBand, variant: SchemaVariant) -> Option<Node> {
     let name = band_name(b.name, variant)?;
     Some(
         Obj::new()
@@ -90,7 +95,7 @@ fn tax_band(b: &TaxBand, variant: SchemaVariant) -> Option<Value> {
 /// `taxCalculation.nics`, or `None` without self-employment. Class 2 and Class 4 "net of
 /// deductions" (def1-def3) or "amount" (def4) are the amounts: nothing is deducted at
 /// source.
-fn nics(n: &Nics, variant: SchemaVariant) -> Option<Value> {
+fn nics(n: &Nics, variant: SchemaVariant) -> Option<Node> {
     if n.class2.is_none() && n.class4.is_none() {
         return None;
     }
@@ -112,7 +117,7 @@ fn nics(n: &Nics, variant: SchemaVariant) -> Option<Value> {
 
 /// `class2Nics`. itsa works out Class 2 for the whole year, so there is no apportioned
 /// limit.
-fn class2_nics(c: &Class2Nics) -> Value {
+fn class2_nics(c: &Class2Nics) -> Node {
     Obj::new()
         .set("amount", money(c.amount))
         .set("weeklyRate", money(c.weekly_rate))
@@ -127,7 +132,7 @@ fn class2_nics(c: &Class2Nics) -> Value {
 /// `class4Nics`. The engine charges Class 4 on the trading profits after losses with no
 /// Class 4-only adjustments, so the income liable and the income chargeable are the same.
 /// `nic4Bands` is required; it is empty when an age exemption applies.
-fn class4_nics(c: &Class4Nics) -> Value {
+fn class4_nics(c: &Class4Nics) -> Node {
     Obj::new()
         .set("totalIncomeLiableToClass4Charge", pounds(c.total_income))
         .set("totalIncomeChargeableToClass4", pounds(c.total_income))
@@ -136,7 +141,7 @@ fn class4_nics(c: &Class4Nics) -> Value {
         .build()
 }
 
-fn class4_band(b: &Class4Band) -> Value {
+fn class4_band(b: &Class4Band) -> Node {
     Obj::new()
         .set("name", b.name.hmrc_name())
         .set("rate", percent(b.rate))
@@ -150,7 +155,7 @@ fn class4_band(b: &Class4Band) -> Value {
 /// the year's rules (`hicbc_threshold`, `hicbc_taper_step`) the engine charged with; the
 /// rate is the 1% of Child Benefit charged for each step of income over the threshold
 /// (ITEPA 2003 s681C), fixed in law rather than a yearly parameter.
-pub(super) fn high_income_child_benefit_charge(c: &Calculation, variant: SchemaVariant) -> Option<Value> {
+pub(super) fn high_income_child_benefit_charge(c: &Calculation, variant: SchemaVariant) -> Option<Node> {
     if variant < SchemaVariant::Def3 {
         return None;
     }
