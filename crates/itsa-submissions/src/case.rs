@@ -10,9 +10,10 @@ use std::collections::HashMap;
 
 use itsa_engine::inputs::{MarriageAllowance, StudentLoanPlan};
 use itsa_engine::{Date, Money, Regime, Sex, TaxYear};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::amount::{Amount, IsoDate, SignedAmount};
 use crate::bodies::employments::BenefitsInKind;
@@ -137,19 +138,19 @@ struct RawCase {
     id: String,
     tax_year: String,
     calculation_type: Option<String>,
-    hmrc_held: Value,
+    hmrc_held: HmrcHeld,
     #[serde(default)]
     businesses: Vec<RawBusiness>,
     submissions: Vec<RawSubmission>,
     // Test-file fields, accepted and ignored (FORMAT.md).
     #[serde(default, rename = "expected")]
-    _expected: Option<Value>,
+    _expected: Option<IgnoredAny>,
     #[serde(default, rename = "source")]
-    _source: Option<Value>,
+    _source: Option<IgnoredAny>,
     #[serde(default, rename = "working")]
-    _working: Option<Value>,
+    _working: Option<IgnoredAny>,
     #[serde(default, rename = "tolerance")]
-    _tolerance: Option<Value>,
+    _tolerance: Option<IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -170,7 +171,8 @@ struct RawSubmission {
     #[serde(default)]
     ids: HashMap<String, String>,
     creates: Option<String>,
-    body: Value,
+    /// Read once its endpoint is known.
+    body: Box<RawValue>,
 }
 
 /// Which tax years an endpoint is read for.
@@ -188,12 +190,24 @@ fn invalid(message: impl Into<String>) -> SubmissionError {
 
 /// Deserialise `value` as `T`, naming the failing field's path in the error.
 pub(crate) fn typed<T: DeserializeOwned>(value: Value, context: &str) -> Result<T, SubmissionError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let path = path.replace(['.', '['], "/").replace(']', "");
-        let place = if path == "/" { context.to_owned() } else { format!("{context}/{path}") };
-        SubmissionError::new("FORMAT_VALUE", format!("{place}: {}", e.into_inner()))
-    })
+    serde_path_to_error::deserialize(value).map_err(|e| path_error(e, context))
+}
+
+/// Deserialise JSON text as `T`, naming the failing field's path in the error.
+pub(crate) fn typed_text<T: DeserializeOwned>(text: &str, context: &str) -> Result<T, SubmissionError> {
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut reader).map_err(|e| path_error(e, context))?;
+    reader.end().map_err(|e| invalid(format!("{context}: {e}")))?;
+    Ok(value)
+}
+
+fn path_error(e: serde_path_to_error::Error<serde_json::Error>, context: &str) -> SubmissionError {
+    let path = e.path().to_string();
+    let path = path.replace(['.', '['], "/").replace(']', "");
+    let place = if path == "/" { context.to_owned() } else { format!("{context}/{path}") };
+    let e = e.into_inner();
+    let code = if e.is_syntax() || e.is_eof() { "INVALID_CASE" } else { "FORMAT_VALUE" };
+    SubmissionError::new(code, format!("{place}: {e}"))
 }
 
 fn regime<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Regime, D::Error> {
@@ -310,8 +324,7 @@ impl TaxpayerYear {
     }
 
     fn parse_with(line: &str, years: Years) -> Result<(String, TaxpayerYear), SubmissionError> {
-        let value: Value = serde_json::from_str(line).map_err(|e| invalid(format!("not JSON: {e}")))?;
-        let raw: RawCase = typed(value, "case")?;
+        let raw: RawCase = typed_text(line, "case")?;
         let id = raw.id.clone();
         Ok((id, TaxpayerYear::from_raw(raw, years)?))
     }
@@ -331,7 +344,7 @@ impl TaxpayerYear {
                 return Err(invalid(format!("calculation_type: '{other}' is not intent-to-finalise or in-year")));
             }
         };
-        let hmrc_held: HmrcHeld = typed(raw.hmrc_held, "hmrc_held")?;
+        let hmrc_held = raw.hmrc_held;
         hmrc_held.check(tax_year)?;
 
         let mut ids: HashMap<String, String> = HashMap::new();
@@ -542,9 +555,15 @@ fn read_submission(
         (None, _) => None,
     };
 
-    let mut body = s.body;
-    fill_placeholders(&mut body, ids).map_err(|e| invalid(format!("{at}/body: {e}")))?;
-    let body = Body::read(endpoint, body, &format!("{at}/body"))?;
+    // A body with a placeholder is filled in before it is read; most have none.
+    let place = format!("{at}/body");
+    let body = if s.body.get().contains("\"{") {
+        let mut body: Value = serde_json::from_str(s.body.get()).map_err(|e| invalid(format!("{place}: {e}")))?;
+        fill_placeholders(&mut body, ids).map_err(|e| invalid(format!("{place}: {e}")))?;
+        Body::read(endpoint, body, &place)?
+    } else {
+        Body::read_text(endpoint, s.body.get(), &place)?
+    };
     body.check(tax_year).map_err(|e| body_error(&format!("{at}/body"), e))?;
 
     let in_year = context.calculation_type == CalculationType::InYear;

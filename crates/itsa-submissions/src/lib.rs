@@ -56,6 +56,13 @@ macro_rules! bodies {
                 })
             }
 
+            /// Read JSON text as the body of `endpoint`; `context` names it in errors.
+            pub fn read_text(endpoint: Endpoint, text: &str, context: &str) -> Result<Body, SubmissionError> {
+                Ok(match endpoint {
+                    $(Endpoint::$variant => Body::$variant(case::typed_text(text, context)?)),*
+                })
+            }
+
             /// HMRC's checks of the body for `year` beyond its types.
             pub fn check(&self, year: TaxYear) -> Result<(), BodyError> {
                 match self {
