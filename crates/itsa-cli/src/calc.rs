@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use itsa_cases::{calculate_line, read_case, write_result_line};
 use itsa_engine::Money;
-use itsa_engine::calculation::{Calculation, IncomeTaxCategory};
+use itsa_engine::calculation::{Calculation, IncomeTaxCategory, ReliefType};
 
 /// Every line of the file is a case; every case gets one result line, in order.
 pub fn run_cases(path: &Path) -> anyhow::Result<ExitCode> {
@@ -90,6 +90,9 @@ pub fn breakdown(id: &str, c: &Calculation) -> String {
 
     let _ = writeln!(out, "Income");
     row(&mut out, "Total income received", it.total_income_received_from_all_sources);
+    if let Some(losses) = c.allowances_and_deductions.losses_applied_to_general_income {
+        row(&mut out, "Less: trading losses set against other income", -losses);
+    }
     row(&mut out, "Adjusted net income", it.adjusted_net_income);
     let a = &c.allowances_and_deductions;
     row(&mut out, "Personal allowance", a.personal_allowance);
@@ -99,7 +102,7 @@ pub fn breakdown(id: &str, c: &Calculation) -> String {
     if let Some(b) = a.blind_persons_allowance {
         row(&mut out, "Blind person's allowance", b);
     }
-    row(&mut out, "Allowances set against income", it.total_allowances_and_deductions);
+    row(&mut out, "Allowances and deductions set against income", it.total_allowances_and_deductions);
     row(&mut out, "Taxable income", it.total_taxable_income);
 
     let _ = writeln!(out, "\nIncome tax");
@@ -112,9 +115,26 @@ pub fn breakdown(id: &str, c: &Calculation) -> String {
             category(&mut out, title, cat);
         }
     }
+    if let Some(gains) = &it.gains_on_life_policies {
+        category(&mut out, "Life policy gains", gains);
+    }
     row(&mut out, "Income tax charged", it.income_tax_charged);
+    for r in &c.reliefs.reliefs_claimed {
+        let name = match r.kind {
+            ReliefType::VctSubscriptions => "venture capital trust relief",
+            ReliefType::EisSubscriptions => "enterprise investment scheme relief",
+            ReliefType::SeedEnterpriseInvestment => "seed enterprise investment scheme relief",
+        };
+        row(&mut out, &format!("Less: {name}"), -r.amount_used);
+    }
     if let Some(fc) = c.reliefs.residential_finance_costs {
         row(&mut out, "Less: finance costs relief", -fc.total_residential_finance_costs_relief);
+    }
+    if let Some(t) = c.reliefs.top_slicing_relief.filter(|t| t.amount.is_positive()) {
+        row(&mut out, "Less: top slicing relief", -t.amount);
+    }
+    if it.total_notional_tax.is_positive() {
+        row(&mut out, "Less: tax treated as paid on the policy gain", -it.total_notional_tax);
     }
     if !it.marriage_allowance_relief.is_zero() {
         row(&mut out, "Less: marriage allowance relief", -it.marriage_allowance_relief);
@@ -125,6 +145,9 @@ pub fn breakdown(id: &str, c: &Calculation) -> String {
     row(&mut out, "Income tax due", it.income_tax_due_after_gift_aid);
     if let Some(h) = it.high_income_child_benefit_charge {
         row(&mut out, &format!("High Income Child Benefit Charge ({}%)", h.charge_percentage), h.amount);
+    }
+    if let Some(p) = &it.pension_savings_tax_charges {
+        row(&mut out, "Annual allowance charge", p.total_pension_savings_tax_charges);
     }
     if it.paye_underpayments_coded_out.is_positive() {
         row(&mut out, "PAYE underpayments collected through your code", it.paye_underpayments_coded_out);
