@@ -168,8 +168,17 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
                 trade.to = c.period_dates.as_ref().map(|d| d.period_end_date.0);
             }
             Body::SeAnnual(a) => {
-                if let Some(class4) = a.adjustments.as_ref().and_then(|a| a.adjustment_to_profits_for_class4) {
-                    refuse_if_any(class4.money(), &at, "adjustments to profits for Class 4 alone")?;
+                if let Some(adjustments) = &a.adjustments {
+                    let class4 = or_zero(adjustments.adjustment_to_profits_for_class4);
+                    refuse_if_any(class4, &at, "adjustments to profits for Class 4 alone")?;
+                    // Transition profits have rules of their own (spreading, and how they
+                    // count in adjusted net income); they are not simply profit.
+                    let transition = or_zero(adjustments.transition_profit_amount)
+                        + or_zero(adjustments.transition_profit_acceleration_amount);
+                    refuse_if_any(transition, &at, "transition profits (basis period reform)")?;
+                }
+                if a.non_financials.as_ref().is_some_and(|n| n.class4_nics_exemption_reason.is_some()) {
+                    return Err(not_calculated(&at, "an exemption from Class 4 National Insurance"));
                 }
                 trades.entry(s.business.unwrap_or_default()).or_default().annual = Some(a.clone());
             }

@@ -204,6 +204,15 @@ fn what_itsa_does_not_calculate_yet_is_refused_not_left_out() {
         assert_eq!(e.code, NOT_CALCULATED, "{submissions}: {e}");
         assert!(e.message.contains("submissions/0"), "{e}");
     }
+    let transition = case(
+        "2025-26",
+        trade(),
+        json!([cumulative("2026-04-05", 30000, 6000),
+            {"endpoint": "se-annual", "ids": {"businessId": "shop"}, "body": {"adjustments": {"transitionProfitAmount": 4000}}}]),
+    );
+    let e = refused(&transition);
+    assert_eq!(e.code, NOT_CALCULATED, "{e}");
+    assert!(e.message.contains("transition profits"), "{e}");
     // The same endpoints with figures itsa does calculate are taken.
     let inputs = read(&case(
         "2025-26",
