@@ -31,8 +31,9 @@ pub fn run_cases(path: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// One case from a file: a readable breakdown, or the result object with `--json`.
-pub fn run_one(path: &Path, json: bool) -> anyhow::Result<ExitCode> {
+/// One case from a file: a readable breakdown, the result object with `--json`, or every
+/// figure's trace with `--explain`.
+pub fn run_one(path: &Path, json: bool, explain: bool) -> anyhow::Result<ExitCode> {
     let text = fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let line = serde_json::from_str::<serde_json::Value>(&text)
         .with_context(|| format!("{} is not JSON", path.display()))?
@@ -43,8 +44,32 @@ pub fn run_one(path: &Path, json: bool) -> anyhow::Result<ExitCode> {
     }
     let (id, inputs) = read_case(&line).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let calculation = itsa_engine::calculate(&inputs).map_err(|e| anyhow::anyhow!("{id}: {e}"))?;
+    if explain {
+        print!("{}", explanation(&id, &inputs, &calculation));
+        return Ok(ExitCode::SUCCESS);
+    }
     print!("{}", breakdown(&id, &calculation));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Every figure of the calculation with the inputs, parameters (their values for the year
+/// and their legal source) and the rule it came from.
+pub fn explanation(id: &str, inputs: &itsa_engine::Inputs, c: &Calculation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{id}: tax year {}, {} taxpayer\n", c.tax_year, c.regime.hmrc_name());
+    for step in itsa_engine::explain::explain(inputs, c) {
+        let _ = writeln!(out, "{}  {}", step.figure, pounds(step.amount));
+        let _ = writeln!(out, "    rule: {}", step.rule);
+        for input in &step.inputs {
+            let _ = writeln!(out, "    from: {input}");
+        }
+        for name in &step.parameters {
+            let value = itsa_engine::Rules::value_text(name, c.tax_year, c.regime).unwrap_or_else(|| "-".into());
+            let source = itsa_engine::Rules::parameter(name).map_or("", |p| p.source.as_str());
+            let _ = writeln!(out, "    parameter {name} = {value} ({source})");
+        }
+    }
+    out
 }
 
 /// Pounds with thousands separators and pence: 12,570.00.

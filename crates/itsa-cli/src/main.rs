@@ -103,8 +103,11 @@ enum Command {
         #[arg(value_name = "CASE", required_unless_present = "cases")]
         case: Option<PathBuf>,
         /// Print the result object as JSON instead of a breakdown.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "explain")]
         json: bool,
+        /// Print every figure with the inputs, parameters and rule it came from.
+        #[arg(long, conflicts_with = "cases")]
+        explain: bool,
     },
     /// PAYE tax codes: explain a code, tax a payday, see whether a debt would be coded out.
     Taxcode {
@@ -117,7 +120,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Calc { cases: Some(file), .. } => calc::run_cases(&file),
-        Command::Calc { case: Some(file), json, .. } => calc::run_one(&file, json),
+        Command::Calc { case: Some(file), json, explain, .. } => calc::run_one(&file, json, explain),
         Command::Calc { .. } => unreachable!("clap requires a case or --cases"),
         Command::Taxcode { command } => taxcode::run(command),
         Command::Serve { service, bind, mode, workers } => service.load(bind, mode, workers).and_then(|config| {

@@ -10,6 +10,7 @@ mod bands;
 mod calculate;
 pub mod calculation;
 mod estimate;
+pub mod explain;
 pub mod inputs;
 pub mod messages;
 mod nics;

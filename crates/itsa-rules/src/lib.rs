@@ -352,6 +352,18 @@ impl Rules {
         LOADED.as_ref().ok()?.catalogue.get(name)
     }
 
+    /// A parameter's value for a year and regime as the data file writes it (`12570`,
+    /// `"8.75"`, `n/a`), or `None` if there is no such parameter or it does not apply.
+    pub fn value_text(name: &str, tax_year: TaxYear, regime: Regime) -> Option<String> {
+        let p = Rules::parameter(name).filter(|p| p.applies_to(regime))?;
+        Some(match p.values.get(&tax_year.to_string())? {
+            toml::Value::String(text) => text.clone(),
+            toml::Value::Integer(n) => n.to_string(),
+            toml::Value::Boolean(b) => b.to_string(),
+            other => format!("{other:?}"),
+        })
+    }
+
     /// The names of every parameter in the data file.
     pub fn parameter_names() -> Vec<&'static str> {
         LOADED.as_ref().map(|l| l.catalogue.keys().map(String::as_str).collect()).unwrap_or_default()

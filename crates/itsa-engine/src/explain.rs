@@ -1,0 +1,399 @@
+//! Every figure of a calculation traced to what it came from: the inputs, the parameters
+//! of `itsa-rules` (with their legal source) and the rule applied.
+//!
+//! The trace is worked from the calculation and its inputs after the fact, so that the
+//! calculation itself pays nothing for it; each step names the figure as HMRC's
+//! calculation object does (`taxCalculation.incomeTax.incomeTaxCharged`).
+
+use itsa_rules::{Money, Regime, Rules};
+
+use crate::calculation::{BandName, Calculation, IncomeTaxCategory};
+use crate::inputs::Inputs;
+
+/// One figure of the calculation and how it was reached.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// HMRC's name for the figure, as a path in the v8/v9 calculation object (a bare
+    /// name where HMRC's object has no such figure, such as `adjustedNetIncome`).
+    pub figure: String,
+    pub amount: Money,
+    /// The rule applied, with its legal source.
+    pub rule: String,
+    /// The inputs it came from, each with its amount.
+    pub inputs: Vec<String>,
+    /// The parameters it used, by name (their values and sources are in `itsa-rules`).
+    pub parameters: Vec<&'static str>,
+}
+
+struct Trace {
+    steps: Vec<Step>,
+}
+
+impl Trace {
+    fn step(&mut self, figure: impl Into<String>, amount: Money, rule: impl Into<String>) -> &mut Step {
+        self.steps.push(Step {
+            figure: figure.into(),
+            amount,
+            rule: rule.into(),
+            inputs: Vec::new(),
+            parameters: Vec::new(),
+        });
+        self.steps.last_mut().expect("just pushed")
+    }
+}
+
+impl Step {
+    fn input(&mut self, name: impl Into<String>, amount: Money) -> &mut Self {
+        self.inputs.push(format!("{} = {}", name.into(), amount.amount().normalize()));
+        self
+    }
+
+    fn parameters(&mut self, names: &[&'static str]) -> &mut Self {
+        self.parameters.extend_from_slice(names);
+        self
+    }
+}
+
+/// The parameters behind a non-savings band of the regime: its rate and its upper limit.
+fn non_savings_parameters(regime: Regime, band: BandName) -> &'static [&'static str] {
+    match (regime, band) {
+        (Regime::Scotland, BandName::StarterRate) => &["scottish_starter_rate", "scottish_starter_limit"],
+        (Regime::Scotland, BandName::BasicRate) => &["scottish_basic_rate", "scottish_basic_limit"],
+        (Regime::Scotland, BandName::IntermediateRate) => {
+            &["scottish_intermediate_rate", "scottish_intermediate_limit"]
+        }
+        (Regime::Scotland, BandName::HigherRate) => &["scottish_higher_rate", "scottish_higher_limit"],
+        (Regime::Scotland, BandName::AdvancedRate) => &["scottish_advanced_rate", "scottish_advanced_limit"],
+        (Regime::Scotland, BandName::AdditionalRate) => &["scottish_top_rate"],
+        (_, BandName::BasicRate) => &["basic_rate", "basic_rate_limit"],
+        (_, BandName::HigherRate) => &["higher_rate", "basic_rate_limit", "higher_rate_limit"],
+        (_, BandName::AdditionalRate) => &["additional_rate", "higher_rate_limit"],
+        _ => &[],
+    }
+}
+
+/// The parameters behind a savings or dividend band: its rate, or the allowance charged
+/// at nil, and the UK limits that place it. `savings_allowance` is the personal savings
+/// allowance the taxpayer has (ITA 2007 s12B), whichever band its nil rate falls in.
+fn stacked_parameters(dividends: bool, band: BandName, savings_allowance: &'static str) -> &'static [&'static str] {
+    match (dividends, band) {
+        (false, BandName::SavingsStarterRate) => &["savings_starting_rate", "savings_starting_rate_limit"],
+        (
+            false,
+            BandName::AllowanceAwardedAtBasicRate
+            | BandName::AllowanceAwardedAtHigherRate
+            | BandName::AllowanceAwardedAtAdditionalRate,
+        ) => match savings_allowance {
+            "personal_savings_allowance_basic" => &["personal_savings_allowance_basic"],
+            "personal_savings_allowance_higher" => &["personal_savings_allowance_higher"],
+            _ => &["personal_savings_allowance_additional"],
+        },
+        (false, BandName::BasicRate) => &["savings_basic_rate", "basic_rate_limit"],
+        (false, BandName::HigherRate) => &["savings_higher_rate", "higher_rate_limit"],
+        (false, BandName::AdditionalRate) => &["savings_additional_rate", "higher_rate_limit"],
+        (true, BandName::BasicRate) => &["dividend_ordinary_rate", "basic_rate_limit"],
+        (true, BandName::HigherRate) => &["dividend_upper_rate", "higher_rate_limit"],
+        (true, BandName::AdditionalRate) => &["dividend_additional_rate", "higher_rate_limit"],
+        (true, _) => &["dividend_allowance"],
+        _ => &[],
+    }
+}
+
+fn bands(
+    trace: &mut Trace,
+    regime: Regime,
+    savings_allowance: &'static str,
+    path: &str,
+    category: &IncomeTaxCategory,
+    kind: Category,
+) {
+    for b in &category.tax_bands {
+        let parameters = match kind {
+            Category::NonSavings => non_savings_parameters(regime, b.name),
+            Category::Savings => stacked_parameters(false, b.name, savings_allowance),
+            Category::Dividends => stacked_parameters(true, b.name, savings_allowance),
+        };
+        trace
+            .step(
+                format!("taxCalculation.incomeTax.{path}.taxBands[{}].taxAmount", b.name.hmrc_name()),
+                b.tax_amount,
+                format!(
+                    "{} of income in the {} at {}%, truncated to the penny (ITA 2007 s6-s13, docs/rounding.md)",
+                    b.income,
+                    b.name.description(),
+                    b.rate.as_percent().normalize()
+                ),
+            )
+            .parameters(parameters);
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Category {
+    NonSavings,
+    Savings,
+    Dividends,
+}
+
+/// The trace of `calculation`, worked from `inputs`.
+pub fn explain(inputs: &Inputs, calculation: &Calculation) -> Vec<Step> {
+    let mut t = Trace { steps: Vec::new() };
+    let c = calculation;
+    let it = &c.tax_calculation.income_tax;
+    let regime = inputs.regime;
+
+    // Income.
+    {
+        let s = t.step(
+            "taxCalculation.incomeTax.totalIncomeReceivedFromAllSources",
+            it.total_income_received_from_all_sources,
+            "every source's income in whole pounds, rounded down (ITA 2007 s23 step 1; docs/rounding.md)",
+        );
+        for (n, e) in inputs.employments.iter().enumerate() {
+            s.input(format!("employments[{n}] ({}) pay", e.name), e.pay);
+            if !e.benefits_in_kind.is_zero() {
+                s.input(format!("employments[{n}] ({}) benefits in kind", e.name), e.benefits_in_kind);
+            }
+        }
+        for (n, p) in inputs.pensions.iter().enumerate() {
+            s.input(format!("pensions[{n}] ({})", p.name), p.amount);
+        }
+        if !inputs.state_pension.is_zero() {
+            s.input("State Pension", inputs.state_pension);
+        }
+        for b in &inputs.state_benefits {
+            s.input(format!("state benefit {}", b.name), b.amount);
+        }
+        for b in &c.business_profit_and_loss {
+            s.input(
+                format!("{} {} taxable profit", b.income_source_type.hmrc_name(), b.income_source_id),
+                b.taxable_profit,
+            );
+        }
+        for a in &inputs.savings_accounts {
+            s.input(format!("savings account {} gross interest", a.name), a.gross_interest);
+        }
+        if !inputs.dividends.is_zero() {
+            s.input("UK dividends", inputs.dividends);
+        }
+        if !inputs.foreign_dividends.is_zero() {
+            s.input("foreign dividends", inputs.foreign_dividends);
+        }
+        if !inputs.other_income.is_zero() {
+            s.input("other income", inputs.other_income);
+        }
+        if let Some(g) = &inputs.life_policy_gain {
+            s.input(format!("life policy gain {}", g.name), g.gain);
+        }
+    }
+    if let Some(losses) = c.allowances_and_deductions.losses_applied_to_general_income {
+        let s = t.step(
+            "allowancesAndDeductions.lossesAppliedToGeneralIncome",
+            losses,
+            "trading losses of the year set against general income on a claim, up to the income and the cap on reliefs (ITA 2007 s64, s24A)",
+        );
+        for b in inputs.self_employments.iter().filter(|b| b.claims_sideways) {
+            s.input(format!("self-employment {} adjusted profit", b.business_id), b.adjusted_profit);
+        }
+        s.parameters(&["income_tax_relief_cap_minimum", "income_tax_relief_cap_percent"]);
+    }
+    t.step(
+        "adjustedNetIncome",
+        it.adjusted_net_income,
+        "net income less gross Gift Aid and relief-at-source pension contributions (ITA 2007 s58)",
+    )
+    .input("Gift Aid paid", inputs.gift_aid_paid)
+    .input("relief-at-source contributions", inputs.pension_contributions_relief_at_source);
+    t.step(
+        "allowancesAndDeductions.personalAllowance",
+        c.allowances_and_deductions.personal_allowance,
+        "the personal allowance less £1 for every £2 of adjusted net income over the threshold (ITA 2007 s35)",
+    )
+    .parameters(&["personal_allowance", "personal_allowance_taper_threshold", "personal_allowance_taper_divisor"]);
+    if let Some(bpa) = c.allowances_and_deductions.blind_persons_allowance {
+        t.step("allowancesAndDeductions.blindPersonsAllowance", bpa, "blind person's allowance (ITA 2007 s38)")
+            .parameters(&["blind_persons_allowance"]);
+    }
+    if let Some(m) = c.allowances_and_deductions.marriage_allowance_transfer_out {
+        t.step(
+            "allowancesAndDeductions.marriageAllowanceTransferOut.transferredOutAmount",
+            m.transferred_out_amount,
+            "the personal allowance given to a spouse or civil partner (ITA 2007 s55B)",
+        )
+        .parameters(&["marriage_allowance_transferable_amount"]);
+    }
+    t.step(
+        "taxCalculation.incomeTax.totalTaxableIncome",
+        it.total_taxable_income,
+        "income less allowances and reliefs, set against each kind of income where they save most tax (ITA 2007 s23 steps 2-3, s25(2))",
+    );
+
+    // Tax by band.
+    let psa = it.personal_savings_allowance;
+    let savings_allowance = match Rules::for_year(inputs.tax_year, regime) {
+        Ok(r) if psa == r.personal_savings_allowance_basic => "personal_savings_allowance_basic",
+        Ok(r) if psa == r.personal_savings_allowance_higher => "personal_savings_allowance_higher",
+        _ => "personal_savings_allowance_additional",
+    };
+    for (path, category, kind) in [
+        ("payPensionsProfit", &it.pay_pensions_profit, Category::NonSavings),
+        ("savingsAndGains", &it.savings_and_gains, Category::Savings),
+        ("dividends", &it.dividends, Category::Dividends),
+        ("gainsOnLifePolicies", &it.gains_on_life_policies, Category::Savings),
+    ] {
+        if let Some(category) = category {
+            bands(&mut t, regime, savings_allowance, path, category, kind);
+        }
+    }
+    t.step(
+        "taxCalculation.incomeTax.incomeTaxCharged",
+        it.income_tax_charged,
+        "the tax of every band (ITA 2007 s23 step 5)",
+    );
+
+    // Reductions.
+    for r in &c.reliefs.reliefs_claimed {
+        let (rule, parameters): (&str, &[&'static str]) = match r.kind {
+            crate::calculation::ReliefType::VctSubscriptions => {
+                ("ITA 2007 s262-s263", &["vct_relief_rate", "vct_maximum_subscriptions"])
+            }
+            crate::calculation::ReliefType::EisSubscriptions => (
+                "ITA 2007 s158",
+                &["eis_relief_rate", "eis_maximum_subscriptions", "eis_maximum_subscriptions_knowledge_intensive"],
+            ),
+            crate::calculation::ReliefType::SeedEnterpriseInvestment => {
+                ("ITA 2007 s257AB", &["seis_relief_rate", "seis_maximum_subscriptions"])
+            }
+        };
+        t.step(
+            format!("reliefs.reliefsClaimed[{}].amountUsed", r.kind.hmrc_name()),
+            r.amount_used,
+            format!("the rate on the amount claimed up to the year's limit, limited to the tax left ({rule}, s29)"),
+        )
+        .input("amount claimed", r.amount_claimed)
+        .parameters(parameters);
+    }
+    if let Some(f) = &c.reliefs.residential_finance_costs {
+        t.step(
+            "reliefs.residentialFinanceCosts.totalResidentialFinanceCostsRelief",
+            f.total_residential_finance_costs_relief,
+            "the basic rate on the lowest of the costs, the property profits and adjusted total income (ITTOIA 2005 s274A-s274C)",
+        )
+        .input("residential finance costs", f.amount_claimed)
+        .parameters(&["residential_finance_costs_relief_rate", "residential_finance_costs_deductible"]);
+    }
+    if let Some(tsr) = &c.reliefs.top_slicing_relief {
+        t.step(
+            "reliefs.topSlicingRelief.amount",
+            tsr.amount,
+            format!(
+                "tax on the gain less tax treated as paid ({}) less that on its annual equivalent ({}) times the years ({}) (ITTOIA 2005 s535-s536)",
+                tsr.liability_on_gain, tsr.annual_equivalent, tsr.relieved_liability
+            ),
+        )
+        .parameters(&["savings_basic_rate"]);
+    }
+    if it.total_notional_tax.is_positive() {
+        t.step(
+            "taxCalculation.incomeTax.totalNotionalTax",
+            it.total_notional_tax,
+            "basic-rate tax treated as paid on a UK policy gain, never repaid (ITTOIA 2005 s530)",
+        )
+        .parameters(&["savings_basic_rate"]);
+    }
+    if it.marriage_allowance_relief.is_positive() {
+        t.step(
+            "taxCalculation.incomeTax.marriageAllowanceRelief",
+            it.marriage_allowance_relief,
+            "the transferred allowance at the basic rate (ITA 2007 s55B(3))",
+        )
+        .parameters(&["marriage_allowance_transferable_amount", "marriage_allowance_relief_rate"]);
+    }
+    if let Some(g) = &c.gift_aid {
+        t.step(
+            "giftAid.giftAidCharge",
+            g.gift_aid_charge,
+            "the basic-rate tax on the gross gifts that the tax charged does not cover (ITA 2007 s424)",
+        )
+        .input("Gift Aid paid", inputs.gift_aid_paid)
+        .parameters(&["gift_aid_gross_up_rate"]);
+    }
+    t.step(
+        "taxCalculation.incomeTax.incomeTaxDueAfterGiftAid",
+        it.income_tax_due_after_gift_aid,
+        "the tax charged less reliefs and reductions, plus any Gift Aid charge (ITA 2007 s23 steps 6-7)",
+    );
+
+    // Charges.
+    if let Some(h) = it.high_income_child_benefit_charge {
+        t.step(
+            "taxCalculation.incomeTax.highIncomeBenefitCharge",
+            h.amount,
+            "1% of the Child Benefit for every step of adjusted net income over the threshold (ITEPA 2003 s681C)",
+        )
+        .input("Child Benefit", inputs.child_benefit)
+        .parameters(&["hicbc_threshold", "hicbc_taper_step"]);
+    }
+    if let Some(p) = &it.pension_savings_tax_charges {
+        t.step(
+            "taxCalculation.incomeTax.totalPensionSavingsTaxCharges",
+            p.total_pension_savings_tax_charges,
+            "the excess over the annual allowance charged as the top slice of income at the non-savings rates (FA 2004 s227)",
+        )
+        .input("pension savings over the annual allowance", inputs.annual_allowance_excess);
+    }
+    t.step(
+        "taxCalculation.incomeTax.totalIncomeTaxDue",
+        it.total_income_tax_due,
+        "income tax due with the charges and PAYE underpayments collected through the tax code",
+    );
+
+    // National Insurance and student loans.
+    if let Some(c2) = &c.tax_calculation.nics.class2 {
+        t.step(
+            "taxCalculation.nics.class2Nics.amount",
+            c2.amount,
+            format!("{} weeks at the weekly rate where due or chosen (SSCBA 1992 s11)", c2.weeks),
+        )
+        .parameters(&["class2_weekly_rate", "class2_small_profits_threshold", "class2_weeks"]);
+    }
+    if let Some(c4) = &c.tax_calculation.nics.class4 {
+        t.step(
+            "taxCalculation.nics.class4Nics.totalAmount",
+            c4.total_amount,
+            "the main rate between the lower and upper profits limits, the additional rate above (SSCBA 1992 s15)",
+        )
+        .input("trading profits for Class 4", c4.total_income)
+        .parameters(&[
+            "class4_lower_profits_limit",
+            "class4_upper_profits_limit",
+            "class4_main_rate",
+            "class4_additional_rate",
+        ]);
+    }
+    for s in &c.student_loans {
+        t.step(
+            format!("studentLoans[{}].studentLoanRepaymentAmountNetOfDeductions", s.plan.description()),
+            s.repayment_amount_net_of_deductions,
+            format!(
+                "{}% of income over the threshold of {}, less the employer's deductions, in whole pounds (Education (Student Loans) (Repayment) Regulations 2009)",
+                s.rate.as_percent().normalize(),
+                s.threshold
+            ),
+        );
+    }
+
+    // What is due.
+    let tc = &c.tax_calculation;
+    t.step(
+        "taxCalculation.totalTaxDeducted",
+        tc.total_tax_deducted,
+        "tax deducted at source (PAYE, interest, benefits) less underpayments collected through the tax code",
+    );
+    t.step(
+        "taxCalculation.totalIncomeTaxAndNicsDue",
+        tc.total_income_tax_and_nics_due,
+        "income tax, National Insurance and student loans charged, less tax deducted",
+    );
+    t.steps
+}
