@@ -220,3 +220,26 @@ fn flat_cases_as_submission_cases_give_identical_results() {
     eprintln!("{checked} flat cases converted; {before_the_apis} of them are of years before HMRC's current APIs");
     assert!(checked > 1800);
 }
+
+/// The project's own cases (`cases/*.jsonl`, each figure worked by hand in its
+/// `working`): every one matches to the penny.
+#[test]
+fn the_projects_own_cases_match_to_the_penny() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../cases");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("the project's cases/ folder") {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "jsonl") {
+            continue;
+        }
+        for line in std::fs::read_to_string(&path).unwrap().lines().filter(|l| !l.trim().is_empty()) {
+            let case: Value = serde_json::from_str(line).unwrap();
+            assert!(case.get("source").is_some() && case.get("expected").is_some(), "{}: {line}", path.display());
+            failures.extend(mismatches(&case));
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no cases in {}", dir.display());
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+}
