@@ -48,6 +48,13 @@ impl TaxYear {
         self.0
     }
 
+    /// The tax year a day falls in (6 April to 5 April). Years outside `u16` are held
+    /// at its bounds; no such date is ever a supported year.
+    pub fn containing(date: Date) -> TaxYear {
+        let year = date.year().clamp(1, i32::from(u16::MAX)) as u16;
+        if (date.month(), date.day()) >= (4, 6) { TaxYear(year) } else { TaxYear(year - 1) }
+    }
+
     /// 6 April, the first day of the tax year.
     pub fn first_day(self) -> Date {
         Date::new(self.0 as i32, 4, 6).expect("6 April is a date")
@@ -146,6 +153,14 @@ impl fmt::Display for Regime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_falls_in_the_tax_year_that_starts_on_the_6_april_before_it() {
+        let of = |d: &str| TaxYear::containing(Date::parse(d).unwrap()).to_string();
+        assert_eq!(of("2025-04-05"), "2024-25");
+        assert_eq!(of("2025-04-06"), "2025-26");
+        assert_eq!(of("2026-01-20"), "2025-26");
+    }
 
     #[test]
     fn parses_and_prints_tax_years() {

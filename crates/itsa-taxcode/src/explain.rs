@@ -91,8 +91,7 @@ pub fn emergency_code(tax_year: TaxYear, regime: Regime) -> Result<TaxCode, TaxC
 
 /// The tax year a day falls in (6 April to 5 April).
 pub fn tax_year_of(date: Date) -> TaxYear {
-    let year = u16::try_from(date.year()).unwrap_or(0);
-    if (date.month(), date.day()) >= (4, 6) { TaxYear::starting(year) } else { TaxYear::starting(year - 1) }
+    TaxYear::containing(date)
 }
 
 /// Whole pounds with their last digit dropped: the number of a code.

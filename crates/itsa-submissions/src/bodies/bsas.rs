@@ -5,11 +5,11 @@
 //!
 //! Every adjustment is an amount that may be negative but not zero.
 
-use itsa_engine::{Date, TaxYear};
+use itsa_engine::TaxYear;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::losses::check_business_id;
-use super::{BodyError, Check, CountryCode, IsoDate, SignedAmount, only_in_years};
+use super::{BodyError, Check, CountryCode, IsoDate, SignedAmount, check_date_years, only_in_years};
 
 fn join(base: &str, name: &str) -> String {
     if base.is_empty() { name.to_owned() } else { format!("{base}/{name}") }
@@ -65,19 +65,6 @@ fn check_zero_adjustments(path: &str, zero: Option<bool>, has_adjustments: bool)
     }
 }
 
-/// HMRC refuses dates outside the years 1900 to 2099 as badly formed.
-fn check_date_years(date: IsoDate, path: &str, code: &'static str) -> Result<(), BodyError> {
-    if !(1900..=2099).contains(&date.0.year()) {
-        return Err(BodyError::new(path, code, format!("{} is outside the years 1900 to 2099", date.0)));
-    }
-    Ok(())
-}
-
-fn tax_year_of(date: Date) -> TaxYear {
-    let start = date.year().clamp(1, i32::from(u16::MAX)) as u16;
-    if (date.month(), date.day()) >= (4, 6) { TaxYear::starting(start) } else { TaxYear::starting(start - 1) }
-}
-
 /// HMRC's business types of a summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 pub enum BsasBusinessType {
@@ -117,7 +104,7 @@ pub struct AccountingPeriod {
 impl BsasTrigger {
     /// The tax year of the accounting period: the one its end date falls in.
     pub fn tax_year(&self) -> TaxYear {
-        tax_year_of(self.accounting_period.end_date.0)
+        TaxYear::containing(self.accounting_period.end_date.0)
     }
 }
 

@@ -5,7 +5,7 @@
 use itsa_engine::{Date, TaxYear};
 use serde::{Deserialize, Serialize};
 
-use super::{Amount, BodyError, Check, IsoDate};
+use super::{Amount, BodyError, Check, IsoDate, check_date_years, is_line_break};
 
 /// The first tax year HMRC takes CIS deductions for.
 const FIRST_YEAR: u16 = 2020;
@@ -45,26 +45,8 @@ pub struct CisPeriod {
 impl CisDeductions {
     /// The tax year the deductions are for: the one `toDate` falls in.
     pub fn tax_year(&self) -> TaxYear {
-        tax_year_of(self.to_date.0)
+        TaxYear::containing(self.to_date.0)
     }
-}
-
-fn tax_year_of(date: Date) -> TaxYear {
-    let start = date.year().clamp(1, i32::from(u16::MAX)) as u16;
-    if (date.month(), date.day()) >= (4, 6) { TaxYear::starting(start) } else { TaxYear::starting(start - 1) }
-}
-
-/// HMRC refuses dates outside the years 1900 to 2099 as badly formed.
-fn check_date_years(date: IsoDate, path: &str, code: &'static str) -> Result<(), BodyError> {
-    if !(1900..=2099).contains(&date.0.year()) {
-        return Err(BodyError::new(path, code, format!("{} is outside the years 1900 to 2099", date.0)));
-    }
-    Ok(())
-}
-
-/// A character that a Java regular expression's `.` does not match.
-fn is_line_terminator(c: char) -> bool {
-    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
 /// HMRC's `^[0-9]{3}\/[^ ].{0,9}$`.
@@ -75,7 +57,7 @@ fn is_employer_ref(value: &str) -> bool {
         && chars[..3].iter().all(char::is_ascii_digit)
         && chars[3] == '/'
         && chars[4] != ' '
-        && !chars[4..].iter().any(|&c| is_line_terminator(c))
+        && !chars[4..].iter().any(|&c| is_line_break(c))
 }
 
 impl Check for CisDeductions {
@@ -107,7 +89,7 @@ impl Check for CisDeductions {
         }
         let name = &self.contractor_name;
         let length = name.chars().count();
-        if !(1..=105).contains(&length) || name.chars().any(is_line_terminator) || name.trim().is_empty() {
+        if !(1..=105).contains(&length) || name.chars().any(is_line_break) || name.trim().is_empty() {
             return Err(BodyError::new(
                 "contractorName",
                 "FORMAT_CONTRACTOR_NAME",

@@ -7,7 +7,7 @@
 use itsa_engine::{Date, Money, TaxYear};
 use serde::{Deserialize, Serialize};
 
-use super::{Amount, BodyError, Check, IsoDate, SignedAmount, only_in_years};
+use super::{Amount, BodyError, Check, IsoDate, SignedAmount, is_line_break, is_reference_char, only_in_years};
 use crate::amount::or_zero;
 
 // ---------------------------------------------------------------------------------------
@@ -15,18 +15,6 @@ use crate::amount::or_zero;
 // ---------------------------------------------------------------------------------------
 
 /// The characters that end a line for a `.` in HMRC's patterns, which match any other.
-fn is_line_break(c: char) -> bool {
-    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
-}
-
-/// Whether `c` may appear in HMRC's free-text references and names, the character class
-/// ``[0-9a-zA-Z{À-˿’}\- _&`():.'^]``.
-fn is_reference_char(c: char) -> bool {
-    c.is_ascii_alphanumeric()
-        || ('\u{C0}'..='\u{2FF}').contains(&c)
-        || matches!(c, '{' | '}' | '’' | '-' | ' ' | '_' | '&' | '`' | '(' | ')' | ':' | '.' | '\'' | '^')
-}
-
 /// Refuse a value that is not 1 to `max` of HMRC's reference characters
 /// (``^[0-9a-zA-Z{À-˿’}\- _&`():.'^]{1,max}$``), with HMRC's `code` for the field.
 pub(crate) fn check_reference(value: &str, path: &str, code: &'static str, max: usize) -> Result<(), BodyError> {

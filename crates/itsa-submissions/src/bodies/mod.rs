@@ -93,6 +93,28 @@ pub fn check_length(value: &str, path: &str, min: usize, max: usize) -> Result<(
     Ok(())
 }
 
+/// HMRC refuses dates outside the years 1900 to 2099 as badly formed, with `code`.
+pub(crate) fn check_date_years(date: IsoDate, path: &str, code: &'static str) -> Result<(), BodyError> {
+    if !(1900..=2099).contains(&date.0.year()) {
+        return Err(BodyError::new(path, code, format!("{} is outside the years 1900 to 2099", date.0)));
+    }
+    Ok(())
+}
+
+/// A character that ends a line: what the `.` of HMRC's (Java) patterns does not match.
+pub(crate) fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+/// A character of HMRC's reference pattern ``[0-9a-zA-Z{À-˿’}\- _&`():.'^]``: letters
+/// and digits, the Latin letters with accents (U+00C0 to U+02FF), braces, the curly and
+/// straight apostrophes and ``- _&`():.^``.
+pub(crate) fn is_reference_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || ('\u{C0}'..='\u{2FF}').contains(&c)
+        || matches!(c, '{' | '}' | '’' | '-' | ' ' | '_' | '&' | '`' | '(' | ')' | ':' | '.' | '\'' | '^')
+}
+
 /// A country as HMRC's schemas write it: three capital letters, ISO 3166-1 alpha-3
 /// (`"FRA"`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

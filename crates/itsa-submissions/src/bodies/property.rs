@@ -13,7 +13,7 @@ use std::fmt::Display;
 use itsa_engine::{Money, TaxYear};
 use serde::{Deserialize, Serialize};
 
-use super::{Amount, BodyError, Check, CountryCode, IsoDate, SignedAmount, only_in_years};
+use super::{Amount, BodyError, Check, CountryCode, IsoDate, SignedAmount, is_line_break, only_in_years};
 use crate::amount::or_zero;
 
 const EMPTY: &str = "RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED";
@@ -1693,10 +1693,6 @@ fn check_building_text(value: &str, path: &str) -> Result<(), BodyError> {
         ));
     }
     Ok(())
-}
-
-fn is_line_break(c: char) -> bool {
-    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
 /// HMRC accepts dates of the years 1900 to 2099.

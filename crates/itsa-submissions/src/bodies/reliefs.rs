@@ -9,23 +9,14 @@
 use itsa_engine::{Money, TaxYear};
 use serde::{Deserialize, Serialize};
 
-use super::{Amount, BodyError, Check, CountryCode, IsoDate, only_in_years};
+use super::{Amount, BodyError, Check, CountryCode, IsoDate, is_line_break, is_reference_char, only_in_years};
 use crate::amount::or_zero;
 
 // --- Text checks shared by the income APIs -------------------------------------------
 
-/// A character of HMRC's reference pattern `[0-9a-zA-Z{À-˿’}\- _&`():.'^]`: letters and
-/// digits, the Latin letters with accents (U+00C0 to U+02FF), braces, the curly and
-/// straight apostrophes and `- _&`():.^`.
-pub(crate) fn is_reference_char(c: char) -> bool {
-    c.is_ascii_alphanumeric()
-        || ('\u{C0}'..='\u{2FF}').contains(&c)
-        || matches!(c, '{' | '}' | '’' | '-' | ' ' | '_' | '&' | '`' | '(' | ')' | ':' | '.' | '\'' | '^')
-}
-
 /// Any character but a line break: the `.` of HMRC's `^.{1,105}$` patterns.
 pub(crate) fn is_line_char(c: char) -> bool {
-    !matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+    !is_line_break(c)
 }
 
 /// Refuse `value` unless it is `min..=max` characters long and each character is
