@@ -17,6 +17,10 @@ pub enum Node {
     Null,
     Bool(bool),
     Number(Number),
+    /// An exact decimal, written as [`number`] describes; kept as a decimal so that the
+    /// common figures (pounds, pounds and pence, rates) are written without a detour
+    /// through `f64`.
+    Decimal(Decimal),
     /// Text fixed in the program: HMRC's names and enumerated values.
     Str(&'static str),
     /// Text from the calculation: ids and names.
@@ -35,6 +39,7 @@ impl Serialize for Node {
             Node::Null => serializer.serialize_unit(),
             Node::Bool(b) => serializer.serialize_bool(*b),
             Node::Number(n) => n.serialize(serializer),
+            Node::Decimal(d) => decimal_number(*d).serialize(serializer),
             Node::Str(text) => serializer.serialize_str(text),
             Node::String(text) => serializer.serialize_str(text),
             Node::Array(items) => serializer.collect_seq(items),
@@ -53,6 +58,7 @@ impl Node {
             Node::Null => out.extend_from_slice(b"null"),
             Node::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
             Node::Number(n) => write_serialized(out, n),
+            Node::Decimal(d) => write_decimal(out, *d),
             Node::Str(text) => write_serialized(out, text),
             Node::String(text) => write_serialized(out, text),
             Node::Array(items) => {
@@ -80,6 +86,63 @@ impl Node {
     }
 }
 
+/// The largest mantissa written digit by digit: below 10^15 a decimal has at most 15
+/// significant digits, so the nearest `f64` prints back as the same digits (DBL_DIG), and
+/// the text is the one serde_json would write for it.
+const DIRECT_MANTISSA_LIMIT: u64 = 1_000_000_000_000_000;
+/// The most decimal places written digit by digit: serde_json writes smaller fractions
+/// (below 0.0001) in exponent form.
+const DIRECT_SCALE_LIMIT: u32 = 4;
+
+/// Append `value` as [`number`] writes it, without building a [`Number`]: whole values
+/// as integers, others as their significant decimal digits. Values outside the direct
+/// range go the way of [`number`].
+fn write_decimal(out: &mut Vec<u8>, value: Decimal) {
+    let mut scale = value.scale();
+    let mut mantissa = value.mantissa().unsigned_abs();
+    while scale > 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    let Ok(mantissa) = u64::try_from(mantissa) else {
+        return write_serialized(out, &decimal_number(value));
+    };
+    if mantissa == 0 {
+        out.push(b'0');
+        return;
+    }
+    if scale > DIRECT_SCALE_LIMIT || mantissa >= DIRECT_MANTISSA_LIMIT {
+        return write_serialized(out, &decimal_number(value));
+    }
+    if value.is_sign_negative() {
+        out.push(b'-');
+    }
+    let unit = 10_u64.pow(scale);
+    write_digits(out, mantissa / unit);
+    if scale > 0 {
+        out.push(b'.');
+        let start = out.len();
+        // `unit` adds a leading 1 that keeps the fraction's leading zeros.
+        write_digits(out, mantissa % unit + unit);
+        out.remove(start);
+    }
+}
+
+/// Append the decimal digits of `n`.
+fn write_digits(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0_u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + u8::try_from(n % 10).expect("a digit");
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
 /// `value` as serde_json writes it, appended to `out`.
 fn write_serialized(out: &mut Vec<u8>, value: &(impl Serialize + ?Sized)) {
     serde_json::to_writer(out, value).expect("numbers, strings and values serialise to a Vec");
@@ -91,6 +154,7 @@ impl From<Node> for Value {
             Node::Null => Value::Null,
             Node::Bool(b) => Value::Bool(b),
             Node::Number(n) => Value::Number(n),
+            Node::Decimal(d) => decimal_number(d),
             Node::Str(text) => Value::String(text.to_owned()),
             Node::String(text) => Value::String(text),
             Node::Array(items) => Value::Array(items.into_iter().map(Value::from).collect()),
@@ -208,14 +272,20 @@ fn is_field_name(key: &str) -> bool {
 /// `to_f64` gives the nearest double and serde_json's shortest round-trip printing
 /// writes back exactly the same digits (87.5, 1234.56).
 pub(crate) fn number(value: Decimal) -> Node {
+    Node::Decimal(value)
+}
+
+/// [`number`] as serde_json's [`Value`]: `Null` for the (impossible) decimal no `f64`
+/// can hold.
+fn decimal_number(value: Decimal) -> Value {
     let value = value.normalize();
     // Normalised, a decimal is whole exactly when it has no decimal places.
     if value.scale() == 0
         && let Ok(whole) = i64::try_from(value.mantissa())
     {
-        return Node::Number(Number::from(whole));
+        return Value::Number(Number::from(whole));
     }
-    value.to_f64().and_then(Number::from_f64).map_or(Node::Null, Node::Number)
+    value.to_f64().and_then(Number::from_f64).map_or(Value::Null, Value::Number)
 }
 
 /// [`number`] as a [`Value`].
@@ -291,7 +361,7 @@ mod tests {
     #[test]
     fn whole_amounts_are_integers_and_others_exact_decimals() {
         assert_eq!(text(money(m("12570.00"))), "12570");
-        assert!(matches!(money(m("12570.00")), Node::Number(n) if n.is_i64()));
+        assert!(matches!(Value::from(money(m("12570.00"))), Value::Number(n) if n.is_i64()));
         assert_eq!(text(money(m("87.50"))), "87.5");
         assert_eq!(text(money(m("1234.56"))), "1234.56");
         assert_eq!(text(money(m("0.01"))), "0.01");
@@ -351,6 +421,33 @@ mod tests {
                 None => normalized.to_f64().and_then(Number::from_f64).map_or(Value::Null, Value::Number),
             };
             assert_eq!(Value::from(number(value)), expected, "{text}");
+        }
+    }
+
+    /// Written digit by digit, a decimal gives exactly the text serde_json writes for its
+    /// value: whole, with pence, with rates' places, negative, tiny and huge.
+    #[test]
+    fn decimals_are_written_as_serde_json_writes_them() {
+        let mut values: Vec<Decimal> = [
+            "0", "-0.00", "0.01", "0.1", "0.0001", "0.00001", "0.000001", "1e-7", "87.50", "-123.45", "12570",
+            "12570.000", "8.75", "39.35", "99999999999.99", "999999999999999", "1000000000000000", "-1000000000000000.5",
+            "9223372036854775807", "18446744073709551616", "0.0000000000000000000000000001",
+        ]
+        .iter()
+        .map(|t| Decimal::from_scientific(t).or_else(|_| Decimal::from_str(t)).unwrap())
+        .collect();
+        // Pence and rates across the range, from a fixed linear congruential sequence.
+        let mut x: u64 = 20_261_207;
+        for _ in 0..20_000 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let mantissa = i64::try_from(x >> 16).unwrap() % 100_000_000_000_000 - 50_000_000_000_000;
+            values.push(Decimal::new(mantissa >> (x % 40), u32::try_from(x % 7).unwrap()));
+        }
+        for value in values {
+            let mut written = Vec::new();
+            write_decimal(&mut written, value);
+            let expected = serde_json::to_string(&decimal_number(value)).unwrap();
+            assert_eq!(String::from_utf8(written).unwrap(), expected, "{value}");
         }
     }
 
