@@ -100,7 +100,7 @@ const DIRECT_SCALE_LIMIT: u32 = 4;
 fn write_decimal(out: &mut Vec<u8>, value: Decimal) {
     let mut scale = value.scale();
     let mut mantissa = value.mantissa().unsigned_abs();
-    while scale > 0 && mantissa % 10 == 0 {
+    while scale > 0 && mantissa.is_multiple_of(10) {
         mantissa /= 10;
         scale -= 1;
     }
