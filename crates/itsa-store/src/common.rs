@@ -7,7 +7,7 @@ use tokio::sync::Notify;
 
 use sha2::{Digest, Sha256};
 
-use crate::{CalculationStatus, CalculationSummary, ClockPin, Conflict, Result, StoreError, Uuid};
+use crate::{CalculationStatus, CalculationSummary, ClockPin, Conflict, Declaration, Millis, Result, StoreError, Uuid};
 
 /// The `settings` key under which the clock pin is stored.
 pub(crate) const CLOCK_PIN_KEY: &str = "clock_pin";
@@ -216,3 +216,43 @@ macro_rules! row_decoders {
     };
 }
 pub(crate) use row_decoders;
+
+/// One calculation of a list, as a list query's JSON row holds it: an array of the list's
+/// columns in order (`sql::SQLITE_LIST_COMPUTED`, `sql::POSTGRES_LIST_COMPUTED`), read into the fields in order.
+#[derive(serde::Deserialize)]
+struct Listed {
+    id: String,
+    calculation_type: String,
+    requested_by: String,
+    requested_at: Millis,
+    completed_at: Option<Millis>,
+    total_due: Option<String>,
+    error_count: i32,
+    declaration_kind: Option<String>,
+    declared_at: Option<Millis>,
+}
+
+/// The summaries a list query returns as one JSON row.
+pub(crate) fn summaries_from_json(text: &str) -> Result<Vec<CalculationSummary>> {
+    let rows: Vec<Listed> =
+        serde_json::from_str(text).map_err(|e| StoreError::Invalid(format!("a list's rows: {e}")))?;
+    rows.into_iter()
+        .map(|row| {
+            let declaration = match (row.declaration_kind, row.declared_at) {
+                (Some(kind), Some(declared_at)) => Some(Declaration { kind, declared_at }),
+                (None, _) => None,
+                (Some(_), None) => return Err(StoreError::Invalid("a declaration without its time".into())),
+            };
+            Ok(CalculationSummary {
+                id: parse_uuid(&row.id)?,
+                calculation_type: row.calculation_type,
+                requested_by: row.requested_by,
+                requested_at: row.requested_at,
+                completed_at: row.completed_at,
+                total_due: row.total_due,
+                error_count: row.error_count,
+                declaration,
+            })
+        })
+        .collect()
+}

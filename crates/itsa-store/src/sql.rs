@@ -40,7 +40,6 @@ macro_rules! list_computed {
         )
     };
 }
-pub(crate) const LIST_COMPUTED: &str = list_computed!();
 
 /// The year's undeclared computed calculations of type `$3`, newest first, at most `$4`.
 macro_rules! list_undeclared_of_type {
@@ -54,7 +53,6 @@ macro_rules! list_undeclared_of_type {
         )
     };
 }
-pub(crate) const LIST_UNDECLARED_OF_TYPE: &str = list_undeclared_of_type!();
 
 /// The year's computed calculations declared as `$3`, newest first, at most `$4`.
 macro_rules! list_declared_as {
@@ -68,7 +66,6 @@ macro_rules! list_declared_as {
         )
     };
 }
-pub(crate) const LIST_DECLARED_AS: &str = list_declared_as!();
 
 /// A list query's rows as one row for SQLite: a JSON array of arrays, each holding the
 /// columns of `summary_columns!` in order. SQLite runs queries on a thread of its own and
@@ -84,9 +81,26 @@ macro_rules! sqlite_one_row {
         )
     };
 }
+/// The same on PostgreSQL: one text row, so that a page of a hundred summaries is one
+/// value to decode rather than nine hundred.
+macro_rules! postgres_one_row {
+    ($list:expr) => {
+        concat!(
+            "SELECT COALESCE(json_agg(json_build_array(id, calculation_type, requested_by, requested_at, \
+             completed_at, total_due, error_count, declaration_kind, declared_at) \
+             ORDER BY requested_at DESC, id DESC), '[]')::text FROM (",
+            $list,
+            ") AS page"
+        )
+    };
+}
+
 pub(crate) const SQLITE_LIST_COMPUTED: &str = sqlite_one_row!(list_computed!());
 pub(crate) const SQLITE_LIST_UNDECLARED_OF_TYPE: &str = sqlite_one_row!(list_undeclared_of_type!());
 pub(crate) const SQLITE_LIST_DECLARED_AS: &str = sqlite_one_row!(list_declared_as!());
+pub(crate) const POSTGRES_LIST_COMPUTED: &str = postgres_one_row!(list_computed!());
+pub(crate) const POSTGRES_LIST_UNDECLARED_OF_TYPE: &str = postgres_one_row!(list_undeclared_of_type!());
+pub(crate) const POSTGRES_LIST_DECLARED_AS: &str = postgres_one_row!(list_declared_as!());
 
 // Storing a calculation: its input (once per distinct input of the year), the calculation
 // and its job, written together. The statements share one set of parameters: $1 id, $2
