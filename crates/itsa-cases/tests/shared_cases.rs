@@ -47,7 +47,7 @@ fn mismatches_of(case: &Value, result: &Value) -> Vec<String> {
     for (field, want) in case["expected"].as_object().unwrap() {
         if field == "tax_by_band" {
             let income_tax = &result["calculation"]["taxCalculation"]["incomeTax"];
-            for category in ["payPensionsProfit", "savingsAndGains", "dividends"] {
+            for category in ["payPensionsProfit", "savingsAndGains", "dividends", "lumpSums"] {
                 let expected: Vec<&Value> =
                     want.get(category).and_then(Value::as_array).map(|v| v.iter().collect()).unwrap_or_default();
                 let got: Vec<&Value> = income_tax[category]["taxBands"]

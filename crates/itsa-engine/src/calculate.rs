@@ -2,7 +2,7 @@
 //! Insurance, student loans and tax deducted). Each step is a function below whose name
 //! says what it works out.
 
-use itsa_rules::{Money, Rate, YearRules};
+use itsa_rules::{Money, Rate, Regime, YearRules};
 
 use crate::bands::{self, PositionRates, StackedIncome, UkLimits};
 use crate::calculation::*;
@@ -16,6 +16,11 @@ use crate::student_loans::{self, LoanIncome};
 struct Incomes {
     employment_pay: Money,
     benefits_in_kind: Money,
+    /// Tips, share scheme income and lump sums less employment expenses.
+    employment_other: Money,
+    /// Termination payments over the threshold, the highest part of income (ITEPA 2003 s404A).
+    termination: Money,
+    employment: crate::employment::EmploymentFigures,
     pensions: Money,
     state_pension: Money,
     state_benefits: Money,
@@ -44,12 +49,17 @@ impl Incomes {
     /// Relevant UK earnings (FA 2004 s189(2)): employment income, benefits in kind included,
     /// and the profits of trades.
     fn relevant_uk_earnings(&self) -> Money {
-        self.employment_pay + self.benefits_in_kind + self.trading_profits.at_least_zero()
+        self.employment_pay
+            + self.benefits_in_kind
+            + self.employment_other
+            + self.termination
+            + self.trading_profits.at_least_zero()
     }
 
     fn non_savings(&self) -> Money {
         self.employment_pay
             + self.benefits_in_kind
+            + self.employment_other
             + self.pensions
             + self.state_pension
             + self.state_benefits
@@ -60,7 +70,7 @@ impl Incomes {
     }
 
     fn total(&self) -> Money {
-        self.non_savings() + self.savings + self.dividends + self.gains
+        self.non_savings() + self.savings + self.dividends + self.gains + self.termination
     }
 }
 
@@ -99,10 +109,14 @@ fn incomes(rules: &YearRules, inputs: &Inputs) -> Incomes {
     let foreign_property_profits = foreign_property.as_ref().map_or(Money::ZERO, |b| b.taxable_profit);
     businesses.extend(foreign_property);
     let uk_dividends = down(inputs.dividends);
+    let employment = crate::employment::figures(inputs);
 
     Incomes {
         employment_pay,
         benefits_in_kind,
+        employment_other: employment.other_employment_income(),
+        termination: employment.termination_payments,
+        employment,
         pensions: inputs.pensions.iter().map(|p| down(p.amount)).sum(),
         state_pension: down(inputs.state_pension),
         state_benefits: inputs.state_benefits.iter().map(|b| down(b.amount)).sum(),
@@ -246,6 +260,7 @@ struct BandedIncomeTax {
     savings_and_gains: IncomeTaxCategory,
     dividends: IncomeTaxCategory,
     gains: IncomeTaxCategory,
+    lump_sums: IncomeTaxCategory,
     personal_savings_allowance: Money,
 }
 
@@ -255,6 +270,7 @@ impl BandedIncomeTax {
             + self.savings_and_gains.income_tax_amount
             + self.dividends.income_tax_amount
             + self.gains.income_tax_amount
+            + self.lump_sums.income_tax_amount
     }
 
     fn taxable(&self) -> Money {
@@ -262,6 +278,7 @@ impl BandedIncomeTax {
             + self.savings_and_gains.taxable_income
             + self.dividends.taxable_income
             + self.gains.taxable_income
+            + self.lump_sums.taxable_income
     }
 
     /// Whether the marriage allowance is barred by the rates charged (ITA 2007 s55B(2)(b) and
@@ -278,7 +295,7 @@ impl BandedIncomeTax {
             matches!(b.name, BandName::AllowanceAwardedAtHigherRate | BandName::AllowanceAwardedAtAdditionalRate)
                 && b.income.is_positive()
         };
-        [&self.pay_pensions_profit, &self.savings_and_gains, &self.dividends, &self.gains]
+        [&self.pay_pensions_profit, &self.savings_and_gains, &self.dividends, &self.gains, &self.lump_sums]
             .iter()
             .any(|c| c.tax_bands.iter().any(above))
             || self.dividends.tax_bands.iter().any(dividends_at_nil_rate_above)
@@ -329,7 +346,9 @@ fn banded_income_tax(
     allowances: Money,
     extension: Money,
 ) -> BandedIncomeTax {
-    let amounts = [incomes.non_savings(), incomes.savings, incomes.dividends];
+    // Termination payments are non-savings income: allowances set against non-savings
+    // income reach them last, as the highest part (ITEPA 2003 s404A).
+    let amounts = [incomes.non_savings() + incomes.termination, incomes.savings, incomes.dividends];
     let allocation = |order: &[Kind; 3]| {
         let mut left = allowances;
         let mut allocated = [Money::ZERO; 4];
@@ -363,7 +382,8 @@ fn banded_income_tax(
 }
 
 /// Income tax by category and band with `allocated[kind]` of the allowances set against
-/// each kind of income, and `allocated[3]` against life policy gains.
+/// each kind of income (non-savings income first, then termination payments), and
+/// `allocated[3]` against life policy gains.
 fn banded_income_tax_allocated(
     rules: &YearRules,
     incomes: &Incomes,
@@ -372,7 +392,9 @@ fn banded_income_tax_allocated(
     allocated: [Money; 4],
 ) -> BandedIncomeTax {
     let non_savings_bands = bands::non_savings_bands(rules, extension);
-    let pay_pensions_profit = category(incomes.non_savings(), allocated[Kind::NonSavings as usize], |taxable| {
+    let non_savings_allocated = allocated[Kind::NonSavings as usize].min(incomes.non_savings());
+    let termination_allocated = allocated[Kind::NonSavings as usize] - non_savings_allocated;
+    let pay_pensions_profit = category(incomes.non_savings(), non_savings_allocated, |taxable| {
         bands::allocate_non_savings(taxable, &non_savings_bands)
     });
     let n = pay_pensions_profit.taxable_income;
@@ -453,7 +475,19 @@ fn banded_income_tax_allocated(
             &uk_limits,
         )
     });
-    BandedIncomeTax { pay_pensions_profit, savings_and_gains, dividends, gains, personal_savings_allowance }
+    // Termination payments over the threshold: non-savings income charged as the highest
+    // part of total income (ITEPA 2003 s404A; ITA 2007 s1012), in the non-savings bands.
+    // Scottish rates apply to non-savings income alone, so there they sit on the other
+    // non-savings income; elsewhere on all the income below them.
+    let below = if rules.regime == Regime::Scotland {
+        n
+    } else {
+        n + savings_and_gains.taxable_income + dividends.taxable_income + gains.taxable_income
+    };
+    let lump_sums = category(incomes.termination, termination_allocated, |taxable| {
+        crate::employment::allocate_non_savings_above(below, taxable, &non_savings_bands)
+    });
+    BandedIncomeTax { pay_pensions_profit, savings_and_gains, dividends, gains, lump_sums, personal_savings_allowance }
 }
 
 /// Step 6a: the residential finance costs tax reduction (ITTOIA 2005 s274A-274C): the basic
@@ -582,6 +616,16 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
     // Step 2-3: net income, adjusted net income and allowances.
     let total_income = incomes.total();
     let losses_applied = sideways_loss_relief(rules, inputs, &mut incomes.businesses, total_income, &extensions);
+    // Half the payments to a trade union for death benefits, deducted at Step 2 with the
+    // losses (ITEPA 2003 s457; ITA 2007 s24), no more than the income left.
+    let trade_union_relief = inputs
+        .employment_extras
+        .trade_union_death_benefits
+        .at_least_zero()
+        .round_up_to_pound()
+        .min(total_income - losses_applied);
+    let losses_applied_alone = losses_applied;
+    let losses_applied = losses_applied + trade_union_relief;
     let net_income = total_income - losses_applied;
     // Adjusted net income (ITA 2007 s58), never below nil.
     let adjusted_net_income =
@@ -779,8 +823,8 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
             inputs.savings_accounts.iter().any(|a| !a.tax_deducted.is_zero()),
         ),
         pay_employments: some_if(
-            inputs.employments.iter().map(|e| e.tax_deducted).sum(),
-            !inputs.employments.is_empty(),
+            inputs.employments.iter().map(|e| e.tax_deducted).sum::<Money>() + incomes.employment.lump_sum_tax,
+            !inputs.employments.is_empty() || incomes.employment.lump_sum_tax.is_positive(),
         ),
         occupational_pensions: some_if(
             inputs.pensions.iter().map(|p| p.tax_deducted).sum(),
@@ -826,6 +870,7 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
         savings_and_gains: Some(banded.savings_and_gains).filter(|c| c.income_received.is_positive()),
         dividends: Some(banded.dividends).filter(|c| c.income_received.is_positive()),
         gains_on_life_policies: Some(banded.gains).filter(|c| c.income_received.is_positive()),
+        lump_sums: Some(banded.lump_sums).filter(|c| c.income_received.is_positive()),
         income_tax_charged,
         total_reliefs,
         income_tax_due_after_reliefs,
@@ -858,7 +903,8 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
                 .is_positive()
                 .then_some(extensions.pension_contributions_gross),
             total_allowances,
-            losses_applied_to_general_income: losses_applied.is_positive().then_some(losses_applied),
+            losses_applied_to_general_income: losses_applied_alone.is_positive().then_some(losses_applied_alone),
+            payments_to_trade_unions_for_death_benefits: trade_union_relief.is_positive().then_some(trade_union_relief),
         },
         reliefs: Reliefs { residential_finance_costs: finance_costs, reliefs_claimed, top_slicing_relief },
         tax_deducted_at_source,
@@ -882,7 +928,14 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
                 .then_some(sa_underpayments_coded_out),
         }),
         business_profit_and_loss: incomes.businesses.clone(),
-        employment_and_pensions_income: employment_and_pensions(inputs),
+        employment_and_pensions_income: employment_and_pensions(inputs, &incomes.employment),
+        employment: (incomes.employment != Default::default() || inputs.employment_extras.expenses.is_some()).then(
+            || EmploymentIncome {
+                figures: incomes.employment,
+                expenses: inputs.employment_extras.expenses,
+                share_schemes: inputs.employment_extras.share_schemes.clone(),
+            },
+        ),
         state_benefits_income: state_benefits(inputs, &incomes),
         savings_and_gains_income: (!inputs.savings_accounts.is_empty()).then(|| SavingsAndGainsIncome {
             total_chargeable_savings_and_gains: incomes.savings,
@@ -910,7 +963,10 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
             total_property_profit: incomes.property_profits,
             total_uk_other_property_profit: incomes.property_profits,
             total_foreign_property_profit: incomes.foreign_property_profits,
-            total_employment_income: incomes.employment_pay + incomes.benefits_in_kind,
+            total_employment_income: incomes.employment_pay
+                + incomes.benefits_in_kind
+                + incomes.employment_other
+                + incomes.termination,
         },
         tax_calculation: TaxCalculation {
             income_tax,
@@ -928,8 +984,16 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
     }
 }
 
-fn employment_and_pensions(inputs: &Inputs) -> Option<EmploymentAndPensionsIncome> {
-    if inputs.employments.is_empty() && inputs.pensions.is_empty() {
+fn employment_and_pensions(
+    inputs: &Inputs,
+    figures: &crate::employment::EmploymentFigures,
+) -> Option<EmploymentAndPensionsIncome> {
+    let extras = &inputs.employment_extras;
+    if inputs.employments.is_empty()
+        && inputs.pensions.is_empty()
+        && extras.lump_sums.is_empty()
+        && figures.tips.is_zero()
+    {
         return None;
     }
     let down = Money::round_down_to_pound;
@@ -944,8 +1008,25 @@ fn employment_and_pensions(inputs: &Inputs) -> Option<EmploymentAndPensionsIncom
             benefits_in_kind: e.benefits_in_kind,
             student_loan_deductions: e.student_loan_deductions,
             postgraduate_loan_deductions: e.postgraduate_loan_deductions,
+            record: e.record.clone(),
         })
         .collect();
+    // Lump sums from an employer with no employment in the year: an entry of their own.
+    details.extend(extras.lump_sums.iter().map(|l| EmploymentOrPensionDetail {
+        name: l.employer_name.clone(),
+        occupational_pension: false,
+        taxable_pay_to_date: Money::ZERO,
+        total_tax_to_date: Money::ZERO,
+        benefits_in_kind: Money::ZERO,
+        student_loan_deductions: Money::ZERO,
+        postgraduate_loan_deductions: Money::ZERO,
+        record: crate::employment::EmploymentRecord {
+            source: crate::employment::Source::Customer,
+            employer_ref: l.employer_ref.clone(),
+            lump_sums: Some(l.clone()),
+            ..Default::default()
+        },
+    }));
     details.extend(inputs.pensions.iter().map(|p| EmploymentOrPensionDetail {
         name: p.name.clone(),
         occupational_pension: true,
@@ -954,9 +1035,13 @@ fn employment_and_pensions(inputs: &Inputs) -> Option<EmploymentAndPensionsIncom
         benefits_in_kind: Money::ZERO,
         student_loan_deductions: Money::ZERO,
         postgraduate_loan_deductions: Money::ZERO,
+        record: Default::default(),
     }));
     Some(EmploymentAndPensionsIncome {
-        total_pay_employment_and_lump_sum_income: inputs.employments.iter().map(|e| down(e.pay)).sum(),
+        total_pay_employment_and_lump_sum_income: inputs.employments.iter().map(|e| down(e.pay)).sum::<Money>()
+            + figures.lump_sums
+            + figures.termination_payments,
+        tips_income: figures.tips,
         total_benefits_in_kind: inputs.employments.iter().map(|e| down(e.benefits_in_kind)).sum(),
         total_occupational_pension_income: inputs.pensions.iter().map(|p| down(p.amount)).sum(),
         details,

@@ -23,6 +23,8 @@ pub struct Calculation {
     pub coded_out_underpayments: Option<CodedOutUnderpayments>,
     pub business_profit_and_loss: Vec<BusinessProfitAndLoss>,
     pub employment_and_pensions_income: Option<EmploymentAndPensionsIncome>,
+    /// Employment expenses and share scheme income (see [`crate::employment`]).
+    pub employment: Option<EmploymentIncome>,
     pub state_benefits_income: Option<StateBenefitsIncome>,
     pub savings_and_gains_income: Option<SavingsAndGainsIncome>,
     pub dividends_income: Option<DividendsIncome>,
@@ -50,6 +52,8 @@ pub struct AllowancesAndDeductions {
     pub total_allowances: Money,
     /// Trading losses set against general income on a claim (ITA 2007 s64).
     pub losses_applied_to_general_income: Option<Money>,
+    /// Half the payments to a trade union for death benefits (ITEPA 2003 s457).
+    pub payments_to_trade_unions_for_death_benefits: Option<Money>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -230,7 +234,17 @@ pub struct EmploymentAndPensionsIncome {
     pub total_pay_employment_and_lump_sum_income: Money,
     pub total_benefits_in_kind: Money,
     pub total_occupational_pension_income: Money,
+    /// Tips and other earnings not taxed through PAYE.
+    pub tips_income: Money,
     pub details: Vec<EmploymentOrPensionDetail>,
+}
+
+/// Employment expenses and share scheme income of the year.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmploymentIncome {
+    pub figures: crate::employment::EmploymentFigures,
+    pub expenses: Option<crate::employment::EmploymentExpenses>,
+    pub share_schemes: Vec<crate::employment::ShareScheme>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -242,6 +256,7 @@ pub struct EmploymentOrPensionDetail {
     pub benefits_in_kind: Money,
     pub student_loan_deductions: Money,
     pub postgraduate_loan_deductions: Money,
+    pub record: crate::employment::EmploymentRecord,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -306,6 +321,9 @@ pub struct IncomeTax {
     /// Gains on life policies: savings income charged as the highest part of income
     /// (ITA 2007 s1012).
     pub gains_on_life_policies: Option<IncomeTaxCategory>,
+    /// Termination payments over the threshold: non-savings income charged as the highest
+    /// part of total income (ITEPA 2003 s404A).
+    pub lump_sums: Option<IncomeTaxCategory>,
     pub income_tax_charged: Money,
     pub total_reliefs: Money,
     pub income_tax_due_after_reliefs: Money,

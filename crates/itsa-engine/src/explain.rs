@@ -185,6 +185,46 @@ pub fn explain(inputs: &Inputs, calculation: &Calculation) -> Vec<Step> {
         if let Some(g) = &inputs.life_policy_gain {
             s.input(format!("life policy gain {}", g.name), g.gain);
         }
+        if let Some(e) = &c.employment {
+            let f = &e.figures;
+            for (what, amount) in [
+                ("tips", f.tips),
+                ("share scheme income", f.share_schemes),
+                ("taxable lump sums", f.lump_sums),
+                ("termination payments over the threshold", f.termination_payments),
+            ] {
+                if !amount.is_zero() {
+                    s.input(what, amount);
+                }
+            }
+            if !f.expenses_deducted.is_zero() {
+                s.input("less employment expenses", -f.expenses_deducted);
+            }
+        }
+    }
+    if let Some(e) = &c.employment
+        && !e.figures.expenses_claimed.is_zero()
+    {
+        let s = t.step(
+            "employmentExpenses.totalEmploymentExpenses",
+            e.figures.expenses_claimed,
+            "employment expenses, rounded up to whole pounds, deducted from pay, benefits in kind and tips and never below nil (ITEPA 2003 s327-s328, s336-s377)",
+        );
+        s.input("deducted", e.figures.expenses_deducted);
+    }
+    if let Some(amount) = c.allowances_and_deductions.payments_to_trade_unions_for_death_benefits {
+        t.step(
+            "allowancesAndDeductions.paymentsToTradeUnionsForDeathBenefits",
+            amount,
+            "half the payments to a trade union for death benefits, deducted from net income (ITEPA 2003 s457; ITA 2007 s24)",
+        );
+    }
+    if let Some(l) = &it.lump_sums {
+        t.step(
+            "taxCalculation.incomeTax.lumpSums.incomeTaxAmount",
+            l.income_tax_amount,
+            "termination payments over £30,000, less the disability and foreign service reductions, taxed as non-savings income on top of all other income (ITEPA 2003 s403, s404A; ITA 2007 s1012)",
+        );
     }
     if let Some(losses) = c.allowances_and_deductions.losses_applied_to_general_income {
         let s = t.step(

@@ -40,6 +40,9 @@ pub struct Inputs {
     pub foreign_dividends: Money,
     /// Other taxable non-savings income.
     pub other_income: Money,
+    /// Tips, share scheme income, lump sums without an employment, employment expenses and
+    /// the other employment figures (see [`crate::employment`]).
+    pub employment_extras: crate::employment::EmploymentExtras,
     /// A gain on a life insurance policy, capital redemption policy or life annuity (a
     /// chargeable event, ITTOIA 2005 Part 4 Chapter 9).
     pub life_policy_gain: Option<LifePolicyGain>,
@@ -84,6 +87,7 @@ impl Inputs {
             dividends: Money::ZERO,
             foreign_dividends: Money::ZERO,
             other_income: Money::ZERO,
+            employment_extras: crate::employment::EmploymentExtras::default(),
             life_policy_gain: None,
             gift_aid_paid: Money::ZERO,
             pension_contributions_relief_at_source: Money::ZERO,
@@ -112,6 +116,9 @@ impl Inputs {
             || !self.foreign_dividends.is_zero()
             || !self.other_income.is_zero()
             || self.life_policy_gain.is_some()
+            || !self.employment_extras.tips.is_zero()
+            || !self.employment_extras.share_schemes.is_empty()
+            || !self.employment_extras.lump_sums.is_empty()
     }
 }
 
@@ -128,6 +135,8 @@ pub struct Employment {
     pub student_loan_deductions: Money,
     /// Postgraduate loan deductions made by the employer.
     pub postgraduate_loan_deductions: Money,
+    /// The employment's particulars, benefits item by item and lump sums.
+    pub record: crate::employment::EmploymentRecord,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -9,6 +9,7 @@
 mod bands;
 mod calculate;
 pub mod calculation;
+pub mod employment;
 mod estimate;
 pub mod explain;
 pub mod inputs;

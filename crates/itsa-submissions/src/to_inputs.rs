@@ -7,6 +7,8 @@
 //! not calculate yet makes the whole year an error ([`NOT_CALCULATED`]) rather than a bill
 //! that leaves it out.
 
+mod employment;
+
 use std::collections::HashMap;
 
 use itsa_engine::inputs::{
@@ -121,6 +123,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
                 benefits_in_kind: bik,
                 student_loans: or_zero(e.student_loan_deductions),
                 postgraduate_loans: or_zero(e.postgraduate_loan_deductions),
+                record: employment::held_record(e.employer_ref.as_ref(), e.benefits_in_kind.as_ref()),
             },
         )?;
     }
@@ -141,6 +144,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
     let mut uk_dividends = None;
     let mut foreign_dividends = None;
     let mut child_benefit = None;
+    let mut other_employment = None;
 
     for (n, s) in year.submissions.iter().enumerate() {
         let at = format!("submissions/{n} ({})", s.endpoint.name());
@@ -184,10 +188,11 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
             }
             Body::EmploymentCreate(e) => {
                 employments.push((
-                    created,
+                    created.clone(),
                     EmploymentFigures {
                         name: e.employer_name.clone(),
                         occupational_pension: e.occupational_pension,
+                        record: employment::custom_record(&created, e),
                         ..EmploymentFigures::default()
                     },
                 ));
@@ -203,6 +208,16 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
                         benefits_in_kind: d.benefits_in_kind(),
                         student_loans: d.student_loan_deductions(),
                         postgraduate_loans: d.postgraduate_loan_deductions(),
+                        record: itsa_engine::employment::EmploymentRecord {
+                            off_payroll_worker: d.employment.off_payroll_worker,
+                            benefits: d
+                                .employment
+                                .benefits_in_kind
+                                .as_ref()
+                                .map(crate::bodies::employments::BenefitsInKind::named)
+                                .unwrap_or_default(),
+                            ..created.record.clone()
+                        },
                         ..created.clone()
                     },
                 );
@@ -286,6 +301,14 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
             Body::ReliefsInvestment(r) => {
                 inputs.investment_subscriptions = investment_subscriptions(r, &at)?;
             }
+            Body::NonPayeIncome(n) => inputs.employment_extras.tips = or_zero(n.tips),
+            Body::EmploymentOther(o) => other_employment = Some(o),
+            Body::EmploymentExpenses(e) => {
+                inputs.employment_extras.expenses = Some(employment::expenses(&e.expenses));
+            }
+            Body::OtherExpenses(o) => {
+                inputs.employment_extras.trade_union_death_benefits = employment::other_expenses(o, &at)?;
+            }
             Body::ChargesHicbc(h) => child_benefit = Some(h.amount_of_child_benefit_received.money()),
             Body::MarriageAllowance(_) => inputs.marriage_allowance = MarriageAllowance::Transferor,
             Body::Disclosures(d) => {
@@ -329,6 +352,10 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
         let figures = employment_details.remove(&id).unwrap_or(created);
         push_employment(&mut inputs, "employment-create", figures)?;
     }
+    if let Some(o) = other_employment {
+        employment::other_employment_income(&mut inputs, o);
+    }
+    employment::refuse_with_student_loans(&inputs)?;
     for (id, name) in accounts {
         if let Some((gross, tax)) = account_figures.get(&id) {
             inputs.savings_accounts.push(SavingsAccount { name, gross_interest: *gross, tax_deducted: *tax });
@@ -373,6 +400,7 @@ struct EmploymentFigures {
     benefits_in_kind: Money,
     student_loans: Money,
     postgraduate_loans: Money,
+    record: itsa_engine::employment::EmploymentRecord,
 }
 
 fn push_employment(inputs: &mut Inputs, at: &str, e: EmploymentFigures) -> Result<(), SubmissionError> {
@@ -390,6 +418,7 @@ fn push_employment(inputs: &mut Inputs, at: &str, e: EmploymentFigures) -> Resul
             tax_deducted: e.tax_deducted,
             student_loan_deductions: e.student_loans,
             postgraduate_loan_deductions: e.postgraduate_loans,
+            record: e.record,
         });
     }
     Ok(())

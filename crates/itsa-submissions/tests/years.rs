@@ -240,3 +240,61 @@ fn a_year_written_out_reads_back_the_same() {
     assert_eq!(reread, year);
     assert_eq!(written["submissions"][2]["body"]["untaxedUkInterest"], json!(12.34));
 }
+
+#[test]
+fn employment_figures_beyond_pay_are_read_and_lump_sums_go_with_their_employer() {
+    let lump_sums = |employer_ref: &str| {
+        json!({"endpoint": "employment-other", "body": {
+            "foreignService": {"amountDeducted": 250},
+            "lumpSums": [{"employerName": "Acme", "employerRef": employer_ref,
+                "redundancyCompensationPaymentsOverExemption": {"amount": 5000, "taxPaid": 1000}}]}})
+    };
+    let mut c = case(
+        "2025-26",
+        json!([]),
+        json!([
+            {"endpoint": "non-paye-income", "body": {"tips": 120.5}},
+            {"endpoint": "non-paye-income", "body": {"tips": 300}},
+            lump_sums("123/AB1"),
+            {"endpoint": "employment-expenses", "body": {"expenses": {"jobExpenses": 80}}},
+            {"endpoint": "other-expenses", "body": {"paymentsToTradeUnionsForDeathBenefits": {"expenseAmount": 41}}},
+        ]),
+    );
+    c["hmrc_held"]["employments"][0]["employerRef"] = json!("123/AB1");
+    let inputs = read(&c).unwrap();
+    let x = &inputs.employment_extras;
+    // A PUT replaces what was there.
+    assert_eq!(x.tips, pounds("300"));
+    assert_eq!(x.foreign_service_deduction, pounds("250"));
+    assert_eq!(x.expenses.unwrap().job_expenses, Some(pounds("80")));
+    // Half the payment for death benefits (ITEPA 2003 s457).
+    assert_eq!(x.trade_union_death_benefits, pounds("20.5"));
+    assert!(x.lump_sums.is_empty());
+    let record = &inputs.employments[0].record;
+    assert_eq!(record.lump_sums.as_ref().unwrap().over_threshold(), pounds("5000"));
+    assert_eq!(record.employer_ref.as_deref(), Some("123/AB1"));
+
+    // An employer with no employment in the year: the lump sums stand on their own.
+    c["submissions"][2] = lump_sums("999/ZZ9");
+    let inputs = read(&c).unwrap();
+    assert_eq!(inputs.employment_extras.lump_sums.len(), 1);
+    assert!(inputs.employments[0].record.lump_sums.is_none());
+
+    // With student loan plans, where these count is unsettled: refused.
+    c["hmrc_held"]["student_loan_plans"] = json!(["plan2"]);
+    let e = refused(&c);
+    assert_eq!(e.code, NOT_CALCULATED);
+    assert!(e.message.contains("student_loan_plans"), "{}", e.message);
+}
+
+#[test]
+fn patent_royalties_are_refused() {
+    let c = case(
+        "2025-26",
+        json!([]),
+        json!([{"endpoint": "other-expenses", "body": {"patentRoyaltiesPayments": {"expenseAmount": 1200}}}]),
+    );
+    let e = refused(&c);
+    assert_eq!(e.code, NOT_CALCULATED);
+    assert!(e.message.contains("patent royalty"), "{}", e.message);
+}

@@ -43,6 +43,7 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
         tax_deducted: pence("8123.40"),
         student_loan_deductions: m(1_100),
         postgraduate_loan_deductions: m(300),
+        ..Default::default()
     });
     employee.savings_accounts.push(SavingsAccount {
         name: "SAVINGS00000001".into(),
@@ -135,6 +136,7 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
         tax_deducted: m(62_000),
         student_loan_deductions: m(0),
         postgraduate_loan_deductions: m(0),
+        ..Default::default()
     });
     high.dividends = m(50_000);
     high.savings_accounts.push(SavingsAccount {
@@ -156,6 +158,7 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
         tax_deducted: m(1_600),
         student_loan_deductions: m(0),
         postgraduate_loan_deductions: m(0),
+        ..Default::default()
     });
     in_year.self_employments.push(SelfEmployment {
         business_id: "XAIS12345678901".into(),
@@ -200,6 +203,7 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
         tax_deducted: m(55_000),
         student_loan_deductions: m(0),
         postgraduate_loan_deductions: m(0),
+        ..Default::default()
     });
     investor.self_employments.push(SelfEmployment {
         business_id: "XAIS12345678901".into(),
@@ -221,6 +225,73 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
         tax_treated_as_paid: true,
     });
     cases.push(("losses sideways, investment reliefs, a policy gain and the annual allowance charge", investor));
+
+    // Every employment figure: a custom employment's particulars, benefits item by item,
+    // lump sums with and without an employment, tips, share schemes, expenses and trade
+    // union death benefits.
+    use itsa_engine::employment::*;
+    let mut employee_extras = new();
+    let taxed = |amount: i64, tax: i64| TaxedLumpSum {
+        amount: m(amount),
+        exempt_amount: None,
+        tax_paid: Some(m(tax)),
+        tax_taken_off_in_employment: Some(false),
+    };
+    employee_extras.employments.push(Employment {
+        name: "Harbour Freight Ltd".into(),
+        pay: m(48_000),
+        benefits_in_kind: m(5_200),
+        tax_deducted: m(9_000),
+        student_loan_deductions: m(900),
+        postgraduate_loan_deductions: m(200),
+        record: EmploymentRecord {
+            id: Some("00000000-0000-4000-8000-000000000001".into()),
+            source: Source::Customer,
+            employer_ref: Some("120/HF881".into()),
+            payroll_id: Some("HF-00417".into()),
+            start_date: Some(Date::parse("2015-09-01").unwrap()),
+            date_ended: Some(Date::parse(&format!("{}-12-31", year.start_year())).unwrap()),
+            off_payroll_worker: Some(false),
+            benefits: vec![("car", m(4_000)), ("medicalInsurance", m(1_200))],
+            lump_sums: Some(LumpSums {
+                employer_name: "Harbour Freight Ltd".into(),
+                employer_ref: Some("120/HF881".into()),
+                taxable_lump_sums: Some(taxed(5_000, 1_000)),
+                retirement_scheme: Some(TaxedLumpSum { exempt_amount: Some(m(500)), ..taxed(2_000, 300) }),
+                redundancy_over_exemption: Some(taxed(12_000, 2_400)),
+                redundancy_under_exemption: Some(m(30_000)),
+            }),
+        },
+    });
+    employee_extras.employment_extras = EmploymentExtras {
+        tips: pence("642.18"),
+        share_schemes: vec![ShareScheme {
+            kind: ShareSchemeKind::ShareOption,
+            employer_name: "Northfield Engineering Ltd".into(),
+            employer_ref: Some("475/NF2291".into()),
+            taxable_amount: m(4_250),
+        }],
+        lump_sums: vec![LumpSums {
+            employer_name: "Old Quay Ltd".into(),
+            employer_ref: Some("321/OQ1".into()),
+            taxable_lump_sums: Some(taxed(1_000, 200)),
+            ..Default::default()
+        }],
+        disability_deduction: m(1_000),
+        foreign_service_deduction: m(0),
+        expenses: Some(EmploymentExpenses {
+            professional_subscriptions: Some(m(295)),
+            flat_rate_job_expenses: Some(m(140)),
+            ..Default::default()
+        }),
+        trade_union_death_benefits: pence("18.25"),
+    };
+    employee_extras.savings_accounts.push(SavingsAccount {
+        name: "SAVINGS00000002".into(),
+        gross_interest: m(3_000),
+        tax_deducted: m(0),
+    });
+    cases.push(("every employment figure", employee_extras));
 
     cases
 }

@@ -333,6 +333,41 @@ impl BenefitsInKind {
     pub fn total(&self) -> Money {
         self.amounts().into_iter().map(or_zero).sum()
     }
+
+    /// The benefits given, by HMRC's name, in HMRC's order (that of [`Self::amounts`]).
+    pub fn named(&self) -> Vec<(&'static str, Money)> {
+        const NAMES: [&str; 28] = [
+            "accommodation",
+            "assets",
+            "assetTransfer",
+            "beneficialLoan",
+            "car",
+            "carFuel",
+            "educationalServices",
+            "entertaining",
+            "expenses",
+            "medicalInsurance",
+            "telephone",
+            "service",
+            "taxableExpenses",
+            "van",
+            "vanFuel",
+            "mileage",
+            "nonQualifyingRelocationExpenses",
+            "nurseryPlaces",
+            "otherItems",
+            "paymentsOnEmployeesBehalf",
+            "personalIncidentalExpenses",
+            "qualifyingRelocationExpenses",
+            "employerProvidedProfessionalSubscriptions",
+            "employerProvidedServices",
+            "incomeTaxPaidByDirector",
+            "travelAndSubsistence",
+            "vouchersAndCreditCards",
+            "nonCash",
+        ];
+        NAMES.into_iter().zip(self.amounts()).filter_map(|(name, a)| a.map(|a| (name, a.money()))).collect()
+    }
 }
 
 impl Check for BenefitsInKind {

@@ -3,14 +3,14 @@
 
 use itsa_engine::Money;
 use itsa_engine::calculation::{
-    BusinessProfitAndLoss, DividendsIncome, EmploymentAndPensionsIncome, EmploymentOrPensionDetail,
-    IncomeSummaryTotals, SavingsAccountIncome, SavingsAndGainsIncome, StateBenefitsIncome,
+    BusinessProfitAndLoss, DividendsIncome, EmploymentAndPensionsIncome, IncomeSummaryTotals, SavingsAccountIncome,
+    SavingsAndGainsIncome, StateBenefitsIncome,
 };
 
 use super::inputs::business_income_source_id;
 use crate::views::SchemaVariant;
 use crate::views::json::{
-    Node, Obj, is_income_source_id, is_uuid, money, money_if_not_zero, non_empty_array, pounds, pounds_if_not_zero,
+    Node, Obj, is_income_source_id, money, money_if_not_zero, non_empty_array, pounds, pounds_if_not_zero,
 };
 
 /// `businessProfitAndLoss[]`, or `None` with no self-employment or property business.
@@ -53,30 +53,8 @@ pub(super) fn employment_and_pensions_income(e: &EmploymentAndPensionsIncome) ->
         .opt("totalPayeEmploymentAndLumpSumIncome", money_if_not_zero(e.total_pay_employment_and_lump_sum_income))
         .opt("totalOccupationalPensionIncome", money_if_not_zero(e.total_occupational_pension_income))
         .opt("totalBenefitsInKind", money_if_not_zero(e.total_benefits_in_kind))
-        .non_empty("employmentAndPensionsIncomeDetail", e.details.iter().map(employment_or_pension_detail).collect())
-        .build()
-}
-
-/// One employment or pension. The engine knows it by a name that is either HMRC's
-/// employment id (a UUID, written as `incomeSourceId`) or the employer's or payer's name
-/// (written as `employerName`).
-fn employment_or_pension_detail(d: &EmploymentOrPensionDetail) -> Node {
-    let (id, employer_name) =
-        if is_uuid(&d.name) { (Some(d.name.clone()), None) } else { (None, Some(d.name.clone())) };
-    let student_loans = Obj::new()
-        .opt("uglDeductionAmount", money_if_not_zero(d.student_loan_deductions))
-        .opt("pglDeductionAmount", money_if_not_zero(d.postgraduate_loan_deductions))
-        .some_if_not_empty();
-    let benefits_in_kind =
-        money_if_not_zero(d.benefits_in_kind).map(|total| Obj::new().set("totalBenefitsInKindReceived", total).build());
-    Obj::new()
-        .opt("incomeSourceId", id)
-        .set("occupationalPension", d.occupational_pension)
-        .opt("employerName", employer_name)
-        .set("taxablePayToDate", money(d.taxable_pay_to_date))
-        .set("totalTaxToDate", money(d.total_tax_to_date))
-        .opt("studentLoans", student_loans)
-        .opt("benefitsInKind", benefits_in_kind)
+        .opt("tipsIncome", money_if_not_zero(e.tips_income))
+        .non_empty("employmentAndPensionsIncomeDetail", e.details.iter().map(super::employment::detail).collect())
         .build()
 }
 

@@ -7,6 +7,7 @@
 //! figures for is left out; nothing is filled in that the engine did not work out.
 
 mod allowances;
+mod employment;
 mod estimate;
 mod income;
 pub(crate) mod inputs;
@@ -58,7 +59,9 @@ pub(crate) fn calculation_in(calculation: &Calculation, variant: SchemaVariant) 
             "employmentAndPensionsIncome",
             c.employment_and_pensions_income.as_ref().map(income::employment_and_pensions_income),
         )
+        .opt("employmentExpenses", c.employment.as_ref().and_then(employment::employment_expenses))
         .opt("stateBenefitsIncome", c.state_benefits_income.as_ref().map(income::state_benefits_income))
+        .opt("shareSchemesIncome", c.employment.as_ref().and_then(employment::share_schemes_income))
         .opt("chargeableEventGainsIncome", c.chargeable_event_gain.as_ref().map(income::chargeable_event_gains_income))
         .opt("savingsAndGainsIncome", c.savings_and_gains_income.as_ref().map(income::savings_and_gains_income))
         .opt("otherIncome", c.other_income.map(income::other_income))

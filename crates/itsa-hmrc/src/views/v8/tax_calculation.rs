@@ -39,6 +39,7 @@ fn income_tax(i: &IncomeTax, variant: SchemaVariant) -> Node {
         .opt("payPensionsProfit", i.pay_pensions_profit.as_ref().map(|c| category(c, variant)))
         .opt("savingsAndGains", i.savings_and_gains.as_ref().map(|c| category(c, variant)))
         .opt("dividends", i.dividends.as_ref().map(|c| category(c, variant)))
+        .opt("lumpSums", i.lump_sums.as_ref().map(|c| category(c, variant)))
         .opt("gainsOnLifePolicies", i.gains_on_life_policies.as_ref().map(|c| category(c, variant)))
         .set("incomeTaxCharged", money(i.income_tax_charged))
         .opt("totalReliefs", money_if_not_zero(i.total_reliefs))
