@@ -4,7 +4,7 @@
 use itsa_engine::Money;
 use itsa_engine::calculation::{
     BusinessProfitAndLoss, DividendsIncome, EmploymentAndPensionsIncome, EmploymentOrPensionDetail,
-    IncomeSummaryTotals, SavingsAccountIncome, SavingsAndGainsIncome, StateBenefitsIncome,
+    IncomeSummaryTotals, SavingsAccountIncome, SavingsAndGainsIncome,
 };
 
 use super::inputs::business_income_source_id;
@@ -77,17 +77,6 @@ fn employment_or_pension_detail(d: &EmploymentOrPensionDetail) -> Node {
         .set("totalTaxToDate", money(d.total_tax_to_date))
         .opt("studentLoans", student_loans)
         .opt("benefitsInKind", benefits_in_kind)
-        .build()
-}
-
-/// `stateBenefitsIncome`. HMRC's `stateBenefitsDetail` entries each require the benefit's
-/// UUID `incomeSourceId`, which the engine does not have, so only the totals are written.
-/// itsa has no State Pension lump sums, so the total excluding them is the total.
-pub(super) fn state_benefits_income(s: &StateBenefitsIncome) -> Node {
-    Obj::new()
-        .set("totalStateBenefitsIncome", money(s.total_state_benefits_income))
-        .opt("totalStateBenefitsTaxPaid", s.total_state_benefits_tax_paid.map(money))
-        .set("totalStateBenefitsIncomeExcStatePensionLumpSum", money(s.total_state_benefits_income))
         .build()
 }
 
