@@ -6,6 +6,7 @@ use itsa_rules::{Money, Rate, Regime, YearRules};
 
 use crate::bands::{self, PositionRates, StackedIncome, UkLimits};
 use crate::calculation::*;
+use crate::charges;
 use crate::inputs::{AllowanceOrder, Inputs, MarriageAllowance};
 use crate::messages::{Messages, ids};
 use crate::nics;
@@ -580,8 +581,14 @@ fn annual_allowance_charge(
             income.is_positive().then(|| TaxBand { income, tax_amount: bands::tax_on(income, band.rate), ..band })
         })
         .collect();
-    let total_pension_savings_tax_charges = pension_bands.iter().map(|b| b.tax_amount).sum();
-    Some(PensionSavingsTaxCharges { annual_allowance_excess: excess, pension_bands, total_pension_savings_tax_charges })
+    let annual_allowance_charge = pension_bands.iter().map(|b| b.tax_amount).sum();
+    Some(PensionSavingsTaxCharges {
+        annual_allowance_excess: excess,
+        pension_bands,
+        annual_allowance_charge,
+        total_pension_savings_tax_charges: annual_allowance_charge,
+        ..PensionSavingsTaxCharges::default()
+    })
 }
 
 /// Step 7: the High Income Child Benefit Charge (ITEPA 2003 s681C): 1% of the Child
@@ -775,11 +782,23 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
     let income_tax_due_after_gift_aid =
         income_tax_due_after_tax_reductions + gift_aid.map_or(Money::ZERO, |g| g.gift_aid_charge);
     let hicbc = high_income_child_benefit_charge(rules, inputs.child_benefit, adjusted_net_income);
-    let pension_charges = annual_allowance_charge(rules, inputs.annual_allowance_excess, banded.taxable(), extension);
+    let pension_charges = charges::pension_savings_tax_charges(
+        rules,
+        &inputs.pension_charges,
+        annual_allowance_charge(rules, inputs.annual_allowance_excess, banded.taxable(), extension),
+    );
+    // The State Pension lump sum: one rate set by Step 3 income, which it is not part of.
+    let lump_sum_rate = charges::state_pension_lump_sum_rate(rules, banded.taxable(), extension);
+    let (_, lump_sum_charge) = charges::state_pension_lump_sum_charge(&inputs.state_pension_lump_sums, lump_sum_rate);
+    let state_pension_lump_sum_charges = (!inputs.state_pension_lump_sums.is_empty()).then_some(lump_sum_charge);
+    let winter_fuel_payment_charge =
+        charges::winter_fuel_payment_charge(rules, inputs.winter_fuel_payment, total_income);
     let paye_underpayments_coded_out = inputs.coded_out.paye_underpayments.at_least_zero();
     let total_income_tax_due = income_tax_due_after_gift_aid
         + hicbc.map_or(Money::ZERO, |h| h.amount)
         + pension_charges.as_ref().map_or(Money::ZERO, |p| p.total_pension_savings_tax_charges)
+        + state_pension_lump_sum_charges.unwrap_or(Money::ZERO)
+        + winter_fuel_payment_charge.unwrap_or(Money::ZERO)
         + paye_underpayments_coded_out;
 
     // Step 8: National Insurance on trading profits.
@@ -831,8 +850,8 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
             !inputs.pensions.is_empty(),
         ),
         state_benefits: some_if(
-            inputs.state_benefits.iter().map(|b| b.tax_deducted).sum(),
-            inputs.state_benefits.iter().any(|b| !b.tax_deducted.is_zero()),
+            inputs.state_benefits.iter().chain(&inputs.state_pension_lump_sums).map(|b| b.tax_deducted).sum(),
+            inputs.state_benefits.iter().chain(&inputs.state_pension_lump_sums).any(|b| !b.tax_deducted.is_zero()),
         ),
     };
     let total_tax_deducted_before_coding_out = tax_deducted_at_source.total();
@@ -880,6 +899,8 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
         income_tax_due_after_gift_aid,
         high_income_child_benefit_charge: hicbc,
         pension_savings_tax_charges: pension_charges,
+        state_pension_lump_sum_charges,
+        winter_fuel_payment_charge,
         paye_underpayments_coded_out,
         total_income_tax_due,
         adjusted_net_income,
@@ -936,7 +957,7 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
                 share_schemes: inputs.employment_extras.share_schemes.clone(),
             },
         ),
-        state_benefits_income: state_benefits(inputs, &incomes),
+        state_benefits_income: state_benefits(inputs, &incomes, lump_sum_rate),
         savings_and_gains_income: (!inputs.savings_accounts.is_empty()).then(|| SavingsAndGainsIncome {
             total_chargeable_savings_and_gains: incomes.savings,
             total_uk_savings_and_gains: incomes.savings,
@@ -1048,19 +1069,46 @@ fn employment_and_pensions(
     })
 }
 
-fn state_benefits(inputs: &Inputs, incomes: &Incomes) -> Option<StateBenefitsIncome> {
-    if incomes.state_pension.is_zero() && inputs.state_benefits.is_empty() {
+/// State benefits, State Pension lump sums included (charged apart, F(No.2)A 2005 s7),
+/// and the detail of every benefit that has an id.
+fn state_benefits(inputs: &Inputs, incomes: &Incomes, lump_sum_rate: Rate) -> Option<StateBenefitsIncome> {
+    if incomes.state_pension.is_zero() && inputs.state_benefits.is_empty() && inputs.state_pension_lump_sums.is_empty()
+    {
         return None;
     }
-    let tax_paid: Money = inputs.state_benefits.iter().map(|b| b.tax_deducted).sum();
+    let with_tax = || inputs.state_benefits.iter().chain(&inputs.state_pension_lump_sums);
+    let tax_paid: Money = with_tax().map(|b| b.tax_deducted).sum();
+    let (lump_sums, _) = charges::state_pension_lump_sum_charge(&inputs.state_pension_lump_sums, lump_sum_rate);
+    let excluding_lump_sums = incomes.state_pension + incomes.state_benefits;
+    let detail = |b: &crate::inputs::StateBenefit, kind: &str, rate: Option<Rate>| {
+        b.income_source_id.as_ref().map(|id| StateBenefitDetail {
+            benefit_type: kind.to_owned(),
+            income_source_id: id.clone(),
+            amount: b.amount,
+            tax_paid: (!b.tax_deducted.is_zero()).then_some(b.tax_deducted),
+            hmrc_held: b.hmrc_held,
+            rate,
+        })
+    };
+    let details = inputs
+        .state_pension_sources
+        .iter()
+        .filter_map(|b| detail(b, "statePension", None))
+        .chain(
+            inputs.state_pension_lump_sums.iter().filter_map(|b| detail(b, "statePensionLumpSum", Some(lump_sum_rate))),
+        )
+        .chain(inputs.state_benefits.iter().filter_map(|b| detail(b, &b.name, None)))
+        .collect();
     Some(StateBenefitsIncome {
-        total_state_benefits_income: incomes.state_pension + incomes.state_benefits,
-        total_state_benefits_tax_paid: tax_paid.is_positive().then_some(tax_paid),
+        total_state_benefits_income: excluding_lump_sums + lump_sums,
+        total_state_benefits_tax_paid: with_tax().any(|b| !b.tax_deducted.is_zero()).then_some(tax_paid),
+        total_state_benefits_income_exc_state_pension_lump_sum: excluding_lump_sums,
         state_pension: incomes.state_pension,
         other_benefits: inputs
             .state_benefits
             .iter()
             .map(|b| (b.name.clone(), b.amount.round_down_to_pound()))
             .collect(),
+        details,
     })
 }

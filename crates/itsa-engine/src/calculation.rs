@@ -261,10 +261,27 @@ pub struct EmploymentOrPensionDetail {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct StateBenefitsIncome {
+    /// Every benefit, State Pension lump sums included.
     pub total_state_benefits_income: Money,
     pub total_state_benefits_tax_paid: Option<Money>,
+    pub total_state_benefits_income_exc_state_pension_lump_sum: Money,
     pub state_pension: Money,
     pub other_benefits: Vec<(String, Money)>,
+    /// Each benefit that has an id, in the order given.
+    pub details: Vec<StateBenefitDetail>,
+}
+
+/// One benefit as HMRC's `stateBenefitsDetail` shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateBenefitDetail {
+    /// HMRC's benefit type: `statePension`, `jobSeekersAllowance`, ….
+    pub benefit_type: String,
+    pub income_source_id: String,
+    pub amount: Money,
+    pub tax_paid: Option<Money>,
+    pub hmrc_held: bool,
+    /// For a State Pension lump sum: the rate it was charged at (F(No.2)A 2005 s7).
+    pub rate: Option<Rate>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -335,6 +352,10 @@ pub struct IncomeTax {
     pub income_tax_due_after_gift_aid: Money,
     pub high_income_child_benefit_charge: Option<HighIncomeChildBenefitCharge>,
     pub pension_savings_tax_charges: Option<PensionSavingsTaxCharges>,
+    /// The charge on State Pension lump sums (F(No.2)A 2005 s7).
+    pub state_pension_lump_sum_charges: Option<Money>,
+    /// The Winter Fuel Payment charge (ITEPA 2003 s681I).
+    pub winter_fuel_payment_charge: Option<Money>,
     pub paye_underpayments_coded_out: Money,
     pub total_income_tax_due: Money,
     /// Adjusted net income (ITA 2007 s58): the figure the personal allowance taper and
@@ -344,14 +365,73 @@ pub struct IncomeTax {
     pub personal_savings_allowance: Money,
 }
 
-/// The annual allowance charge (FA 2004 s227): the excess charged band by band as if it
-/// were the highest part of the taxpayer's income, at the non-savings rates of their
-/// regime (s227(4), (4AA)).
-#[derive(Debug, Clone, PartialEq)]
+/// The pension savings tax charges (FA 2004 Part 4 Chapter 5). The annual allowance
+/// charge (s227): the excess charged band by band as if it were the highest part of the
+/// taxpayer's income, at the non-savings rates of their regime (s227(4), (4AA)); the others
+/// at flat rates. Tax paid on a charge is set against it, never beyond it.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PensionSavingsTaxCharges {
+    /// Pension savings over the annual allowance (nil when there is none).
     pub annual_allowance_excess: Money,
     pub pension_bands: Vec<TaxBand>,
+    /// The annual allowance charge, before what the scheme paid.
+    pub annual_allowance_charge: Money,
+    /// Annual allowance charge paid by the scheme (FA 2004 s237B).
+    pub annual_allowance_tax_paid: Money,
+    pub unauthorised_payments_surcharge: Option<FlatCharge>,
+    pub unauthorised_payments_no_surcharge: Option<FlatCharge>,
+    pub overseas_transfer: Option<FlatCharge>,
+    pub short_service_refund: Option<ShortServiceRefundCharge>,
+    /// Every charge before tax paid.
+    pub total_pension_charges: Money,
+    /// Every amount of tax paid, as given.
+    pub total_tax_paid: Money,
+    /// What is due: each charge less the tax paid on it, at least nil. This is what
+    /// `totalIncomeTaxDue` includes.
     pub total_pension_savings_tax_charges: Money,
+}
+
+/// A charge at one rate on an amount, and the tax already paid on it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FlatCharge {
+    pub amount: Money,
+    pub tax_paid: Money,
+    pub rate: Rate,
+    /// The rate on the amount, truncated to the penny.
+    pub charge: Money,
+}
+
+impl FlatCharge {
+    /// The charge less the tax paid, at least nil.
+    pub fn due(&self) -> Money {
+        self.charge.saturating_sub(self.tax_paid)
+    }
+}
+
+/// The short service refund lump sum charge (FA 2004 s205(4)), band by band.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShortServiceRefundCharge {
+    pub amount: Money,
+    pub bands: Vec<ShortServiceRefundBand>,
+    pub charge: Money,
+    pub tax_paid: Money,
+}
+
+impl ShortServiceRefundCharge {
+    pub fn due(&self) -> Money {
+        self.charge.saturating_sub(self.tax_paid)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShortServiceRefundBand {
+    /// `lower-band` or `upper-band`.
+    pub upper: bool,
+    pub rate: Rate,
+    /// The lower limit: the top of the lower band, where the upper band starts.
+    pub band_limit: Money,
+    pub amount: Money,
+    pub charge: Money,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -378,9 +378,37 @@ pub fn explain(inputs: &Inputs, calculation: &Calculation) -> Vec<Step> {
         t.step(
             "taxCalculation.incomeTax.totalPensionSavingsTaxCharges",
             p.total_pension_savings_tax_charges,
-            "the excess over the annual allowance charged as the top slice of income at the non-savings rates (FA 2004 s227)",
+            "the excess over the annual allowance charged as the top slice of income at the non-savings rates (FA 2004 s227), the unauthorised payments charge and surcharge (s208-s209), the overseas transfer charge (s244A) and the short service refund lump sum charge (s205), each less the tax paid on it",
         )
-        .input("pension savings over the annual allowance", inputs.annual_allowance_excess);
+        .input("pension savings over the annual allowance", inputs.annual_allowance_excess)
+        .input("annual allowance charge paid by the scheme", inputs.pension_charges.annual_allowance_tax_paid)
+        .parameters(&[
+            "unauthorised_payments_charge_rate",
+            "unauthorised_payments_surcharge_rate",
+            "overseas_transfer_charge_rate",
+            "short_service_refund_lower_rate",
+            "short_service_refund_lower_limit",
+            "short_service_refund_upper_rate",
+        ]);
+    }
+    if let Some(charge) = it.state_pension_lump_sum_charges {
+        let step = t.step(
+            "taxCalculation.incomeTax.statePensionLumpSumCharges",
+            charge,
+            "the State Pension lump sum at one rate, nil, basic, higher or additional by where taxable income without it reaches (F(No.2)A 2005 s7(5))",
+        );
+        for l in &inputs.state_pension_lump_sums {
+            step.input("State Pension lump sum", l.amount);
+        }
+    }
+    if let Some(charge) = it.winter_fuel_payment_charge {
+        t.step(
+            "taxCalculation.incomeTax.winterFuelPaymentCharge",
+            charge,
+            "the whole Winter Fuel Payment, as total income is over the threshold (ITEPA 2003 s681I)",
+        )
+        .input("Winter Fuel Payment", inputs.winter_fuel_payment)
+        .parameters(&["winter_fuel_payment_charge_threshold"]);
     }
     t.step(
         "taxCalculation.incomeTax.totalIncomeTaxDue",

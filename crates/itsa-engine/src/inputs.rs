@@ -27,6 +27,12 @@ pub struct Inputs {
     pub state_pension: Money,
     /// Taxable state benefits other than the State Pension.
     pub state_benefits: Vec<StateBenefit>,
+    /// The State Pension benefit by benefit, where each is known (HMRC's or the customer's
+    /// record, with its id): for the calculation's detail. `state_pension` is the total.
+    pub state_pension_sources: Vec<StateBenefit>,
+    /// State Pension lump sums for deferring the State Pension: charged at one rate, not
+    /// part of total income (F(No.2)A 2005 s7).
+    pub state_pension_lump_sums: Vec<StateBenefit>,
     pub self_employments: Vec<SelfEmployment>,
     pub uk_property: Option<UkProperty>,
     /// An overseas property business (ITTOIA 2005 s265): its profit is non-savings income,
@@ -56,6 +62,11 @@ pub struct Inputs {
     /// Pension savings over the annual allowance, after any unused allowance carried
     /// forward: charged at the taxpayer's rates as the top slice of income (FA 2004 s227).
     pub annual_allowance_excess: Money,
+    /// The other pension savings tax charges, and the annual allowance charge the scheme paid.
+    pub pension_charges: PensionChargeInputs,
+    /// Winter Fuel Payments (or Pension Age Winter Heating Payments) received, charged back
+    /// when total income is over the threshold (ITEPA 2003 s681I).
+    pub winter_fuel_payment: Money,
     pub blind_persons_allowance: bool,
     pub marriage_allowance: MarriageAllowance,
     pub student_loan_plans: Vec<StudentLoanPlan>,
@@ -80,6 +91,8 @@ impl Inputs {
             pensions: Vec::new(),
             state_pension: Money::ZERO,
             state_benefits: Vec::new(),
+            state_pension_sources: Vec::new(),
+            state_pension_lump_sums: Vec::new(),
             self_employments: Vec::new(),
             uk_property: None,
             foreign_property: None,
@@ -93,6 +106,8 @@ impl Inputs {
             pension_contributions_relief_at_source: Money::ZERO,
             investment_subscriptions: InvestmentSubscriptions::default(),
             annual_allowance_excess: Money::ZERO,
+            pension_charges: PensionChargeInputs::default(),
+            winter_fuel_payment: Money::ZERO,
             blind_persons_allowance: false,
             marriage_allowance: MarriageAllowance::None,
             student_loan_plans: Vec::new(),
@@ -108,6 +123,7 @@ impl Inputs {
             || !self.pensions.is_empty()
             || !self.state_pension.is_zero()
             || !self.state_benefits.is_empty()
+            || !self.state_pension_lump_sums.is_empty()
             || !self.self_employments.is_empty()
             || self.uk_property.is_some()
             || self.foreign_property.is_some()
@@ -152,6 +168,42 @@ pub struct StateBenefit {
     pub name: String,
     pub amount: Money,
     pub tax_deducted: Money,
+    /// HMRC's id for the benefit (a UUID), where it has one.
+    pub income_source_id: Option<String>,
+    /// Whether HMRC holds the benefit (from DWP) rather than the customer having added it.
+    pub hmrc_held: bool,
+}
+
+/// Pension savings tax charges other than the annual allowance charge (FA 2004 Part 4
+/// Chapter 5), as HMRC's pension charges submission carries them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PensionChargeInputs {
+    /// Annual allowance charge paid by the scheme (scheme pays, FA 2004 s237B).
+    pub annual_allowance_tax_paid: Money,
+    /// Unauthorised payments subject to the surcharge (FA 2004 s208, s209), and the foreign
+    /// tax paid on them.
+    pub unauthorised_surcharge: Option<AmountAndTaxPaid>,
+    /// Unauthorised payments not subject to the surcharge (FA 2004 s208).
+    pub unauthorised_no_surcharge: Option<AmountAndTaxPaid>,
+    /// A transfer to a qualifying recognised overseas pension scheme subject to the
+    /// overseas transfer charge (FA 2004 s244A), and the tax paid on it.
+    pub overseas_transfer: Option<AmountAndTaxPaid>,
+    /// A short service refund of overseas pension contributions (FA 2004 s205), and the tax
+    /// paid on it.
+    pub short_service_refund: Option<AmountAndTaxPaid>,
+}
+
+impl PensionChargeInputs {
+    pub fn is_empty(&self) -> bool {
+        *self == PensionChargeInputs::default()
+    }
+}
+
+/// An amount subject to a charge and the tax already paid on it.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct AmountAndTaxPaid {
+    pub amount: Money,
+    pub tax_paid: Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

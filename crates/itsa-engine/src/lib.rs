@@ -9,6 +9,7 @@
 mod bands;
 mod calculate;
 pub mod calculation;
+mod charges;
 pub mod employment;
 mod estimate;
 pub mod explain;
@@ -68,6 +69,8 @@ fn validate(inputs: &Inputs) -> Result<(), EngineError> {
         ("gift_aid_paid", inputs.gift_aid_paid, false),
         ("pension_contributions_relief_at_source", inputs.pension_contributions_relief_at_source, false),
         ("annual_allowance_excess", inputs.annual_allowance_excess, false),
+        ("pension_charges.annual_allowance_tax_paid", inputs.pension_charges.annual_allowance_tax_paid, false),
+        ("winter_fuel_payment", inputs.winter_fuel_payment, false),
         ("investment_subscriptions.vct", inputs.investment_subscriptions.vct, false),
         ("investment_subscriptions.eis", inputs.investment_subscriptions.eis, false),
         (
@@ -97,6 +100,19 @@ fn validate(inputs: &Inputs) -> Result<(), EngineError> {
             ("state_benefits.amount", b.amount, false),
             ("state_benefits.tax_deducted", b.tax_deducted, false),
         ]);
+    }
+    for b in inputs.state_pension_sources.iter().chain(&inputs.state_pension_lump_sums) {
+        amounts.extend([
+            ("state_pension_lump_sums.amount", b.amount, false),
+            ("state_pension_lump_sums.tax_deducted", b.tax_deducted, true),
+        ]);
+    }
+    let p = &inputs.pension_charges;
+    for a in [&p.unauthorised_surcharge, &p.unauthorised_no_surcharge, &p.overseas_transfer, &p.short_service_refund]
+        .into_iter()
+        .flatten()
+    {
+        amounts.extend([("pension_charges.amount", a.amount, false), ("pension_charges.tax_paid", a.tax_paid, false)]);
     }
     for se in &inputs.self_employments {
         amounts.extend([

@@ -83,7 +83,12 @@ fn named_sources(year: TaxYear, regime: Regime) -> Inputs {
     });
     inputs.pensions.push(Pension { name: "Aviva".into(), amount: m(3_000), tax_deducted: m(0) });
     inputs.state_pension = m(9_000);
-    inputs.state_benefits.push(StateBenefit { name: "jobSeekersAllowance".into(), amount: m(500), tax_deducted: m(0) });
+    inputs.state_benefits.push(StateBenefit {
+        name: "jobSeekersAllowance".into(),
+        amount: m(500),
+        tax_deducted: m(0),
+        ..Default::default()
+    });
     inputs.other_income = m(200);
     inputs.gift_aid_paid = m(100);
     inputs.income_to_date = Some(common::mid_year(year));

@@ -129,7 +129,13 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
     }
     for (n, b) in held.state_benefits.iter().enumerate() {
         let at = format!("hmrc_held/state_benefits/{n}");
-        push_benefit(&mut inputs, &at, &b.benefit_type, b.amount.money(), or_zero(b.tax_paid))?;
+        let benefit = BenefitFigures {
+            id: held_benefit_id(n),
+            hmrc_held: true,
+            amount: b.amount.money(),
+            tax: or_zero(b.tax_paid),
+        };
+        push_benefit(&mut inputs, &at, &b.benefit_type, benefit)?;
     }
 
     // Resources that submissions build up, keyed by the id that made them.
@@ -277,24 +283,17 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
                 }
             }
             Body::ChargesPensions(c) => {
-                let other = [
-                    (c.pension_savings_tax_charges.is_some(), "lifetime allowance charges"),
-                    (c.pension_scheme_overseas_transfers.is_some(), "the overseas transfer charge"),
-                    (c.pension_scheme_unauthorised_payments.is_some(), "unauthorised payments charges"),
-                    (c.overseas_pension_contributions.is_some(), "short service refunds of overseas contributions"),
-                ];
-                if let Some((_, what)) = other.iter().find(|(present, _)| *present) {
-                    return Err(not_calculated(&at, what));
+                if c.pension_savings_tax_charges.is_some() {
+                    return Err(not_calculated(&at, "lifetime allowance charges"));
                 }
+                // A PUT replaces the whole of the year's pension charges.
+                inputs.annual_allowance_excess = Money::ZERO;
+                inputs.pension_charges = pension_charges(c);
                 if let Some(p) = &c.pension_contributions {
-                    refuse_if_any(
-                        p.annual_allowance_tax_paid.money(),
-                        &at,
-                        "annual allowance charge paid by the scheme",
-                    )?;
                     inputs.annual_allowance_excess = p.in_excess_of_the_annual_allowance.money();
                 }
             }
+            Body::ChargesWinterFuel(w) => inputs.winter_fuel_payment = w.amount(),
             Body::InsurancePolicies(p) => {
                 inputs.life_policy_gain = life_policy_gain(p, &at)?;
             }
@@ -363,7 +362,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
     }
     for (id, kind) in benefits {
         let (amount, tax) = benefit_amounts.get(&id).copied().unwrap_or_default();
-        push_benefit(&mut inputs, "state-benefit-create", &kind, amount, tax)?;
+        push_benefit(&mut inputs, "state-benefit-create", &kind, BenefitFigures { id, hmrc_held: false, amount, tax })?;
     }
     if let Some(d) = uk_dividends {
         inputs.dividends = d;
@@ -424,17 +423,67 @@ fn push_employment(inputs: &mut Inputs, at: &str, e: EmploymentFigures) -> Resul
     Ok(())
 }
 
-/// A state benefit by HMRC's type: the State Pension, or a taxable benefit.
-fn push_benefit(inputs: &mut Inputs, at: &str, kind: &str, amount: Money, tax: Money) -> Result<(), SubmissionError> {
+/// The id itsa gives the `n`th state benefit HMRC holds in a case (HMRC's ids are UUIDs
+/// DWP's records carry; a case has none): distinct from the ids submissions create.
+pub fn held_benefit_id(n: usize) -> String {
+    format!("00000000-0000-4000-9000-{:012}", n + 1)
+}
+
+/// One state benefit's figures and where they came from.
+struct BenefitFigures {
+    id: String,
+    hmrc_held: bool,
+    amount: Money,
+    tax: Money,
+}
+
+/// A state benefit by HMRC's type: the State Pension, a State Pension lump sum (charged
+/// apart, F(No.2)A 2005 s7), or a taxable benefit.
+fn push_benefit(inputs: &mut Inputs, at: &str, kind: &str, b: BenefitFigures) -> Result<(), SubmissionError> {
+    let benefit = StateBenefit {
+        name: kind.to_owned(),
+        amount: b.amount,
+        tax_deducted: b.tax,
+        income_source_id: Some(b.id),
+        hmrc_held: b.hmrc_held,
+    };
     match kind {
         "statePension" => {
-            refuse_if_any(tax, at, "tax taken off the State Pension")?;
-            inputs.state_pension += amount;
+            // HMRC's calculation has no tax paid for the State Pension (it is paid gross).
+            refuse_if_any(b.tax, at, "tax taken off the State Pension")?;
+            inputs.state_pension += b.amount;
+            inputs.state_pension_sources.push(benefit);
         }
-        "statePensionLumpSum" => refuse_if_any(amount, at, "a State Pension lump sum")?,
-        _ => inputs.state_benefits.push(StateBenefit { name: kind.to_owned(), amount, tax_deducted: tax }),
+        "statePensionLumpSum" => inputs.state_pension_lump_sums.push(benefit),
+        _ => inputs.state_benefits.push(benefit),
     }
     Ok(())
+}
+
+/// The pension savings tax charges other than the annual allowance excess itself.
+fn pension_charges(c: &crate::bodies::charges::PensionCharges) -> itsa_engine::inputs::PensionChargeInputs {
+    use itsa_engine::inputs::AmountAndTaxPaid;
+    let unauthorised = c.pension_scheme_unauthorised_payments.as_ref();
+    let paid = |p: &crate::bodies::charges::UnauthorisedPayment| AmountAndTaxPaid {
+        amount: p.amount.money(),
+        tax_paid: p.foreign_tax_paid.money(),
+    };
+    itsa_engine::inputs::PensionChargeInputs {
+        annual_allowance_tax_paid: c
+            .pension_contributions
+            .as_ref()
+            .map_or(Money::ZERO, |p| p.annual_allowance_tax_paid.money()),
+        unauthorised_surcharge: unauthorised.and_then(|u| u.surcharge.as_ref()).map(paid),
+        unauthorised_no_surcharge: unauthorised.and_then(|u| u.no_surcharge.as_ref()).map(paid),
+        overseas_transfer: c.pension_scheme_overseas_transfers.as_ref().map(|t| AmountAndTaxPaid {
+            amount: t.transfer_charge.money(),
+            tax_paid: t.transfer_charge_tax_paid.money(),
+        }),
+        short_service_refund: c.overseas_pension_contributions.as_ref().map(|o| AmountAndTaxPaid {
+            amount: o.short_service_refund.money(),
+            tax_paid: o.short_service_refund_tax_paid.money(),
+        }),
+    }
 }
 
 /// Venture capital trust, EIS and SEIS subscriptions: the amounts on which relief is

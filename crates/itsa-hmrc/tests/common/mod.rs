@@ -90,6 +90,15 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
         name: "jobSeekersAllowance".into(),
         amount: m(1_200),
         tax_deducted: m(40),
+        income_source_id: Some("00000000-0000-4000-8000-000000000001".into()),
+        hmrc_held: false,
+    });
+    traders.state_benefits.push(StateBenefit {
+        name: "incapacityBenefit".into(),
+        amount: m(900),
+        tax_deducted: m(0),
+        income_source_id: Some("00000000-0000-4000-9000-000000000001".into()),
+        hmrc_held: true,
     });
     traders.student_loan_plans = vec![StudentLoanPlan::Plan1];
     traders.class2_voluntary = true;
@@ -109,6 +118,21 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
     let mut pensioner = new();
     pensioner.date_of_birth = Some(Date::parse("1950-01-01").unwrap());
     pensioner.state_pension = pence("11502.40");
+    pensioner.state_pension_sources.push(StateBenefit {
+        name: "statePension".into(),
+        amount: pence("11502.40"),
+        income_source_id: Some("00000000-0000-4000-9000-000000000002".into()),
+        hmrc_held: true,
+        ..Default::default()
+    });
+    pensioner.state_pension_lump_sums.push(StateBenefit {
+        name: "statePensionLumpSum".into(),
+        amount: m(8_000),
+        tax_deducted: m(1_600),
+        income_source_id: Some("00000000-0000-4000-8000-000000000002".into()),
+        hmrc_held: false,
+    });
+    pensioner.winter_fuel_payment = m(200);
     pensioner.pensions.push(Pension { name: "Teachers' Pension".into(), amount: m(15_000), tax_deducted: m(600) });
     pensioner.self_employments.push(SelfEmployment {
         business_id: "XAIS00000000003".into(),
@@ -217,6 +241,16 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
     investor.investment_subscriptions.eis = m(20_000);
     investor.investment_subscriptions.vct = m(10_000);
     investor.annual_allowance_excess = m(12_000);
+    {
+        use itsa_engine::inputs::AmountAndTaxPaid;
+        let at = |amount: i64, tax_paid: i64| Some(AmountAndTaxPaid { amount: m(amount), tax_paid: m(tax_paid) });
+        let charges = &mut investor.pension_charges;
+        charges.annual_allowance_tax_paid = m(2_000);
+        charges.unauthorised_surcharge = at(3_000, 100);
+        charges.unauthorised_no_surcharge = at(1_500, 0);
+        charges.overseas_transfer = at(10_000, 2_500);
+        charges.short_service_refund = at(22_000, 0);
+    }
     investor.life_policy_gain = Some(itsa_engine::inputs::LifePolicyGain {
         kind: itsa_engine::inputs::PolicyKind::CapitalRedemption,
         name: "BOND-7".into(),

@@ -1,13 +1,13 @@
 //! Allowances, reliefs, tax deducted at source, Gift Aid, marriage allowance, pension
 //! contribution reliefs, student loans and coded-out underpayments.
 
+use itsa_engine::Calculation;
 use itsa_engine::calculation::{
-    AllowancesAndDeductions, BandName, CodedOutUnderpayments, GiftAid, MarriageAllowanceTransferOut,
+    AllowancesAndDeductions, CodedOutUnderpayments, GiftAid, MarriageAllowanceTransferOut,
     MarriageAllowanceTransferredIn, PensionContributionReliefs, ReliefClaimed, ResidentialFinanceCosts, StudentLoan,
     TaxDeductedAtSource,
 };
 use itsa_engine::inputs::StudentLoanPlan;
-use itsa_engine::{Calculation, Money};
 
 use crate::views::SchemaVariant;
 use crate::views::json::{Node, Obj, money, non_empty_array, percent, pounds};
@@ -74,46 +74,6 @@ fn relief_claimed(r: &ReliefClaimed) -> Node {
 pub(super) fn notional_tax(c: &Calculation) -> Option<Node> {
     let notional = c.tax_calculation.income_tax.total_notional_tax;
     notional.is_positive().then(|| Obj::new().set("chargeableGains", money(notional)).build())
-}
-
-/// `pensionSavingsTaxCharges`: the annual allowance charge, band by band. HMRC's band
-/// names have no starter rate; a Scottish taxpayer's excess within it is in the totals only.
-pub(super) fn pension_savings_tax_charges(c: &Calculation) -> Option<Node> {
-    let p = c.tax_calculation.income_tax.pension_savings_tax_charges.as_ref()?;
-    let charge = money(p.total_pension_savings_tax_charges);
-    let bands: Vec<Node> = p
-        .pension_bands
-        .iter()
-        .filter(|b| b.name != BandName::StarterRate)
-        .map(|b| {
-            Obj::new()
-                .set("name", b.name.hmrc_name())
-                .set("rate", percent(b.rate))
-                .set("bandLimit", pounds(b.band_limit))
-                .set("apportionedBandLimit", pounds(b.apportioned_band_limit))
-                .set("contributionAmount", money(b.income))
-                .set("pensionCharge", money(b.tax_amount))
-                .build()
-        })
-        .collect();
-    let excess = Obj::new()
-        .set("totalContributions", money(p.annual_allowance_excess))
-        .set("totalPensionCharge", charge.clone())
-        .set("annualAllowanceTaxPaid", money(Money::ZERO))
-        .set("totalPensionChargeDue", charge.clone())
-        .non_empty("pensionBands", bands)
-        .build();
-    Some(
-        Obj::new()
-            .set("totalPensionCharges", charge.clone())
-            .set("totalTaxPaid", money(Money::ZERO))
-            .set("totalPensionChargesDue", charge)
-            .set(
-                "pensionSavingsTaxChargesDetail",
-                Obj::new().set("pensionContributionsInExcessOfTheAnnualAllowance", excess).build(),
-            )
-            .build(),
-    )
 }
 
 /// `reliefs.residentialFinanceCosts`, all for UK property (itsa has no foreign property).

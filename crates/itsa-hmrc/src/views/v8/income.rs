@@ -4,7 +4,7 @@
 use itsa_engine::Money;
 use itsa_engine::calculation::{
     BusinessProfitAndLoss, DividendsIncome, EmploymentAndPensionsIncome, IncomeSummaryTotals, SavingsAccountIncome,
-    SavingsAndGainsIncome, StateBenefitsIncome,
+    SavingsAndGainsIncome,
 };
 
 use super::inputs::business_income_source_id;
@@ -55,17 +55,6 @@ pub(super) fn employment_and_pensions_income(e: &EmploymentAndPensionsIncome) ->
         .opt("totalBenefitsInKind", money_if_not_zero(e.total_benefits_in_kind))
         .opt("tipsIncome", money_if_not_zero(e.tips_income))
         .non_empty("employmentAndPensionsIncomeDetail", e.details.iter().map(super::employment::detail).collect())
-        .build()
-}
-
-/// `stateBenefitsIncome`. HMRC's `stateBenefitsDetail` entries each require the benefit's
-/// UUID `incomeSourceId`, which the engine does not have, so only the totals are written.
-/// itsa has no State Pension lump sums, so the total excluding them is the total.
-pub(super) fn state_benefits_income(s: &StateBenefitsIncome) -> Node {
-    Obj::new()
-        .set("totalStateBenefitsIncome", money(s.total_state_benefits_income))
-        .opt("totalStateBenefitsTaxPaid", s.total_state_benefits_tax_paid.map(money))
-        .set("totalStateBenefitsIncomeExcStatePensionLumpSum", money(s.total_state_benefits_income))
         .build()
 }
 

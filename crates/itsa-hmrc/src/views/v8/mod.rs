@@ -7,6 +7,7 @@
 //! figures for is left out; nothing is filled in that the engine did not work out.
 
 mod allowances;
+mod benefits;
 mod employment;
 mod estimate;
 mod income;
@@ -51,7 +52,7 @@ pub(crate) fn calculation_in(calculation: &Calculation, variant: SchemaVariant) 
             "pensionContributionReliefs",
             c.pension_contribution_reliefs.as_ref().map(allowances::pension_contribution_reliefs),
         )
-        .opt("pensionSavingsTaxCharges", allowances::pension_savings_tax_charges(c))
+        .opt("pensionSavingsTaxCharges", benefits::pension_savings_tax_charges(c))
         .opt("studentLoans", allowances::student_loans(&c.student_loans, variant))
         .opt("codedOutUnderpayments", c.coded_out_underpayments.as_ref().map(allowances::coded_out_underpayments))
         .opt("businessProfitAndLoss", income::business_profit_and_loss(&c.business_profit_and_loss, variant))
@@ -60,7 +61,7 @@ pub(crate) fn calculation_in(calculation: &Calculation, variant: SchemaVariant) 
             c.employment_and_pensions_income.as_ref().map(income::employment_and_pensions_income),
         )
         .opt("employmentExpenses", c.employment.as_ref().and_then(employment::employment_expenses))
-        .opt("stateBenefitsIncome", c.state_benefits_income.as_ref().map(income::state_benefits_income))
+                .opt("stateBenefitsIncome", c.state_benefits_income.as_ref().map(benefits::state_benefits_income))
         .opt("shareSchemesIncome", c.employment.as_ref().and_then(employment::share_schemes_income))
         .opt("chargeableEventGainsIncome", c.chargeable_event_gain.as_ref().map(income::chargeable_event_gains_income))
         .opt("savingsAndGainsIncome", c.savings_and_gains_income.as_ref().map(income::savings_and_gains_income))

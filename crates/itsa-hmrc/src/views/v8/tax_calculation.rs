@@ -52,6 +52,7 @@ fn income_tax(i: &IncomeTax, variant: SchemaVariant) -> Node {
             "totalPensionSavingsTaxCharges",
             i.pension_savings_tax_charges.as_ref().map(|p| money(p.total_pension_savings_tax_charges)),
         )
+        .opt("statePensionLumpSumCharges", i.state_pension_lump_sum_charges.map(money))
         .opt("highIncomeBenefitCharge", hicbc.map(|h| money(h.amount)))
         .opt("payeUnderpaymentsCodedOut", money_if_not_zero(i.paye_underpayments_coded_out))
         .set("totalIncomeTaxDue", money(i.total_income_tax_due))

@@ -1,0 +1,163 @@
+//! `stateBenefitsIncome` and `pensionSavingsTaxCharges`.
+
+use itsa_engine::calculation::{
+    BandName, FlatCharge, PensionSavingsTaxCharges, ShortServiceRefundCharge, StateBenefitDetail, StateBenefitsIncome,
+};
+use itsa_engine::{Calculation, Money};
+
+use crate::views::json::is_uuid;
+use crate::views::json::{Node, Obj, money, percent, pounds};
+
+/// HMRC's benefit types in the order of `stateBenefitsDetail`, and whether each has a
+/// `taxPaid` and a `rate`.
+const BENEFIT_TYPES: [(&str, bool, bool); 7] = [
+    ("incapacityBenefit", true, false),
+    ("statePension", false, false),
+    ("statePensionLumpSum", true, true),
+    ("employmentSupportAllowance", true, false),
+    ("jobSeekersAllowance", true, false),
+    ("bereavementAllowance", false, false),
+    ("otherStateBenefits", false, false),
+];
+
+/// `stateBenefitsIncome`: the totals, and the detail of every benefit with HMRC's id (its
+/// `incomeSourceId` is required, so a benefit without one is in the totals only).
+pub(super) fn state_benefits_income(s: &StateBenefitsIncome) -> Node {
+    let mut detail = Obj::new();
+    for (kind, has_tax_paid, has_rate) in BENEFIT_TYPES {
+        let items: Vec<Node> = s
+            .details
+            .iter()
+            .filter(|d| d.benefit_type == kind && is_uuid(&d.income_source_id))
+            .map(|d| benefit(d, has_tax_paid, has_rate))
+            .collect();
+        detail = detail.non_empty(kind, items);
+    }
+    Obj::new()
+        .set("totalStateBenefitsIncome", money(s.total_state_benefits_income))
+        .opt("totalStateBenefitsTaxPaid", s.total_state_benefits_tax_paid.map(money))
+        .opt("stateBenefitsDetail", detail.some_if_not_empty())
+        .set(
+            "totalStateBenefitsIncomeExcStatePensionLumpSum",
+            money(s.total_state_benefits_income_exc_state_pension_lump_sum),
+        )
+        .build()
+}
+
+/// One benefit. `taxPaid` is left out where HMRC's item has none, and for Incapacity
+/// Benefit when negative (HMRC's minimum there is nil).
+fn benefit(d: &StateBenefitDetail, has_tax_paid: bool, has_rate: bool) -> Node {
+    let tax_paid = d.tax_paid.filter(|t| has_tax_paid && (d.benefit_type != "incapacityBenefit" || !t.is_negative()));
+    Obj::new()
+        .set("incomeSourceId", d.income_source_id.clone())
+        .set("amount", money(d.amount))
+        .opt("taxPaid", tax_paid.map(money))
+        .opt("rate", d.rate.filter(|_| has_rate).map(percent))
+        .set("source", if d.hmrc_held { "hmrc-held" } else { "customer" })
+        .build()
+}
+
+/// `pensionSavingsTaxCharges`: the totals and each charge. HMRC's pension band names have
+/// no starter rate; a Scottish taxpayer's excess within it is in the totals only.
+pub(super) fn pension_savings_tax_charges(c: &Calculation) -> Option<Node> {
+    let p = c.tax_calculation.income_tax.pension_savings_tax_charges.as_ref()?;
+    let unauthorised = (p.unauthorised_payments_surcharge.is_some() || p.unauthorised_payments_no_surcharge.is_some())
+        .then(|| unauthorised_payments(p));
+    let detail = Obj::new()
+        .opt("pensionSchemeUnauthorisedPayments", unauthorised)
+        .opt("pensionSchemeOverseasTransfers", p.overseas_transfer.as_ref().map(overseas_transfers))
+        .opt("pensionContributionsInExcessOfTheAnnualAllowance", annual_allowance(p))
+        .opt("overseasPensionContributions", p.short_service_refund.as_ref().map(short_service_refund))
+        .some_if_not_empty();
+    Some(
+        Obj::new()
+            .set("totalPensionCharges", money(p.total_pension_charges))
+            .set("totalTaxPaid", money(p.total_tax_paid))
+            .set("totalPensionChargesDue", money(p.total_pension_savings_tax_charges))
+            .opt("pensionSavingsTaxChargesDetail", detail)
+            .build(),
+    )
+}
+
+fn annual_allowance(p: &PensionSavingsTaxCharges) -> Option<Node> {
+    if !p.annual_allowance_excess.is_positive() && !p.annual_allowance_tax_paid.is_positive() {
+        return None;
+    }
+    let bands: Vec<Node> = p
+        .pension_bands
+        .iter()
+        .filter(|b| b.name != BandName::StarterRate)
+        .map(|b| {
+            Obj::new()
+                .set("name", b.name.hmrc_name())
+                .set("rate", percent(b.rate))
+                .set("bandLimit", pounds(b.band_limit))
+                .set("apportionedBandLimit", pounds(b.apportioned_band_limit))
+                .set("contributionAmount", money(b.income))
+                .set("pensionCharge", money(b.tax_amount))
+                .build()
+        })
+        .collect();
+    Some(
+        Obj::new()
+            .set("totalContributions", money(p.annual_allowance_excess))
+            .set("totalPensionCharge", money(p.annual_allowance_charge))
+            .set("annualAllowanceTaxPaid", money(p.annual_allowance_tax_paid))
+            .set("totalPensionChargeDue", money(p.annual_allowance_charge.saturating_sub(p.annual_allowance_tax_paid)))
+            .non_empty("pensionBands", bands)
+            .build(),
+    )
+}
+
+/// `chargeableAmount` is the charge: the rate on the amount.
+fn flat(f: &FlatCharge) -> Node {
+    Obj::new()
+        .set("amount", money(f.amount))
+        .set("taxPaid", money(f.tax_paid))
+        .set("rate", percent(f.rate))
+        .set("chargeableAmount", money(f.charge))
+        .build()
+}
+
+fn unauthorised_payments(p: &PensionSavingsTaxCharges) -> Node {
+    let both = [p.unauthorised_payments_surcharge, p.unauthorised_payments_no_surcharge];
+    Obj::new()
+        .set("totalChargeableAmount", money(both.iter().flatten().map(|f| f.charge).sum::<Money>()))
+        .set("totalTaxPaid", money(both.iter().flatten().map(|f| f.tax_paid).sum::<Money>()))
+        .opt("pensionSchemeUnauthorisedPaymentsSurcharge", p.unauthorised_payments_surcharge.as_ref().map(flat))
+        .opt("pensionSchemeUnauthorisedPaymentsNonSurcharge", p.unauthorised_payments_no_surcharge.as_ref().map(flat))
+        .build()
+}
+
+fn overseas_transfers(f: &FlatCharge) -> Node {
+    Obj::new()
+        .set("transferCharge", money(f.amount))
+        .set("transferChargeTaxPaid", money(f.tax_paid))
+        .set("rate", percent(f.rate))
+        .set("chargeableAmount", money(f.charge))
+        .build()
+}
+
+fn short_service_refund(s: &ShortServiceRefundCharge) -> Node {
+    let bands: Vec<Node> = s
+        .bands
+        .iter()
+        .map(|b| {
+            Obj::new()
+                .set("name", if b.upper { "upper-band" } else { "lower-band" })
+                .set("rate", percent(b.rate))
+                .set("bandLimit", pounds(b.band_limit))
+                .set("apportionedBandLimit", pounds(b.band_limit))
+                .set("shortServiceRefundAmount", money(b.amount))
+                .set("shortServiceRefundCharge", money(b.charge))
+                .build()
+        })
+        .collect();
+    Obj::new()
+        .set("totalShortServiceRefund", money(s.amount))
+        .set("totalShortServiceRefundCharge", money(s.charge))
+        .set("shortServiceRefundTaxPaid", money(s.tax_paid))
+        .set("totalShortServiceRefundChargeDue", money(s.due()))
+        .non_empty("shortServiceRefundBands", bands)
+        .build()
+}
