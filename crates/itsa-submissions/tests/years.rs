@@ -194,10 +194,8 @@ fn an_in_year_case_cannot_use_what_needs_the_year_ended() {
 fn what_itsa_does_not_calculate_yet_is_refused_not_left_out() {
     for submissions in [
         json!([{"endpoint": "insurance-policies", "body": {"lifeInsurance": [
-            {"customerReference": "P1", "gainAmount": 5000, "taxPaid": true},
-            {"customerReference": "P2", "gainAmount": 700, "taxPaid": false}]}}]),
-        json!([{"endpoint": "savings-other", "body": {"securities": {"grossAmount": 100}}}]),
-        json!([{"endpoint": "dividends-other", "body": {"foreignDividend": [{"countryCode": "USA", "taxableAmount": 100, "taxTakenOff": 15, "foreignTaxCreditRelief": true}]}}]),
+            {"customerReference": "P1", "gainAmount": 5000, "taxPaid": true, "deficiencyRelief": 100}]}}]),
+        json!([{"endpoint": "dividends-other", "body": {"foreignDividend": [{"countryCode": "USA", "taxableAmount": 100, "specialWithholdingTax": 15}]}}]),
         json!([{"endpoint": "reliefs-pensions", "body": {"pensionReliefs": {"retirementAnnuityPayments": 100}}}]),
     ] {
         let e = refused(&case("2025-26", json!([]), submissions.clone()));
@@ -221,7 +219,7 @@ fn what_itsa_does_not_calculate_yet_is_refused_not_left_out() {
                {"endpoint": "reliefs-pensions", "body": {"pensionReliefs": {"regularPensionContributions": 1000, "oneOffPensionContributionsPaid": 400}}}]),
     ))
     .unwrap();
-    assert_eq!(inputs.foreign_dividends, pounds("100"));
+    assert_eq!(inputs.foreign.sources[0].taxable_amount, pounds("100"));
     assert_eq!(inputs.pension_contributions_relief_at_source, pounds("1000"));
 }
 

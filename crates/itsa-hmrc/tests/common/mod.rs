@@ -213,13 +213,14 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
     investor.investment_subscriptions.eis = m(20_000);
     investor.investment_subscriptions.vct = m(10_000);
     investor.annual_allowance_excess = m(12_000);
-    investor.life_policy_gain = Some(itsa_engine::inputs::LifePolicyGain {
+    investor.life_policy_gains = vec![itsa_engine::inputs::LifePolicyGain {
         kind: itsa_engine::inputs::PolicyKind::CapitalRedemption,
         name: "BOND-7".into(),
         gain: m(40_000),
         years: 8,
         tax_treated_as_paid: true,
-    });
+        ..Default::default()
+    }];
     cases.push(("losses sideways, investment reliefs, a policy gain and the annual allowance charge", investor));
 
     cases
