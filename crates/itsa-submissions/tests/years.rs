@@ -238,3 +238,35 @@ fn a_year_written_out_reads_back_the_same() {
     assert_eq!(reread, year);
     assert_eq!(written["submissions"][2]["body"]["untaxedUkInterest"], json!(12.34));
 }
+
+#[test]
+fn dividends_savings_gains_and_foreign_income_of_every_type_are_read() {
+    let inputs = read(&case(
+        "2025-26",
+        json!([]),
+        json!([
+            {"endpoint": "dividends-uk", "body": {"ukDividends": 100, "otherUkDividends": 20}},
+            {"endpoint": "dividends-other", "body": {"stockDividend": {"grossAmount": 30},
+                "foreignDividend": [{"countryCode": "USA", "taxableAmount": 100, "taxTakenOff": 15, "foreignTaxCreditRelief": true}]}},
+            {"endpoint": "savings-other", "body": {"securities": {"grossAmount": 100, "taxTakenOff": 20},
+                "foreignInterest": [{"countryCode": "DEU", "taxableAmount": 50}]}},
+            {"endpoint": "insurance-policies", "body": {
+                "lifeInsurance": [{"gainAmount": 5000, "taxPaid": true, "yearsHeld": 9, "yearsHeldSinceLastGain": 3},
+                                  {"gainAmount": 700, "taxPaid": false}],
+                "voidedIsa": [{"gainAmount": 300, "taxPaidAmount": 60}],
+                "foreign": [{"gainAmount": 900, "yearsHeld": 4}]}},
+            {"endpoint": "other-expenses", "body": {"patentRoyaltiesPayments": {"expenseAmount": 250}}}]),
+    ))
+    .unwrap();
+    assert_eq!((inputs.dividends, inputs.foreign.other_uk_dividends), (pounds("100"), pounds("20")));
+    assert_eq!(inputs.foreign.other_dividends[0].gross_amount, pounds("30"));
+    assert!(inputs.foreign.sources[0].claims_credit);
+    assert_eq!(inputs.foreign.uk_securities.unwrap().tax_deducted, pounds("20"));
+    assert_eq!(inputs.foreign.sources.len(), 2);
+    assert_eq!(inputs.life_policy_gains.len(), 4);
+    // Top slicing divides by the years since the last gain when there was one.
+    assert_eq!(inputs.life_policy_gains[0].years, 3);
+    assert_eq!(inputs.life_policy_gains[2].tax_paid, pounds("60"));
+    assert_eq!(inputs.life_policy_gains[3].years, 4);
+    assert_eq!(inputs.foreign.patent_royalties_paid, pounds("250"));
+}
