@@ -538,11 +538,15 @@ impl Summary {
             student_loans: money(tc.total_student_loans_repayment_amount),
             total_tax_deducted: money(tc.total_tax_deducted),
             total_income_tax_and_nics_due: money(tc.total_income_tax_and_nics_due),
-            // No foreign tax is relieved yet: income with foreign tax is refused on reading.
+            // Present with foreign income, nil when no credit is given.
             foreign_tax_credit_relief: calculation
-                .dividends_income
-                .is_some_and(|d| d.total_foreign_dividends.is_positive())
-                .then(|| money(Money::ZERO)),
+                .foreign
+                .foreign_tax_credit_relief
+                .as_ref()
+                .map(|r| money(r.total))
+                .or((calculation.dividends_income.is_some_and(|d| d.total_foreign_dividends.is_positive())
+                    || !calculation.foreign.inputs.sources.is_empty())
+                .then(|| money(Money::ZERO))),
             total_taxable_profits: (!calculation.business_profit_and_loss.is_empty()).then(|| {
                 let t = &calculation.income_summary_totals;
                 money(t.total_self_employment_profit + t.total_property_profit + t.total_foreign_property_profit)

@@ -34,6 +34,9 @@ struct Incomes {
     dividends: Money,
     /// Gains on life policies (savings income charged as the top slice, ITA 2007 s1012).
     gains: Money,
+    /// Dividends, savings and non-savings income of `crate::foreign` (in the totals above
+    /// except the non-savings, which `non_savings` adds).
+    foreign: crate::foreign::ForeignIncomeAmounts,
     businesses: Vec<BusinessProfitAndLoss>,
     property: Option<PropertyIncome>,
 }
@@ -68,6 +71,7 @@ impl Incomes {
             + self.trading_profits
             + self.property_profits
             + self.foreign_property_profits
+            + self.foreign.non_savings()
     }
 
     fn total(&self) -> Money {
@@ -77,7 +81,8 @@ impl Incomes {
 
 /// Step 1: income from each source, rounded down to whole pounds, with losses brought
 /// forward set against profits of the same source (ITA 2007 s83 trading, s118 property).
-fn incomes(rules: &YearRules, inputs: &Inputs) -> Incomes {
+/// The foreign sources marked in `excluded` are left out (TIOPA 2010 s36).
+fn incomes(rules: &YearRules, inputs: &Inputs, excluded: &[bool]) -> Incomes {
     let down = Money::round_down_to_pound;
     let employment_pay = inputs.employments.iter().map(|e| down(e.pay)).sum();
     let benefits_in_kind = inputs.employments.iter().map(|e| down(e.benefits_in_kind)).sum();
@@ -111,6 +116,7 @@ fn incomes(rules: &YearRules, inputs: &Inputs) -> Incomes {
     businesses.extend(foreign_property);
     let uk_dividends = down(inputs.dividends);
     let employment = crate::employment::figures(inputs);
+    let foreign = inputs.foreign.amounts(excluded);
 
     Incomes {
         employment_pay,
@@ -125,10 +131,11 @@ fn incomes(rules: &YearRules, inputs: &Inputs) -> Incomes {
         trading_profits,
         property_profits: property.as_ref().map_or(Money::ZERO, |p| p.taxable_profit),
         foreign_property_profits,
-        savings: inputs.savings_accounts.iter().map(|a| down(a.gross_interest)).sum(),
+        savings: inputs.savings_accounts.iter().map(|a| down(a.gross_interest)).sum::<Money>() + foreign.savings(),
         uk_dividends,
-        dividends: uk_dividends + down(inputs.foreign_dividends),
-        gains: inputs.life_policy_gain.as_ref().map_or(Money::ZERO, |g| down(g.gain)),
+        dividends: uk_dividends + down(inputs.foreign_dividends) + foreign.dividends(),
+        gains: inputs.life_policy_gains.iter().map(|g| down(g.gain)).sum(),
+        foreign,
         businesses,
         property,
     }
@@ -616,13 +623,29 @@ fn high_income_child_benefit_charge(
 }
 
 pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation {
+    // Foreign tax credit relief is limited by the liability with and without each source
+    // (TIOPA 2010 s36), worked out without any credit (s36(5)(b)).
+    let relief = crate::foreign::foreign_tax_credit_relief(&inputs.foreign, |excluded| {
+        calculate_with(rules, inputs, excluded, None).tax_calculation.income_tax.income_tax_due_after_reliefs
+    });
+    calculate_with(rules, inputs, &[], relief)
+}
+
+/// The calculation with the foreign sources marked in `excluded` left out and the foreign
+/// tax credit relief `foreign_tax_credit_relief` given.
+fn calculate_with(
+    rules: &YearRules,
+    inputs: &Inputs,
+    excluded: &[bool],
+    foreign_tax_credit_relief: Option<crate::foreign::ForeignTaxCreditRelief>,
+) -> Calculation {
     let mut messages = Messages::default();
-    let mut incomes = incomes(rules, inputs);
+    let mut incomes = incomes(rules, inputs, excluded);
     let extensions = Extensions::new(rules, inputs, &incomes);
 
     // Step 2-3: net income, adjusted net income and allowances.
     let total_income = incomes.total();
-    let losses_applied = sideways_loss_relief(rules, inputs, &mut incomes.businesses, total_income, &extensions);
+    let sideways_losses = sideways_loss_relief(rules, inputs, &mut incomes.businesses, total_income, &extensions);
     // Half the payments to a trade union for death benefits, deducted at Step 2 with the
     // losses (ITEPA 2003 s457; ITA 2007 s24), no more than the income left.
     let trade_union_relief = inputs
@@ -630,9 +653,15 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
         .trade_union_death_benefits
         .at_least_zero()
         .round_up_to_pound()
-        .min(total_income - losses_applied);
-    let losses_applied_alone = losses_applied;
-    let losses_applied = losses_applied + trade_union_relief;
+        .min(total_income - sideways_losses);
+    // Patent royalties paid are deducted at Step 2 (ITA 2007 s448-449), as far as the
+    // income left allows.
+    let royalty_payments =
+        crate::foreign::royalty_payments(inputs.foreign.patent_royalties_paid, rules.royalty_payments_deduction_rate);
+    let royalties_deducted = royalty_payments
+        .map_or(Money::ZERO, |r| r.gross_royalty_payments)
+        .min((total_income - sideways_losses - trade_union_relief).at_least_zero());
+    let losses_applied = sideways_losses + trade_union_relief + royalties_deducted;
     let net_income = total_income - losses_applied;
     // Adjusted net income (ITA 2007 s58), never below nil.
     let adjusted_net_income =
@@ -711,18 +740,31 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
     }
     let finance_costs_relief = finance_costs.map_or(Money::ZERO, |f| f.total_residential_finance_costs_relief);
 
-    // Top slicing relief on a life policy gain, worked on the gain's annual equivalent
-    // with the personal allowance recomputed as if that were the gain (ITTOIA 2005
-    // s535-536 as amended by FA 2020 s24); then the tax treated as paid on the gain (s530).
-    let gain = inputs.life_policy_gain.as_ref().filter(|_| incomes.gains.is_positive());
+    // Top slicing relief on life policy gains, worked on the gains' annual equivalents
+    // with the personal allowance recomputed as if they were the gains (ITTOIA 2005
+    // s535-537 as amended by FA 2020 s24); then the tax treated as paid on the gains (s530).
+    let down = Money::round_down_to_pound;
+    let gains: Vec<&crate::inputs::LifePolicyGain> =
+        inputs.life_policy_gains.iter().filter(|g| down(g.gain).is_positive()).collect();
+    // Tax treated as paid on `amount` of a gain: basic-rate tax on a UK policy (s530); on
+    // a foreign policy, its share of the tax paid as submitted (docs/differences.md).
     let notional_tax = |g: &crate::inputs::LifePolicyGain, amount: Money| {
-        if g.tax_treated_as_paid { amount.percent(rules.savings_basic_rate).round_down_to_penny() } else { Money::ZERO }
+        if g.tax_treated_as_paid {
+            amount.percent(rules.savings_basic_rate).round_down_to_penny()
+        } else if g.kind == crate::inputs::PolicyKind::Foreign && g.tax_paid.is_positive() {
+            Money::new(g.tax_paid.amount() * amount.amount() / down(g.gain).amount()).round_down_to_penny()
+        } else {
+            Money::ZERO
+        }
     };
-    let mut top_slicing_relief = gain.map(|g| {
-        let years = g.years.max(1);
-        let liability_on_gain = banded.gains.income_tax_amount.saturating_sub(notional_tax(g, incomes.gains));
-        let annual_equivalent =
-            Money::new(incomes.gains.amount() / rust_decimal::Decimal::from(years)).round_down_to_penny();
+    let notional_on_gains: Money = gains.iter().map(|g| notional_tax(g, down(g.gain))).sum();
+    let mut top_slicing_relief = (!gains.is_empty()).then(|| {
+        let liability_on_gain = banded.gains.income_tax_amount.saturating_sub(notional_on_gains);
+        let annual_equivalent_of = |g: &crate::inputs::LifePolicyGain| {
+            Money::new(down(g.gain).amount() / rust_decimal::Decimal::from(g.years.max(1))).round_down_to_penny()
+        };
+        // Several gains: the annual equivalents added together (s537 Step 1).
+        let annual_equivalent: Money = gains.iter().map(|g| annual_equivalent_of(g)).sum();
         let slice_incomes = Incomes { gains: annual_equivalent, ..incomes.clone() };
         let slice_allowance =
             tapered_personal_allowance(rules, adjusted_net_income.saturating_sub(incomes.gains) + annual_equivalent);
@@ -730,8 +772,15 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
             + blind_persons_allowance.unwrap_or(Money::ZERO)
             + losses_applied;
         let slice = banded_income_tax(rules, inputs.allowance_order, &slice_incomes, slice_deductions, extension);
-        let slice_liability = slice.gains.income_tax_amount.saturating_sub(notional_tax(g, annual_equivalent));
-        let relieved_liability = slice_liability.times(years);
+        let notional_on_slice: Money = gains.iter().map(|g| notional_tax(g, annual_equivalent_of(g))).sum();
+        let slice_liability = slice.gains.income_tax_amount.saturating_sub(notional_on_slice);
+        // One gain: times the years (s536 Step 3). Several: times the total of the gains
+        // over the total annual equivalent (s537 Step 4), rounded down to the penny.
+        let relieved_liability = match gains.as_slice() {
+            [g] => slice_liability.times(g.years.max(1)),
+            _ => Money::new(slice_liability.amount() * incomes.gains.amount() / annual_equivalent.amount())
+                .round_down_to_penny(),
+        };
         TopSlicingRelief {
             liability_on_gain,
             annual_equivalent,
@@ -743,11 +792,19 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
     if let Some(t) = &mut top_slicing_relief {
         t.amount = t.amount.min(tax_left.at_least_zero());
     }
-    let total_reliefs =
-        investment_reliefs_used + finance_costs_relief + top_slicing_relief.map_or(Money::ZERO, |t| t.amount);
+    let tax_left = tax_left - top_slicing_relief.map_or(Money::ZERO, |t| t.amount);
+    // Foreign tax credit relief after the other reductions, limited to the tax left
+    // (ITA 2007 s26(1)(b), s29; TIOPA 2010 s36(6)).
+    let foreign_tax_credit_relief = foreign_tax_credit_relief.map(|mut r| {
+        r.total = r.total.min(tax_left.at_least_zero());
+        r
+    });
+    let total_reliefs = investment_reliefs_used
+        + finance_costs_relief
+        + top_slicing_relief.map_or(Money::ZERO, |t| t.amount)
+        + foreign_tax_credit_relief.as_ref().map_or(Money::ZERO, |r| r.total);
     let income_tax_due_after_reliefs = income_tax_charged - total_reliefs;
-    let total_notional_tax =
-        gain.map_or(Money::ZERO, |g| notional_tax(g, incomes.gains)).min(income_tax_due_after_reliefs.at_least_zero());
+    let total_notional_tax = notional_on_gains.min(income_tax_due_after_reliefs.at_least_zero());
     let income_tax_due_after_notional_tax = income_tax_due_after_reliefs - total_notional_tax;
 
     let mut marriage_allowance_transferred_in = None;
@@ -826,7 +883,8 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
                 + incomes.property_profits
                 + incomes.savings
                 + incomes.dividends
-                + incomes.gains,
+                + incomes.gains
+                + incomes.foreign.non_savings(),
             student_loan_deductions: inputs.employments.iter().map(|e| e.student_loan_deductions).sum(),
             postgraduate_loan_deductions: inputs.employments.iter().map(|e| e.postgraduate_loan_deductions).sum(),
         },
@@ -841,6 +899,16 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
             inputs.savings_accounts.iter().map(|a| a.tax_deducted).sum(),
             inputs.savings_accounts.iter().any(|a| !a.tax_deducted.is_zero()),
         ),
+        securities: inputs.foreign.uk_securities.map(|s| s.tax_deducted).filter(|t| t.is_positive()),
+        voided_isa: Some(
+            inputs
+                .life_policy_gains
+                .iter()
+                .filter(|g| g.kind == crate::inputs::PolicyKind::VoidedIsa)
+                .map(|g| g.tax_paid)
+                .sum::<Money>(),
+        )
+        .filter(|t| t.is_positive()),
         pay_employments: some_if(
             inputs.employments.iter().map(|e| e.tax_deducted).sum::<Money>() + incomes.employment.lump_sum_tax,
             !inputs.employments.is_empty() || incomes.employment.lump_sum_tax.is_positive(),
@@ -857,7 +925,11 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
     let total_tax_deducted_before_coding_out = tax_deducted_at_source.total();
     let sa_underpayments_coded_out = inputs.coded_out.sa_underpayments.at_least_zero();
     let total_tax_deducted = total_tax_deducted_before_coding_out - sa_underpayments_coded_out;
-    let total_income_tax_nics_charged = total_income_tax_due + nics.total_nic + total_student_loans_repayment_amount;
+    // The basic-rate tax kept from royalty payments is charged with the rest (ITA 2007 s903).
+    let total_income_tax_nics_charged = total_income_tax_due
+        + nics.total_nic
+        + total_student_loans_repayment_amount
+        + royalty_payments.map_or(Money::ZERO, |r| r.tax_charged);
     let total_income_tax_and_nics_due = total_income_tax_nics_charged - total_tax_deducted;
 
     let losses: Vec<LossCarriedForward> = incomes
@@ -924,10 +996,16 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
                 .is_positive()
                 .then_some(extensions.pension_contributions_gross),
             total_allowances,
-            losses_applied_to_general_income: losses_applied_alone.is_positive().then_some(losses_applied_alone),
+            losses_applied_to_general_income: sideways_losses.is_positive().then_some(sideways_losses),
             payments_to_trade_unions_for_death_benefits: trade_union_relief.is_positive().then_some(trade_union_relief),
         },
         reliefs: Reliefs { residential_finance_costs: finance_costs, reliefs_claimed, top_slicing_relief },
+        foreign: crate::foreign::ForeignFigures {
+            inputs: inputs.foreign.clone(),
+            amounts: incomes.foreign.into(),
+            foreign_tax_credit_relief,
+            royalty_payments,
+        },
         tax_deducted_at_source,
         gift_aid,
         marriage_allowance_transferred_in,
@@ -958,9 +1036,12 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
             },
         ),
         state_benefits_income: state_benefits(inputs, &incomes, lump_sum_rate),
-        savings_and_gains_income: (!inputs.savings_accounts.is_empty()).then(|| SavingsAndGainsIncome {
+        savings_and_gains_income: (!inputs.savings_accounts.is_empty()
+            || inputs.foreign.uk_securities.is_some()
+            || inputs.foreign.sources.iter().any(|s| s.kind == crate::foreign::ForeignSourceKind::Savings))
+        .then(|| SavingsAndGainsIncome {
             total_chargeable_savings_and_gains: incomes.savings,
-            total_uk_savings_and_gains: incomes.savings,
+            total_uk_savings_and_gains: incomes.savings - incomes.foreign.foreign_savings,
             accounts: inputs
                 .savings_accounts
                 .iter()
@@ -974,11 +1055,14 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
         }),
         dividends_income: incomes.dividends.is_positive().then_some(DividendsIncome {
             total_chargeable_dividends: incomes.dividends,
-            total_uk_dividends: incomes.uk_dividends,
-            total_foreign_dividends: incomes.dividends - incomes.uk_dividends,
+            total_uk_dividends: incomes.uk_dividends + incomes.foreign.other_uk_dividends,
+            total_foreign_dividends: down(inputs.foreign_dividends) + incomes.foreign.foreign_dividends,
         }),
         other_income: incomes.other.is_positive().then_some(incomes.other),
-        chargeable_event_gain: gain.map(|g| crate::inputs::LifePolicyGain { gain: incomes.gains, ..g.clone() }),
+        chargeable_event_gains: gains
+            .iter()
+            .map(|g| crate::inputs::LifePolicyGain { gain: down(g.gain), ..(*g).clone() })
+            .collect(),
         income_summary_totals: IncomeSummaryTotals {
             total_self_employment_profit: incomes.trading_profits,
             total_property_profit: incomes.property_profits,
@@ -996,6 +1080,7 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
             sa_underpayments_coded_out,
             total_income_tax_nics_charged,
             total_student_loans_repayment_amount,
+            total_royalty_payments_tax_charged: royalty_payments.map_or(Money::ZERO, |r| r.tax_charged),
             total_tax_deducted,
             total_income_tax_and_nics_due,
         },

@@ -28,8 +28,11 @@ pub struct Calculation {
     pub state_benefits_income: Option<StateBenefitsIncome>,
     pub savings_and_gains_income: Option<SavingsAndGainsIncome>,
     pub dividends_income: Option<DividendsIncome>,
-    /// The life policy gain calculated, as submitted with the gain in whole pounds.
-    pub chargeable_event_gain: Option<crate::inputs::LifePolicyGain>,
+    /// The life policy gains calculated, as submitted with each gain in whole pounds.
+    pub chargeable_event_gains: Vec<crate::inputs::LifePolicyGain>,
+    /// Other dividends, UK securities, foreign income and its tax credit relief, foreign
+    /// benefits and gifts, offshore income gains and royalty payments (`crate::foreign`).
+    pub foreign: crate::foreign::ForeignFigures,
     pub other_income: Option<Money>,
     pub income_summary_totals: IncomeSummaryTotals,
     pub tax_calculation: TaxCalculation,
@@ -137,6 +140,10 @@ pub struct ResidentialFinanceCosts {
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct TaxDeductedAtSource {
     pub bbsi: Option<Money>,
+    /// UK tax taken off interest from UK securities.
+    pub securities: Option<Money>,
+    /// Tax the ISA manager accounted for on gains of voided ISAs.
+    pub voided_isa: Option<Money>,
     pub pay_employments: Option<Money>,
     pub occupational_pensions: Option<Money>,
     pub state_benefits: Option<Money>,
@@ -144,7 +151,17 @@ pub struct TaxDeductedAtSource {
 
 impl TaxDeductedAtSource {
     pub fn total(&self) -> Money {
-        [self.bbsi, self.pay_employments, self.occupational_pensions, self.state_benefits].into_iter().flatten().sum()
+        [
+            self.bbsi,
+            self.securities,
+            self.voided_isa,
+            self.pay_employments,
+            self.occupational_pensions,
+            self.state_benefits,
+        ]
+        .into_iter()
+        .flatten()
+        .sum()
     }
 }
 
@@ -323,6 +340,9 @@ pub struct TaxCalculation {
     pub sa_underpayments_coded_out: Money,
     pub total_income_tax_nics_charged: Money,
     pub total_student_loans_repayment_amount: Money,
+    /// Basic-rate tax deducted from patent royalties paid, charged on the payer (ITA 2007
+    /// s903); part of `total_income_tax_nics_charged`.
+    pub total_royalty_payments_tax_charged: Money,
     pub total_tax_deducted: Money,
     pub total_income_tax_and_nics_due: Money,
 }

@@ -182,8 +182,27 @@ pub fn explain(inputs: &Inputs, calculation: &Calculation) -> Vec<Step> {
         if !inputs.other_income.is_zero() {
             s.input("other income", inputs.other_income);
         }
-        if let Some(g) = &inputs.life_policy_gain {
-            s.input(format!("life policy gain {}", g.name), g.gain);
+        for g in &inputs.life_policy_gains {
+            s.input(format!("life policy gain {} ({})", g.name, g.kind.hmrc_name()), g.gain);
+        }
+        let f = &inputs.foreign;
+        if !f.other_uk_dividends.is_zero() {
+            s.input("other UK dividends", f.other_uk_dividends);
+        }
+        for d in &f.other_dividends {
+            s.input(format!("{} (dividend income)", d.kind.hmrc_name()), d.gross_amount);
+        }
+        if let Some(sec) = &f.uk_securities {
+            s.input("interest from UK securities", sec.gross_amount);
+        }
+        for src in &f.sources {
+            s.input(format!("{:?} from {} (taxable amount)", src.kind, src.country_code), src.taxable_amount);
+        }
+        if let Some(b) = &f.benefits_and_gifts {
+            s.input("chargeable foreign benefits and gifts", b.total());
+        }
+        if let Some(g) = f.offshore_income_gains {
+            s.input("offshore income gains", g);
         }
         if let Some(e) = &c.employment {
             let f = &e.figures;
@@ -327,11 +346,40 @@ pub fn explain(inputs: &Inputs, calculation: &Calculation) -> Vec<Step> {
             "reliefs.topSlicingRelief.amount",
             tsr.amount,
             format!(
-                "tax on the gain less tax treated as paid ({}) less that on its annual equivalent ({}) times the years ({}) (ITTOIA 2005 s535-s536)",
+                "tax on the gains less tax treated as paid ({}) less that on their annual equivalent ({}) times the years, or the gains over the annual equivalent ({}) (ITTOIA 2005 s535-s537)",
                 tsr.liability_on_gain, tsr.annual_equivalent, tsr.relieved_liability
             ),
         )
         .parameters(&["savings_basic_rate"]);
+    }
+    if let Some(r) = &c.foreign.foreign_tax_credit_relief {
+        let s = t.step(
+            "reliefs.foreignTaxCreditRelief.totalForeignTaxCreditRelief",
+            r.total,
+            if r.customer_calculated {
+                "the relief the taxpayer worked out, limited to the tax left (ITA 2007 s29)"
+            } else {
+                "for each source the lesser of the foreign tax and the difference the income makes to the tax, sources in the order giving most relief, limited to the tax left (TIOPA 2010 s18, s36; ITA 2007 s29)"
+            },
+        );
+        for d in &r.details {
+            s.input(
+                format!(
+                    "{:?} from {}: UK tax on the income {}, foreign tax",
+                    d.kind, d.country_code, d.uk_liability_on_income
+                ),
+                d.foreign_tax,
+            );
+        }
+    }
+    if let Some(r) = &c.foreign.royalty_payments {
+        t.step(
+            "taxCalculation.totalRoyaltyPaymentsTaxCharged",
+            r.tax_charged,
+            "the basic rate on patent royalties paid, deducted from them and charged on the payer (ITA 2007 s903); the gross payments are deducted from income (s448-449)",
+        )
+        .input("gross royalty payments", r.gross_royalty_payments)
+        .parameters(&["royalty_payments_deduction_rate"]);
     }
     if it.total_notional_tax.is_positive() {
         t.step(

@@ -49,9 +49,11 @@ pub struct Inputs {
     /// Tips, share scheme income, lump sums without an employment, employment expenses and
     /// the other employment figures (see [`crate::employment`]).
     pub employment_extras: crate::employment::EmploymentExtras,
-    /// A gain on a life insurance policy, capital redemption policy or life annuity (a
-    /// chargeable event, ITTOIA 2005 Part 4 Chapter 9).
-    pub life_policy_gain: Option<LifePolicyGain>,
+    /// Gains on life insurance policies, capital redemption policies, life annuities,
+    /// voided ISAs and foreign policies (chargeable events, ITTOIA 2005 Part 4 Chapter 9).
+    pub life_policy_gains: Vec<LifePolicyGain>,
+    /// Dividends, savings and foreign income with its foreign tax (`crate::foreign`).
+    pub foreign: crate::foreign::ForeignInputs,
 
     /// Gift Aid donations actually paid in the year (net of basic-rate tax).
     pub gift_aid_paid: Money,
@@ -101,7 +103,8 @@ impl Inputs {
             foreign_dividends: Money::ZERO,
             other_income: Money::ZERO,
             employment_extras: crate::employment::EmploymentExtras::default(),
-            life_policy_gain: None,
+            life_policy_gains: Vec::new(),
+            foreign: crate::foreign::ForeignInputs::default(),
             gift_aid_paid: Money::ZERO,
             pension_contributions_relief_at_source: Money::ZERO,
             investment_subscriptions: InvestmentSubscriptions::default(),
@@ -131,7 +134,8 @@ impl Inputs {
             || !self.dividends.is_zero()
             || !self.foreign_dividends.is_zero()
             || !self.other_income.is_zero()
-            || self.life_policy_gain.is_some()
+            || !self.life_policy_gains.is_empty()
+            || self.foreign.has_income()
             || !self.employment_extras.tips.is_zero()
             || !self.employment_extras.share_schemes.is_empty()
             || !self.employment_extras.lump_sums.is_empty()
@@ -252,6 +256,13 @@ pub struct LifePolicyGain {
     pub years: u32,
     /// Whether basic-rate tax is treated as paid on the gain (a UK policy, s530).
     pub tax_treated_as_paid: bool,
+    /// Tax actually paid on the gain: on a voided ISA, the tax the ISA manager accounted
+    /// for (repayable like tax deducted at source); on a foreign policy, the tax paid as
+    /// submitted (docs/differences.md).
+    pub tax_paid: Money,
+    /// The years held and since the last gain as submitted, for the calculation object.
+    pub years_held: Option<u32>,
+    pub years_held_since_last_gain: Option<u32>,
 }
 
 /// The kind of policy a chargeable event gain arose on.
@@ -261,15 +272,22 @@ pub enum PolicyKind {
     LifeInsurance,
     CapitalRedemption,
     LifeAnnuity,
+    /// An ISA made void whose investments included a life policy (ISA Regulations 1998
+    /// reg 34A): no tax is treated as paid on the gain.
+    VoidedIsa,
+    /// A policy issued by an insurer outside the UK: no tax is treated as paid (s530-531).
+    Foreign,
 }
 
 impl PolicyKind {
-    /// HMRC's name in the v8/v9 API.
+    /// HMRC's name in the v8/v9 API (a foreign policy has none: HMRC lists it apart).
     pub const fn hmrc_name(self) -> &'static str {
         match self {
             PolicyKind::LifeInsurance => "life-insurance",
             PolicyKind::CapitalRedemption => "capital-redemption",
             PolicyKind::LifeAnnuity => "life-annuity",
+            PolicyKind::VoidedIsa => "voided-isa",
+            PolicyKind::Foreign => "foreign",
         }
     }
 }

@@ -13,6 +13,7 @@ mod charges;
 pub mod employment;
 mod estimate;
 pub mod explain;
+pub mod foreign;
 pub mod inputs;
 pub mod messages;
 mod nics;
@@ -128,8 +129,35 @@ fn validate(inputs: &Inputs) -> Result<(), EngineError> {
             ("uk_property.losses_brought_forward", p.losses_brought_forward, false),
         ]);
     }
-    if let Some(g) = &inputs.life_policy_gain {
-        amounts.push(("life_policy_gain.gain", g.gain, false));
+    for g in &inputs.life_policy_gains {
+        amounts.extend([("life_policy_gains.gain", g.gain, false), ("life_policy_gains.tax_paid", g.tax_paid, false)]);
+    }
+    let f = &inputs.foreign;
+    amounts.push(("foreign.other_uk_dividends", f.other_uk_dividends, false));
+    amounts.push(("foreign.patent_royalties_paid", f.patent_royalties_paid, false));
+    for d in &f.other_dividends {
+        amounts.push(("foreign.other_dividends.gross_amount", d.gross_amount, false));
+    }
+    for s in &f.sources {
+        amounts.extend([
+            ("foreign.sources.taxable_amount", s.taxable_amount, false),
+            ("foreign.sources.foreign_tax", s.foreign_tax, false),
+        ]);
+    }
+    if let Some(sec) = &f.uk_securities {
+        amounts.extend([
+            ("foreign.uk_securities.gross_amount", sec.gross_amount, false),
+            ("foreign.uk_securities.tax_deducted", sec.tax_deducted, false),
+        ]);
+    }
+    if let Some(b) = &f.benefits_and_gifts {
+        amounts.push(("foreign.benefits_and_gifts", b.total(), false));
+    }
+    if let Some(g) = f.offshore_income_gains {
+        amounts.push(("foreign.offshore_income_gains", g, false));
+    }
+    if let Some(r) = f.customer_calculated_relief {
+        amounts.push(("foreign.customer_calculated_relief", r, false));
     }
     if let Some(p) = &inputs.foreign_property {
         amounts.push(("foreign_property.profit", p.profit, true));

@@ -450,13 +450,14 @@ fn a_life_policy_gain_is_the_top_slice_and_gets_top_slicing_relief() {
     // HMRC IPTM3850's example: 2022-23, employment 45,000, a UK policy surrendered with a
     // gain of 50,000 after 5 complete years, basic-rate tax treated as paid.
     let mut i = employee(2022, Regime::RestOfUk, 45_000);
-    i.life_policy_gain = Some(itsa_engine::inputs::LifePolicyGain {
+    i.life_policy_gains = vec![itsa_engine::inputs::LifePolicyGain {
         kind: Default::default(),
         name: "POLICY-1".into(),
         gain: Money::pounds(50_000),
         years: 5,
         tax_treated_as_paid: true,
-    });
+        ..Default::default()
+    }];
     let c = run(&i);
     let it = &c.tax_calculation.income_tax;
     // Employment 32,430 x 20% = 6,486; gain: 500 at 0% (PSA), 4,770 x 20%, 44,730 x 40% = 18,846.
@@ -470,13 +471,14 @@ fn a_life_policy_gain_is_the_top_slice_and_gets_top_slicing_relief() {
 
     // A basic-rate taxpayer's gain: the tax treated as paid covers it; no relief is due.
     let mut i = employee(2024, Regime::RestOfUk, 20_000);
-    i.life_policy_gain = Some(itsa_engine::inputs::LifePolicyGain {
+    i.life_policy_gains = vec![itsa_engine::inputs::LifePolicyGain {
         kind: Default::default(),
         name: "P".into(),
         gain: Money::pounds(5_000),
         years: 3,
         tax_treated_as_paid: true,
-    });
+        ..Default::default()
+    }];
     let c = run(&i);
     let it = &c.tax_calculation.income_tax;
     assert_eq!(c.reliefs.top_slicing_relief.unwrap().amount, Money::ZERO);

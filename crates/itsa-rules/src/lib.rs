@@ -95,6 +95,7 @@ pub struct YearRules {
     pub dividend_additional_rate: Rate,
 
     pub gift_aid_gross_up_rate: Rate,
+    pub royalty_payments_deduction_rate: Rate,
     pub pension_relief_basic_amount: Money,
     pub trading_income_allowance: Money,
     pub property_income_allowance: Money,
@@ -195,6 +196,7 @@ impl YearRules {
             dividend_upper_rate: r.rate("dividend_upper_rate")?,
             dividend_additional_rate: r.rate("dividend_additional_rate")?,
             gift_aid_gross_up_rate: r.rate("gift_aid_gross_up_rate")?,
+            royalty_payments_deduction_rate: r.rate("royalty_payments_deduction_rate")?,
             pension_relief_basic_amount: r.money("pension_relief_basic_amount")?,
             trading_income_allowance: r.money("trading_income_allowance")?,
             property_income_allowance: r.money("property_income_allowance")?,

@@ -24,6 +24,8 @@ use crate::case::{CalculationType, TaxpayerYear};
 use crate::endpoint::BusinessType;
 use crate::{Body, NOT_CALCULATED, SubmissionError};
 
+mod foreign;
+
 /// The date of birth assumed when HMRC holds none (SUBMISSION-CASES.md).
 fn default_date_of_birth() -> Date {
     Date::new(1980, 1, 1).expect("a calendar date")
@@ -148,7 +150,10 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
     let mut benefit_amounts: HashMap<String, (Money, Money)> = HashMap::new();
     let mut sideways_claims: Vec<String> = Vec::new();
     let mut uk_dividends = None;
-    let mut foreign_dividends = None;
+    // Each resource's foreign sources, replaced by the next submission of the resource.
+    let mut dividend_sources = Vec::new();
+    let mut savings_sources = Vec::new();
+    let mut other_income_sources = Vec::new();
     let mut child_benefit = None;
     let mut other_employment = None;
 
@@ -241,11 +246,22 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
                 account_figures.insert(target.clone(), (untaxed + gross_taxed, gross_taxed - net));
             }
             Body::DividendsUk(d) => {
-                uk_dividends = Some(or_zero(d.uk_dividends) + or_zero(d.other_uk_dividends));
+                uk_dividends = Some(or_zero(d.uk_dividends));
+                inputs.foreign.other_uk_dividends = or_zero(d.other_uk_dividends);
             }
             Body::DividendsOther(d) => {
-                foreign_dividends = Some(foreign_dividend_income(d, &at)?);
+                (inputs.foreign.other_dividends, dividend_sources) = foreign::other_dividends(d, &at)?;
             }
+            Body::SavingsOther(o) => {
+                (inputs.foreign.uk_securities, savings_sources) = foreign::other_savings(o, &at)?;
+            }
+            Body::OtherIncome(o) => {
+                let figures = foreign::other_income(o, &at)?;
+                other_income_sources = figures.sources;
+                inputs.foreign.benefits_and_gifts = figures.benefits_and_gifts;
+                inputs.foreign.offshore_income_gains = figures.offshore_income_gains;
+            }
+            Body::ReliefsForeign(r) => foreign::foreign_reliefs(r, &at, &mut inputs.foreign)?,
             Body::StateBenefitCreate(b) => {
                 benefits.push((created, b.benefit_type.hmrc_name().to_owned()));
             }
@@ -295,7 +311,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
             }
             Body::ChargesWinterFuel(w) => inputs.winter_fuel_payment = w.amount(),
             Body::InsurancePolicies(p) => {
-                inputs.life_policy_gain = life_policy_gain(p, &at)?;
+                inputs.life_policy_gains = foreign::life_policy_gains(p, &at)?;
             }
             Body::ReliefsInvestment(r) => {
                 inputs.investment_subscriptions = investment_subscriptions(r, &at)?;
@@ -306,7 +322,8 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
                 inputs.employment_extras.expenses = Some(employment::expenses(&e.expenses));
             }
             Body::OtherExpenses(o) => {
-                inputs.employment_extras.trade_union_death_benefits = employment::other_expenses(o, &at)?;
+                inputs.employment_extras.trade_union_death_benefits = employment::trade_union_death_benefits(o);
+                inputs.foreign.patent_royalties_paid = foreign::patent_royalties(o);
             }
             Body::ChargesHicbc(h) => child_benefit = Some(h.amount_of_child_benefit_received.money()),
             Body::MarriageAllowance(_) => inputs.marriage_allowance = MarriageAllowance::Transferor,
@@ -367,14 +384,12 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
     if let Some(d) = uk_dividends {
         inputs.dividends = d;
     }
-    if let Some(d) = foreign_dividends {
-        inputs.foreign_dividends = d;
-    }
+    inputs.foreign.sources = [dividend_sources, savings_sources, other_income_sources].concat();
     if let Some(c) = child_benefit {
         inputs.child_benefit = c;
     }
     // Whether the band extensions count in top slicing relief is unsettled (docs/differences.md).
-    if inputs.life_policy_gain.is_some()
+    if !inputs.life_policy_gains.is_empty()
         && (inputs.gift_aid_paid.is_positive() || inputs.pension_contributions_relief_at_source.is_positive())
     {
         return Err(not_calculated(
@@ -505,63 +520,6 @@ fn investment_subscriptions(
     let social: Money = r.social_enterprise_investment.iter().flatten().map(|i| claimed(i.relief_claimed)).sum();
     refuse_if_any(social, at, "social investment tax relief")?;
     Ok(itsa_engine::inputs::InvestmentSubscriptions { vct, eis, eis_knowledge_intensive, seis })
-}
-
-/// One gain on a UK life insurance policy, capital redemption policy or life annuity.
-/// Several gains (whose top slicing relief is shared between them), deficiency relief,
-/// voided ISAs and foreign policies are refused until calculated.
-fn life_policy_gain(
-    p: &crate::bodies::insurance_policies::InsurancePolicies,
-    at: &str,
-) -> Result<Option<itsa_engine::inputs::LifePolicyGain>, SubmissionError> {
-    if p.voided_isa.iter().flatten().next().is_some() {
-        return Err(not_calculated(at, "gains on voided ISAs"));
-    }
-    if p.foreign.iter().flatten().next().is_some() {
-        return Err(not_calculated(at, "gains on foreign policies"));
-    }
-    use itsa_engine::inputs::PolicyKind;
-    let gains: Vec<_> = [
-        (PolicyKind::LifeInsurance, &p.life_insurance),
-        (PolicyKind::CapitalRedemption, &p.capital_redemption),
-        (PolicyKind::LifeAnnuity, &p.life_annuity),
-    ]
-    .into_iter()
-    .flat_map(|(kind, items)| items.iter().flatten().map(move |g| (kind, g)))
-    .collect();
-    if gains.len() > 1 {
-        return Err(not_calculated(at, "more than one life policy gain in a year"));
-    }
-    let Some(&(kind, g)) = gains.first() else { return Ok(None) };
-    refuse_if_any(or_zero(g.deficiency_relief), at, "deficiency relief")?;
-    Ok(Some(itsa_engine::inputs::LifePolicyGain {
-        kind,
-        name: g.customer_reference.clone().unwrap_or_default(),
-        gain: g.gain_amount.money(),
-        // Top slicing divides by the complete years since the last gain on the policy,
-        // or since it began when there was none (ITTOIA 2005 s536).
-        years: g.years_held_since_last_gain.or(g.years_held).unwrap_or(1).max(1),
-        tax_treated_as_paid: g.tax_paid,
-    }))
-}
-
-/// Foreign dividends without foreign tax: the taxable amounts. Dividends with foreign tax
-/// need foreign tax credit relief, and the other dividend types their own rules; both are
-/// refused until calculated.
-fn foreign_dividend_income(d: &crate::bodies::dividends::OtherDividends, at: &str) -> Result<Money, SubmissionError> {
-    let mut total = Money::ZERO;
-    for item in d.foreign_dividend.iter().flatten() {
-        refuse_if_any(
-            or_zero(item.tax_taken_off),
-            at,
-            "foreign dividends with foreign tax (foreign tax credit relief)",
-        )?;
-        total += item.taxable_amount.money();
-    }
-    if d.has_other_than_foreign_dividends() {
-        return Err(not_calculated(at, "dividends other than foreign dividends"));
-    }
-    Ok(total)
 }
 
 mod property {

@@ -194,10 +194,8 @@ fn an_in_year_case_cannot_use_what_needs_the_year_ended() {
 fn what_itsa_does_not_calculate_yet_is_refused_not_left_out() {
     for submissions in [
         json!([{"endpoint": "insurance-policies", "body": {"lifeInsurance": [
-            {"customerReference": "P1", "gainAmount": 5000, "taxPaid": true},
-            {"customerReference": "P2", "gainAmount": 700, "taxPaid": false}]}}]),
-        json!([{"endpoint": "savings-other", "body": {"securities": {"grossAmount": 100}}}]),
-        json!([{"endpoint": "dividends-other", "body": {"foreignDividend": [{"countryCode": "USA", "taxableAmount": 100, "taxTakenOff": 15, "foreignTaxCreditRelief": true}]}}]),
+            {"customerReference": "P1", "gainAmount": 5000, "taxPaid": true, "deficiencyRelief": 100}]}}]),
+        json!([{"endpoint": "dividends-other", "body": {"foreignDividend": [{"countryCode": "USA", "taxableAmount": 100, "specialWithholdingTax": 15}]}}]),
         json!([{"endpoint": "reliefs-pensions", "body": {"pensionReliefs": {"retirementAnnuityPayments": 100}}}]),
     ] {
         let e = refused(&case("2025-26", json!([]), submissions.clone()));
@@ -221,7 +219,7 @@ fn what_itsa_does_not_calculate_yet_is_refused_not_left_out() {
                {"endpoint": "reliefs-pensions", "body": {"pensionReliefs": {"regularPensionContributions": 1000, "oneOffPensionContributionsPaid": 400}}}]),
     ))
     .unwrap();
-    assert_eq!(inputs.foreign_dividends, pounds("100"));
+    assert_eq!(inputs.foreign.sources[0].taxable_amount, pounds("100"));
     assert_eq!(inputs.pension_contributions_relief_at_source, pounds("1000"));
 }
 
@@ -288,13 +286,33 @@ fn employment_figures_beyond_pay_are_read_and_lump_sums_go_with_their_employer()
 }
 
 #[test]
-fn patent_royalties_are_refused() {
-    let c = case(
+fn dividends_savings_gains_and_foreign_income_of_every_type_are_read() {
+    let inputs = read(&case(
         "2025-26",
         json!([]),
-        json!([{"endpoint": "other-expenses", "body": {"patentRoyaltiesPayments": {"expenseAmount": 1200}}}]),
-    );
-    let e = refused(&c);
-    assert_eq!(e.code, NOT_CALCULATED);
-    assert!(e.message.contains("patent royalty"), "{}", e.message);
+        json!([
+            {"endpoint": "dividends-uk", "body": {"ukDividends": 100, "otherUkDividends": 20}},
+            {"endpoint": "dividends-other", "body": {"stockDividend": {"grossAmount": 30},
+                "foreignDividend": [{"countryCode": "USA", "taxableAmount": 100, "taxTakenOff": 15, "foreignTaxCreditRelief": true}]}},
+            {"endpoint": "savings-other", "body": {"securities": {"grossAmount": 100, "taxTakenOff": 20},
+                "foreignInterest": [{"countryCode": "DEU", "taxableAmount": 50}]}},
+            {"endpoint": "insurance-policies", "body": {
+                "lifeInsurance": [{"gainAmount": 5000, "taxPaid": true, "yearsHeld": 9, "yearsHeldSinceLastGain": 3},
+                                  {"gainAmount": 700, "taxPaid": false}],
+                "voidedIsa": [{"gainAmount": 300, "taxPaidAmount": 60}],
+                "foreign": [{"gainAmount": 900, "yearsHeld": 4}]}},
+            {"endpoint": "other-expenses", "body": {"patentRoyaltiesPayments": {"expenseAmount": 250}}}]),
+    ))
+    .unwrap();
+    assert_eq!((inputs.dividends, inputs.foreign.other_uk_dividends), (pounds("100"), pounds("20")));
+    assert_eq!(inputs.foreign.other_dividends[0].gross_amount, pounds("30"));
+    assert!(inputs.foreign.sources[0].claims_credit);
+    assert_eq!(inputs.foreign.uk_securities.unwrap().tax_deducted, pounds("20"));
+    assert_eq!(inputs.foreign.sources.len(), 2);
+    assert_eq!(inputs.life_policy_gains.len(), 4);
+    // Top slicing divides by the years since the last gain when there was one.
+    assert_eq!(inputs.life_policy_gains[0].years, 3);
+    assert_eq!(inputs.life_policy_gains[2].tax_paid, pounds("60"));
+    assert_eq!(inputs.life_policy_gains[3].years, 4);
+    assert_eq!(inputs.foreign.patent_royalties_paid, pounds("250"));
 }

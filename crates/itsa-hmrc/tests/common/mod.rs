@@ -251,13 +251,14 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
         charges.overseas_transfer = at(10_000, 2_500);
         charges.short_service_refund = at(22_000, 0);
     }
-    investor.life_policy_gain = Some(itsa_engine::inputs::LifePolicyGain {
+    investor.life_policy_gains = vec![itsa_engine::inputs::LifePolicyGain {
         kind: itsa_engine::inputs::PolicyKind::CapitalRedemption,
         name: "BOND-7".into(),
         gain: m(40_000),
         years: 8,
         tax_treated_as_paid: true,
-    });
+        ..Default::default()
+    }];
     cases.push(("losses sideways, investment reliefs, a policy gain and the annual allowance charge", investor));
 
     // Every employment figure: a custom employment's particulars, benefits item by item,

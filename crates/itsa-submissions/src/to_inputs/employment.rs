@@ -130,19 +130,10 @@ pub(super) fn expenses(e: &EmploymentExpenseAmounts) -> EmploymentExpenses {
 }
 
 /// The deduction for payments to a trade union for death benefits: half of what was paid
-/// (ITEPA 2003 s457(3); the `expenseAmount` is the payment, docs/differences.md). Patent
-/// royalties are refused until calculated.
-pub(super) fn other_expenses(o: &OtherExpenses, at: &str) -> Result<Money, SubmissionError> {
-    if o.patent_royalties_payments.as_ref().is_some_and(|p| !p.expense_amount.money().is_zero()) {
-        return Err(SubmissionError::new(
-            NOT_CALCULATED,
-            format!(
-                "{at}: itsa does not calculate patent royalty payments yet, so it refuses the year rather than leave them out of the bill"
-            ),
-        ));
-    }
+/// (ITEPA 2003 s457(3); the `expenseAmount` is the payment, docs/differences.md).
+pub(super) fn trade_union_death_benefits(o: &OtherExpenses) -> Money {
     let paid = o.payments_to_trade_unions_for_death_benefits.as_ref().map_or(Money::ZERO, |p| p.expense_amount.money());
-    Ok(Money::new(paid.amount() / rust_decimal::Decimal::TWO))
+    Money::new(paid.amount() / rust_decimal::Decimal::TWO)
 }
 
 /// Student loans through Self Assessment count income by kind (earnings through PAYE,

@@ -52,6 +52,10 @@ pub(super) fn reliefs(c: &Calculation) -> Option<Node> {
         .opt("residentialFinanceCosts", c.reliefs.residential_finance_costs.as_ref().map(residential_finance_costs))
         .non_empty("reliefsClaimed", c.reliefs.reliefs_claimed.iter().map(relief_claimed).collect())
         .opt(
+            "foreignTaxCreditRelief",
+            c.foreign.foreign_tax_credit_relief.as_ref().map(super::foreign::foreign_tax_credit_relief),
+        )
+        .opt(
             "topSlicingRelief",
             c.reliefs.top_slicing_relief.map(|t| Obj::new().set("amount", money(t.amount)).build()),
         )
@@ -118,6 +122,8 @@ fn basic_rate_extension(c: &Calculation) -> Option<Node> {
 pub(super) fn tax_deducted_at_source(t: &TaxDeductedAtSource) -> Option<Node> {
     Obj::new()
         .opt("bbsi", t.bbsi.map(money))
+        .opt("securities", t.securities.map(money))
+        .opt("voidedIsa", t.voided_isa.map(money))
         .opt("payeEmployments", t.pay_employments.map(money))
         .opt("occupationalPensions", t.occupational_pensions.map(money))
         .opt("stateBenefits", t.state_benefits.map(money))

@@ -6,6 +6,7 @@ use itsa_engine::calculation::{
     BusinessProfitAndLoss, DividendsIncome, EmploymentAndPensionsIncome, IncomeSummaryTotals, SavingsAccountIncome,
     SavingsAndGainsIncome,
 };
+use itsa_engine::foreign::ForeignFigures;
 
 use super::inputs::business_income_source_id;
 use crate::views::SchemaVariant;
@@ -58,13 +59,14 @@ pub(super) fn employment_and_pensions_income(e: &EmploymentAndPensionsIncome) ->
         .build()
 }
 
-/// `savingsAndGainsIncome`.
-pub(super) fn savings_and_gains_income(s: &SavingsAndGainsIncome) -> Node {
-    Obj::new()
+/// `savingsAndGainsIncome`: UK accounts and securities, then foreign savings.
+pub(super) fn savings_and_gains_income(s: &SavingsAndGainsIncome, f: &ForeignFigures) -> Node {
+    let uk: Vec<Node> = s.accounts.iter().map(savings_account).chain(super::foreign::uk_securities(f)).collect();
+    let obj = Obj::new()
         .set("totalChargeableSavingsAndGains", pounds(s.total_chargeable_savings_and_gains))
         .set("totalUkSavingsAndGains", pounds(s.total_uk_savings_and_gains))
-        .non_empty("ukSavingsAndGainsIncome", s.accounts.iter().map(savings_account).collect())
-        .build()
+        .non_empty("ukSavingsAndGainsIncome", uk);
+    super::foreign::foreign_savings(obj, f).build()
 }
 
 /// One UK savings account: its name is HMRC's savings account id when it matches the id
@@ -87,16 +89,20 @@ pub(super) fn other_income(total: Money) -> Node {
     Obj::new().set("totalOtherIncome", money(total)).build()
 }
 
-/// `dividendsIncome`: all of itsa's dividends are UK dividends.
-pub(super) fn dividends_income(d: &DividendsIncome) -> Node {
-    Obj::new()
+/// `dividendsIncome`: UK dividends (cash dividends and other UK dividends), other
+/// distributions, and foreign dividends.
+pub(super) fn dividends_income(d: &DividendsIncome, f: &ForeignFigures) -> Node {
+    let other_uk = f.amounts.other_uk_dividends;
+    let uk = Obj::new()
+        .set("incomeSourceType", "uk-dividends")
+        .set("dividends", pounds(d.total_uk_dividends - other_uk))
+        .opt("otherUkDividends", pounds_if_not_zero(other_uk))
+        .build();
+    let obj = Obj::new()
         .set("totalChargeableDividends", pounds(d.total_chargeable_dividends))
         .set("totalUkDividends", pounds(d.total_uk_dividends))
-        .set(
-            "ukDividends",
-            Obj::new().set("incomeSourceType", "uk-dividends").set("dividends", pounds(d.total_uk_dividends)).build(),
-        )
-        .build()
+        .set_if(d.total_uk_dividends.is_positive(), "ukDividends", uk);
+    super::foreign::other_and_foreign_dividends(obj, f, d.total_foreign_dividends).build()
 }
 
 /// `incomeSummaryTotals`: the totals there is income for; `None` if there is none.
@@ -108,21 +114,4 @@ pub(super) fn income_summary_totals(t: &IncomeSummaryTotals) -> Option<Node> {
         .opt("totalForeignPropertyProfit", pounds_if_not_zero(t.total_foreign_property_profit))
         .opt("totalEmploymentIncome", pounds_if_not_zero(t.total_employment_income))
         .some_if_not_empty()
-}
-
-/// `chargeableEventGainsIncome`: the life policy gain, with or without basic-rate tax
-/// treated as paid.
-pub(super) fn chargeable_event_gains_income(g: &itsa_engine::inputs::LifePolicyGain) -> Node {
-    let detail = Obj::new()
-        .set("type", g.kind.hmrc_name())
-        .opt("customerReference", (!g.name.is_empty()).then(|| g.name.clone()))
-        .set("gainAmount", money(g.gain))
-        .set("yearsHeld", Node::from(g.years))
-        .build();
-    let (with, without) = if g.tax_treated_as_paid {
-        ("totalGainsWithTaxPaid", "gainsWithTaxPaidDetail")
-    } else {
-        ("totalGainsWithNoTaxPaidAndVoidedIsa", "gainsWithNoTaxPaidAndVoidedIsaDetail")
-    };
-    Obj::new().set("totalOfAllGains", pounds(g.gain)).set(with, pounds(g.gain)).set(without, vec![detail]).build()
 }

@@ -10,6 +10,7 @@ mod allowances;
 mod benefits;
 mod employment;
 mod estimate;
+mod foreign;
 mod income;
 pub(crate) mod inputs;
 pub(crate) mod list;
@@ -43,6 +44,7 @@ pub(crate) fn calculation_in(calculation: &Calculation, variant: SchemaVariant) 
         .opt("reliefs", allowances::reliefs(c))
         .opt("taxDeductedAtSource", allowances::tax_deducted_at_source(&c.tax_deducted_at_source))
         .opt("giftAid", c.gift_aid.as_ref().map(allowances::gift_aid))
+        .opt("royaltyPayments", foreign::royalty_payments(&c.foreign))
         .opt("notionalTax", allowances::notional_tax(c))
         .opt(
             "marriageAllowanceTransferredIn",
@@ -61,12 +63,17 @@ pub(crate) fn calculation_in(calculation: &Calculation, variant: SchemaVariant) 
             c.employment_and_pensions_income.as_ref().map(income::employment_and_pensions_income),
         )
         .opt("employmentExpenses", c.employment.as_ref().and_then(employment::employment_expenses))
-                .opt("stateBenefitsIncome", c.state_benefits_income.as_ref().map(benefits::state_benefits_income))
+        .opt("foreignTaxForFtcrNotClaimed", foreign::foreign_tax_for_ftcr_not_claimed(&c.foreign))
+        .opt("stateBenefitsIncome", c.state_benefits_income.as_ref().map(benefits::state_benefits_income))
         .opt("shareSchemesIncome", c.employment.as_ref().and_then(employment::share_schemes_income))
-        .opt("chargeableEventGainsIncome", c.chargeable_event_gain.as_ref().map(income::chargeable_event_gains_income))
-        .opt("savingsAndGainsIncome", c.savings_and_gains_income.as_ref().map(income::savings_and_gains_income))
+        .opt("foreignIncome", foreign::foreign_income(&c.foreign))
+        .opt("chargeableEventGainsIncome", foreign::chargeable_event_gains_income(&c.chargeable_event_gains))
+        .opt(
+            "savingsAndGainsIncome",
+            c.savings_and_gains_income.as_ref().map(|s| income::savings_and_gains_income(s, &c.foreign)),
+        )
         .opt("otherIncome", c.other_income.map(income::other_income))
-        .opt("dividendsIncome", c.dividends_income.as_ref().map(income::dividends_income))
+        .opt("dividendsIncome", c.dividends_income.as_ref().map(|d| income::dividends_income(d, &c.foreign)))
         .opt("incomeSummaryTotals", income::income_summary_totals(&c.income_summary_totals))
         .set("taxCalculation", tax_calculation::tax_calculation(&c.tax_calculation, &c.student_loans, variant))
         .opt("endOfYearEstimate", c.end_of_year_estimate.as_ref().map(estimate::end_of_year_estimate))

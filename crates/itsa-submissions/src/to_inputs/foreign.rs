@@ -1,0 +1,244 @@
+//! Dividends other than UK cash dividends, other savings, income received abroad, foreign
+//! reliefs, life policy gains of every kind and patent royalties paid, turned into the
+//! engine's inputs.
+
+use itsa_engine::Money;
+use itsa_engine::foreign::{
+    ForeignBenefitsAndGifts, ForeignInputs, ForeignSource, ForeignSourceKind, OtherDividend, OtherDividendKind,
+    UkSecurities,
+};
+use itsa_engine::inputs::{LifePolicyGain, PolicyKind};
+
+use super::{not_calculated, refuse_if_any};
+use crate::SubmissionError;
+use crate::amount::{Amount, or_zero};
+use crate::bodies::reliefs::items;
+
+/// One source of foreign income as HMRC's bodies carry it.
+struct Submitted<'a> {
+    country_code: &'a str,
+    amount_before_tax: Option<Amount>,
+    tax_taken_off: Option<Amount>,
+    special_withholding_tax: Option<Amount>,
+    foreign_tax_credit_relief: Option<bool>,
+    taxable_amount: Amount,
+}
+
+/// The engine's source of foreign income. Special withholding tax (the EU Savings
+/// Directive's, repayable) is refused until calculated.
+fn source(kind: ForeignSourceKind, s: Submitted<'_>, at: &str) -> Result<ForeignSource, SubmissionError> {
+    refuse_if_any(or_zero(s.special_withholding_tax), at, "special withholding tax")?;
+    Ok(ForeignSource {
+        kind,
+        country_code: s.country_code.to_owned(),
+        amount_before_tax: s.amount_before_tax.map(Amount::money),
+        foreign_tax: or_zero(s.tax_taken_off),
+        claims_credit: s.foreign_tax_credit_relief.unwrap_or(false),
+        taxable_amount: s.taxable_amount.money(),
+    })
+}
+
+/// `dividends-other`: stock dividends, redeemable shares, bonus issues, close company
+/// loans written off, foreign dividends and dividends received while abroad.
+pub(super) fn other_dividends(
+    d: &crate::bodies::dividends::OtherDividends,
+    at: &str,
+) -> Result<(Vec<OtherDividend>, Vec<ForeignSource>), SubmissionError> {
+    let others = [
+        (OtherDividendKind::StockDividend, &d.stock_dividend),
+        (OtherDividendKind::RedeemableShares, &d.redeemable_shares),
+        (OtherDividendKind::BonusIssuesOfSecurities, &d.bonus_issues_of_securities),
+        (OtherDividendKind::CloseCompanyLoansWrittenOff, &d.close_company_loans_written_off),
+    ]
+    .into_iter()
+    .filter_map(|(kind, g)| {
+        g.as_ref().map(|g| OtherDividend {
+            kind,
+            customer_reference: g.customer_reference.clone(),
+            gross_amount: g.gross_amount.money(),
+        })
+    })
+    .collect();
+    let mut sources = Vec::new();
+    for (kind, list) in [
+        (ForeignSourceKind::Dividends, &d.foreign_dividend),
+        (ForeignSourceKind::DividendsReceivedWhilstAbroad, &d.dividend_income_received_whilst_abroad),
+    ] {
+        for f in items(list) {
+            sources.push(source(
+                kind,
+                Submitted {
+                    country_code: f.country_code.as_str(),
+                    amount_before_tax: f.amount_before_tax,
+                    tax_taken_off: f.tax_taken_off,
+                    special_withholding_tax: f.special_withholding_tax,
+                    foreign_tax_credit_relief: f.foreign_tax_credit_relief,
+                    taxable_amount: f.taxable_amount,
+                },
+                at,
+            )?);
+        }
+    }
+    Ok((others, sources))
+}
+
+/// `savings-other`: interest from UK securities and foreign interest.
+pub(super) fn other_savings(
+    o: &crate::bodies::savings::OtherSavings,
+    at: &str,
+) -> Result<(Option<UkSecurities>, Vec<ForeignSource>), SubmissionError> {
+    let securities = o
+        .securities
+        .as_ref()
+        .map(|s| UkSecurities { gross_amount: s.gross_amount.money(), tax_deducted: or_zero(s.tax_taken_off) });
+    let sources = items(&o.foreign_interest)
+        .iter()
+        .map(|f| {
+            source(
+                ForeignSourceKind::Savings,
+                Submitted {
+                    country_code: f.country_code.as_str(),
+                    amount_before_tax: f.amount_before_tax,
+                    tax_taken_off: f.tax_taken_off,
+                    special_withholding_tax: f.special_withholding_tax,
+                    foreign_tax_credit_relief: f.foreign_tax_credit_relief,
+                    taxable_amount: f.taxable_amount,
+                },
+                at,
+            )
+        })
+        .collect::<Result<_, _>>()?;
+    Ok((securities, sources))
+}
+
+/// What `other-income` brings.
+#[derive(Default)]
+pub(super) struct OtherIncomeFigures {
+    pub sources: Vec<ForeignSource>,
+    pub benefits_and_gifts: Option<ForeignBenefitsAndGifts>,
+    pub offshore_income_gains: Option<Money>,
+}
+
+/// `other-income`: income received while abroad, offshore income gains and chargeable
+/// foreign benefits and gifts. Post-cessation and business receipts, omitted foreign
+/// income and finance costs of income received abroad are refused until calculated.
+pub(super) fn other_income(
+    o: &crate::bodies::other_income::OtherIncome,
+    at: &str,
+) -> Result<OtherIncomeFigures, SubmissionError> {
+    if o.post_cessation_receipts.is_some() || o.business_receipts.is_some() {
+        return Err(not_calculated(at, "post-cessation and business receipts"));
+    }
+    if o.omitted_foreign_income.is_some() {
+        return Err(not_calculated(at, "omitted foreign income"));
+    }
+    let mut figures = OtherIncomeFigures::default();
+    for i in items(&o.all_other_income_received_whilst_abroad) {
+        refuse_if_any(
+            or_zero(i.residential_financial_cost_amount) + or_zero(i.brought_fwd_residential_financial_cost_amount),
+            at,
+            "residential finance costs of income received abroad",
+        )?;
+        figures.sources.push(source(
+            ForeignSourceKind::OtherIncomeReceivedWhilstAbroad,
+            Submitted {
+                country_code: i.country_code.as_str(),
+                amount_before_tax: i.amount_before_tax,
+                tax_taken_off: i.tax_taken_off,
+                special_withholding_tax: i.special_withholding_tax,
+                foreign_tax_credit_relief: i.foreign_tax_credit_relief,
+                taxable_amount: i.taxable_amount,
+            },
+            at,
+        )?);
+    }
+    figures.offshore_income_gains = o.overseas_income_and_gains.as_ref().map(|g| g.gain_amount.money());
+    figures.benefits_and_gifts = o.chargeable_foreign_benefits_and_gifts.as_ref().map(|b| ForeignBenefitsAndGifts {
+        transaction_benefit: or_zero(b.transaction_benefit),
+        protected_foreign_income_source_benefit: or_zero(b.protected_foreign_income_source_benefit),
+        protected_foreign_income_onward_gift: or_zero(b.protected_foreign_income_onward_gift),
+        benefit_received_as_a_settler: or_zero(b.benefit_received_as_a_settler),
+        onward_gift_received_as_a_settler: or_zero(b.onward_gift_received_as_a_settler),
+    });
+    Ok(figures)
+}
+
+/// `reliefs-foreign`: the taxpayer's own foreign tax credit relief, and the foreign tax
+/// for which no credit is claimed. Credit on income given only here (a foreign employment
+/// or lump sum) is refused until calculated.
+pub(super) fn foreign_reliefs(
+    r: &crate::bodies::reliefs::ForeignReliefs,
+    at: &str,
+    foreign: &mut ForeignInputs,
+) -> Result<(), SubmissionError> {
+    if !items(&r.foreign_income_tax_credit_relief).is_empty() {
+        return Err(not_calculated(at, "foreign tax credit relief on income not submitted elsewhere"));
+    }
+    foreign.customer_calculated_relief = r.foreign_tax_credit_relief.as_ref().map(|a| a.amount.money());
+    foreign.foreign_tax_not_credited = r.foreign_tax_for_ftcr_not_claimed.as_ref().map(|a| a.amount.money());
+    Ok(())
+}
+
+/// `other-expenses`: patent royalties paid.
+pub(super) fn patent_royalties(e: &crate::bodies::expenses::OtherExpenses) -> Money {
+    e.patent_royalties_payments.as_ref().map_or(Money::ZERO, |p| p.expense_amount.money())
+}
+
+/// Gains on UK life insurance policies, capital redemption policies and life annuities
+/// (basic-rate tax treated as paid or not, s530), voided ISAs and foreign policies.
+/// Deficiency relief is refused until calculated.
+pub(super) fn life_policy_gains(
+    p: &crate::bodies::insurance_policies::InsurancePolicies,
+    at: &str,
+) -> Result<Vec<LifePolicyGain>, SubmissionError> {
+    refuse_if_any(p.total_deficiency_relief(), at, "deficiency relief")?;
+    // Top slicing divides by the complete years since the last gain on the policy, or
+    // since it began when there was none (ITTOIA 2005 s536(2)-(4)).
+    let years = |held: Option<u32>, since: Option<u32>| since.or(held).unwrap_or(1).max(1);
+    let mut gains = Vec::new();
+    for (kind, list) in [
+        (PolicyKind::LifeInsurance, &p.life_insurance),
+        (PolicyKind::CapitalRedemption, &p.capital_redemption),
+        (PolicyKind::LifeAnnuity, &p.life_annuity),
+    ] {
+        for g in items(list) {
+            gains.push(LifePolicyGain {
+                kind,
+                name: g.customer_reference.clone().unwrap_or_default(),
+                gain: g.gain_amount.money(),
+                years: years(g.years_held, g.years_held_since_last_gain),
+                tax_treated_as_paid: g.tax_paid,
+                tax_paid: Money::ZERO,
+                years_held: g.years_held,
+                years_held_since_last_gain: g.years_held_since_last_gain,
+            });
+        }
+    }
+    for g in items(&p.voided_isa) {
+        gains.push(LifePolicyGain {
+            kind: PolicyKind::VoidedIsa,
+            name: g.customer_reference.clone().unwrap_or_default(),
+            gain: g.gain_amount.money(),
+            years: years(g.years_held, g.years_held_since_last_gain),
+            tax_treated_as_paid: false,
+            tax_paid: or_zero(g.tax_paid_amount),
+            years_held: g.years_held,
+            years_held_since_last_gain: g.years_held_since_last_gain,
+        });
+    }
+    // A foreign policy's years are those submitted, already reduced for any time the
+    // taxpayer was not resident (s536(7)-(8), docs/differences.md).
+    for g in items(&p.foreign) {
+        gains.push(LifePolicyGain {
+            kind: PolicyKind::Foreign,
+            name: g.customer_reference.clone().unwrap_or_default(),
+            gain: g.gain_amount.money(),
+            years: years(g.years_held, None),
+            tax_treated_as_paid: false,
+            tax_paid: or_zero(g.tax_paid_amount),
+            years_held: g.years_held,
+            years_held_since_last_gain: None,
+        });
+    }
+    Ok(gains)
+}
