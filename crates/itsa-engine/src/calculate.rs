@@ -796,6 +796,11 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
     let total_tax_deducted = total_tax_deducted_before_coding_out - sa_underpayments_coded_out;
     let total_income_tax_nics_charged = total_income_tax_due + nics.total_nic + total_student_loans_repayment_amount;
     let total_income_tax_and_nics_due = total_income_tax_nics_charged - total_tax_deducted;
+    // Capital gains tax, in the basic rate band left by taxable income (TCGA 1992 s1I).
+    let capital_gains_tax = inputs
+        .capital_gains
+        .as_ref()
+        .map(|g| crate::capital_gains::capital_gains_tax(rules, g, banded.taxable(), extension));
 
     let losses: Vec<LossCarriedForward> = incomes
         .businesses
@@ -921,6 +926,7 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
             total_student_loans_repayment_amount,
             total_tax_deducted,
             total_income_tax_and_nics_due,
+            capital_gains_tax,
         },
         end_of_year_estimate: None,
         losses_and_claims: (!losses.is_empty()).then_some(LossesAndClaims { carried_forward: losses }),

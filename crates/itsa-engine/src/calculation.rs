@@ -6,6 +6,7 @@
 
 use itsa_rules::{Money, Rate, Regime, TaxYear};
 
+pub use crate::capital_gains::{CapitalGainsTax, CgtBand, CgtBandName, GainsGroup};
 use crate::inputs::StudentLoanPlan;
 use crate::messages::Messages;
 
@@ -293,6 +294,8 @@ pub struct TaxCalculation {
     pub total_student_loans_repayment_amount: Money,
     pub total_tax_deducted: Money,
     pub total_income_tax_and_nics_due: Money,
+    /// Capital gains tax, when the taxpayer has gains or losses (TCGA 1992).
+    pub capital_gains_tax: Option<CapitalGainsTax>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -516,6 +519,8 @@ pub struct EndOfYearEstimate {
     pub total_student_loans_repayment_amount: Money,
     pub total_tax_deducted: Money,
     pub income_tax_nic_amount: Money,
+    /// Capital gains tax charged on the year's gains (before tax already paid), when there are any.
+    pub cgt_amount: Option<Money>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

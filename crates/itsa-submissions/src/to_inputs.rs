@@ -22,6 +22,8 @@ use crate::case::{CalculationType, TaxpayerYear};
 use crate::endpoint::BusinessType;
 use crate::{Body, NOT_CALCULATED, SubmissionError};
 
+mod capital_gains;
+
 /// The date of birth assumed when HMRC holds none (SUBMISSION-CASES.md).
 fn default_date_of_birth() -> Date {
     Date::new(1980, 1, 1).expect("a calendar date")
@@ -141,6 +143,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
     let mut uk_dividends = None;
     let mut foreign_dividends = None;
     let mut child_benefit = None;
+    let mut gains = capital_gains::Submitted::default();
 
     for (n, s) in year.submissions.iter().enumerate() {
         let at = format!("submissions/{n} ({})", s.endpoint.name());
@@ -286,6 +289,9 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
             Body::ReliefsInvestment(r) => {
                 inputs.investment_subscriptions = investment_subscriptions(r, &at)?;
             }
+            Body::CgtResidentialProperty(b) => gains.residential = Some((at.clone(), b.clone())),
+            Body::CgtPpdOverrides(b) => gains.ppd = Some((at.clone(), b.clone())),
+            Body::CgtOtherGains(b) => gains.other = Some((at.clone(), b.clone())),
             Body::ChargesHicbc(h) => child_benefit = Some(h.amount_of_child_benefit_received.money()),
             Body::MarriageAllowance(_) => inputs.marriage_allowance = MarriageAllowance::Transferor,
             Body::Disclosures(d) => {
@@ -308,6 +314,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
         }
     }
     property::fold(year, rules, &mut inputs)?;
+    inputs.capital_gains = capital_gains::fold(year.tax_year, &gains)?;
 
     let mut names: Vec<&String> = Vec::new();
     for (index, b) in year.businesses.iter().enumerate() {

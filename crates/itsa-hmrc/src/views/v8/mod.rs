@@ -7,6 +7,7 @@
 //! figures for is left out; nothing is filled in that the engine did not work out.
 
 mod allowances;
+mod capital_gains;
 mod estimate;
 mod income;
 pub(crate) mod inputs;
