@@ -582,6 +582,13 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
     // Step 2-3: net income, adjusted net income and allowances.
     let total_income = incomes.total();
     let losses_applied = sideways_loss_relief(rules, inputs, &mut incomes.businesses, total_income, &extensions);
+    // Losses on shares set against general income (ITA 2007 s131), after the trade losses.
+    let share_losses = inputs.capital_gains.as_ref().map_or(Money::ZERO, |g| {
+        let adjusted_total_income = total_income.saturating_sub(extensions.pension_contributions_gross);
+        crate::capital_gains::share_loss_relief(rules, g, total_income, adjusted_total_income, losses_applied)
+    });
+    let trade_losses_applied = losses_applied;
+    let losses_applied = losses_applied + share_losses;
     let net_income = total_income - losses_applied;
     // Adjusted net income (ITA 2007 s58), never below nil.
     let adjusted_net_income =
@@ -863,7 +870,8 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
                 .is_positive()
                 .then_some(extensions.pension_contributions_gross),
             total_allowances,
-            losses_applied_to_general_income: losses_applied.is_positive().then_some(losses_applied),
+            losses_applied_to_general_income: trade_losses_applied.is_positive().then_some(trade_losses_applied),
+            cgt_loss_set_against_in_year_general_income: share_losses.is_positive().then_some(share_losses),
         },
         reliefs: Reliefs { residential_finance_costs: finance_costs, reliefs_claimed, top_slicing_relief },
         tax_deducted_at_source,

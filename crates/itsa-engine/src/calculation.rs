@@ -51,6 +51,8 @@ pub struct AllowancesAndDeductions {
     pub total_allowances: Money,
     /// Trading losses set against general income on a claim (ITA 2007 s64).
     pub losses_applied_to_general_income: Option<Money>,
+    /// Losses on shares set against general income on a claim (ITA 2007 s131).
+    pub cgt_loss_set_against_in_year_general_income: Option<Money>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -185,6 +185,26 @@ pub(crate) fn capital_gains_tax(
     }
 }
 
+/// Share loss relief (ITA 2007 s131): the losses on shares claimed against general income,
+/// after any trade losses set sideways, as far as the income left goes and within what
+/// those losses leave of the cap on income tax reliefs (s24A: the greater of the minimum
+/// and 25% of adjusted total income), rounded up to the pound as losses are.
+pub(crate) fn share_loss_relief(
+    rules: &YearRules,
+    g: &CapitalGains,
+    total_income: Money,
+    adjusted_total_income: Money,
+    trade_losses: Money,
+) -> Money {
+    let cap = rules
+        .income_tax_relief_cap_minimum
+        .max(adjusted_total_income.percent(rules.income_tax_relief_cap_percent).round_down_to_pound());
+    g.share_losses_against_income
+        .round_up_to_pound()
+        .min(total_income.saturating_sub(trade_losses))
+        .min(cap.saturating_sub(trade_losses))
+}
+
 /// Each kind of deduction (this year's losses, then losses brought forward, then the
 /// exempt amount) set against the groups in `order`, each group as far as it goes.
 /// Losses are not set against attributed gains; the exempt amount is.

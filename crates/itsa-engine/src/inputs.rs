@@ -305,6 +305,9 @@ pub struct CapitalGains {
     pub adjustments: Money,
     /// Capital gains tax already paid on the year's gains (Real Time Transactions).
     pub tax_already_paid: Money,
+    /// Losses on shares claimed against the year's general income (share loss relief,
+    /// ITA 2007 s131); they are not allowable losses for capital gains tax as well.
+    pub share_losses_against_income: Money,
 }
 
 /// Debts collected through this year's PAYE tax code.

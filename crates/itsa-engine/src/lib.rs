@@ -135,6 +135,7 @@ fn validate(inputs: &Inputs) -> Result<(), EngineError> {
             ("capital_gains.losses_brought_forward", g.losses_brought_forward, false),
             ("capital_gains.adjustments", g.adjustments, true),
             ("capital_gains.tax_already_paid", g.tax_already_paid, false),
+            ("capital_gains.share_losses_against_income", g.share_losses_against_income, false),
         ]);
     }
     for (field, amount, may_be_negative) in amounts {

@@ -160,7 +160,6 @@ fn other_gains(g: &mut CapitalGains, o: &OtherCapitalGains, at: &str) -> Result<
         for (amount, what) in [
             (u.gains_exceeding_lifetime_limit, "gains above the lifetime limit of a relief"),
             (u.gains_under_seis, "SEIS reinvestment relief"),
-            (u.loss_used_against_general_income, "share loss relief against general income (ITA 2007 s131)"),
             (u.eis_or_seis_relief_due_current_year, "EIS or SEIS relief on a disposal"),
             (
                 u.losses_used_against_general_income_previous_year,
@@ -170,12 +169,17 @@ fn other_gains(g: &mut CapitalGains, o: &OtherCapitalGains, at: &str) -> Result<
         ] {
             refuse_if_any(or_zero(amount), at, what)?;
         }
+        // A loss claimed against this year's income (ITA 2007 s131) is relieved there and
+        // is not also an allowable loss for capital gains tax.
+        let against_income = or_zero(u.loss_used_against_general_income);
+        g.share_losses_against_income += against_income;
         let gains = u.gains_before_losses.money();
+        let losses = or_zero(u.losses).saturating_sub(against_income);
         add(
             g,
             Entry {
                 gains,
-                net: gains - or_zero(u.losses),
+                net: gains - losses,
                 relief: or_zero(u.gains_with_badr) + or_zero(u.gains_with_inv),
                 residential: false,
             },
