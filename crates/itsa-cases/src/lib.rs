@@ -521,6 +521,8 @@ struct Summary {
     losses_applied_to_general_income: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pension_savings_tax_charges: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    capital_gains_tax: Option<Value>,
 }
 
 impl Summary {
@@ -561,6 +563,7 @@ impl Summary {
                 .pension_savings_tax_charges
                 .as_ref()
                 .map(|p| money(p.total_pension_savings_tax_charges)),
+            capital_gains_tax: tc.capital_gains_tax.as_ref().map(|g| money(g.capital_gains_tax_due)),
         }
     }
 }

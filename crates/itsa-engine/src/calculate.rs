@@ -646,6 +646,11 @@ fn calculate_with(
     // Step 2-3: net income, adjusted net income and allowances.
     let total_income = incomes.total();
     let sideways_losses = sideways_loss_relief(rules, inputs, &mut incomes.businesses, total_income, &extensions);
+    // Losses on shares set against general income (ITA 2007 s131), after the trade losses.
+    let share_losses = inputs.capital_gains.as_ref().map_or(Money::ZERO, |g| {
+        let adjusted_total_income = total_income.saturating_sub(extensions.pension_contributions_gross);
+        crate::capital_gains::share_loss_relief(rules, g, total_income, adjusted_total_income, sideways_losses)
+    });
     // Half the payments to a trade union for death benefits, deducted at Step 2 with the
     // losses (ITEPA 2003 s457; ITA 2007 s24), no more than the income left.
     let trade_union_relief = inputs
@@ -653,15 +658,15 @@ fn calculate_with(
         .trade_union_death_benefits
         .at_least_zero()
         .round_up_to_pound()
-        .min(total_income - sideways_losses);
+        .min(total_income - sideways_losses - share_losses);
     // Patent royalties paid are deducted at Step 2 (ITA 2007 s448-449), as far as the
     // income left allows.
     let royalty_payments =
         crate::foreign::royalty_payments(inputs.foreign.patent_royalties_paid, rules.royalty_payments_deduction_rate);
     let royalties_deducted = royalty_payments
         .map_or(Money::ZERO, |r| r.gross_royalty_payments)
-        .min((total_income - sideways_losses - trade_union_relief).at_least_zero());
-    let losses_applied = sideways_losses + trade_union_relief + royalties_deducted;
+        .min((total_income - sideways_losses - share_losses - trade_union_relief).at_least_zero());
+    let losses_applied = sideways_losses + share_losses + trade_union_relief + royalties_deducted;
     let net_income = total_income - losses_applied;
     // Adjusted net income (ITA 2007 s58), never below nil.
     let adjusted_net_income =
@@ -931,6 +936,11 @@ fn calculate_with(
         + total_student_loans_repayment_amount
         + royalty_payments.map_or(Money::ZERO, |r| r.tax_charged);
     let total_income_tax_and_nics_due = total_income_tax_nics_charged - total_tax_deducted;
+    // Capital gains tax, in the basic rate band left by taxable income (TCGA 1992 s1I).
+    let capital_gains_tax = inputs
+        .capital_gains
+        .as_ref()
+        .map(|g| crate::capital_gains::capital_gains_tax(rules, g, banded.taxable(), extension));
 
     let losses: Vec<LossCarriedForward> = incomes
         .businesses
@@ -997,6 +1007,7 @@ fn calculate_with(
                 .then_some(extensions.pension_contributions_gross),
             total_allowances,
             losses_applied_to_general_income: sideways_losses.is_positive().then_some(sideways_losses),
+            cgt_loss_set_against_in_year_general_income: share_losses.is_positive().then_some(share_losses),
             payments_to_trade_unions_for_death_benefits: trade_union_relief.is_positive().then_some(trade_union_relief),
         },
         reliefs: Reliefs { residential_finance_costs: finance_costs, reliefs_claimed, top_slicing_relief },
@@ -1083,6 +1094,7 @@ fn calculate_with(
             total_royalty_payments_tax_charged: royalty_payments.map_or(Money::ZERO, |r| r.tax_charged),
             total_tax_deducted,
             total_income_tax_and_nics_due,
+            capital_gains_tax,
         },
         end_of_year_estimate: None,
         losses_and_claims: (!losses.is_empty()).then_some(LossesAndClaims { carried_forward: losses }),

@@ -6,6 +6,7 @@
 
 use itsa_rules::{Money, Rate, Regime, TaxYear};
 
+pub use crate::capital_gains::{CapitalGainsTax, CgtBand, CgtBandName, GainsGroup};
 use crate::inputs::StudentLoanPlan;
 use crate::messages::Messages;
 
@@ -55,6 +56,8 @@ pub struct AllowancesAndDeductions {
     pub total_allowances: Money,
     /// Trading losses set against general income on a claim (ITA 2007 s64).
     pub losses_applied_to_general_income: Option<Money>,
+    /// Losses on shares set against general income on a claim (ITA 2007 s131).
+    pub cgt_loss_set_against_in_year_general_income: Option<Money>,
     /// Half the payments to a trade union for death benefits (ITEPA 2003 s457).
     pub payments_to_trade_unions_for_death_benefits: Option<Money>,
 }
@@ -345,6 +348,8 @@ pub struct TaxCalculation {
     pub total_royalty_payments_tax_charged: Money,
     pub total_tax_deducted: Money,
     pub total_income_tax_and_nics_due: Money,
+    /// Capital gains tax, when the taxpayer has gains or losses (TCGA 1992).
+    pub capital_gains_tax: Option<CapitalGainsTax>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -634,6 +639,8 @@ pub struct EndOfYearEstimate {
     pub total_student_loans_repayment_amount: Money,
     pub total_tax_deducted: Money,
     pub income_tax_nic_amount: Money,
+    /// Capital gains tax charged on the year's gains (before tax already paid), when there are any.
+    pub cgt_amount: Option<Money>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

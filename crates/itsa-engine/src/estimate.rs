@@ -116,5 +116,6 @@ pub(crate) fn end_of_year_estimate(annualised: &Inputs, full_year: &Calculation)
         total_student_loans_repayment_amount: tc.total_student_loans_repayment_amount,
         total_tax_deducted: tc.total_tax_deducted,
         income_tax_nic_amount: tc.total_income_tax_nics_charged,
+        cgt_amount: tc.capital_gains_tax.as_ref().map(|g| g.capital_gains_tax_after_ftcr),
     }
 }

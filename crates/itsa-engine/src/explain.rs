@@ -511,5 +511,50 @@ pub fn explain(inputs: &Inputs, calculation: &Calculation) -> Vec<Step> {
         tc.total_income_tax_and_nics_due,
         "income tax, National Insurance and student loans charged, less tax deducted",
     );
+    if let (Some(g), Some(cgt)) = (&inputs.capital_gains, &tc.capital_gains_tax) {
+        capital_gains_steps(&mut t, g, cgt);
+    }
     t.steps
+}
+
+/// Capital gains tax: the gains, the deductions and the tax (TCGA 1992).
+fn capital_gains_steps(t: &mut Trace, g: &crate::inputs::CapitalGains, c: &crate::calculation::CapitalGainsTax) {
+    let path = "taxCalculation.capitalGainsTax";
+    t.step(
+        format!("{path}.totalCapitalGainsIncome"),
+        c.total_capital_gains_income,
+        "the year's gains before losses, each group in whole pounds",
+    )
+    .input("residential property gains", g.residential_gains)
+    .input("other gains", g.other_gains)
+    .input("attributed gains", g.attributed_gains)
+    .input("gains qualifying for Business Asset Disposal Relief or Investors' Relief", g.relief_gains);
+    t.step(
+        format!("{path}.annualExemptionAmount"),
+        c.annual_exemption_amount,
+        "after this year's losses (s2(2)(a)) and losses brought forward down to the exempt amount (s2A), the annual exempt amount (TCGA 1992 s1K), each set against the groups in the way that gives the least tax (s4B)",
+    )
+    .input("losses of the year", g.losses_of_year)
+    .input("losses brought forward", g.losses_brought_forward)
+    .parameters(&["cgt_annual_exempt_amount"]);
+    t.step(
+        format!("{path}.capitalGainsTaxAmount"),
+        c.capital_gains_tax_amount,
+        "relief gains at the relief rate, using the unused basic rate band first (s169N); then residential and other gains at the lower rate within what is left of the band, the higher rate above (s1H-s1J)",
+    )
+    .parameters(&[
+        "basic_rate_limit",
+        "cgt_business_asset_disposal_relief_rate",
+        "cgt_residential_lower_rate",
+        "cgt_residential_higher_rate",
+        "cgt_lower_rate",
+        "cgt_higher_rate",
+    ]);
+    t.step(
+        format!("{path}.capitalGainsTaxDue"),
+        c.capital_gains_tax_due,
+        "the tax with adjustments, less tax already paid on the gains (Real Time Transactions)",
+    )
+    .input("adjustments", g.adjustments)
+    .input("tax already paid", g.tax_already_paid);
 }

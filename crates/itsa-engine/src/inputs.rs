@@ -77,6 +77,8 @@ pub struct Inputs {
     /// Whether the taxpayer chooses to pay Class 2 voluntarily when it is not due.
     pub class2_voluntary: bool,
     pub coded_out: CodedOut,
+    /// Chargeable gains and allowable losses of the year, for capital gains tax.
+    pub capital_gains: Option<CapitalGains>,
 }
 
 impl Inputs {
@@ -117,6 +119,7 @@ impl Inputs {
             child_benefit: Money::ZERO,
             class2_voluntary: false,
             coded_out: CodedOut::default(),
+            capital_gains: None,
         }
     }
 
@@ -139,6 +142,7 @@ impl Inputs {
             || !self.employment_extras.tips.is_zero()
             || !self.employment_extras.share_schemes.is_empty()
             || !self.employment_extras.lump_sums.is_empty()
+            || self.capital_gains.is_some()
     }
 }
 
@@ -356,6 +360,33 @@ pub struct InvestmentSubscriptions {
     pub eis_knowledge_intensive: Money,
     /// Seed enterprise investment scheme companies (ITA 2007 Part 5A).
     pub seis: Money,
+}
+
+/// Chargeable gains of the year (TCGA 1992) by the group HMRC taxes them in, before
+/// losses, with the year's allowable losses and those brought forward.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CapitalGains {
+    /// Gains on residential property (UK or elsewhere), other than those under
+    /// `relief_gains`.
+    pub residential_gains: Money,
+    /// Gains on other assets, other than `relief_gains` and `attributed_gains`.
+    pub other_gains: Money,
+    /// Gains attributed to the taxpayer from a trust, against which personal losses are
+    /// not set.
+    pub attributed_gains: Money,
+    /// Gains qualifying for Business Asset Disposal Relief or Investors' Relief.
+    pub relief_gains: Money,
+    /// Allowable losses arising in the year.
+    pub losses_of_year: Money,
+    /// Allowable losses of earlier years available to set against this year's gains.
+    pub losses_brought_forward: Money,
+    /// Adjustments that increase (or, negative, reduce) the tax.
+    pub adjustments: Money,
+    /// Capital gains tax already paid on the year's gains (Real Time Transactions).
+    pub tax_already_paid: Money,
+    /// Losses on shares claimed against the year's general income (share loss relief,
+    /// ITA 2007 s131); they are not allowable losses for capital gains tax as well.
+    pub share_losses_against_income: Money,
 }
 
 /// Debts collected through this year's PAYE tax code.

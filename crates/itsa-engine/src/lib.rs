@@ -9,6 +9,7 @@
 mod bands;
 mod calculate;
 pub mod calculation;
+pub mod capital_gains;
 mod charges;
 pub mod employment;
 mod estimate;
@@ -167,6 +168,19 @@ fn validate(inputs: &Inputs) -> Result<(), EngineError> {
         amounts.extend([
             ("savings_accounts.gross_interest", a.gross_interest, false),
             ("savings_accounts.tax_deducted", a.tax_deducted, false),
+        ]);
+    }
+    if let Some(g) = &inputs.capital_gains {
+        amounts.extend([
+            ("capital_gains.residential_gains", g.residential_gains, false),
+            ("capital_gains.other_gains", g.other_gains, false),
+            ("capital_gains.attributed_gains", g.attributed_gains, false),
+            ("capital_gains.relief_gains", g.relief_gains, false),
+            ("capital_gains.losses_of_year", g.losses_of_year, false),
+            ("capital_gains.losses_brought_forward", g.losses_brought_forward, false),
+            ("capital_gains.adjustments", g.adjustments, true),
+            ("capital_gains.tax_already_paid", g.tax_already_paid, false),
+            ("capital_gains.share_losses_against_income", g.share_losses_against_income, false),
         ]);
     }
     for (field, amount, may_be_negative) in amounts {

@@ -153,6 +153,13 @@ pub struct YearRules {
     pub coding_out_debt_limit_highest: Money,
     pub coding_out_maximum_tax_share: Rate,
     pub coding_out_maximum_tax_multiple: u32,
+
+    pub cgt_annual_exempt_amount: Money,
+    pub cgt_lower_rate: Rate,
+    pub cgt_higher_rate: Rate,
+    pub cgt_residential_lower_rate: Rate,
+    pub cgt_residential_higher_rate: Rate,
+    pub cgt_business_asset_disposal_relief_rate: Rate,
 }
 
 impl YearRules {
@@ -252,6 +259,12 @@ impl YearRules {
             coding_out_debt_limit_highest: r.money("coding_out_debt_limit_highest")?,
             coding_out_maximum_tax_share: r.rate("coding_out_maximum_tax_share")?,
             coding_out_maximum_tax_multiple: r.count("coding_out_maximum_tax_multiple")?,
+            cgt_annual_exempt_amount: r.money("cgt_annual_exempt_amount")?,
+            cgt_lower_rate: r.rate("cgt_lower_rate")?,
+            cgt_higher_rate: r.rate("cgt_higher_rate")?,
+            cgt_residential_lower_rate: r.rate("cgt_residential_lower_rate")?,
+            cgt_residential_higher_rate: r.rate("cgt_residential_higher_rate")?,
+            cgt_business_asset_disposal_relief_rate: r.rate("cgt_business_asset_disposal_relief_rate")?,
         };
         rules.check_consistency(scottish)?;
         Ok(rules)

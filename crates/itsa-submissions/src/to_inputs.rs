@@ -24,6 +24,7 @@ use crate::case::{CalculationType, TaxpayerYear};
 use crate::endpoint::BusinessType;
 use crate::{Body, NOT_CALCULATED, SubmissionError};
 
+mod capital_gains;
 mod foreign;
 
 /// The date of birth assumed when HMRC holds none (SUBMISSION-CASES.md).
@@ -156,6 +157,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
     let mut other_income_sources = Vec::new();
     let mut child_benefit = None;
     let mut other_employment = None;
+    let mut gains = capital_gains::Submitted::default();
 
     for (n, s) in year.submissions.iter().enumerate() {
         let at = format!("submissions/{n} ({})", s.endpoint.name());
@@ -325,6 +327,9 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
                 inputs.employment_extras.trade_union_death_benefits = employment::trade_union_death_benefits(o);
                 inputs.foreign.patent_royalties_paid = foreign::patent_royalties(o);
             }
+            Body::CgtResidentialProperty(b) => gains.residential = Some((at.clone(), b.clone())),
+            Body::CgtPpdOverrides(b) => gains.ppd = Some((at.clone(), b.clone())),
+            Body::CgtOtherGains(b) => gains.other = Some((at.clone(), b.clone())),
             Body::ChargesHicbc(h) => child_benefit = Some(h.amount_of_child_benefit_received.money()),
             Body::MarriageAllowance(_) => inputs.marriage_allowance = MarriageAllowance::Transferor,
             Body::Disclosures(d) => {
@@ -347,6 +352,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
         }
     }
     property::fold(year, rules, &mut inputs)?;
+    inputs.capital_gains = capital_gains::fold(year.tax_year, &gains)?;
 
     let mut names: Vec<&String> = Vec::new();
     for (index, b) in year.businesses.iter().enumerate() {

@@ -31,6 +31,7 @@ pub(super) fn allowances_and_deductions(a: &AllowancesAndDeductions) -> Node {
         .opt("reducedPersonalAllowance", a.reduced_personal_allowance.map(pounds))
         .opt("blindPersonsAllowance", a.blind_persons_allowance.map(pounds))
         .opt("lossesAppliedToGeneralIncome", a.losses_applied_to_general_income.map(pounds))
+        .opt("cgtLossSetAgainstInYearGeneralIncome", a.cgt_loss_set_against_in_year_general_income.map(pounds))
         .opt("paymentsToTradeUnionsForDeathBenefits", a.payments_to_trade_unions_for_death_benefits.map(money))
         .build()
 }

@@ -18,6 +18,8 @@ pub(super) fn end_of_year_estimate(e: &EndOfYearEstimate) -> Node {
         .set("totalStudentLoansRepaymentAmount", money(e.total_student_loans_repayment_amount))
         .set("totalTaxDeducted", money(e.total_tax_deducted))
         .set("incomeTaxNicAmount", money(e.income_tax_nic_amount))
+        .opt("cgtAmount", e.cgt_amount.map(money))
+        .opt("incomeTaxNicAndCgtAmount", e.cgt_amount.map(|cgt| money(e.income_tax_nic_amount + cgt)))
         .build()
 }
 

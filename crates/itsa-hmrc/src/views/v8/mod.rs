@@ -8,6 +8,7 @@
 
 mod allowances;
 mod benefits;
+mod capital_gains;
 mod employment;
 mod estimate;
 mod foreign;

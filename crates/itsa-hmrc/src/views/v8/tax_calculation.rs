@@ -26,6 +26,8 @@ pub(super) fn tax_calculation(t: &TaxCalculation, student_loans: &[StudentLoan],
         .opt("totalRoyaltyPaymentsTaxCharged", money_if_not_zero(t.total_royalty_payments_tax_charged))
         .set("totalTaxDeducted", money(t.total_tax_deducted))
         .set("totalIncomeTaxAndNicsDue", money(t.total_income_tax_and_nics_due))
+        .opt("capitalGainsTax", t.capital_gains_tax.as_ref().map(super::capital_gains::capital_gains_tax))
+        .opt("totalIncomeTaxAndNicsAndCgt", super::capital_gains::total_income_tax_and_nics_and_cgt(t, variant))
         .build()
 }
 

@@ -1,0 +1,86 @@
+//! `taxCalculation.capitalGainsTax` and `totalIncomeTaxAndNicsAndCgt`: the same shape in
+//! every schema variant (def1 to def4).
+
+use itsa_engine::Money;
+use itsa_engine::calculation::{CapitalGainsTax, CgtBand, GainsGroup, TaxCalculation};
+
+use crate::views::SchemaVariant;
+use crate::views::json::{Node, Obj, money, money_if_not_zero, percent};
+
+/// `taxCalculation.capitalGainsTax`. The figures are the engine's: gains in whole
+/// pounds, tax in pounds and pence. Adjustments and Foreign Tax Credit Relief are left
+/// out when there are none, as HMRC leaves out amounts that do not arise; the totals
+/// after them are always written.
+pub(super) fn capital_gains_tax(c: &CapitalGainsTax) -> Node {
+    Obj::new()
+        .set("totalCapitalGainsIncome", money(c.total_capital_gains_income))
+        .set("annualExemptionAmount", money(c.annual_exemption_amount))
+        .set("totalTaxableGains", money(c.total_taxable_gains))
+        .opt(
+            "businessAssetsDisposalsAndInvestorsRel",
+            c.business_assets_disposals_and_investors_rel.as_ref().map(relief),
+        )
+        .opt(
+            "residentialPropertyAndCarriedInterest",
+            c.residential_property_and_carried_interest.as_ref().map(|g| group(g, false)),
+        )
+        .opt("otherGains", c.other_gains.as_ref().map(|g| group(g, true)))
+        .set("capitalGainsTaxAmount", money(c.capital_gains_tax_amount))
+        .opt("adjustments", money_if_not_zero(c.adjustments))
+        .set("adjustedCapitalGainsTax", money(c.adjusted_capital_gains_tax))
+        .opt("foreignTaxCreditRelief", money_if_not_zero(c.foreign_tax_credit_relief))
+        .set("capitalGainsTaxAfterFTCR", money(c.capital_gains_tax_after_ftcr))
+        .opt("taxOnGainsAlreadyPaid", money_if_not_zero(c.tax_on_gains_already_paid))
+        .set("capitalGainsTaxDue", money(c.capital_gains_tax_due))
+        .opt("capitalGainsOverpaid", money_if_not_zero(c.capital_gains_overpaid))
+        .build()
+}
+
+/// `businessAssetsDisposalsAndInvestorsRel`: one rate for all the gains.
+fn relief(g: &GainsGroup) -> Node {
+    Obj::new()
+        .set("gainsIncome", money(g.gains_income))
+        .set("lossesBroughtForward", money(g.losses_brought_forward))
+        .set("lossesArisingThisYear", money(g.losses_arising_this_year))
+        .set("gainsAfterLosses", money(g.gains_after_losses))
+        .set("annualExemptionAmount", money(g.annual_exemption_amount))
+        .set("taxableGains", money(g.taxable_gains))
+        .opt("rate", g.bands.first().map(|b| percent(b.rate)))
+        .set("taxAmount", money(g.total_tax_amount))
+        .build()
+}
+
+/// `residentialPropertyAndCarriedInterest`, or `otherGains` (`other`), which also has
+/// the attributed gains and the net gains.
+fn group(g: &GainsGroup, other: bool) -> Node {
+    Obj::new()
+        .set("gainsIncome", money(g.gains_income))
+        .set("lossesBroughtForward", money(g.losses_brought_forward))
+        .set("lossesArisingThisYear", money(g.losses_arising_this_year))
+        .set("gainsAfterLosses", money(g.gains_after_losses))
+        .set_if(other, "attributedGains", money(g.attributed_gains))
+        .set_if(other, "netGains", money(g.net_gains))
+        .set("annualExemptionAmount", money(g.annual_exemption_amount))
+        .set("taxableGains", money(g.taxable_gains))
+        .non_empty("cgtTaxBands", g.bands.iter().map(band).collect())
+        .set("totalTaxAmount", money(g.total_tax_amount))
+        .build()
+}
+
+fn band(b: &CgtBand) -> Node {
+    Obj::new()
+        .set("name", b.name.hmrc_name())
+        .set("rate", percent(b.rate))
+        .set("income", money(b.income))
+        .set("taxAmount", money(b.tax_amount))
+        .build()
+}
+
+/// `totalIncomeTaxAndNicsAndCgt`: income tax and National Insurance due plus the capital
+/// gains tax due, less any overpaid; only with capital gains tax. Before def3 the schema
+/// allows no negative total, so a negative one is left out there.
+pub(super) fn total_income_tax_and_nics_and_cgt(t: &TaxCalculation, variant: SchemaVariant) -> Option<Node> {
+    let c = t.capital_gains_tax.as_ref()?;
+    let total = t.total_income_tax_and_nics_due + c.capital_gains_tax_due - c.capital_gains_overpaid;
+    (variant >= SchemaVariant::Def3 || total >= Money::ZERO).then(|| money(total))
+}
