@@ -14,6 +14,7 @@ pub mod explain;
 pub mod inputs;
 pub mod messages;
 mod nics;
+pub mod reliefs;
 mod student_loans;
 
 pub use calculation::Calculation;
