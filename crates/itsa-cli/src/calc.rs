@@ -118,6 +118,18 @@ pub fn breakdown(id: &str, c: &Calculation) -> String {
     if let Some(losses) = c.allowances_and_deductions.losses_applied_to_general_income {
         row(&mut out, "Less: trading losses set against other income", -losses);
     }
+    let d = &c.allowances_and_deductions.deductions;
+    for (name, amount) in [
+        ("Less: qualifying loan interest", d.qualifying_loan_interest),
+        ("Less: post-cessation trade relief", d.post_cessation_relief),
+        ("Less: annual payments made (gross)", d.annual_payments.map(|a| a.gross)),
+        ("Less: pension contributions relieved on a claim", d.pension_contributions.map(|p| p.total())),
+        ("Less: gifts of shares, securities and land to charity", d.gifts_of_investments),
+    ] {
+        if let Some(amount) = amount.filter(|a| a.is_positive()) {
+            row(&mut out, name, -amount);
+        }
+    }
     row(&mut out, "Adjusted net income", it.adjusted_net_income);
     let a = &c.allowances_and_deductions;
     row(&mut out, "Personal allowance", a.personal_allowance);
@@ -149,6 +161,9 @@ pub fn breakdown(id: &str, c: &Calculation) -> String {
             ReliefType::VctSubscriptions => "venture capital trust relief",
             ReliefType::EisSubscriptions => "enterprise investment scheme relief",
             ReliefType::SeedEnterpriseInvestment => "seed enterprise investment scheme relief",
+            ReliefType::CommunityInvestment => "community investment tax relief",
+            ReliefType::SocialEnterpriseInvestment => "social investment tax relief",
+            ReliefType::MaintenancePayments => "maintenance payments relief",
         };
         row(&mut out, &format!("Less: {name}"), -r.amount_used);
     }
@@ -176,6 +191,9 @@ pub fn breakdown(id: &str, c: &Calculation) -> String {
     }
     if it.paye_underpayments_coded_out.is_positive() {
         row(&mut out, "PAYE underpayments collected through your code", it.paye_underpayments_coded_out);
+    }
+    if tc.total_annuity_payments_tax_charged.is_positive() {
+        row(&mut out, "Tax deducted from annual payments you made", tc.total_annuity_payments_tax_charged);
     }
 
     if let Some(class4) = &tc.nics.class4 {

@@ -531,6 +531,7 @@ fn residential_finance_costs(
 fn investment_reliefs(
     rules: &YearRules,
     subscriptions: &crate::inputs::InvestmentSubscriptions,
+    claims: &crate::reliefs::ReliefClaims,
     tax_charged: Money,
 ) -> Vec<ReliefClaimed> {
     // Above the general limit, only subscriptions in knowledge-intensive companies count.
@@ -548,13 +549,23 @@ fn investment_reliefs(
             rules.seis_relief_rate,
         ),
     ];
+    let mut reductions: Vec<(ReliefType, Money, Money, Rate)> = schemes
+        .into_iter()
+        .filter(|(_, amount_claimed, _, _)| amount_claimed.is_positive())
+        .map(|(kind, amount_claimed, limit, rate)| {
+            (kind, amount_claimed, amount_claimed.min(limit).percent(rate).round_down_to_penny(), rate)
+        })
+        .collect();
+    // Community investment, social investment and maintenance payments (crate::reliefs),
+    // community investment in HMRC's place for it, after EIS.
+    let others = crate::reliefs::other_tax_reductions(rules, claims);
+    let at = reductions.iter().position(|r| r.0 == ReliefType::SeedEnterpriseInvestment).unwrap_or(reductions.len());
+    let (community, rest): (Vec<_>, Vec<_>) = others.into_iter().partition(|r| r.0 == ReliefType::CommunityInvestment);
+    reductions.splice(at..at, community);
+    reductions.extend(rest);
     let mut tax_left = tax_charged.at_least_zero();
     let mut out = Vec::new();
-    for (kind, amount_claimed, limit, rate) in schemes {
-        if !amount_claimed.is_positive() {
-            continue;
-        }
-        let allowable_amount = amount_claimed.min(limit).percent(rate).round_down_to_penny();
+    for (kind, amount_claimed, allowable_amount, rate) in reductions {
         let amount_used = allowable_amount.min(tax_left);
         tax_left -= amount_used;
         out.push(ReliefClaimed { kind, amount_claimed, allowable_amount, amount_used, rate });
@@ -667,7 +678,21 @@ fn calculate_with(
         .map_or(Money::ZERO, |r| r.gross_royalty_payments)
         .min((total_income - sideways_losses - share_losses - trade_union_relief).at_least_zero());
     let losses_applied = sideways_losses + share_losses + trade_union_relief + royalties_deducted;
-    let net_income = total_income - losses_applied;
+    // The other Step 2 deductions (crate::reliefs), after the losses and the deductions
+    // above; they share the cap on reliefs (ITA 2007 s24A) with the losses.
+    let deductions = crate::reliefs::deductions(
+        rules,
+        &inputs.relief_claims,
+        &crate::reliefs::DeductionBasis {
+            income_left: total_income - losses_applied,
+            total_income,
+            relief_at_source_relieved: extensions.pension_contributions_gross,
+            relevant_uk_earnings: incomes.relevant_uk_earnings(),
+            losses_applied: sideways_losses + share_losses,
+        },
+    );
+    let step2_deductions = losses_applied + deductions.total();
+    let net_income = total_income - step2_deductions;
     // Adjusted net income (ITA 2007 s58), never below nil.
     let adjusted_net_income =
         net_income.saturating_sub(extensions.gift_aid_gross + extensions.pension_contributions_gross);
@@ -678,9 +703,9 @@ fn calculate_with(
     let allowances_with = |transfer: Option<Money>| {
         personal_allowance - transfer.unwrap_or(Money::ZERO) + blind_persons_allowance.unwrap_or(Money::ZERO)
     };
-    // The losses set sideways are deducted from the kinds of income as the allowances are,
-    // in the way that gives the least tax (ITA 2007 s25(2)).
-    let deductions_with = |transfer: Option<Money>| allowances_with(transfer) + losses_applied;
+    // The losses set sideways and the other Step 2 deductions are deducted from the kinds
+    // of income as the allowances are, in the way that gives the least tax (ITA 2007 s25(2)).
+    let deductions_with = |transfer: Option<Money>| allowances_with(transfer) + step2_deductions;
 
     // Steps 4-5: taxable income and tax by band. A transferor liable above the basic rate
     // cannot give the allowance away (ITA 2007 s55B(2)): then tax without the transfer.
@@ -726,7 +751,19 @@ fn calculate_with(
 
     // Step 6: tax reductions, each limited to the tax left: the investment reliefs first,
     // then finance costs, whose unused part is carried forward rather than lost.
-    let reliefs_claimed = investment_reliefs(rules, &inputs.investment_subscriptions, income_tax_charged);
+    let reliefs_claimed =
+        investment_reliefs(rules, &inputs.investment_subscriptions, &inputs.relief_claims, income_tax_charged);
+    let claims = &inputs.relief_claims;
+    if claims.maintenance_payments.is_positive() && !claims.maintenance_party_born_before_1935 {
+        messages.warning(
+            ids::MAINTENANCE_RELIEF_NOT_DUE,
+            "Maintenance payments get no tax relief: neither you nor your former spouse or civil partner was born before 6 April 1935.".into(),
+        );
+    }
+    let maintenance_relief_used: Money =
+        reliefs_claimed.iter().filter(|r| r.kind == ReliefType::MaintenancePayments).map(|r| r.amount_used).sum();
+    let reliefs_claimed_detail: Vec<crate::reliefs::ReliefDetail> =
+        claims.details.iter().filter(|d| reliefs_claimed.iter().any(|r| r.kind == d.kind)).cloned().collect();
     let investment_reliefs_used: Money = reliefs_claimed.iter().map(|r| r.amount_used).sum();
     let tax_left = income_tax_charged - investment_reliefs_used;
     let finance_costs = incomes
@@ -775,7 +812,7 @@ fn calculate_with(
             tapered_personal_allowance(rules, adjusted_net_income.saturating_sub(incomes.gains) + annual_equivalent);
         let slice_deductions = slice_allowance - transfer_out.unwrap_or(Money::ZERO).min(slice_allowance)
             + blind_persons_allowance.unwrap_or(Money::ZERO)
-            + losses_applied;
+            + step2_deductions;
         let slice = banded_income_tax(rules, inputs.allowance_order, &slice_incomes, slice_deductions, extension);
         let notional_on_slice: Money = gains.iter().map(|g| notional_tax(g, annual_equivalent_of(g))).sum();
         let slice_liability = slice.gains.income_tax_amount.saturating_sub(notional_on_slice);
@@ -833,11 +870,16 @@ fn calculate_with(
     // Step 7: the Gift Aid charge (ITA 2007 s424), then the other charges.
     let gift_aid = extensions.gift_aid_gross.is_positive().then(|| {
         let gift_aid_tax = extensions.gift_aid_gross.percent(rules.gift_aid_gross_up_rate).round_down_to_penny();
+        // Amount C (s424(2), s425): the tax after the reductions, those for maintenance
+        // payments ignored.
+        let charged_after_reductions = (income_tax_due_after_tax_reductions + maintenance_relief_used).at_least_zero();
         GiftAid {
             gross_gift_aid_payments: extensions.gift_aid_gross,
             rate: rules.gift_aid_gross_up_rate,
             gift_aid_tax,
-            gift_aid_charge: gift_aid_tax.saturating_sub(income_tax_due_after_tax_reductions),
+            gift_aid_tax_reductions: income_tax_charged.saturating_sub(charged_after_reductions),
+            income_tax_charged_after_gift_aid_tax_reductions: charged_after_reductions,
+            gift_aid_charge: gift_aid_tax.saturating_sub(charged_after_reductions),
             band_extension: extensions.gift_aid_gross,
         }
     });
@@ -930,10 +972,12 @@ fn calculate_with(
     let total_tax_deducted_before_coding_out = tax_deducted_at_source.total();
     let sa_underpayments_coded_out = inputs.coded_out.sa_underpayments.at_least_zero();
     let total_tax_deducted = total_tax_deducted_before_coding_out - sa_underpayments_coded_out;
+    let total_annuity_payments_tax_charged = deductions.annual_payments_tax_charged();
     // The basic-rate tax kept from royalty payments is charged with the rest (ITA 2007 s903).
     let total_income_tax_nics_charged = total_income_tax_due
         + nics.total_nic
         + total_student_loans_repayment_amount
+        + total_annuity_payments_tax_charged
         + royalty_payments.map_or(Money::ZERO, |r| r.tax_charged);
     let total_income_tax_and_nics_due = total_income_tax_nics_charged - total_tax_deducted;
     // Capital gains tax, in the basic rate band left by taxable income (TCGA 1992 s1I).
@@ -965,7 +1009,7 @@ fn calculate_with(
     let taxable = banded.taxable();
     let income_tax = IncomeTax {
         total_income_received_from_all_sources: total_income,
-        total_allowances_and_deductions: (total_allowances + losses_applied).min(total_income),
+        total_allowances_and_deductions: (total_allowances + step2_deductions).min(total_income),
         total_taxable_income: taxable,
         pay_pensions_profit: Some(banded.pay_pensions_profit).filter(|c| c.income_received.is_positive()),
         savings_and_gains: Some(banded.savings_and_gains).filter(|c| c.income_received.is_positive()),
@@ -1009,8 +1053,14 @@ fn calculate_with(
             losses_applied_to_general_income: sideways_losses.is_positive().then_some(sideways_losses),
             cgt_loss_set_against_in_year_general_income: share_losses.is_positive().then_some(share_losses),
             payments_to_trade_unions_for_death_benefits: trade_union_relief.is_positive().then_some(trade_union_relief),
+            deductions,
         },
-        reliefs: Reliefs { residential_finance_costs: finance_costs, reliefs_claimed, top_slicing_relief },
+        reliefs: Reliefs {
+            residential_finance_costs: finance_costs,
+            reliefs_claimed,
+            reliefs_claimed_detail,
+            top_slicing_relief,
+        },
         foreign: crate::foreign::ForeignFigures {
             inputs: inputs.foreign.clone(),
             amounts: incomes.foreign.into(),
@@ -1024,6 +1074,10 @@ fn calculate_with(
             PensionContributionReliefs {
                 total_pension_contribution_reliefs: extensions.pension_contributions_gross,
                 regular_pension_contributions: extensions.pension_contributions_gross,
+                one_off_pension_contributions_paid: claims
+                    .one_off_pension_contributions
+                    .is_positive()
+                    .then(|| claims.one_off_pension_contributions.min(extensions.pension_contributions_gross)),
             },
         ),
         student_loans,
@@ -1091,6 +1145,7 @@ fn calculate_with(
             sa_underpayments_coded_out,
             total_income_tax_nics_charged,
             total_student_loans_repayment_amount,
+            total_annuity_payments_tax_charged,
             total_royalty_payments_tax_charged: royalty_payments.map_or(Money::ZERO, |r| r.tax_charged),
             total_tax_deducted,
             total_income_tax_and_nics_due,

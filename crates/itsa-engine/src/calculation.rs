@@ -60,6 +60,10 @@ pub struct AllowancesAndDeductions {
     pub cgt_loss_set_against_in_year_general_income: Option<Money>,
     /// Half the payments to a trade union for death benefits (ITEPA 2003 s457).
     pub payments_to_trade_unions_for_death_benefits: Option<Money>,
+    /// The other deductions from net income (ITA 2007 s23 Step 2): pension contributions
+    /// relieved on a claim, gifts of investments to charity, loan interest, post-cessation
+    /// relief and annual payments.
+    pub deductions: crate::reliefs::Deductions,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -74,6 +78,8 @@ pub struct Reliefs {
     pub residential_finance_costs: Option<ResidentialFinanceCosts>,
     /// Investment reliefs, in the order they were set against the tax.
     pub reliefs_claimed: Vec<ReliefClaimed>,
+    /// The investments and payments behind `reliefs_claimed`, each with its kind.
+    pub reliefs_claimed_detail: Vec<crate::reliefs::ReliefDetail>,
     pub top_slicing_relief: Option<TopSlicingRelief>,
 }
 
@@ -108,6 +114,9 @@ pub enum ReliefType {
     VctSubscriptions,
     EisSubscriptions,
     SeedEnterpriseInvestment,
+    CommunityInvestment,
+    SocialEnterpriseInvestment,
+    MaintenancePayments,
 }
 
 impl ReliefType {
@@ -117,6 +126,9 @@ impl ReliefType {
             ReliefType::VctSubscriptions => "vct-subscriptions",
             ReliefType::EisSubscriptions => "eis-subscriptions",
             ReliefType::SeedEnterpriseInvestment => "seed-enterprise-investment",
+            ReliefType::CommunityInvestment => "community-investment",
+            ReliefType::SocialEnterpriseInvestment => "social-enterprise-investment",
+            ReliefType::MaintenancePayments => "maintenance-payments",
         }
     }
 }
@@ -175,6 +187,11 @@ pub struct GiftAid {
     pub rate: Rate,
     /// Basic-rate tax treated as deducted from the donations.
     pub gift_aid_tax: Money,
+    /// The tax reductions that count against `gift_aid_tax`: all but those for maintenance
+    /// payments (ITA 2007 s425(4)).
+    pub gift_aid_tax_reductions: Money,
+    /// The income tax charged after those reductions: amount C of ITA 2007 s424(2).
+    pub income_tax_charged_after_gift_aid_tax_reductions: Money,
     /// Extra tax charged when the taxpayer's own tax is less than `gift_aid_tax` (ITA 2007 s424).
     pub gift_aid_charge: Money,
     /// How far the basic rate limit (and the limits above it) moved.
@@ -192,6 +209,8 @@ pub struct PensionContributionReliefs {
     /// Gross relief-at-source contributions: the band extension they give.
     pub total_pension_contribution_reliefs: Money,
     pub regular_pension_contributions: Money,
+    /// The one-off payments among the relief-at-source contributions.
+    pub one_off_pension_contributions_paid: Option<Money>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -343,6 +362,9 @@ pub struct TaxCalculation {
     pub sa_underpayments_coded_out: Money,
     pub total_income_tax_nics_charged: Money,
     pub total_student_loans_repayment_amount: Money,
+    /// Basic-rate tax the taxpayer deducted from annual payments made, which they account
+    /// for (ITA 2007 s900, Part 15 Chapter 17).
+    pub total_annuity_payments_tax_charged: Money,
     /// Basic-rate tax deducted from patent royalties paid, charged on the payer (ITA 2007
     /// s903); part of `total_income_tax_nics_charged`.
     pub total_royalty_payments_tax_charged: Money,

@@ -256,6 +256,51 @@ pub fn explain(inputs: &Inputs, calculation: &Calculation) -> Vec<Step> {
         }
         s.parameters(&["income_tax_relief_cap_minimum", "income_tax_relief_cap_percent"]);
     }
+    let d = &c.allowances_and_deductions.deductions;
+    let claims = &inputs.relief_claims;
+    for (figure, given, claimed, rule, parameters) in [
+        (
+            "allowancesAndDeductions.qualifyingLoanInterestFromInvestments",
+            d.qualifying_loan_interest,
+            claims.qualifying_loan_interest,
+            "qualifying loan interest, up to the income left and the cap on reliefs (ITA 2007 s383, s24A)",
+            &["income_tax_relief_cap_minimum", "income_tax_relief_cap_percent"][..],
+        ),
+        (
+            "allowancesAndDeductions.postCessationTradeReceipts",
+            d.post_cessation_relief,
+            claims.post_cessation_relief,
+            "post-cessation trade relief, up to the income left and the cap on reliefs (ITA 2007 s96, s24A)",
+            &["income_tax_relief_cap_minimum", "income_tax_relief_cap_percent"][..],
+        ),
+        (
+            "allowancesAndDeductions.grossAnnuityPayments",
+            d.annual_payments.map(|a| a.gross),
+            claims.annual_payments,
+            "annual payments made, gross, deducted from net income (ITA 2007 s448)",
+            &[][..],
+        ),
+        (
+            "allowancesAndDeductions.pensionContributions",
+            d.pension_contributions.map(|p| p.total()),
+            claims.retirement_annuity_payments
+                + claims.employer_scheme_no_tax_relief
+                + claims.overseas_scheme_contributions,
+            "pension contributions relieved on a claim, up to relevant UK earnings less relief-at-source contributions (FA 2004 s190, s194)",
+            &["pension_relief_basic_amount"][..],
+        ),
+        (
+            "allowancesAndDeductions.giftOfInvestmentsAndPropertyToCharity",
+            d.gifts_of_investments,
+            claims.gifts_of_investments,
+            "shares, securities and land given to charity, at their value (ITA 2007 s431)",
+            &[][..],
+        ),
+    ] {
+        if let Some(given) = given {
+            t.step(figure, given, rule).input("claimed", claimed).parameters(parameters);
+        }
+    }
     t.step(
         "adjustedNetIncome",
         it.adjusted_net_income,
@@ -322,6 +367,15 @@ pub fn explain(inputs: &Inputs, calculation: &Calculation) -> Vec<Step> {
             ),
             crate::calculation::ReliefType::SeedEnterpriseInvestment => {
                 ("ITA 2007 s257AB", &["seis_relief_rate", "seis_maximum_subscriptions"])
+            }
+            crate::calculation::ReliefType::CommunityInvestment => {
+                ("ITA 2007 s333-s335", &["community_investment_relief_rate"])
+            }
+            crate::calculation::ReliefType::SocialEnterpriseInvestment => {
+                ("ITA 2007 s257JA", &["social_investment_relief_rate", "social_investment_maximum"])
+            }
+            crate::calculation::ReliefType::MaintenancePayments => {
+                ("ITA 2007 s453", &["maintenance_payments_relief_rate", "married_couples_allowance_minimum"])
             }
         };
         t.step(
@@ -457,6 +511,14 @@ pub fn explain(inputs: &Inputs, calculation: &Calculation) -> Vec<Step> {
         )
         .input("Winter Fuel Payment", inputs.winter_fuel_payment)
         .parameters(&["winter_fuel_payment_charge_threshold"]);
+    }
+    if c.tax_calculation.total_annuity_payments_tax_charged.is_positive() {
+        t.step(
+            "taxCalculation.totalAnnuityPaymentsTaxCharged",
+            c.tax_calculation.total_annuity_payments_tax_charged,
+            "the basic-rate tax deducted from annual payments made, which the payer accounts for (ITA 2007 s900, s448)",
+        )
+        .parameters(&["annual_payments_deduction_rate"]);
     }
     t.step(
         "taxCalculation.incomeTax.totalIncomeTaxDue",

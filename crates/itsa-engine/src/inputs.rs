@@ -61,6 +61,8 @@ pub struct Inputs {
     pub pension_contributions_relief_at_source: Money,
     /// Share subscriptions on which relief is claimed as a tax reduction.
     pub investment_subscriptions: InvestmentSubscriptions,
+    /// The other reliefs claimed: deductions from income and tax reductions.
+    pub relief_claims: crate::reliefs::ReliefClaims,
     /// Pension savings over the annual allowance, after any unused allowance carried
     /// forward: charged at the taxpayer's rates as the top slice of income (FA 2004 s227).
     pub annual_allowance_excess: Money,
@@ -110,6 +112,7 @@ impl Inputs {
             gift_aid_paid: Money::ZERO,
             pension_contributions_relief_at_source: Money::ZERO,
             investment_subscriptions: InvestmentSubscriptions::default(),
+            relief_claims: crate::reliefs::ReliefClaims::default(),
             annual_allowance_excess: Money::ZERO,
             pension_charges: PensionChargeInputs::default(),
             winter_fuel_payment: Money::ZERO,

@@ -18,6 +18,7 @@ pub mod foreign;
 pub mod inputs;
 pub mod messages;
 mod nics;
+pub mod reliefs;
 mod student_loans;
 
 pub use calculation::Calculation;

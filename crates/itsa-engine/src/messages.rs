@@ -49,4 +49,6 @@ pub mod ids {
     pub const CLASS2_TREATED_AS_PAID: &str = "ITSA0004";
     /// Relief-at-source pension contributions beyond the relief limit (FA 2004 s190).
     pub const PENSION_CONTRIBUTIONS_OVER_LIMIT: &str = "ITSA0005";
+    /// Maintenance payments without relief: neither party born before 6 April 1935 (ITA 2007 s453).
+    pub const MAINTENANCE_RELIEF_NOT_DUE: &str = "ITSA0051";
 }

@@ -26,6 +26,7 @@ use crate::{Body, NOT_CALCULATED, SubmissionError};
 
 mod capital_gains;
 mod foreign;
+mod reliefs;
 
 /// The date of birth assumed when HMRC holds none (SUBMISSION-CASES.md).
 fn default_date_of_birth() -> Date {
@@ -272,19 +273,13 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
             }
             Body::ReliefsPensions(r) => {
                 inputs.pension_contributions_relief_at_source = r.relief_at_source_gross();
-                refuse_if_any(
-                    r.deducted_from_income(),
-                    &at,
-                    "retirement annuity, net pay without relief or overseas scheme contributions",
-                )?;
+                reliefs::pensions(r, &mut inputs.relief_claims);
             }
             Body::ReliefsCharitableGiving(g) => {
-                inputs.gift_aid_paid = g.gift_aid_paid();
-                refuse_if_any(
-                    g.not_yet_calculated(),
-                    &at,
-                    "Gift Aid carried back or forward, or gifts of shares or land",
-                )?;
+                reliefs::charitable_giving(g, &mut inputs.gift_aid_paid, &mut inputs.relief_claims);
+            }
+            Body::ReliefsOther(r) => {
+                reliefs::other(r, inputs.date_of_birth, &mut inputs.relief_claims, &at)?;
             }
             Body::LossClaim(c) => {
                 use crate::bodies::losses::{LossClaimSource, TypeOfClaim};
@@ -316,7 +311,8 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
                 inputs.life_policy_gains = foreign::life_policy_gains(p, &at)?;
             }
             Body::ReliefsInvestment(r) => {
-                inputs.investment_subscriptions = investment_subscriptions(r, &at)?;
+                inputs.investment_subscriptions = investment_subscriptions(r);
+                reliefs::investments(r, &mut inputs.relief_claims);
             }
             Body::NonPayeIncome(n) => inputs.employment_extras.tips = or_zero(n.tips),
             Body::EmploymentOther(o) => other_employment = Some(o),
@@ -508,12 +504,11 @@ fn pension_charges(c: &crate::bodies::charges::PensionCharges) -> itsa_engine::i
 }
 
 /// Venture capital trust, EIS and SEIS subscriptions: the amounts on which relief is
-/// claimed, and the EIS part in knowledge-intensive companies. Community investment and
-/// social investment relief are refused until calculated.
+/// claimed, and the EIS part in knowledge-intensive companies. Community and social
+/// investment are read by `reliefs::investments`.
 fn investment_subscriptions(
     r: &crate::bodies::reliefs::InvestmentReliefs,
-    at: &str,
-) -> Result<itsa_engine::inputs::InvestmentSubscriptions, SubmissionError> {
+) -> itsa_engine::inputs::InvestmentSubscriptions {
     let claimed = |amount: crate::amount::Amount| amount.money();
     let vct = r.vct_subscription.iter().flatten().map(|i| claimed(i.relief_claimed)).sum();
     let eis_items = || r.eis_subscription.iter().flatten();
@@ -521,11 +516,7 @@ fn investment_subscriptions(
     let eis_knowledge_intensive =
         eis_items().filter(|i| i.knowledge_intensive == Some(true)).map(|i| claimed(i.relief_claimed)).sum();
     let seis = r.seed_enterprise_investment.iter().flatten().map(|i| claimed(i.relief_claimed)).sum();
-    let community: Money = r.community_investment.iter().flatten().map(|i| claimed(i.relief_claimed)).sum();
-    refuse_if_any(community, at, "community investment tax relief")?;
-    let social: Money = r.social_enterprise_investment.iter().flatten().map(|i| claimed(i.relief_claimed)).sum();
-    refuse_if_any(social, at, "social investment tax relief")?;
-    Ok(itsa_engine::inputs::InvestmentSubscriptions { vct, eis, eis_knowledge_intensive, seis })
+    itsa_engine::inputs::InvestmentSubscriptions { vct, eis, eis_knowledge_intensive, seis }
 }
 
 mod property {

@@ -196,7 +196,7 @@ fn what_itsa_does_not_calculate_yet_is_refused_not_left_out() {
         json!([{"endpoint": "insurance-policies", "body": {"lifeInsurance": [
             {"customerReference": "P1", "gainAmount": 5000, "taxPaid": true, "deficiencyRelief": 100}]}}]),
         json!([{"endpoint": "dividends-other", "body": {"foreignDividend": [{"countryCode": "USA", "taxableAmount": 100, "specialWithholdingTax": 15}]}}]),
-        json!([{"endpoint": "reliefs-pensions", "body": {"pensionReliefs": {"retirementAnnuityPayments": 100}}}]),
+        json!([{"endpoint": "reliefs-other", "body": {"payrollGiving": {"reliefClaimed": 100}}}]),
     ] {
         let e = refused(&case("2025-26", json!([]), submissions.clone()));
         assert_eq!(e.code, NOT_CALCULATED, "{submissions}: {e}");
@@ -221,6 +221,39 @@ fn what_itsa_does_not_calculate_yet_is_refused_not_left_out() {
     .unwrap();
     assert_eq!(inputs.foreign.sources[0].taxable_amount, pounds("100"));
     assert_eq!(inputs.pension_contributions_relief_at_source, pounds("1000"));
+}
+
+#[test]
+fn reliefs_are_read_into_the_claims() {
+    let mut year = case(
+        "2025-26",
+        json!([]),
+        json!([{"endpoint": "reliefs-pensions", "body": {"pensionReliefs": {"retirementAnnuityPayments": 100,
+                  "paymentToEmployersSchemeNoTaxRelief": 20, "overseasPensionSchemeContributions": 3}}},
+               {"endpoint": "reliefs-charitable-giving", "body": {"giftAidPayments": {"totalAmount": 1000,
+                  "amountTreatedAsPreviousTaxYear": 300, "amountTreatedAsSpecifiedTaxYear": 50},
+                  "gifts": {"landAndBuildings": 700}}},
+               {"endpoint": "reliefs-investment", "body": {"communityInvestment": [{"uniqueInvestmentRef": "C1",
+                  "name": "CDFI", "reliefClaimed": 4000}]}},
+               {"endpoint": "reliefs-other", "body": {"maintenancePayments": [{"exSpouseDateOfBirth": "1935-04-05",
+                  "amount": 2000}], "annualPaymentsMade": {"reliefClaimed": 90},
+                  "qualifyingLoanInterestPayments": [{"reliefClaimed": 10}, {"reliefClaimed": 5}]}}]),
+    );
+    let inputs = read(&year).unwrap();
+    let c = &inputs.relief_claims;
+    assert_eq!(
+        (c.retirement_annuity_payments, c.employer_scheme_no_tax_relief, c.overseas_scheme_contributions),
+        (pounds("100"), pounds("20"), pounds("3"))
+    );
+    // Paid 1,000, 300 of it carried back, 50 paid later brought back (ITA 2007 s426).
+    assert_eq!(inputs.gift_aid_paid, pounds("750"));
+    assert_eq!(c.gifts_of_investments, pounds("700"));
+    assert_eq!(c.community_investment, pounds("4000"));
+    assert_eq!((c.annual_payments, c.qualifying_loan_interest), (pounds("90"), pounds("15")));
+    // The former spouse was born on 5 April 1935, before 6 April 1935.
+    assert!(c.maintenance_party_born_before_1935);
+    year["submissions"][3]["body"]["maintenancePayments"][0]["exSpouseDateOfBirth"] = json!("1935-04-06");
+    assert!(!read(&year).unwrap().relief_claims.maintenance_party_born_before_1935);
 }
 
 #[test]

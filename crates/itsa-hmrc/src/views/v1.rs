@@ -547,6 +547,7 @@ pub fn allowances_deductions_reliefs(c: &Calculation) -> Option<Value> {
     let allowances = Obj::new()
         .opt("personalAllowance", pounds_if_not_zero(a.personal_allowance))
         .opt("reducedPersonalAllowance", a.reduced_personal_allowance.map(pounds))
+        .opt("giftOfInvestmentsAndPropertyToCharity", a.deductions.gifts_of_investments.map(pounds))
         .opt("blindPersonsAllowance", a.blind_persons_allowance.map(pounds))
         .some_if_not_empty();
     let finance_costs = c.reliefs.residential_finance_costs.map(|r| {

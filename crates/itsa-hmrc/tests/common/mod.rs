@@ -64,6 +64,54 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
     employee.coded_out.paye_underpayments = pence("130.55");
     cases.push(("employee with savings, dividends, gift aid, pension, loans, child benefit, coding out", employee));
 
+    // Every relief and deduction of itsa_engine::reliefs, with the detail of each investment.
+    let mut claimant = new();
+    claimant.date_of_birth = Some(Date::parse("1934-06-01").unwrap());
+    claimant.pensions.push(Pension { name: "Mutual pension".into(), amount: m(48_000), tax_deducted: m(6_000) });
+    claimant.employments.push(Employment { name: "Part time".into(), pay: m(9_000), ..Default::default() });
+    claimant.gift_aid_paid = m(400);
+    claimant.pension_contributions_relief_at_source = m(1_000);
+    claimant.investment_subscriptions.vct = m(2_000);
+    {
+        use itsa_engine::calculation::ReliefType;
+        use itsa_engine::reliefs::ReliefDetail;
+        let c = &mut claimant.relief_claims;
+        c.retirement_annuity_payments = pence("300.50");
+        c.employer_scheme_no_tax_relief = m(200);
+        c.overseas_scheme_contributions = m(100);
+        c.one_off_pension_contributions = m(250);
+        c.gifts_of_investments = pence("1200.10");
+        c.qualifying_loan_interest = m(450);
+        c.post_cessation_relief = m(300);
+        c.annual_payments = m(600);
+        c.community_investment = m(10_000);
+        c.social_investment = m(1_000);
+        c.maintenance_payments = m(2_500);
+        c.maintenance_party_born_before_1935 = true;
+        let detail = |kind, amount, reference: &str| ReliefDetail {
+            kind,
+            amount_claimed: m(amount),
+            unique_investment_ref: Some(reference.into()),
+            name: Some("Fund".into()),
+            company_name: None,
+            customer_reference: None,
+        };
+        c.details = vec![
+            detail(ReliefType::VctSubscriptions, 2_000, "VCT1"),
+            detail(ReliefType::CommunityInvestment, 10_000, "CITR1"),
+            detail(ReliefType::SocialEnterpriseInvestment, 1_000, "SI1"),
+            ReliefDetail {
+                kind: ReliefType::MaintenancePayments,
+                amount_claimed: m(2_500),
+                unique_investment_ref: None,
+                name: None,
+                company_name: None,
+                customer_reference: Some("MAINT".into()),
+            },
+        ];
+    }
+    cases.push(("reliefs and deductions of every kind", claimant));
+
     let mut traders = new();
     traders.date_of_birth = Some(Date::parse("1980-05-17").unwrap());
     traders.self_employments.push(SelfEmployment {

@@ -200,12 +200,6 @@ impl CharitableGiving {
     pub fn gifts_of_investments(&self) -> Money {
         self.gifts.as_ref().map_or(Money::ZERO, |g| or_zero(g.shares_or_securities) + or_zero(g.land_and_buildings))
     }
-
-    /// The amounts itsa does not calculate yet: Gift Aid carried back to the previous year
-    /// or brought back from the next, and gifts of shares, securities, land and buildings.
-    pub fn not_yet_calculated(&self) -> Money {
-        self.gift_aid_carried_back() + self.gift_aid_brought_back() + self.gifts_of_investments()
-    }
 }
 
 fn is_charity_name_char(c: char) -> bool {
@@ -651,7 +645,6 @@ mod tests {
         assert_eq!(body.gift_aid_brought_back(), Money::pounds(50));
         assert_eq!(body.gift_aid_for_year(), Money::pounds(1150));
         assert_eq!(body.gifts_of_investments().amount().to_string(), "1600.25");
-        assert_eq!(body.not_yet_calculated().amount().to_string(), "1750.25");
 
         // The non-UK charities objects are not in the 2025-26 schema.
         let e = body.check(year(2025)).unwrap_err();

@@ -1,27 +1,30 @@
 //! Allowances, reliefs, tax deducted at source, Gift Aid, marriage allowance, pension
 //! contribution reliefs, student loans and coded-out underpayments.
 
-use itsa_engine::Calculation;
+use itsa_engine::calculation::ReliefType;
 use itsa_engine::calculation::{
     AllowancesAndDeductions, CodedOutUnderpayments, GiftAid, MarriageAllowanceTransferOut,
     MarriageAllowanceTransferredIn, PensionContributionReliefs, ReliefClaimed, ResidentialFinanceCosts, StudentLoan,
     TaxDeductedAtSource,
 };
 use itsa_engine::inputs::StudentLoanPlan;
+use itsa_engine::reliefs::{PensionDeductions, ReliefDetail};
+use itsa_engine::Calculation;
 
 use crate::views::SchemaVariant;
-use crate::views::json::{Node, Obj, money, non_empty_array, percent, pounds};
+use crate::views::json::{Node, Obj, money, money_if_not_zero, non_empty_array, percent, pounds};
 
 /// `allowancesAndDeductions`.
 ///
 /// The engine's `pension_contributions` (gross relief-at-source contributions) is not
 /// written here: HMRC's `allowancesAndDeductions.pensionContributions` is the total of
 /// contributions relieved by deduction from income (retirement annuity payments,
-/// employer schemes without tax relief, overseas schemes), which itsa does not handle.
-/// Relief-at-source contributions appear as `pensionContributionReliefs` and
-/// `reliefs.basicRateExtension`. `total_allowances` is
+/// employer schemes without tax relief, overseas schemes), the engine's
+/// `deductions.pension_contributions`. Relief-at-source contributions appear as
+/// `pensionContributionReliefs` and `reliefs.basicRateExtension`. `total_allowances` is
 /// `taxCalculation.incomeTax.totalAllowancesAndDeductions`.
 pub(super) fn allowances_and_deductions(a: &AllowancesAndDeductions) -> Node {
+    let d = &a.deductions;
     Obj::new()
         .set("personalAllowance", pounds(a.personal_allowance))
         .opt(
@@ -29,10 +32,31 @@ pub(super) fn allowances_and_deductions(a: &AllowancesAndDeductions) -> Node {
             a.marriage_allowance_transfer_out.as_ref().map(marriage_allowance_transfer_out),
         )
         .opt("reducedPersonalAllowance", a.reduced_personal_allowance.map(pounds))
+        .opt("giftOfInvestmentsAndPropertyToCharity", d.gifts_of_investments.map(pounds))
         .opt("blindPersonsAllowance", a.blind_persons_allowance.map(pounds))
         .opt("lossesAppliedToGeneralIncome", a.losses_applied_to_general_income.map(pounds))
         .opt("cgtLossSetAgainstInYearGeneralIncome", a.cgt_loss_set_against_in_year_general_income.map(pounds))
+        .opt("qualifyingLoanInterestFromInvestments", d.qualifying_loan_interest.map(money))
+        .opt("postCessationTradeReceipts", d.post_cessation_relief.map(money))
         .opt("paymentsToTradeUnionsForDeathBenefits", a.payments_to_trade_unions_for_death_benefits.map(money))
+        .opt("grossAnnuityPayments", d.annual_payments.map(|p| money(p.gross)))
+        .opt(
+            "annuityPayments",
+            d.annual_payments
+                .map(|p| Obj::new().set("reliefClaimed", money(p.gross)).set("rate", percent(p.rate)).build()),
+        )
+        .opt("pensionContributions", d.pension_contributions.map(|p| money(p.total())))
+        .opt("pensionContributionsDetail", d.pension_contributions.map(pension_contributions_detail))
+        .build()
+}
+
+/// `allowancesAndDeductions.pensionContributionsDetail`: the contributions relieved on a
+/// claim, by kind; a kind not claimed is left out.
+fn pension_contributions_detail(p: PensionDeductions) -> Node {
+    Obj::new()
+        .opt("retirementAnnuityPayments", money_if_not_zero(p.retirement_annuity_payments))
+        .opt("paymentToEmployersSchemeNoTaxRelief", money_if_not_zero(p.employer_scheme_no_tax_relief))
+        .opt("overseasPensionSchemeContributions", money_if_not_zero(p.overseas_scheme_contributions))
         .build()
 }
 
@@ -48,10 +72,18 @@ fn marriage_allowance_transfer_out(t: &MarriageAllowanceTransferOut) -> Node {
 
 /// `reliefs`: residential finance costs, investment reliefs, top slicing relief and the
 /// basic rate extension for Gift Aid and relief-at-source pension contributions.
-pub(super) fn reliefs(c: &Calculation) -> Option<Node> {
+pub(super) fn reliefs(c: &Calculation, variant: SchemaVariant) -> Option<Node> {
+    let claimed = c
+        .reliefs
+        .reliefs_claimed
+        .iter()
+        // Social investment relief ended with 2022-23's investments: def3 has no type for it.
+        .filter(|r| r.kind != ReliefType::SocialEnterpriseInvestment || variant <= SchemaVariant::Def2)
+        .map(|r| relief_claimed(r, &c.reliefs.reliefs_claimed_detail))
+        .collect();
     Obj::new()
         .opt("residentialFinanceCosts", c.reliefs.residential_finance_costs.as_ref().map(residential_finance_costs))
-        .non_empty("reliefsClaimed", c.reliefs.reliefs_claimed.iter().map(relief_claimed).collect())
+        .non_empty("reliefsClaimed", claimed)
         .opt(
             "foreignTaxCreditRelief",
             c.foreign.foreign_tax_credit_relief.as_ref().map(super::foreign::foreign_tax_credit_relief),
@@ -64,14 +96,28 @@ pub(super) fn reliefs(c: &Calculation) -> Option<Node> {
         .some_if_not_empty()
 }
 
-/// One item of `reliefs.reliefsClaimed`.
-fn relief_claimed(r: &ReliefClaimed) -> Node {
+/// One item of `reliefs.reliefsClaimed`, with the investments or payments behind it.
+fn relief_claimed(r: &ReliefClaimed, details: &[ReliefDetail]) -> Node {
+    let detail: Vec<Node> = details
+        .iter()
+        .filter(|d| d.kind == r.kind)
+        .map(|d| {
+            Obj::new()
+                .set("amountClaimed", money(d.amount_claimed))
+                .opt("uniqueInvestmentRef", d.unique_investment_ref.clone())
+                .opt("name", d.name.clone())
+                .opt("companyName", d.company_name.clone())
+                .opt("customerReference", d.customer_reference.clone())
+                .build()
+        })
+        .collect();
     Obj::new()
         .set("type", r.kind.hmrc_name())
         .set("amountClaimed", money(r.amount_claimed))
         .set("allowableAmount", money(r.allowable_amount))
         .set("amountUsed", money(r.amount_used))
         .set("rate", percent(r.rate))
+        .non_empty("reliefsClaimedDetail", detail)
         .build()
 }
 
@@ -139,6 +185,8 @@ pub(super) fn gift_aid(g: &GiftAid) -> Node {
         .set("grossGiftAidPayments", pounds(g.band_extension))
         .set("rate", percent(g.rate))
         .set("giftAidTax", money(g.gift_aid_tax))
+        .set("giftAidTaxReductions", money(g.gift_aid_tax_reductions))
+        .set("incomeTaxChargedAfterGiftAidTaxReductions", money(g.income_tax_charged_after_gift_aid_tax_reductions))
         .set("giftAidCharge", money(g.gift_aid_charge))
         .build()
 }
@@ -154,7 +202,10 @@ pub(super) fn pension_contribution_reliefs(p: &PensionContributionReliefs) -> No
         .set("totalPensionContributionReliefs", money(p.total_pension_contribution_reliefs))
         .set(
             "pensionContributionDetail",
-            Obj::new().set("regularPensionContributions", money(p.regular_pension_contributions)).build(),
+            Obj::new()
+                .set("regularPensionContributions", money(p.regular_pension_contributions))
+                .opt("oneOffPensionContributionsPaid", p.one_off_pension_contributions_paid.map(money))
+                .build(),
         )
         .build()
 }

@@ -42,7 +42,7 @@ pub(crate) fn calculation_in(calculation: &Calculation, variant: SchemaVariant) 
     let c = calculation;
     Obj::new()
         .set("allowancesAndDeductions", allowances::allowances_and_deductions(&c.allowances_and_deductions))
-        .opt("reliefs", allowances::reliefs(c))
+        .opt("reliefs", allowances::reliefs(c, variant))
         .opt("taxDeductedAtSource", allowances::tax_deducted_at_source(&c.tax_deducted_at_source))
         .opt("giftAid", c.gift_aid.as_ref().map(allowances::gift_aid))
         .opt("royaltyPayments", foreign::royalty_payments(&c.foreign))

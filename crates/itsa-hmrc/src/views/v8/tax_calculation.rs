@@ -23,6 +23,7 @@ pub(super) fn tax_calculation(t: &TaxCalculation, student_loans: &[StudentLoan],
             "totalStudentLoansRepaymentAmount",
             money(t.total_student_loans_repayment_amount),
         )
+        .opt("totalAnnuityPaymentsTaxCharged", money_if_not_zero(t.total_annuity_payments_tax_charged))
         .opt("totalRoyaltyPaymentsTaxCharged", money_if_not_zero(t.total_royalty_payments_tax_charged))
         .set("totalTaxDeducted", money(t.total_tax_deducted))
         .set("totalIncomeTaxAndNicsDue", money(t.total_income_tax_and_nics_due))
