@@ -61,6 +61,8 @@ pub struct Inputs {
     /// Whether the taxpayer chooses to pay Class 2 voluntarily when it is not due.
     pub class2_voluntary: bool,
     pub coded_out: CodedOut,
+    /// Losses brought forward and loss claims as submitted, for `lossesAndClaims`.
+    pub loss_records: crate::losses::LossRecords,
 }
 
 impl Inputs {
@@ -95,6 +97,7 @@ impl Inputs {
             child_benefit: Money::ZERO,
             class2_voluntary: false,
             coded_out: CodedOut::default(),
+            loss_records: Default::default(),
         }
     }
 
@@ -156,6 +159,8 @@ pub struct SelfEmployment {
     /// A claim to set this year's loss of the trade against the year's general income
     /// (ITA 2007 s64(2)(a)); without one the loss is carried forward.
     pub claims_sideways: bool,
+    /// Transition profits, Class 4 figures, the accounts' totals and loss claims.
+    pub extras: crate::losses::TradeExtras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -170,6 +175,8 @@ pub struct UkProperty {
     pub finance_costs_brought_forward: Money,
     /// Property losses brought forward (ITA 2007 s118).
     pub losses_brought_forward: Money,
+    /// The accounts' totals, when known.
+    pub accounts: Option<crate::losses::BusinessAccounts>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -12,6 +12,7 @@ pub mod calculation;
 mod estimate;
 pub mod explain;
 pub mod inputs;
+pub mod losses;
 pub mod messages;
 mod nics;
 mod student_loans;
