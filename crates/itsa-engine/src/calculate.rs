@@ -8,6 +8,7 @@ use crate::bands::{self, PositionRates, StackedIncome, UkLimits};
 use crate::calculation::*;
 use crate::charges;
 use crate::inputs::{AllowanceOrder, Inputs, MarriageAllowance};
+use crate::losses;
 use crate::messages::{Messages, ids};
 use crate::nics;
 use crate::student_loans::{self, LoanIncome};
@@ -91,15 +92,19 @@ fn incomes(rules: &YearRules, inputs: &Inputs, excluded: &[bool]) -> Incomes {
         .self_employments
         .iter()
         .map(|se| {
-            profit_and_loss(
+            let mut record = profit_and_loss(
                 se.business_id.clone(),
                 IncomeSourceType::SelfEmployment,
                 down(se.adjusted_profit),
                 se.losses_brought_forward,
-            )
+            );
+            record.accounts = se.extras.accounts.clone();
+            record.transition = losses::trade_transition(&se.extras, &mut record);
+            record
         })
         .collect();
-    let trading_profits = businesses.iter().map(|b| b.taxable_profit).sum();
+    let trading_profits =
+        businesses.iter().map(|b| b.taxable_profit + b.transition.map_or(Money::ZERO, |t| t.after_losses)).sum();
 
     let (property, property_record) = match &inputs.uk_property {
         Some(p) => {
@@ -164,6 +169,11 @@ fn profit_and_loss(
         losses_used,
         losses_carried_forward: total_losses_brought_forward - losses_used + net_loss,
         class4_loss: if kind == IncomeSourceType::SelfEmployment { net_loss } else { Money::ZERO },
+        accounts: None,
+        carry_sideways_losses_used: Money::ZERO,
+        carried_back: Money::ZERO,
+        class4: Default::default(),
+        transition: None,
     }
 }
 
@@ -173,12 +183,13 @@ fn profit_and_loss(
 fn property_income(rules: &YearRules, p: &crate::inputs::UkProperty) -> (PropertyIncome, BusinessProfitAndLoss) {
     let finance_costs = p.residential_finance_costs.at_least_zero();
     let finance_costs_deducted = finance_costs.percent(rules.residential_finance_costs_deductible).round_up_to_pound();
-    let record = profit_and_loss(
+    let mut record = profit_and_loss(
         p.business_id.clone(),
         IncomeSourceType::UkProperty,
         p.profit.round_down_to_pound() - finance_costs_deducted,
         p.losses_brought_forward,
     );
+    record.accounts = p.accounts.clone();
     let income = PropertyIncome {
         finance_costs,
         finance_costs_deducted,
@@ -207,14 +218,26 @@ fn sideways_loss_relief(
         .max(adjusted_total_income.percent(rules.income_tax_relief_cap_percent).round_down_to_pound());
     let mut income_left = total_income;
     let mut applied = Money::ZERO;
-    for (trade, record) in inputs.self_employments.iter().zip(businesses.iter_mut()) {
-        if !trade.claims_sideways || !record.net_loss.is_positive() {
-            continue;
+    // The claims in the order the taxpayer set (loss-claims-order), else business order.
+    let mut order: Vec<usize> = (0..inputs.self_employments.len().min(businesses.len())).collect();
+    order.sort_by_key(|&i| inputs.self_employments[i].extras.sideways_order.unwrap_or(u32::MAX));
+    for i in order {
+        let (trade, record) = (&inputs.self_employments[i], &mut businesses[i]);
+        if trade.extras.carry_back_first {
+            losses::carry_back(&trade.extras, record);
         }
-        let used = record.net_loss.min(income_left).min(cap - applied);
-        income_left -= used;
-        applied += used;
-        record.losses_carried_forward -= used;
+        if trade.claims_sideways && record.net_loss.is_positive() {
+            let limit = trade.extras.sideways_limit.map_or(record.net_loss, |l| l.round_down_to_pound());
+            let used = (record.net_loss - record.carried_back).min(limit).min(income_left).min(cap - applied);
+            let used = used.at_least_zero();
+            income_left -= used;
+            applied += used;
+            record.losses_carried_forward -= used;
+            record.carry_sideways_losses_used = used;
+        }
+        if !trade.extras.carry_back_first {
+            losses::carry_back(&trade.extras, record);
+        }
     }
     applied
 }
@@ -748,6 +771,18 @@ fn calculate_with(
         );
     }
     let income_tax_charged = banded.charged();
+    // What the transition profits add to the tax charged: the tax with them less the tax
+    // without them, the allowances and deductions as they are (docs/differences.md).
+    let transition_profits: Money =
+        incomes.businesses.iter().filter_map(|b| b.transition).map(|t| t.after_losses).sum();
+    let income_tax_charged_on_transition_profits =
+        incomes.businesses.iter().any(|b| b.transition.is_some()).then(|| {
+            let mut without = incomes.clone();
+            without.trading_profits -= transition_profits;
+            let deductions = deductions_with(transfer_out);
+            let other = banded_income_tax(rules, inputs.allowance_order, &without, deductions, extension);
+            income_tax_charged.saturating_sub(other.charged())
+        });
 
     // Step 6: tax reductions, each limited to the tax left: the investment reliefs first,
     // then finance costs, whose unused part is carried forward rather than lost.
@@ -911,7 +946,9 @@ fn calculate_with(
     } else {
         let exemption = nics::age_exemption(rules, inputs.date_of_birth, inputs.sex);
         let class2 = nics::class2(rules, incomes.trading_profits, inputs.class2_voluntary, exemption, &mut messages);
-        let class4 = nics::class4(rules, incomes.trading_profits, exemption, &mut messages);
+        let class4_profits = losses::class4_profits(inputs, &mut incomes.businesses);
+        let mut class4 = nics::class4(rules, class4_profits.chargeable, exemption, &mut messages);
+        class4.profits = class4_profits;
         let total_nic = class2.amount + class4.total_amount;
         Nics { class2: Some(class2), class4: Some(class4), total_nic }
     };
@@ -1017,6 +1054,7 @@ fn calculate_with(
         gains_on_life_policies: Some(banded.gains).filter(|c| c.income_received.is_positive()),
         lump_sums: Some(banded.lump_sums).filter(|c| c.income_received.is_positive()),
         income_tax_charged,
+        income_tax_charged_on_transition_profits,
         total_reliefs,
         income_tax_due_after_reliefs,
         marriage_allowance_relief,
@@ -1152,7 +1190,16 @@ fn calculate_with(
             capital_gains_tax,
         },
         end_of_year_estimate: None,
-        losses_and_claims: (!losses.is_empty()).then_some(LossesAndClaims { carried_forward: losses }),
+        losses_and_claims: {
+            let mut l = losses::results(inputs, &incomes.businesses);
+            l.carried_forward = losses;
+            let any = !(l.carried_forward.is_empty()
+                && l.result_of_claims_applied.is_empty()
+                && l.carried_forward_losses.is_empty()
+                && l.default_carried_forward.is_empty()
+                && l.claims_not_applied.is_empty());
+            any.then_some(l)
+        },
         messages,
     }
 }

@@ -248,6 +248,14 @@ pub struct BusinessProfitAndLoss {
     /// Losses of this year and unused losses brought forward, carried forward.
     pub losses_carried_forward: Money,
     pub class4_loss: Money,
+    /// The accounts' totals, when the business's figures came with them.
+    pub accounts: Option<crate::losses::BusinessAccounts>,
+    /// The year's loss set against general income on a claim (ITA 2007 s64, s120).
+    pub carry_sideways_losses_used: Money,
+    /// The year's loss carried back to earlier years on a claim.
+    pub carried_back: Money,
+    pub class4: crate::losses::Class4Losses,
+    pub transition: Option<crate::losses::TransitionProfit>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -389,6 +397,8 @@ pub struct IncomeTax {
     /// part of total income (ITEPA 2003 s404A).
     pub lump_sums: Option<IncomeTaxCategory>,
     pub income_tax_charged: Money,
+    /// Of the tax charged, what the transition profits add (FA 2022 Sch 1), when there are any.
+    pub income_tax_charged_on_transition_profits: Option<Money>,
     pub total_reliefs: Money,
     pub income_tax_due_after_reliefs: Money,
     pub marriage_allowance_relief: Money,
@@ -607,6 +617,8 @@ pub struct Class4Nics {
     pub bands: Vec<Class4Band>,
     /// Set when the taxpayer was exempt (age) and so nothing is charged.
     pub exemption: Option<Class4Exemption>,
+    /// The profits before Class 4 losses and adjustments, and the losses.
+    pub profits: crate::losses::Class4Profits,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -706,6 +718,10 @@ impl EstimatedSourceType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LossesAndClaims {
     pub carried_forward: Vec<LossCarriedForward>,
+    pub result_of_claims_applied: Vec<crate::losses::ClaimResult>,
+    pub carried_forward_losses: Vec<crate::losses::ClaimResult>,
+    pub default_carried_forward: Vec<crate::losses::DefaultCarriedForward>,
+    pub claims_not_applied: Vec<crate::losses::LossClaim>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

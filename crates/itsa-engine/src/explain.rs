@@ -169,6 +169,12 @@ pub fn explain(inputs: &Inputs, calculation: &Calculation) -> Vec<Step> {
                 format!("{} {} taxable profit", b.income_source_type.hmrc_name(), b.income_source_id),
                 b.taxable_profit,
             );
+            if let Some(tp) = b.transition {
+                s.input(
+                    format!("self-employment {} transition profit after losses", b.income_source_id),
+                    tp.after_losses,
+                );
+            }
         }
         for a in &inputs.savings_accounts {
             s.input(format!("savings account {} gross interest", a.name), a.gross_interest);
@@ -534,6 +540,23 @@ pub fn explain(inputs: &Inputs, calculation: &Calculation) -> Vec<Step> {
             format!("{} weeks at the weekly rate where due or chosen (SSCBA 1992 s11)", c2.weeks),
         )
         .parameters(&["class2_weekly_rate", "class2_small_profits_threshold", "class2_weeks"]);
+    }
+    if let Some(on) = it.income_tax_charged_on_transition_profits {
+        t.step(
+            "taxCalculation.incomeTax.incomeTaxChargedOnTransitionProfits",
+            on,
+            "the tax charged less the tax charged without the transition profits (FA 2022 Sch 1; docs/differences.md 22)",
+        )
+        .input("income tax charged", it.income_tax_charged);
+    }
+    if let Some(c4) = c.tax_calculation.nics.class4.as_ref().filter(|c4| c4.profits.losses_used.is_positive()) {
+        t.step(
+            "taxCalculation.nics.class4Nics.totalClass4LossesUsed",
+            c4.profits.losses_used,
+            "Class 4 losses brought forward set against the trade's profits, and the year's losses set sideways against other trades' profits (SSCBA 1992 Sch 2 para 3)",
+        )
+        .input("profits liable to Class 4", c4.profits.liable)
+        .input("Class 4 losses available", c4.profits.losses_available);
     }
     if let Some(c4) = &c.tax_calculation.nics.class4 {
         t.step(

@@ -81,6 +81,8 @@ pub struct Inputs {
     pub coded_out: CodedOut,
     /// Chargeable gains and allowable losses of the year, for capital gains tax.
     pub capital_gains: Option<CapitalGains>,
+    /// Losses brought forward and loss claims as submitted, for `lossesAndClaims`.
+    pub loss_records: crate::losses::LossRecords,
 }
 
 impl Inputs {
@@ -123,6 +125,7 @@ impl Inputs {
             class2_voluntary: false,
             coded_out: CodedOut::default(),
             capital_gains: None,
+            loss_records: Default::default(),
         }
     }
 
@@ -228,6 +231,8 @@ pub struct SelfEmployment {
     /// A claim to set this year's loss of the trade against the year's general income
     /// (ITA 2007 s64(2)(a)); without one the loss is carried forward.
     pub claims_sideways: bool,
+    /// Transition profits, Class 4 figures, the accounts' totals and loss claims.
+    pub extras: crate::losses::TradeExtras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -242,6 +247,8 @@ pub struct UkProperty {
     pub finance_costs_brought_forward: Money,
     /// Property losses brought forward (ITA 2007 s118).
     pub losses_brought_forward: Money,
+    /// The accounts' totals, when known.
+    pub accounts: Option<crate::losses::BusinessAccounts>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -16,6 +16,7 @@ mod estimate;
 pub mod explain;
 pub mod foreign;
 pub mod inputs;
+pub mod losses;
 pub mod messages;
 mod nics;
 pub mod reliefs;

@@ -48,6 +48,7 @@ pub(crate) fn class4(
             total_amount: Money::ZERO,
             bands: Vec::new(),
             exemption: Some(exemption),
+            profits: Default::default(),
         };
     }
     let lower = rules.class4_lower_profits_limit;
@@ -71,7 +72,7 @@ pub(crate) fn class4(
         }
     }
     let total_amount = bands.iter().map(|b| b.amount).sum();
-    Class4Nics { total_income: profits, total_amount, bands, exemption: None }
+    Class4Nics { total_income: profits, total_amount, bands, exemption: None, profits: Default::default() }
 }
 
 /// Class 2 (SSCBA 1992 s11) as it stood in the tax year; see `class2_scheme` in the rules.
@@ -84,7 +85,13 @@ pub(crate) fn class2(
 ) -> Class2Nics {
     let spt = rules.class2_small_profits_threshold;
     let under_spt = profits < spt;
-    let under_lpt = rules.class2_lower_profits_threshold.map(|lpt| !under_spt && profits <= lpt);
+    // From 2024-25, with Class 2 no longer charged on profits, whether the profits are at
+    // or under the lower profits limit of Class 4 (docs/differences.md).
+    let under_lpt = match rules.class2_lower_profits_threshold {
+        Some(lpt) => Some(!under_spt && profits <= lpt),
+        None if rules.tax_year.start_year() >= 2024 => Some(profits <= rules.class4_lower_profits_limit),
+        None => None,
+    };
     let compulsory = exemption.is_none()
         && match rules.class2_scheme {
             Class2Scheme::SmallProfitsThreshold => !under_spt,

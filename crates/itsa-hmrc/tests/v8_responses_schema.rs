@@ -62,12 +62,14 @@ fn named_sources(year: TaxYear, regime: Regime) -> Inputs {
         adjusted_profit: m(24_000),
         losses_brought_forward: m(1_000),
         claims_sideways: false,
+        ..Default::default()
     });
     inputs.self_employments.push(SelfEmployment {
         business_id: "Window cleaning".into(),
         adjusted_profit: m(-2_000),
         losses_brought_forward: m(0),
         claims_sideways: false,
+        ..Default::default()
     });
     inputs.uk_property = Some(UkProperty {
         business_id: "Flat 2, 14 High Street".into(),

@@ -26,6 +26,7 @@ use crate::{Body, NOT_CALCULATED, SubmissionError};
 
 mod capital_gains;
 mod foreign;
+mod losses;
 mod reliefs;
 
 /// The date of birth assumed when HMRC holds none (SUBMISSION-CASES.md).
@@ -33,7 +34,7 @@ fn default_date_of_birth() -> Date {
     Date::new(1980, 1, 1).expect("a calendar date")
 }
 
-fn not_calculated(at: &str, what: &str) -> SubmissionError {
+pub(crate) fn not_calculated(at: &str, what: &str) -> SubmissionError {
     SubmissionError::new(
         NOT_CALCULATED,
         format!(
@@ -49,7 +50,7 @@ fn refuse_if_any(amount: Money, at: &str, what: &str) -> Result<(), SubmissionEr
 
 /// A self-employment's figures for the year.
 #[derive(Default)]
-struct Trade {
+pub(crate) struct Trade {
     income: Money,
     expenses: Money,
     disallowable: Money,
@@ -78,7 +79,7 @@ impl Trade {
     /// allowance instead of expenses (ITTOIA 2005 s783AC), never below nil.
     fn profit(&self, trading_income_allowance_limit: Money) -> Money {
         let annual = self.annual.as_ref();
-        let adjustments = annual.and_then(|a| a.adjustments.as_ref()).map_or(Money::ZERO, |a| a.net());
+        let adjustments = annual.and_then(|a| a.adjustments.as_ref()).map_or(Money::ZERO, losses::adjustments_net);
         let allowances = annual.and_then(|a| a.allowances.as_ref());
         match allowances.and_then(|a| a.trading_income_allowance) {
             Some(claimed) => {
@@ -150,7 +151,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
     let mut account_figures: HashMap<String, (Money, Money)> = HashMap::new();
     let mut benefits: Vec<(String, String)> = Vec::new();
     let mut benefit_amounts: HashMap<String, (Money, Money)> = HashMap::new();
-    let mut sideways_claims: Vec<String> = Vec::new();
+    let mut loss_submissions = losses::Losses::default();
     let mut uk_dividends = None;
     // Each resource's foreign sources, replaced by the next submission of the resource.
     let mut dividend_sources = Vec::new();
@@ -164,6 +165,9 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
         let at = format!("submissions/{n} ({})", s.endpoint.name());
         let target = s.target.as_ref().map(|t| t.id.clone()).unwrap_or_default();
         let created = s.created.as_ref().map(|c| c.id.clone()).unwrap_or_default();
+        if loss_submissions.take(s, year.tax_year, &at)? {
+            continue;
+        }
         match &s.body {
             Body::SePeriod(p) => {
                 let trade = trades.entry(s.business.unwrap_or_default()).or_default();
@@ -186,18 +190,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
                 trade.to = c.period_dates.as_ref().map(|d| d.period_end_date.0);
             }
             Body::SeAnnual(a) => {
-                if let Some(adjustments) = &a.adjustments {
-                    let class4 = or_zero(adjustments.adjustment_to_profits_for_class4);
-                    refuse_if_any(class4, &at, "adjustments to profits for Class 4 alone")?;
-                    // Transition profits have rules of their own (spreading, and how they
-                    // count in adjusted net income); they are not simply profit.
-                    let transition = or_zero(adjustments.transition_profit_amount)
-                        + or_zero(adjustments.transition_profit_acceleration_amount);
-                    refuse_if_any(transition, &at, "transition profits (basis period reform)")?;
-                }
-                if a.non_financials.as_ref().is_some_and(|n| n.class4_nics_exemption_reason.is_some()) {
-                    return Err(not_calculated(&at, "an exemption from Class 4 National Insurance"));
-                }
+                // Transition profits, Class 4 adjustments and exemptions: `losses::trade_extras`.
                 trades.entry(s.business.unwrap_or_default()).or_default().annual = Some(a.clone());
             }
             Body::EmploymentCreate(e) => {
@@ -281,20 +274,6 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
             Body::ReliefsOther(r) => {
                 reliefs::other(r, inputs.date_of_birth, &mut inputs.relief_claims, &at)?;
             }
-            Body::LossClaim(c) => {
-                use crate::bodies::losses::{LossClaimSource, TypeOfClaim};
-                if c.tax_year_claimed_for() != Some(year.tax_year) {
-                    return Err(not_calculated(&at, "a loss claim for another tax year"));
-                }
-                match (c.type_of_loss, c.type_of_claim) {
-                    // Carrying forward is what happens without a claim.
-                    (_, TypeOfClaim::CarryForward) => {}
-                    (LossClaimSource::SelfEmployment, TypeOfClaim::CarrySideways) => {
-                        sideways_claims.push(c.business_id.clone());
-                    }
-                    _ => return Err(not_calculated(&at, "property losses set against general income")),
-                }
-            }
             Body::ChargesPensions(c) => {
                 if c.pension_savings_tax_charges.is_some() {
                     return Err(not_calculated(&at, "lifetime allowance charges"));
@@ -362,10 +341,12 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
                 business_id: b.business_id.clone(),
                 adjusted_profit: trade.profit(rules.trading_income_allowance),
                 losses_brought_forward: Money::ZERO,
-                claims_sideways: sideways_claims.contains(&b.business_id),
+                claims_sideways: false,
+                extras: losses::trade_extras(trade, b, rules.trading_income_allowance),
             });
         }
     }
+    loss_submissions.apply(year.tax_year, &year.businesses, &mut inputs)?;
     for (id, created) in employments {
         let figures = employment_details.remove(&id).unwrap_or(created);
         push_employment(&mut inputs, "employment-create", figures)?;
@@ -655,10 +636,11 @@ mod property {
                             "furnished holiday lettings",
                         )?;
                     }
+                    let pia = annual.and_then(|a| a.property_income_allowance());
                     let profit = figures.profit(
                         annual.map_or(Money::ZERO, |a| a.adjustments_net()),
                         annual.map_or(Money::ZERO, |a| a.allowances_total()),
-                        annual.and_then(|a| a.property_income_allowance()),
+                        pia,
                         limit,
                     );
                     inputs.uk_property = Some(UkProperty {
@@ -667,6 +649,16 @@ mod property {
                         residential_finance_costs: figures.finance_costs,
                         finance_costs_brought_forward: figures.finance_costs_brought_forward,
                         losses_brought_forward: Money::ZERO,
+                        accounts: Some(itsa_engine::losses::BusinessAccounts {
+                            total_income: figures.income,
+                            total_expenses: if pia.is_some() { Money::ZERO } else { figures.expenses },
+                            total_additions: annual.map_or(Money::ZERO, |a| a.adjustments_net()),
+                            total_deductions: match pia {
+                                Some(claimed) => claimed.min(limit).min(figures.income.at_least_zero()),
+                                None => annual.map_or(Money::ZERO, |a| a.allowances_total()),
+                            },
+                            ..Default::default()
+                        }),
                     });
                 }
                 BusinessType::ForeignProperty => {

@@ -208,9 +208,10 @@ fn what_itsa_does_not_calculate_yet_is_refused_not_left_out() {
         json!([cumulative("2026-04-05", 30000, 6000),
             {"endpoint": "se-annual", "ids": {"businessId": "shop"}, "body": {"adjustments": {"transitionProfitAmount": 4000}}}]),
     );
-    let e = refused(&transition);
-    assert_eq!(e.code, NOT_CALCULATED, "{e}");
-    assert!(e.message.contains("transition profits"), "{e}");
+    // Transition profits are calculated now: taken apart from the year's profit.
+    let taken = read(&transition).unwrap();
+    assert_eq!(taken.self_employments[0].adjusted_profit, pounds("24000"));
+    assert_eq!(taken.self_employments[0].extras.transition_profit, pounds("4000"));
     // The same endpoints with figures itsa does calculate are taken.
     let inputs = read(&case(
         "2025-26",

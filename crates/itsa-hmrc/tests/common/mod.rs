@@ -119,12 +119,14 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
         adjusted_profit: pence("45210.90"),
         losses_brought_forward: m(2_000),
         claims_sideways: false,
+        ..Default::default()
     });
     traders.self_employments.push(SelfEmployment {
         business_id: "XAIS12345678902".into(),
         adjusted_profit: m(-3_400),
         losses_brought_forward: m(700),
         claims_sideways: false,
+        ..Default::default()
     });
     traders.uk_property = Some(UkProperty {
         business_id: "XPIS12345678901".into(),
@@ -132,6 +134,7 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
         residential_finance_costs: pence("6400.40"),
         finance_costs_brought_forward: m(1_000),
         losses_brought_forward: m(500),
+        ..Default::default()
     });
     traders.other_income = m(650);
     traders.state_benefits.push(StateBenefit {
@@ -158,6 +161,7 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
         adjusted_profit: m(4_000),
         losses_brought_forward: m(0),
         claims_sideways: false,
+        ..Default::default()
     });
     small_trader.class2_voluntary = true;
     small_trader.marriage_allowance = MarriageAllowance::Transferor;
@@ -187,6 +191,7 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
         adjusted_profit: m(12_000),
         losses_brought_forward: m(0),
         claims_sideways: false,
+        ..Default::default()
     });
     pensioner.savings_accounts.push(SavingsAccount {
         name: "Premium account".into(),
@@ -237,6 +242,7 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
         adjusted_profit: m(9_000),
         losses_brought_forward: m(0),
         claims_sideways: false,
+        ..Default::default()
     });
     in_year.uk_property = Some(UkProperty {
         business_id: "XPIS12345678901".into(),
@@ -244,6 +250,7 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
         residential_finance_costs: m(1_000),
         finance_costs_brought_forward: m(0),
         losses_brought_forward: m(0),
+        ..Default::default()
     });
     in_year.savings_accounts.push(SavingsAccount {
         name: "Easy saver".into(),
@@ -263,6 +270,7 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
         residential_finance_costs: m(3_000),
         finance_costs_brought_forward: m(0),
         losses_brought_forward: m(1_000),
+        ..Default::default()
     });
     property_loss.pensions.push(Pension { name: "Aviva".into(), amount: m(20_000), tax_deducted: m(1_500) });
     cases.push(("property loss and finance costs carried forward", property_loss));
@@ -282,6 +290,7 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
         adjusted_profit: m(-30_000),
         losses_brought_forward: m(0),
         claims_sideways: true,
+        ..Default::default()
     });
     investor.foreign_property =
         Some(itsa_engine::inputs::ForeignProperty { business_id: "XFIS12345678901".into(), profit: m(6_000) });

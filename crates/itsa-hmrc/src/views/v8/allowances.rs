@@ -1,6 +1,7 @@
 //! Allowances, reliefs, tax deducted at source, Gift Aid, marriage allowance, pension
 //! contribution reliefs, student loans and coded-out underpayments.
 
+use itsa_engine::Calculation;
 use itsa_engine::calculation::ReliefType;
 use itsa_engine::calculation::{
     AllowancesAndDeductions, CodedOutUnderpayments, GiftAid, MarriageAllowanceTransferOut,
@@ -9,7 +10,6 @@ use itsa_engine::calculation::{
 };
 use itsa_engine::inputs::StudentLoanPlan;
 use itsa_engine::reliefs::{PensionDeductions, ReliefDetail};
-use itsa_engine::Calculation;
 
 use crate::views::SchemaVariant;
 use crate::views::json::{Node, Obj, money, money_if_not_zero, non_empty_array, percent, pounds};

@@ -32,19 +32,43 @@ pub(super) fn business_profit_and_loss(businesses: &[BusinessProfitAndLoss], var
 fn business(b: &BusinessProfitAndLoss, variant: SchemaVariant) -> Node {
     let profit = b.net_loss.is_zero();
     let up_to_def3 = variant <= SchemaVariant::Def3;
+    let from_def3 = variant >= SchemaVariant::Def3;
+    let accounts = b.accounts.as_ref();
+    // With the accounts' totals, HMRC's net profit or loss is income less expenses, to
+    // which the additions and deductions lead to the taxable profit; without them, the
+    // engine's adjusted profit.
+    let net = accounts.map_or(b.net_profit - b.net_loss, |a| a.total_income - a.total_expenses);
+    let up_to_def3_pounds = |m: Money| pounds_if_not_zero(m).filter(|_| up_to_def3);
+    let is_trade = b.income_source_type == itsa_engine::calculation::IncomeSourceType::SelfEmployment;
     Obj::new()
         .set("incomeSourceId", business_income_source_id(&b.income_source_id, b.income_source_type))
         .set("incomeSourceType", b.income_source_type.hmrc_name())
-        .set_if(profit, "netProfit", money(b.net_profit))
-        .set_if(!profit, "netLoss", money(b.net_loss))
+        .opt("incomeSourceName", accounts.and_then(|a| a.name.clone()))
+        .opt("totalIncome", accounts.map(|a| money(a.total_income.at_least_zero())))
+        .opt("totalExpenses", accounts.map(|a| money(a.total_expenses)))
+        .set_if(!net.is_negative(), "netProfit", money(net.at_least_zero()))
+        .set_if(net.is_negative(), "netLoss", money(-net))
+        .opt("totalAdditions", accounts.map(|a| money(a.total_additions)))
+        .opt("totalDeductions", accounts.map(|a| money(a.total_deductions.at_least_zero())))
+        .opt("accountingAdjustments", accounts.and_then(|a| a.accounting_adjustments).map(money))
         .set_if(profit, "taxableProfit", pounds(b.net_profit))
         .set_if(!profit, "adjustedIncomeTaxLoss", pounds(b.net_loss))
         .opt("totalBroughtForwardIncomeTaxLosses", pounds_if_not_zero(b.total_losses_brought_forward))
         .opt("broughtForwardIncomeTaxLossesUsed", pounds_if_not_zero(b.losses_used))
         .set_if(profit, "taxableProfitAfterIncomeTaxLossesDeduction", pounds(b.taxable_profit))
-        // def4 drops the carried-forward and Class 4 loss fields.
-        .opt("totalIncomeTaxLossesCarriedForward", pounds_if_not_zero(b.losses_carried_forward).filter(|_| up_to_def3))
-        .opt("class4Loss", pounds_if_not_zero(b.class4_loss).filter(|_| up_to_def3))
+        // def4 drops the carry-sideways, carried-forward and Class 4 loss fields.
+        .opt("carrySidewaysIncomeTaxLossesUsed", up_to_def3_pounds(b.carry_sideways_losses_used))
+        .opt("totalIncomeTaxLossesCarriedForward", up_to_def3_pounds(b.losses_carried_forward))
+        .opt("class4Loss", up_to_def3_pounds(b.class4_loss))
+        .opt("totalBroughtForwardClass4Losses", up_to_def3_pounds(b.class4.total_brought_forward).filter(|_| is_trade))
+        .opt("broughtForwardClass4LossesUsed", up_to_def3_pounds(b.class4.brought_forward_used).filter(|_| is_trade))
+        .opt("carrySidewaysClass4LossesUsed", up_to_def3_pounds(b.class4.carry_sideways_used).filter(|_| is_trade))
+        .opt("totalClass4LossesCarriedForward", up_to_def3_pounds(b.class4.carried_forward).filter(|_| is_trade))
+        .opt("adjustedProfit", accounts.and_then(|a| a.adjusted_profit).filter(|_| from_def3).map(money))
+        .opt(
+            "outstandingBusinessIncome",
+            accounts.and_then(|a| a.outstanding_business_income).filter(|_| from_def3).map(money),
+        )
         .build()
 }
 

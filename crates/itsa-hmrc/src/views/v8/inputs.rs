@@ -238,6 +238,7 @@ mod tests {
             adjusted_profit: Money::pounds(20_000),
             losses_brought_forward: Money::ZERO,
             claims_sideways: false,
+            ..Default::default()
         });
         inputs.uk_property = Some(UkProperty { business_id: "Flat 2".into(), ..Default::default() });
         inputs.employments.push(Employment { name: "Acme Ltd".into(), pay: Money::pounds(1), ..Default::default() });

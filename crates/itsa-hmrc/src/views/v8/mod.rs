@@ -79,6 +79,7 @@ pub(crate) fn calculation_in(calculation: &Calculation, variant: SchemaVariant) 
         .set("taxCalculation", tax_calculation::tax_calculation(&c.tax_calculation, &c.student_loans, variant))
         .opt("endOfYearEstimate", c.end_of_year_estimate.as_ref().map(estimate::end_of_year_estimate))
         .opt("lossesAndClaims", losses::losses_and_claims(c, variant))
+        .opt("transitionProfit", losses::transition_profit(c, variant))
         .opt("highIncomeChildBenefitCharge", tax_calculation::high_income_child_benefit_charge(c, variant))
         .build()
 }

@@ -46,6 +46,18 @@ fn income_tax(i: &IncomeTax, variant: SchemaVariant) -> Node {
         .opt("lumpSums", i.lump_sums.as_ref().map(|c| category(c, variant)))
         .opt("gainsOnLifePolicies", i.gains_on_life_policies.as_ref().map(|c| category(c, variant)))
         .set("incomeTaxCharged", money(i.income_tax_charged))
+        // incomeTaxCharged is the tax on all bands; of it, what the transition profits add,
+        // and the rest (docs/differences.md).
+        .opt(
+            "incomeTaxChargedOnTransitionProfits",
+            i.income_tax_charged_on_transition_profits.filter(|_| variant >= SchemaVariant::Def2).map(money),
+        )
+        .opt(
+            "incomeTaxChargedAfterTransitionProfits",
+            i.income_tax_charged_on_transition_profits
+                .filter(|_| variant >= SchemaVariant::Def2)
+                .map(|on| money(i.income_tax_charged - on)),
+        )
         .opt("totalReliefs", money_if_not_zero(i.total_reliefs))
         .set("incomeTaxDueAfterReliefs", money(i.income_tax_due_after_reliefs))
         .opt("totalNotionalTax", money_if_not_zero(i.total_notional_tax))
@@ -113,7 +125,7 @@ fn nics(n: &Nics, variant: SchemaVariant) -> Option<Node> {
     Some(
         Obj::new()
             .opt("class2Nics", n.class2.as_ref().map(class2_nics))
-            .opt("class4Nics", n.class4.as_ref().map(class4_nics))
+            .opt("class4Nics", n.class4.as_ref().map(|c| class4_nics(c, variant)))
             .opt(nic2_key, n.class2.map(|c| money(c.amount)))
             .opt(nic4_key, n.class4.as_ref().map(|c| money(c.total_amount)))
             .set("totalNic", money(n.total_nic))
@@ -121,28 +133,36 @@ fn nics(n: &Nics, variant: SchemaVariant) -> Option<Node> {
     )
 }
 
-/// `class2Nics`. itsa works out Class 2 for the whole year, so there is no apportioned
-/// limit.
+/// `class2Nics`. itsa works out Class 2 for a whole year of self-employment, so the
+/// apportioned limit is the limit.
 fn class2_nics(c: &Class2Nics) -> Node {
     Obj::new()
         .set("amount", money(c.amount))
         .set("weeklyRate", money(c.weekly_rate))
         .set("weeks", c.weeks)
         .set("limit", pounds(c.limit))
+        .set("apportionedLimit", pounds(c.limit))
         .set("underSmallProfitThreshold", c.under_small_profit_threshold)
         .set("actualClass2Nic", c.actual_class2_nic)
         .opt("underLowerProfitThreshold", c.under_lower_profit_threshold)
         .build()
 }
 
-/// `class4Nics`. The engine charges Class 4 on the trading profits after losses with no
-/// Class 4-only adjustments, so the income liable and the income chargeable are the same.
-/// `nic4Bands` is required; it is empty when an age exemption applies.
-fn class4_nics(c: &Class4Nics) -> Node {
+/// `class4Nics`: the profits liable (transition profits included, exempt trades left
+/// out), the Class 4 losses (def1 to def3), the Class 4 adjustments (def4) and what is
+/// charged. `nic4Bands` is required; it is empty when an age exemption applies.
+fn class4_nics(c: &Class4Nics, variant: SchemaVariant) -> Node {
+    let p = &c.profits;
+    let losses = variant <= SchemaVariant::Def3 && (p.losses_available.is_positive() || p.losses_used.is_positive());
+    let liable = if p.liable.is_positive() || p.losses_used.is_positive() { p.liable } else { c.total_income };
     Obj::new()
-        .set("totalIncomeLiableToClass4Charge", pounds(c.total_income))
+        .set("totalIncomeLiableToClass4Charge", pounds(liable))
+        .set_if(losses, "totalClass4LossesAvailable", pounds(p.losses_available))
+        .set_if(losses, "totalClass4LossesUsed", pounds(p.losses_used))
+        .set_if(losses, "totalClass4LossesCarriedForward", pounds(p.losses_carried_forward))
         .set("totalIncomeChargeableToClass4", pounds(c.total_income))
         .set("totalAmount", money(c.total_amount))
+        .opt("adjustmentToProfitsForClass4", money_if_not_zero(p.adjustment).filter(|_| variant >= SchemaVariant::Def4))
         .set("nic4Bands", c.bands.iter().map(class4_band).collect::<Vec<_>>())
         .build()
 }
@@ -152,6 +172,8 @@ fn class4_band(b: &Class4Band) -> Node {
         .set("name", b.name.hmrc_name())
         .set("rate", percent(b.rate))
         .opt("threshold", b.threshold.map(pounds))
+        // A whole year's threshold: nothing is apportioned.
+        .opt("apportionedThreshold", b.threshold.map(pounds))
         .set("income", pounds(b.income))
         .set("amount", money(b.amount))
         .build()
