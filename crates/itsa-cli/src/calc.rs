@@ -187,7 +187,13 @@ pub fn breakdown(id: &str, c: &Calculation) -> String {
         row(&mut out, &format!("High Income Child Benefit Charge ({}%)", h.charge_percentage), h.amount);
     }
     if let Some(p) = &it.pension_savings_tax_charges {
-        row(&mut out, "Annual allowance charge", p.total_pension_savings_tax_charges);
+        row(&mut out, "Pension savings tax charges (less tax paid)", p.total_pension_savings_tax_charges);
+    }
+    if let Some(charge) = it.state_pension_lump_sum_charges {
+        row(&mut out, "State Pension lump sum charge", charge);
+    }
+    if let Some(charge) = it.winter_fuel_payment_charge {
+        row(&mut out, "Winter Fuel Payment charge", charge);
     }
     if it.paye_underpayments_coded_out.is_positive() {
         row(&mut out, "PAYE underpayments collected through your code", it.paye_underpayments_coded_out);

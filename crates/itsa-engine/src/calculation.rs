@@ -439,6 +439,9 @@ pub struct PensionSavingsTaxCharges {
     pub unauthorised_payments_no_surcharge: Option<FlatCharge>,
     pub overseas_transfer: Option<FlatCharge>,
     pub short_service_refund: Option<ShortServiceRefundCharge>,
+    /// The lifetime allowance charge (FA 2004 s214-215), to 2022-23.
+    pub lifetime_allowance_lump_sum: Option<FlatCharge>,
+    pub lifetime_allowance_other: Option<FlatCharge>,
     /// Every charge before tax paid.
     pub total_pension_charges: Money,
     /// Every amount of tax paid, as given.

@@ -102,8 +102,25 @@ pub(crate) fn pension_savings_tax_charges(
         p.unauthorised_no_surcharge.as_ref().map(|a| flat(a, rules.unauthorised_payments_charge_rate));
     c.overseas_transfer = p.overseas_transfer.as_ref().map(|a| flat(a, rules.overseas_transfer_charge_rate));
     c.short_service_refund = p.short_service_refund.as_ref().map(|a| short_service_refund(rules, a));
+    // The lifetime allowance charge: none from 2023-24, when its rates are gone.
+    c.lifetime_allowance_lump_sum = p
+        .lifetime_allowance_lump_sum
+        .as_ref()
+        .zip(rules.lifetime_allowance_lump_sum_charge_rate)
+        .map(|(a, rate)| flat(a, rate));
+    c.lifetime_allowance_other = p
+        .lifetime_allowance_other
+        .as_ref()
+        .zip(rules.lifetime_allowance_other_charge_rate)
+        .map(|(a, rate)| flat(a, rate));
 
-    let flats = [c.unauthorised_payments_surcharge, c.unauthorised_payments_no_surcharge, c.overseas_transfer];
+    let flats = [
+        c.unauthorised_payments_surcharge,
+        c.unauthorised_payments_no_surcharge,
+        c.overseas_transfer,
+        c.lifetime_allowance_lump_sum,
+        c.lifetime_allowance_other,
+    ];
     let ssr = c.short_service_refund.as_ref();
     c.total_pension_charges = c.annual_allowance_charge
         + flats.iter().flatten().map(|f| f.charge).sum::<Money>()
@@ -159,6 +176,7 @@ mod tests {
             unauthorised_no_surcharge: Some(at(1_000, 0)),
             overseas_transfer: Some(at(4_000, 2_000)),
             short_service_refund: Some(at(25_000, 0)),
+            ..PensionChargeInputs::default()
         };
         let c = pension_savings_tax_charges(r, &p, None).unwrap();
         assert_eq!(c.unauthorised_payments_surcharge.unwrap().charge, Money::pounds(5_500));
@@ -172,6 +190,26 @@ mod tests {
         assert_eq!(c.total_tax_paid, Money::pounds(2_500));
         assert_eq!(c.total_pension_savings_tax_charges, Money::pounds(5_000 + 400 + 6_500));
         assert!(pension_savings_tax_charges(r, &PensionChargeInputs::default(), None).is_none());
+    }
+
+    #[test]
+    fn lifetime_allowance_charge_to_2022_23_only() {
+        let at = |amount: i64, tax_paid: i64| AmountAndTaxPaid {
+            amount: Money::pounds(amount),
+            tax_paid: Money::pounds(tax_paid),
+        };
+        let p = PensionChargeInputs {
+            lifetime_allowance_lump_sum: Some(at(10_000, 5_500)),
+            lifetime_allowance_other: Some(at(8_000, 0)),
+            ..PensionChargeInputs::default()
+        };
+        let r = Rules::for_year(TaxYear::starting(2022), Regime::RestOfUk).unwrap();
+        let c = pension_savings_tax_charges(r, &p, None).unwrap();
+        assert_eq!(c.lifetime_allowance_lump_sum.unwrap().charge, Money::pounds(5_500));
+        assert_eq!(c.lifetime_allowance_other.unwrap().charge, Money::pounds(2_000));
+        assert_eq!(c.total_pension_savings_tax_charges, Money::pounds(2_000));
+        let later = Rules::for_year(TaxYear::starting(2023), Regime::RestOfUk).unwrap();
+        assert_eq!(pension_savings_tax_charges(later, &p, None).unwrap().total_pension_charges, Money::ZERO);
     }
 
     #[test]

@@ -205,6 +205,11 @@ pub struct PensionChargeInputs {
     /// A short service refund of overseas pension contributions (FA 2004 s205), and the tax
     /// paid on it.
     pub short_service_refund: Option<AmountAndTaxPaid>,
+    /// Benefits over the lifetime allowance taken as a lump sum (FA 2004 s214-215), to
+    /// 2022-23, and the tax paid on them.
+    pub lifetime_allowance_lump_sum: Option<AmountAndTaxPaid>,
+    /// Benefits over the lifetime allowance taken otherwise, to 2022-23.
+    pub lifetime_allowance_other: Option<AmountAndTaxPaid>,
 }
 
 impl PensionChargeInputs {

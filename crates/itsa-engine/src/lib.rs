@@ -112,9 +112,16 @@ fn validate(inputs: &Inputs) -> Result<(), EngineError> {
         ]);
     }
     let p = &inputs.pension_charges;
-    for a in [&p.unauthorised_surcharge, &p.unauthorised_no_surcharge, &p.overseas_transfer, &p.short_service_refund]
-        .into_iter()
-        .flatten()
+    for a in [
+        &p.unauthorised_surcharge,
+        &p.unauthorised_no_surcharge,
+        &p.overseas_transfer,
+        &p.short_service_refund,
+        &p.lifetime_allowance_lump_sum,
+        &p.lifetime_allowance_other,
+    ]
+    .into_iter()
+    .flatten()
     {
         amounts.extend([("pension_charges.amount", a.amount, false), ("pension_charges.tax_paid", a.tax_paid, false)]);
     }

@@ -126,6 +126,9 @@ pub struct YearRules {
     pub short_service_refund_lower_rate: Rate,
     pub short_service_refund_lower_limit: Money,
     pub short_service_refund_upper_rate: Rate,
+    /// `None` from 2023-24, when the lifetime allowance charge was removed.
+    pub lifetime_allowance_lump_sum_charge_rate: Option<Rate>,
+    pub lifetime_allowance_other_charge_rate: Option<Rate>,
     /// `None` before 2025-26, when there was no Winter Fuel Payment charge.
     pub winter_fuel_payment_charge_threshold: Option<Money>,
 
@@ -238,6 +241,8 @@ impl YearRules {
             short_service_refund_lower_rate: r.rate("short_service_refund_lower_rate")?,
             short_service_refund_lower_limit: r.money("short_service_refund_lower_limit")?,
             short_service_refund_upper_rate: r.rate("short_service_refund_upper_rate")?,
+            lifetime_allowance_lump_sum_charge_rate: r.optional_rate("lifetime_allowance_lump_sum_charge_rate")?,
+            lifetime_allowance_other_charge_rate: r.optional_rate("lifetime_allowance_other_charge_rate")?,
             winter_fuel_payment_charge_threshold: r.optional_money("winter_fuel_payment_charge_threshold")?,
             class4_lower_profits_limit: r.money("class4_lower_profits_limit")?,
             class4_upper_profits_limit: r.money("class4_upper_profits_limit")?,

@@ -275,8 +275,10 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
                 reliefs::other(r, inputs.date_of_birth, &mut inputs.relief_claims, &at)?;
             }
             Body::ChargesPensions(c) => {
-                if c.pension_savings_tax_charges.is_some() {
-                    return Err(not_calculated(&at, "lifetime allowance charges"));
+                // The lifetime allowance charge is calculated to 2022-23; in 2023-24 the
+                // excess is taxed otherwise (F(No.2)A 2023 Sch 9), which itsa does not do yet.
+                if c.pension_savings_tax_charges.is_some() && year.tax_year.start_year() >= 2023 {
+                    return Err(not_calculated(&at, "amounts over the lifetime allowance from 2023-24"));
                 }
                 // A PUT replaces the whole of the year's pension charges.
                 inputs.annual_allowance_excess = Money::ZERO;
@@ -462,6 +464,11 @@ fn push_benefit(inputs: &mut Inputs, at: &str, kind: &str, b: BenefitFigures) ->
 fn pension_charges(c: &crate::bodies::charges::PensionCharges) -> itsa_engine::inputs::PensionChargeInputs {
     use itsa_engine::inputs::AmountAndTaxPaid;
     let unauthorised = c.pension_scheme_unauthorised_payments.as_ref();
+    let lifetime = c.pension_savings_tax_charges.as_ref();
+    let charge_and_tax = |p: &crate::bodies::charges::ChargeAndTax| AmountAndTaxPaid {
+        amount: p.amount.money(),
+        tax_paid: p.tax_paid.money(),
+    };
     let paid = |p: &crate::bodies::charges::UnauthorisedPayment| AmountAndTaxPaid {
         amount: p.amount.money(),
         tax_paid: p.foreign_tax_paid.money(),
@@ -481,6 +488,12 @@ fn pension_charges(c: &crate::bodies::charges::PensionCharges) -> itsa_engine::i
             amount: o.short_service_refund.money(),
             tax_paid: o.short_service_refund_tax_paid.money(),
         }),
+        lifetime_allowance_lump_sum: lifetime
+            .and_then(|l| l.lump_sum_benefit_taken_in_excess_of_lifetime_allowance.as_ref())
+            .map(charge_and_tax),
+        lifetime_allowance_other: lifetime
+            .and_then(|l| l.benefit_in_excess_of_lifetime_allowance.as_ref())
+            .map(charge_and_tax),
     }
 }
 

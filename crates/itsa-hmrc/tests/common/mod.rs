@@ -307,6 +307,9 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
         charges.unauthorised_no_surcharge = at(1_500, 0);
         charges.overseas_transfer = at(10_000, 2_500);
         charges.short_service_refund = at(22_000, 0);
+        // Calculated to 2022-23 only (def1's excessOfLifeTimeAllowance).
+        charges.lifetime_allowance_lump_sum = at(5_000, 2_750);
+        charges.lifetime_allowance_other = at(4_000, 0);
     }
     investor.life_policy_gains = vec![itsa_engine::inputs::LifePolicyGain {
         kind: itsa_engine::inputs::PolicyKind::CapitalRedemption,

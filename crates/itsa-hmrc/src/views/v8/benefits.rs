@@ -5,6 +5,7 @@ use itsa_engine::calculation::{
 };
 use itsa_engine::{Calculation, Money};
 
+use crate::views::SchemaVariant;
 use crate::views::json::is_uuid;
 use crate::views::json::{Node, Obj, money, percent, pounds};
 
@@ -58,12 +59,25 @@ fn benefit(d: &StateBenefitDetail, has_tax_paid: bool, has_rate: bool) -> Node {
 }
 
 /// `pensionSavingsTaxCharges`: the totals and each charge. HMRC's pension band names have
-/// no starter rate; a Scottish taxpayer's excess within it is in the totals only.
-pub(super) fn pension_savings_tax_charges(c: &Calculation) -> Option<Node> {
+/// no starter rate; a Scottish taxpayer's excess within it is in the totals only. The
+/// lifetime allowance charge has its object only in def1 (to 2023-24).
+pub(super) fn pension_savings_tax_charges(c: &Calculation, variant: SchemaVariant) -> Option<Node> {
     let p = c.tax_calculation.income_tax.pension_savings_tax_charges.as_ref()?;
     let unauthorised = (p.unauthorised_payments_surcharge.is_some() || p.unauthorised_payments_no_surcharge.is_some())
         .then(|| unauthorised_payments(p));
+    let lifetime = (variant == SchemaVariant::Def1
+        && (p.lifetime_allowance_lump_sum.is_some() || p.lifetime_allowance_other.is_some()))
+    .then(|| {
+        let both = [p.lifetime_allowance_lump_sum, p.lifetime_allowance_other];
+        Obj::new()
+            .set("totalChargeableAmount", money(both.iter().flatten().map(|f| f.charge).sum::<Money>()))
+            .set("totalTaxPaid", money(both.iter().flatten().map(|f| f.tax_paid).sum::<Money>()))
+            .opt("lumpSumBenefitTakenInExcessOfLifetimeAllowance", p.lifetime_allowance_lump_sum.as_ref().map(flat))
+            .opt("benefitInExcessOfLifetimeAllowance", p.lifetime_allowance_other.as_ref().map(flat))
+            .build()
+    });
     let detail = Obj::new()
+        .opt("excessOfLifeTimeAllowance", lifetime)
         .opt("pensionSchemeUnauthorisedPayments", unauthorised)
         .opt("pensionSchemeOverseasTransfers", p.overseas_transfer.as_ref().map(overseas_transfers))
         .opt("pensionContributionsInExcessOfTheAnnualAllowance", annual_allowance(p))

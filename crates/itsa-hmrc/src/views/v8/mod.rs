@@ -55,7 +55,7 @@ pub(crate) fn calculation_in(calculation: &Calculation, variant: SchemaVariant) 
             "pensionContributionReliefs",
             c.pension_contribution_reliefs.as_ref().map(allowances::pension_contribution_reliefs),
         )
-        .opt("pensionSavingsTaxCharges", benefits::pension_savings_tax_charges(c))
+        .opt("pensionSavingsTaxCharges", benefits::pension_savings_tax_charges(c, variant))
         .opt("studentLoans", allowances::student_loans(&c.student_loans, variant))
         .opt("codedOutUnderpayments", c.coded_out_underpayments.as_ref().map(allowances::coded_out_underpayments))
         .opt("businessProfitAndLoss", income::business_profit_and_loss(&c.business_profit_and_loss, variant))
