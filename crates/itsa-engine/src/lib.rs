@@ -10,6 +10,7 @@ mod bands;
 mod calculate;
 pub mod calculation;
 mod charges;
+mod coding_out;
 pub mod employment;
 mod estimate;
 pub mod explain;

@@ -61,7 +61,7 @@ pub(crate) fn calculation_in(calculation: &Calculation, variant: SchemaVariant) 
             c.employment_and_pensions_income.as_ref().map(income::employment_and_pensions_income),
         )
         .opt("employmentExpenses", c.employment.as_ref().and_then(employment::employment_expenses))
-                .opt("stateBenefitsIncome", c.state_benefits_income.as_ref().map(benefits::state_benefits_income))
+        .opt("stateBenefitsIncome", c.state_benefits_income.as_ref().map(benefits::state_benefits_income))
         .opt("shareSchemesIncome", c.employment.as_ref().and_then(employment::share_schemes_income))
         .opt("chargeableEventGainsIncome", c.chargeable_event_gain.as_ref().map(income::chargeable_event_gains_income))
         .opt("savingsAndGainsIncome", c.savings_and_gains_income.as_ref().map(income::savings_and_gains_income))
