@@ -1121,13 +1121,8 @@ fn calculate_with(
         student_loans,
         coded_out_underpayments: (paye_underpayments_coded_out.is_positive()
             || sa_underpayments_coded_out.is_positive())
-        .then_some(CodedOutUnderpayments {
-            total_paye_underpayments: paye_underpayments_coded_out
-                .is_positive()
-                .then_some(paye_underpayments_coded_out),
-            total_self_assessment_underpayments: sa_underpayments_coded_out
-                .is_positive()
-                .then_some(sa_underpayments_coded_out),
+        .then(|| {
+            crate::coding_out::coded_out_underpayments(inputs, paye_underpayments_coded_out, sa_underpayments_coded_out)
         }),
         business_profit_and_loss: incomes.businesses.clone(),
         employment_and_pensions_income: employment_and_pensions(inputs, &incomes.employment),

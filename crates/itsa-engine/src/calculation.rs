@@ -233,6 +233,14 @@ pub struct StudentLoan {
 pub struct CodedOutUnderpayments {
     pub total_paye_underpayments: Option<Money>,
     pub total_self_assessment_underpayments: Option<Money>,
+    /// The part of the Self Assessment underpayments counted as collected through PAYE,
+    /// and the part left to pay (see `coding_out::collected`).
+    pub total_collected_self_assessment_underpayments: Option<Money>,
+    pub total_uncollected_self_assessment_underpayments: Option<Money>,
+    /// The tax year the coded-out amounts are debts of (see `coding_out::related_tax_year`).
+    pub related_tax_year: TaxYear,
+    /// Whether the amounts are the customer's own rather than HMRC's.
+    pub from_customer: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -678,6 +686,10 @@ pub struct EndOfYearEstimate {
     pub income_tax_nic_amount: Money,
     /// Capital gains tax charged on the year's gains (before tax already paid), when there are any.
     pub cgt_amount: Option<Money>,
+    /// The estimate's tax deducted at source before Self Assessment debts coded out.
+    pub total_tax_deducted_before_coding_out: Money,
+    pub sa_underpayments_coded_out: Money,
+    pub total_allowances_and_deductions: Money,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -685,6 +697,9 @@ pub struct EstimatedIncomeSource {
     pub income_source_type: EstimatedSourceType,
     pub income_source_name: Option<String>,
     pub taxable_income: Money,
+    /// The allowances and deductions set against this source (see
+    /// `estimate::allocate_allowances`).
+    pub total_allowances_and_deductions: Money,
 }
 
 /// HMRC's `incomeSourceType` for end-of-year estimates.

@@ -3,7 +3,9 @@
 
 use itsa_rules::{Date, Money};
 
-use crate::calculation::{Calculation, EndOfYearEstimate, EstimatedIncomeSource, EstimatedSourceType};
+use crate::calculation::{
+    Calculation, EndOfYearEstimate, EstimatedIncomeSource, EstimatedSourceType, IncomeTaxCategory,
+};
 use crate::inputs::Inputs;
 
 /// The inputs with every income and tax-deducted amount scaled from the days covered
@@ -72,6 +74,7 @@ pub(crate) fn end_of_year_estimate(annualised: &Inputs, full_year: &Calculation)
             income_source_type: kind,
             income_source_name: name,
             taxable_income: b.taxable_profit,
+            total_allowances_and_deductions: Money::ZERO,
         });
     }
     let mut push = |kind, amount: Money| {
@@ -80,6 +83,7 @@ pub(crate) fn end_of_year_estimate(annualised: &Inputs, full_year: &Calculation)
                 income_source_type: kind,
                 income_source_name: None,
                 taxable_income: amount,
+                total_allowances_and_deductions: Money::ZERO,
             });
         }
     };
@@ -103,6 +107,12 @@ pub(crate) fn end_of_year_estimate(annualised: &Inputs, full_year: &Calculation)
     );
     push(EstimatedSourceType::OtherIncome, full_year.other_income.unwrap_or(Money::ZERO));
 
+    let allocated = |c: &Option<IncomeTaxCategory>| c.as_ref().map_or(Money::ZERO, |c| c.allowances_allocated);
+    allocate_allowances(
+        &mut income_sources,
+        [allocated(&it.pay_pensions_profit), allocated(&it.savings_and_gains), allocated(&it.dividends)],
+    );
+
     let nic2 = tc.nics.class2.map_or(Money::ZERO, |c| c.amount);
     let nic4 = tc.nics.class4.as_ref().map_or(Money::ZERO, |c| c.total_amount);
     EndOfYearEstimate {
@@ -117,5 +127,58 @@ pub(crate) fn end_of_year_estimate(annualised: &Inputs, full_year: &Calculation)
         total_tax_deducted: tc.total_tax_deducted,
         income_tax_nic_amount: tc.total_income_tax_nics_charged,
         cgt_amount: tc.capital_gains_tax.as_ref().map(|g| g.capital_gains_tax_after_ftcr),
+        total_tax_deducted_before_coding_out: tc.total_tax_deducted_before_coding_out,
+        sa_underpayments_coded_out: tc.sa_underpayments_coded_out,
+        total_allowances_and_deductions: it.total_allowances_and_deductions,
+    }
+}
+
+/// The income category of an estimated source: 0 non-savings, 1 savings, 2 dividends.
+fn category(kind: EstimatedSourceType) -> usize {
+    match kind {
+        EstimatedSourceType::UkSavings => 1,
+        EstimatedSourceType::UkDividends | EstimatedSourceType::ForeignDividends => 2,
+        _ => 0,
+    }
+}
+
+/// Shares out the allowances the estimate set against each category of income among that
+/// category's sources, in the order they are listed, each at most its own income. HMRC
+/// does not publish how it attributes allowances to a source (docs/differences.md 45).
+/// `by_category`: the allowances set against non-savings, savings and dividend income.
+pub(crate) fn allocate_allowances(sources: &mut [EstimatedIncomeSource], by_category: [Money; 3]) {
+    let mut left = by_category;
+    for s in sources {
+        let left = &mut left[category(s.income_source_type)];
+        let share = (*left).min(s.taxable_income.at_least_zero());
+        s.total_allowances_and_deductions = share;
+        *left -= share;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(kind: EstimatedSourceType, income: i64) -> EstimatedIncomeSource {
+        EstimatedIncomeSource {
+            income_source_type: kind,
+            income_source_name: None,
+            taxable_income: Money::pounds(income),
+            total_allowances_and_deductions: Money::ZERO,
+        }
+    }
+
+    #[test]
+    fn allowances_are_shared_within_each_category_in_order() {
+        let mut sources = vec![
+            source(EstimatedSourceType::SelfEmployment, 8_000),
+            source(EstimatedSourceType::Employments, 10_000),
+            source(EstimatedSourceType::UkSavings, 500),
+            source(EstimatedSourceType::UkDividends, 3_000),
+        ];
+        allocate_allowances(&mut sources, [Money::pounds(12_570), Money::ZERO, Money::ZERO]);
+        let shares: Vec<Money> = sources.iter().map(|s| s.total_allowances_and_deductions).collect();
+        assert_eq!(shares, [Money::pounds(8_000), Money::pounds(4_570), Money::ZERO, Money::ZERO]);
     }
 }

@@ -411,6 +411,9 @@ pub struct CodedOut {
     pub sa_underpayments: Money,
     /// PAYE underpayments of earlier years being collected through this year's code.
     pub paye_underpayments: Money,
+    /// Whether the amounts are the customer's own (the Self Assessment Accounts API's
+    /// coding-out endpoint) rather than the ones HMRC holds.
+    pub from_customer: bool,
 }
 
 /// How the personal allowance and other Step 3 allowances are set against income.

@@ -11,6 +11,7 @@ mod calculate;
 pub mod calculation;
 pub mod capital_gains;
 mod charges;
+mod coding_out;
 pub mod employment;
 mod estimate;
 pub mod explain;

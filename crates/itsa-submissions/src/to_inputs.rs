@@ -110,6 +110,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
         inputs.coded_out = CodedOut {
             sa_underpayments: or_zero(c.self_assessment_underpayment),
             paye_underpayments: or_zero(c.paye_underpayment),
+            from_customer: false,
         };
     }
 
@@ -309,6 +310,15 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
             Body::CgtOtherGains(b) => gains.other = Some((at.clone(), b.clone())),
             Body::ChargesHicbc(h) => child_benefit = Some(h.amount_of_child_benefit_received.money()),
             Body::MarriageAllowance(_) => inputs.marriage_allowance = MarriageAllowance::Transferor,
+            // The customer's own coded-out amounts replace the ones HMRC holds. Debts and
+            // in-year adjustments are not part of the year's liability (differences.md 45).
+            Body::CodingOut(c) => {
+                inputs.coded_out = CodedOut {
+                    sa_underpayments: c.sa_underpayments(),
+                    paye_underpayments: c.paye_underpayments(),
+                    from_customer: true,
+                };
+            }
             Body::Disclosures(d) => {
                 inputs.class2_voluntary = d.class2_voluntary_contributions();
             }

@@ -2,6 +2,7 @@
 //! contribution reliefs, student loans and coded-out underpayments.
 
 use itsa_engine::Calculation;
+use itsa_engine::Money;
 use itsa_engine::calculation::ReliefType;
 use itsa_engine::calculation::{
     AllowancesAndDeductions, CodedOutUnderpayments, GiftAid, MarriageAllowanceTransferOut,
@@ -251,6 +252,39 @@ fn student_loan(s: &StudentLoan, plan_type: &'static str) -> Node {
 pub(super) fn coded_out_underpayments(c: &CodedOutUnderpayments) -> Node {
     Obj::new()
         .opt("totalPayeUnderpayments", c.total_paye_underpayments.map(money))
+        .non_empty(
+            "payeUnderpaymentsDetail",
+            c.total_paye_underpayments.map(|m| detail(c, m, None)).into_iter().collect(),
+        )
         .opt("totalSelfAssessmentUnderpayments", c.total_self_assessment_underpayments.map(money))
+        .opt("totalCollectedSelfAssessmentUnderpayments", c.total_collected_self_assessment_underpayments.map(money))
+        .opt(
+            "totalUncollectedSelfAssessmentUnderpayments",
+            c.total_uncollected_self_assessment_underpayments.map(money),
+        )
+        .non_empty(
+            "selfAssessmentUnderpaymentsDetail",
+            c.total_self_assessment_underpayments
+                .map(|m| {
+                    let split = c
+                        .total_collected_self_assessment_underpayments
+                        .zip(c.total_uncollected_self_assessment_underpayments);
+                    detail(c, m, split)
+                })
+                .into_iter()
+                .collect(),
+        )
+        .build()
+}
+
+/// One coded-out amount: itsa holds one amount of each kind, so each detail list has one
+/// entry, for the year the debt relates to.
+fn detail(c: &CodedOutUnderpayments, amount: Money, collected: Option<(Money, Money)>) -> Node {
+    Obj::new()
+        .set("amount", money(amount))
+        .set("relatedTaxYear", c.related_tax_year.to_string())
+        .set("source", if c.from_customer { "customer" } else { "hmrc-held" })
+        .opt("collectedAmount", collected.map(|(m, _)| money(m)))
+        .opt("uncollectedAmount", collected.map(|(_, m)| money(m)))
         .build()
 }

@@ -3,7 +3,7 @@
 use itsa_engine::calculation::{EndOfYearEstimate, EstimatedIncomeSource, EstimatedSourceType, IncomeSourceType};
 
 use super::inputs::business_income_source_id;
-use crate::views::json::{Node, Obj, is_income_source_id, money, pounds};
+use crate::views::json::{Node, Obj, is_income_source_id, money, money_if_not_zero, pounds};
 
 /// `endOfYearEstimate`.
 pub(super) fn end_of_year_estimate(e: &EndOfYearEstimate) -> Node {
@@ -14,12 +14,15 @@ pub(super) fn end_of_year_estimate(e: &EndOfYearEstimate) -> Node {
         .set("incomeTaxAmount", money(e.income_tax_amount))
         .set("nic2", money(e.nic2))
         .set("nic4", money(e.nic4))
+        .set("totalTaxDeductedBeforeCodingOut", money(e.total_tax_deducted_before_coding_out))
+        .opt("saUnderpaymentsCodedOut", money_if_not_zero(e.sa_underpayments_coded_out))
         .set("totalNicAmount", money(e.total_nic_amount))
         .set("totalStudentLoansRepaymentAmount", money(e.total_student_loans_repayment_amount))
         .set("totalTaxDeducted", money(e.total_tax_deducted))
         .set("incomeTaxNicAmount", money(e.income_tax_nic_amount))
         .opt("cgtAmount", e.cgt_amount.map(money))
-        .opt("incomeTaxNicAndCgtAmount", e.cgt_amount.map(|cgt| money(e.income_tax_nic_amount + cgt)))
+        .set("incomeTaxNicAndCgtAmount", money(e.income_tax_nic_amount + e.cgt_amount.unwrap_or_default()))
+        .set("totalAllowancesAndDeductions", pounds(e.total_allowances_and_deductions))
         .build()
 }
 
@@ -57,5 +60,6 @@ fn income_source(s: &EstimatedIncomeSource) -> Node {
         .set("incomeSourceType", source_type(s.income_source_type))
         .opt("incomeSourceName", name.map(str::to_owned))
         .set("taxableIncome", pounds(s.taxable_income))
+        .set("totalAllowancesAndDeductions", pounds(s.total_allowances_and_deductions))
         .build()
 }
