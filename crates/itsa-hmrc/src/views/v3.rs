@@ -111,20 +111,28 @@ pub fn calculation_v3(calculation: &Calculation) -> Value {
 
 /// Where 3.0's objects differ from 8.0's def1 objects, for the fields itsa writes:
 ///
-/// - UK property (`incomeSourceType`) is `uk-property-non-fhl`, and a Class 4 loss
-///   (`lossType`) is `class4nics`;
+/// - UK property (`incomeSourceType`) is `uk-property-non-fhl`, a Class 4 loss
+///   (`lossType`) is `class4nics`, and data HMRC holds (`source`) is `HMRC HELD`;
 /// - 3.0 has no `reliefs.basicRateExtension` (the band extension shows in the tax
 ///   bands' `apportionedBandLimit`), no `otherIncome` object, no
 ///   `stateBenefitsIncome.totalStateBenefitsIncomeExcStatePensionLumpSum` and no
-///   `class2Nics.underLowerProfitThreshold`; those figures are left out.
+///   `class2Nics.underLowerProfitThreshold`, and its end-of-year estimate has no
+///   `totalAllowancesAndDeductions`; those figures are left out.
 fn to_v3_vocabulary(value: &mut Value) {
     rename_values(value, "incomeSourceType", "uk-property", "uk-property-non-fhl");
     rename_values(value, "lossType", "class4-nics", "class4nics");
+    rename_values(value, "source", "hmrc-held", "HMRC HELD");
     let Some(object) = value.as_object_mut() else { return };
     object.remove("otherIncome");
     remove_field(object, &["reliefs"], "basicRateExtension");
     remove_field(object, &["stateBenefitsIncome"], "totalStateBenefitsIncomeExcStatePensionLumpSum");
     remove_field(object, &["taxCalculation", "nics", "class2Nics"], "underLowerProfitThreshold");
+    if let Some(estimate) = object.get_mut("endOfYearEstimate").and_then(Value::as_object_mut) {
+        estimate.remove("totalAllowancesAndDeductions");
+        for source in estimate.get_mut("incomeSource").and_then(Value::as_array_mut).into_iter().flatten() {
+            source.as_object_mut().map(|s| s.remove("totalAllowancesAndDeductions"));
+        }
+    }
 }
 
 /// Replace the value `from` of every field `key`, at any depth, with `to`.
