@@ -30,7 +30,7 @@ pub struct BusinessAccounts {
     /// Business income not in the accounts.
     pub outstanding_business_income: Option<Money>,
     /// Income less expenses with disallowable expenses added back and non-taxable income
-    /// taken out, before capital allowances and other adjustments.
+    /// taken out, before capital allowances and other adjustments; negative, a loss.
     pub adjusted_profit: Option<Money>,
 }
 

@@ -49,8 +49,7 @@ pub(super) fn trade_extras(trade: &Trade, business: &Business, trading_income_al
             adjusted_profit: Some(
                 trade.income - trade.expenses + trade.disallowable
                     - adjustments.map_or(Money::ZERO, |a| or_zero(a.included_non_taxable_profits)),
-            )
-            .filter(|p| !p.is_negative()),
+            ),
             ..BusinessAccounts::default()
         },
     };

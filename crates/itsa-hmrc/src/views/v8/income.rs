@@ -34,6 +34,7 @@ fn business(b: &BusinessProfitAndLoss, variant: SchemaVariant) -> Node {
     let up_to_def3 = variant <= SchemaVariant::Def3;
     let from_def3 = variant >= SchemaVariant::Def3;
     let accounts = b.accounts.as_ref();
+    let adjusted = accounts.and_then(|a| a.adjusted_profit);
     // With the accounts' totals, HMRC's net profit or loss is income less expenses, to
     // which the additions and deductions lead to the taxable profit; without them, the
     // engine's adjusted profit.
@@ -64,7 +65,9 @@ fn business(b: &BusinessProfitAndLoss, variant: SchemaVariant) -> Node {
         .opt("broughtForwardClass4LossesUsed", up_to_def3_pounds(b.class4.brought_forward_used).filter(|_| is_trade))
         .opt("carrySidewaysClass4LossesUsed", up_to_def3_pounds(b.class4.carry_sideways_used).filter(|_| is_trade))
         .opt("totalClass4LossesCarriedForward", up_to_def3_pounds(b.class4.carried_forward).filter(|_| is_trade))
-        .opt("adjustedProfit", accounts.and_then(|a| a.adjusted_profit).filter(|_| from_def3).map(money))
+        .opt("adjustedProfit", adjusted.filter(|p| !p.is_negative()).filter(|_| from_def3).map(money))
+        // def4 shows a negative adjusted profit as a loss.
+        .opt("adjustedLoss", adjusted.filter(|p| p.is_negative() && variant >= SchemaVariant::Def4).map(|p| money(-p)))
         .opt(
             "outstandingBusinessIncome",
             accounts.and_then(|a| a.outstanding_business_income).filter(|_| from_def3).map(money),
