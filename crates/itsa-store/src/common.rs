@@ -220,8 +220,9 @@ pub(crate) use row_decoders;
 /// One calculation of a list, as a list query's JSON row holds it: an array of the list's
 /// columns in order (`sql::SQLITE_LIST_COMPUTED`, `sql::POSTGRES_LIST_COMPUTED`), read into the fields in order.
 #[derive(serde::Deserialize)]
-struct Listed {
-    id: String,
+struct Listed<'a> {
+    #[serde(borrow)]
+    id: &'a str,
     calculation_type: String,
     requested_by: String,
     requested_at: Millis,
@@ -232,11 +233,13 @@ struct Listed {
     declared_at: Option<Millis>,
 }
 
-/// The summaries a list query returns as one JSON row.
+/// The summaries a list query returns as one JSON row, newest first (by time requested,
+/// then by id, as the list queries choose them).
 pub(crate) fn summaries_from_json(text: &str) -> Result<Vec<CalculationSummary>> {
-    let rows: Vec<Listed> =
+    let rows: Vec<Listed<'_>> =
         serde_json::from_str(text).map_err(|e| StoreError::Invalid(format!("a list's rows: {e}")))?;
-    rows.into_iter()
+    let mut summaries = rows
+        .into_iter()
         .map(|row| {
             let declaration = match (row.declaration_kind, row.declared_at) {
                 (Some(kind), Some(declared_at)) => Some(Declaration { kind, declared_at }),
@@ -244,7 +247,7 @@ pub(crate) fn summaries_from_json(text: &str) -> Result<Vec<CalculationSummary>>
                 (Some(_), None) => return Err(StoreError::Invalid("a declaration without its time".into())),
             };
             Ok(CalculationSummary {
-                id: parse_uuid(&row.id)?,
+                id: parse_uuid(row.id)?,
                 calculation_type: row.calculation_type,
                 requested_by: row.requested_by,
                 requested_at: row.requested_at,
@@ -254,5 +257,7 @@ pub(crate) fn summaries_from_json(text: &str) -> Result<Vec<CalculationSummary>>
                 declaration,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    summaries.sort_unstable_by(|a, b| (b.requested_at, b.id).cmp(&(a.requested_at, a.id)));
+    Ok(summaries)
 }

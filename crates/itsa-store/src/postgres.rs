@@ -125,6 +125,23 @@ common::row_decoders!(PgRow);
 
 /// A list's row, its columns read by position (`sql::summary_columns!`): a list decodes a
 /// hundred rows, and finding each column by name cost as much as decoding it.
+fn summary(row: &PgRow) -> Result<CalculationSummary> {
+    let kind: Option<String> = row.try_get(7)?;
+    Ok(CalculationSummary {
+        id: common::parse_uuid(row.try_get(0)?)?,
+        calculation_type: row.try_get(1)?,
+        requested_by: row.try_get(2)?,
+        requested_at: row.try_get(3)?,
+        completed_at: row.try_get(4)?,
+        total_due: row.try_get(5)?,
+        error_count: row.try_get(6)?,
+        declaration: match kind {
+            Some(kind) => Some(Declaration { kind, declared_at: row.try_get(8)? }),
+            None => None,
+        },
+    })
+}
+
 type Transaction = sqlx::Transaction<'static, sqlx::Postgres>;
 
 impl PgStore {
@@ -315,12 +332,12 @@ impl Store for PgStore {
         limit: u32,
     ) -> Result<Vec<CalculationSummary>> {
         let fetch = |sql: &'static str, kind: Option<&str>| {
-            let query = sqlx::query_scalar::<_, String>(sql).bind(nino.to_owned()).bind(tax_year);
+            let query = sqlx::query(sql).bind(nino.to_owned()).bind(tax_year);
             let query = match kind {
                 Some(kind) => query.bind(kind.to_owned()),
                 None => query,
             };
-            async move { common::summaries_from_json(&query.bind(i64::from(limit)).fetch_one(&self.pool).await?) }
+            async move { query.bind(i64::from(limit)).fetch_all(&self.pool).await?.iter().map(summary).collect() }
         };
         match effective_type {
             None => fetch(sql::POSTGRES_LIST_COMPUTED, None).await,

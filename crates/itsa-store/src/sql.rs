@@ -70,37 +70,28 @@ macro_rules! list_declared_as {
 /// A list query's rows as one row for SQLite: a JSON array of arrays, each holding the
 /// columns of `summary_columns!` in order. SQLite runs queries on a thread of its own and
 /// hands back each row in turn; a list of a hundred rows cost a hundred of those hand-overs,
-/// more than the rest of the request together.
+/// more than the rest of the request together. The array is in no particular order: the
+/// inner query's limit chose the rows, and `common::summaries_from_json` puts them newest
+/// first (an ordered aggregate sorts them again, for a third of the query's time).
 macro_rules! sqlite_one_row {
     ($list:expr) => {
         concat!(
             "SELECT json_group_array(json_array(id, calculation_type, requested_by, requested_at, completed_at, \
-             total_due, error_count, declaration_kind, declared_at) ORDER BY requested_at DESC, id DESC) FROM (",
+             total_due, error_count, declaration_kind, declared_at)) FROM (",
             $list,
             ")"
         )
     };
 }
-/// The same on PostgreSQL: one text row, so that a page of a hundred summaries is one
-/// value to decode rather than nine hundred.
-macro_rules! postgres_one_row {
-    ($list:expr) => {
-        concat!(
-            "SELECT COALESCE(json_agg(json_build_array(id, calculation_type, requested_by, requested_at, \
-             completed_at, total_due, error_count, declaration_kind, declared_at) \
-             ORDER BY requested_at DESC, id DESC), '[]')::text FROM (",
-            $list,
-            ") AS page"
-        )
-    };
-}
-
 pub(crate) const SQLITE_LIST_COMPUTED: &str = sqlite_one_row!(list_computed!());
 pub(crate) const SQLITE_LIST_UNDECLARED_OF_TYPE: &str = sqlite_one_row!(list_undeclared_of_type!());
 pub(crate) const SQLITE_LIST_DECLARED_AS: &str = sqlite_one_row!(list_declared_as!());
-pub(crate) const POSTGRES_LIST_COMPUTED: &str = postgres_one_row!(list_computed!());
-pub(crate) const POSTGRES_LIST_UNDECLARED_OF_TYPE: &str = postgres_one_row!(list_undeclared_of_type!());
-pub(crate) const POSTGRES_LIST_DECLARED_AS: &str = postgres_one_row!(list_declared_as!());
+/// PostgreSQL hands the rows over as they are: its protocol streams them in one reply
+/// (there is no hand-over per row), and building a JSON page inside the query cost it
+/// more than decoding the columns (a page of a hundred: 0.37 ms against 0.21 ms).
+pub(crate) const POSTGRES_LIST_COMPUTED: &str = list_computed!();
+pub(crate) const POSTGRES_LIST_UNDECLARED_OF_TYPE: &str = list_undeclared_of_type!();
+pub(crate) const POSTGRES_LIST_DECLARED_AS: &str = list_declared_as!();
 
 // Storing a calculation: its input (once per distinct input of the year), the calculation
 // and its job, written together. The statements share one set of parameters: $1 id, $2

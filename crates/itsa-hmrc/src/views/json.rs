@@ -128,6 +128,14 @@ fn write_decimal(out: &mut Vec<u8>, value: Decimal) {
     }
 }
 
+/// `value` as JSON number text, as [`write_decimal`] writes it.
+pub(crate) fn decimal_text(value: Decimal) -> String {
+    let mut text = Vec::with_capacity(24);
+    write_decimal(&mut text, value);
+    // Digits, a sign, a point, or serde_json's own number text: ASCII throughout.
+    String::from_utf8(text).unwrap_or_default()
+}
+
 /// Append the decimal digits of `n`.
 fn write_digits(out: &mut Vec<u8>, mut n: u64) {
     let mut digits = [0_u8; 20];

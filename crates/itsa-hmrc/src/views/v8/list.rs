@@ -5,7 +5,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::domain::{CalculationId, CalculationType};
-use crate::views::json::decimal;
+use crate::views::json::decimal_text;
 use crate::views::v8::metadata::{HmrcTimestamp, RequestedBy, digits};
 
 /// HMRC's list-response schema for a tax year in 8.0 and 9.0 (`schemas/list/def1..3`).
@@ -161,7 +161,7 @@ fn write_item(out: &mut String, item: &ListItem, variant: ListVariant) {
     text_field(out, "calculationId", item.calculation_id.as_str());
     text_field(out, "calculationTimestamp", HmrcTimestamp::new(item.calculation_timestamp).as_str());
     text_field(out, "calculationType", list_calculation_type(item.calculation_type, variant));
-    let total = item.total_income_tax_and_nics_due.map(|total| decimal(total.amount()).to_string());
+    let total = item.total_income_tax_and_nics_due.map(|total| decimal_text(total.amount()));
     if variant == ListVariant::Def1 {
         // The v3-style item, with the declaration flags.
         let intent = matches!(item.calculation_type, IntentToFinalise | FinalDeclaration);
@@ -222,6 +222,7 @@ pub const fn list_calculation_type(kind: CalculationType, variant: ListVariant) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::views::json::decimal;
     use serde_json::json;
     use time::macros::datetime;
 
