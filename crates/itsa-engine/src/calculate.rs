@@ -37,7 +37,7 @@ struct Incomes {
     gains: Money,
     /// Dividends, savings and non-savings income of `crate::foreign` (in the totals above
     /// except the non-savings, which `non_savings` adds).
-    foreign: crate::foreign::ForeignIncomeAmounts,
+    foreign: crate::foreign::ForeignAmounts,
     businesses: Vec<BusinessProfitAndLoss>,
     property: Option<PropertyIncome>,
 }
@@ -1101,7 +1101,7 @@ fn calculate_with(
         },
         foreign: crate::foreign::ForeignFigures {
             inputs: inputs.foreign.clone(),
-            amounts: incomes.foreign.into(),
+            amounts: incomes.foreign,
             foreign_tax_credit_relief,
             royalty_payments,
         },

@@ -146,10 +146,13 @@ impl ForeignBenefitsAndGifts {
     }
 }
 
-/// This module's income by kind, in whole pounds.
+/// This module's income by kind, in whole pounds, as the calculation uses it and the
+/// calculation object shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub(crate) struct ForeignIncomeAmounts {
+pub struct ForeignAmounts {
     pub other_uk_dividends: Money,
+    /// Dividends of HMRC's "other dividends" kinds (stock dividends, redeemable shares,
+    /// bonus issues, close company loans written off).
     pub other_dividends: Money,
     pub foreign_dividends: Money,
     pub uk_securities: Money,
@@ -159,7 +162,7 @@ pub(crate) struct ForeignIncomeAmounts {
     pub offshore_income_gains: Money,
 }
 
-impl ForeignIncomeAmounts {
+impl ForeignAmounts {
     pub fn dividends(&self) -> Money {
         self.other_uk_dividends + self.other_dividends + self.foreign_dividends
     }
@@ -185,7 +188,7 @@ impl ForeignInputs {
 
     /// The income by kind, each source rounded down to whole pounds, leaving out the
     /// sources marked in `excluded` (for the limit on credit, TIOPA 2010 s36).
-    pub(crate) fn amounts(&self, excluded: &[bool]) -> ForeignIncomeAmounts {
+    pub(crate) fn amounts(&self, excluded: &[bool]) -> ForeignAmounts {
         let down = Money::round_down_to_pound;
         let sources = |f: fn(ForeignSourceKind) -> bool| -> Money {
             self.sources
@@ -195,7 +198,7 @@ impl ForeignInputs {
                 .map(|(_, s)| down(s.taxable_amount))
                 .sum()
         };
-        ForeignIncomeAmounts {
+        ForeignAmounts {
             other_uk_dividends: down(self.other_uk_dividends),
             other_dividends: self.other_dividends.iter().map(|d| down(d.gross_amount)).sum(),
             foreign_dividends: sources(ForeignSourceKind::is_dividends),
@@ -258,32 +261,6 @@ pub struct ForeignFigures {
     pub amounts: ForeignAmounts,
     pub foreign_tax_credit_relief: Option<ForeignTaxCreditRelief>,
     pub royalty_payments: Option<RoyaltyPayments>,
-}
-
-/// This module's income by kind, in whole pounds, as the calculation object shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct ForeignAmounts {
-    pub other_uk_dividends: Money,
-    pub foreign_dividends: Money,
-    pub uk_securities: Money,
-    pub foreign_savings: Money,
-    pub other_income_abroad: Money,
-    pub benefits_and_gifts: Money,
-    pub offshore_income_gains: Money,
-}
-
-impl From<ForeignIncomeAmounts> for ForeignAmounts {
-    fn from(a: ForeignIncomeAmounts) -> Self {
-        ForeignAmounts {
-            other_uk_dividends: a.other_uk_dividends,
-            foreign_dividends: a.foreign_dividends,
-            uk_securities: a.uk_securities,
-            foreign_savings: a.foreign_savings,
-            other_income_abroad: a.other_income_abroad,
-            benefits_and_gifts: a.benefits_and_gifts,
-            offshore_income_gains: a.offshore_income_gains,
-        }
-    }
 }
 
 /// Sources with more claims than this are taken in the order of their rate of foreign

@@ -194,51 +194,36 @@ pub(super) fn life_policy_gains(
     refuse_if_any(p.total_deficiency_relief(), at, "deficiency relief")?;
     // Top slicing divides by the complete years since the last gain on the policy, or
     // since it began when there was none (ITTOIA 2005 s536(2)-(4)).
-    let years = |held: Option<u32>, since: Option<u32>| since.or(held).unwrap_or(1).max(1);
+    let gain = |kind, reference: &Option<String>, gain: Money, held: Option<u32>, since: Option<u32>| LifePolicyGain {
+        kind,
+        name: reference.clone().unwrap_or_default(),
+        gain,
+        years: since.or(held).unwrap_or(1).max(1),
+        tax_treated_as_paid: false,
+        tax_paid: Money::ZERO,
+        years_held: held,
+        years_held_since_last_gain: since,
+    };
     let mut gains = Vec::new();
     for (kind, list) in [
         (PolicyKind::LifeInsurance, &p.life_insurance),
         (PolicyKind::CapitalRedemption, &p.capital_redemption),
         (PolicyKind::LifeAnnuity, &p.life_annuity),
     ] {
-        for g in items(list) {
-            gains.push(LifePolicyGain {
-                kind,
-                name: g.customer_reference.clone().unwrap_or_default(),
-                gain: g.gain_amount.money(),
-                years: years(g.years_held, g.years_held_since_last_gain),
-                tax_treated_as_paid: g.tax_paid,
-                tax_paid: Money::ZERO,
-                years_held: g.years_held,
-                years_held_since_last_gain: g.years_held_since_last_gain,
-            });
-        }
+        gains.extend(items(list).iter().map(|g| LifePolicyGain {
+            tax_treated_as_paid: g.tax_paid,
+            ..gain(kind, &g.customer_reference, g.gain_amount.money(), g.years_held, g.years_held_since_last_gain)
+        }));
     }
-    for g in items(&p.voided_isa) {
-        gains.push(LifePolicyGain {
-            kind: PolicyKind::VoidedIsa,
-            name: g.customer_reference.clone().unwrap_or_default(),
-            gain: g.gain_amount.money(),
-            years: years(g.years_held, g.years_held_since_last_gain),
-            tax_treated_as_paid: false,
-            tax_paid: or_zero(g.tax_paid_amount),
-            years_held: g.years_held,
-            years_held_since_last_gain: g.years_held_since_last_gain,
-        });
-    }
+    gains.extend(items(&p.voided_isa).iter().map(|g| LifePolicyGain {
+        tax_paid: or_zero(g.tax_paid_amount),
+        ..gain(PolicyKind::VoidedIsa, &g.customer_reference, g.gain_amount.money(), g.years_held, g.years_held_since_last_gain)
+    }));
     // A foreign policy's years are those submitted, already reduced for any time the
     // taxpayer was not resident (s536(7)-(8), docs/differences.md).
-    for g in items(&p.foreign) {
-        gains.push(LifePolicyGain {
-            kind: PolicyKind::Foreign,
-            name: g.customer_reference.clone().unwrap_or_default(),
-            gain: g.gain_amount.money(),
-            years: years(g.years_held, None),
-            tax_treated_as_paid: false,
-            tax_paid: or_zero(g.tax_paid_amount),
-            years_held: g.years_held,
-            years_held_since_last_gain: None,
-        });
-    }
+    gains.extend(items(&p.foreign).iter().map(|g| LifePolicyGain {
+        tax_paid: or_zero(g.tax_paid_amount),
+        ..gain(PolicyKind::Foreign, &g.customer_reference, g.gain_amount.money(), g.years_held, None)
+    }));
     Ok(gains)
 }

@@ -76,16 +76,19 @@ fn loss_type(class4: bool) -> &'static str {
 /// under a carry-forward claim; `mtdLoss` is written (false) for the year's own losses,
 /// which arose in MTD rather than being registered on joining it.
 fn claim_lists(l: &LossesAndClaims) -> [Vec<Node>; 4] {
-    let id = |r: &ClaimResult| business_income_source_id(&r.income_source_id, r.income_source_type);
+    // The fields an applied claim and a loss carried forward begin with.
+    let head = |r: &ClaimResult| {
+        Obj::new()
+            .opt("claimId", r.claim_id.as_deref().map(claim_id))
+            .opt("originatingClaimId", r.originating_claim_id.as_deref().map(claim_id))
+            .set("incomeSourceId", business_income_source_id(&r.income_source_id, r.income_source_type))
+            .set("incomeSourceType", r.income_source_type.hmrc_name())
+    };
     let applied = l
         .result_of_claims_applied
         .iter()
         .map(|r| {
-            Obj::new()
-                .opt("claimId", r.claim_id.as_deref().map(claim_id))
-                .opt("originatingClaimId", r.originating_claim_id.as_deref().map(claim_id))
-                .set("incomeSourceId", id(r))
-                .set("incomeSourceType", r.income_source_type.hmrc_name())
+            head(r)
                 .set("taxYearClaimMade", r.tax_year_claim_made.unwrap_or(r.tax_year_loss_incurred).to_string())
                 .set("claimType", r.claim_type.hmrc_name())
                 .opt("mtdLoss", (r.mtd_loss).then_some(false))
@@ -100,11 +103,7 @@ fn claim_lists(l: &LossesAndClaims) -> [Vec<Node>; 4] {
         .carried_forward_losses
         .iter()
         .map(|r| {
-            Obj::new()
-                .opt("claimId", r.claim_id.as_deref().map(claim_id))
-                .opt("originatingClaimId", r.originating_claim_id.as_deref().map(claim_id))
-                .set("incomeSourceId", id(r))
-                .set("incomeSourceType", r.income_source_type.hmrc_name())
+            head(r)
                 .set("claimType", r.claim_type.hmrc_name())
                 .opt("taxYearClaimMade", r.tax_year_claim_made.map(|y| y.to_string()))
                 .set("taxYearLossIncurred", r.tax_year_loss_incurred.to_string())
