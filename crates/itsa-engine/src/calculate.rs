@@ -978,11 +978,15 @@ fn calculate_with(
 
     // Steps 9-10: tax deducted at source, coding out, and what is due.
     let some_if = |m: Money, present: bool| present.then_some(m);
+    let positive = |m: Money| Some(m).filter(|m| m.is_positive());
     let tax_deducted_at_source = TaxDeductedAtSource {
         bbsi: some_if(
             inputs.savings_accounts.iter().map(|a| a.tax_deducted).sum(),
             inputs.savings_accounts.iter().any(|a| !a.tax_deducted.is_zero()),
         ),
+        uk_land_and_property: positive(inputs.business_tax_deducted.uk_property),
+        cis: positive(inputs.business_tax_deducted.cis),
+        tax_taken_off_trading_income: positive(inputs.business_tax_deducted.trading_income),
         securities: inputs.foreign.uk_securities.map(|s| s.tax_deducted).filter(|t| t.is_positive()),
         voided_isa: Some(
             inputs

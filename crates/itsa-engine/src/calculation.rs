@@ -155,6 +155,10 @@ pub struct ResidentialFinanceCosts {
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct TaxDeductedAtSource {
     pub bbsi: Option<Money>,
+    /// Tax taken off UK property income.
+    pub uk_land_and_property: Option<Money>,
+    /// Construction Industry Scheme deductions.
+    pub cis: Option<Money>,
     /// UK tax taken off interest from UK securities.
     pub securities: Option<Money>,
     /// Tax the ISA manager accounted for on gains of voided ISAs.
@@ -162,12 +166,17 @@ pub struct TaxDeductedAtSource {
     pub pay_employments: Option<Money>,
     pub occupational_pensions: Option<Money>,
     pub state_benefits: Option<Money>,
+    /// Tax taken off trading income other than CIS deductions.
+    pub tax_taken_off_trading_income: Option<Money>,
 }
 
 impl TaxDeductedAtSource {
     pub fn total(&self) -> Money {
         [
             self.bbsi,
+            self.uk_land_and_property,
+            self.cis,
+            self.tax_taken_off_trading_income,
             self.securities,
             self.voided_isa,
             self.pay_employments,

@@ -589,7 +589,7 @@ pub fn explain(inputs: &Inputs, calculation: &Calculation) -> Vec<Step> {
     t.step(
         "taxCalculation.totalTaxDeducted",
         tc.total_tax_deducted,
-        "tax deducted at source (PAYE, interest, benefits) less underpayments collected through the tax code",
+        "tax deducted at source (PAYE, interest, benefits, and CIS and other tax taken off trading and property income) less underpayments collected through the tax code",
     );
     t.step(
         "taxCalculation.totalIncomeTaxAndNicsDue",

@@ -83,6 +83,23 @@ pub struct Inputs {
     pub capital_gains: Option<CapitalGains>,
     /// Losses brought forward and loss claims as submitted, for `lossesAndClaims`.
     pub loss_records: crate::losses::LossRecords,
+    /// Tax deducted from trading and property income before it was paid.
+    pub business_tax_deducted: BusinessTaxDeducted,
+}
+
+/// Tax taken off business income before the taxpayer received it, credited against the
+/// year's liability as tax deducted at source is (ITA 2007 s1020, TMA 1970 s59B(1)(b)).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct BusinessTaxDeducted {
+    /// Deductions contractors made under the Construction Industry Scheme in the year
+    /// (FA 2004 s61), as HMRC's CIS Deductions API holds them.
+    pub cis: Money,
+    /// Other tax taken off trading income (`taxTakenOffTradingIncome` of a self-employment's
+    /// submissions).
+    pub trading_income: Money,
+    /// Tax deducted from UK property income: a non-resident landlord's rent paid with basic
+    /// rate tax taken off (Taxation of Income from Land (Non-residents) Regulations 1995).
+    pub uk_property: Money,
 }
 
 impl Inputs {
@@ -126,6 +143,7 @@ impl Inputs {
             coded_out: CodedOut::default(),
             capital_gains: None,
             loss_records: Default::default(),
+            business_tax_deducted: BusinessTaxDeducted::default(),
         }
     }
 

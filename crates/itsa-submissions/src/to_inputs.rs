@@ -322,6 +322,12 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
             Body::Disclosures(d) => {
                 inputs.class2_voluntary = d.class2_voluntary_contributions();
             }
+            // Deductions a contractor made for the year, whichever business they were for.
+            Body::Cis(c) => {
+                if c.tax_year() == year.tax_year {
+                    inputs.business_tax_deducted.cis += c.period_data.iter().map(|p| p.deduction_amount.money()).sum();
+                }
+            }
             // Information HMRC keeps that changes no figure of the calculation.
             Body::BusinessQuarterlyPeriodType(_)
             | Body::BusinessAccountingType(_)
@@ -348,7 +354,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
         }
         names.push(&b.business_id);
         if let Some(trade) = trades.get(&index) {
-            refuse_if_any(trade.tax_taken_off, &b.alias, "tax taken off trading income")?;
+            inputs.business_tax_deducted.trading_income += trade.tax_taken_off;
             inputs.self_employments.push(SelfEmployment {
                 business_id: b.business_id.clone(),
                 adjusted_profit: trade.profit(rules.trading_income_allowance),
@@ -537,6 +543,8 @@ mod property {
         expenses: Money,
         finance_costs: Money,
         finance_costs_brought_forward: Money,
+        /// Tax deducted from the income before it was paid.
+        tax_deducted: Money,
         /// Figures itsa does not calculate yet, by what they are.
         unsupported: Vec<(Money, &'static str)>,
     }
@@ -546,7 +554,7 @@ mod property {
             self.income += p.income_total();
             self.expenses += p.expenses_total();
             if let Some(i) = &p.income {
-                self.unsupported.push((i.tax_deducted(), "tax deducted from UK property income"));
+                self.tax_deducted += i.tax_deducted();
                 self.unsupported.push((i.rent_a_room_rents(), "rent-a-room relief"));
             }
             if let Some(e) = &p.expenses {
@@ -666,6 +674,7 @@ mod property {
                         pia,
                         limit,
                     );
+                    inputs.business_tax_deducted.uk_property += figures.tax_deducted;
                     inputs.uk_property = Some(UkProperty {
                         business_id: b.business_id.clone(),
                         profit,

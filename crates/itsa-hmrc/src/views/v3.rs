@@ -116,7 +116,8 @@ pub fn calculation_v3(calculation: &Calculation) -> Value {
 /// - 3.0 has no `reliefs.basicRateExtension` (the band extension shows in the tax
 ///   bands' `apportionedBandLimit`), no `otherIncome` object, no
 ///   `stateBenefitsIncome.totalStateBenefitsIncomeExcStatePensionLumpSum` and no
-///   `class2Nics.underLowerProfitThreshold`, and its end-of-year estimate has no
+///   `class2Nics.underLowerProfitThreshold`, no `taxDeductedAtSource.taxTakenOffTradingIncome`
+///   (still counted in `totalTaxDeducted`), and its end-of-year estimate has no
 ///   `totalAllowancesAndDeductions`; those figures are left out.
 fn to_v3_vocabulary(value: &mut Value) {
     rename_values(value, "incomeSourceType", "uk-property", "uk-property-non-fhl");
@@ -127,6 +128,7 @@ fn to_v3_vocabulary(value: &mut Value) {
     remove_field(object, &["reliefs"], "basicRateExtension");
     remove_field(object, &["stateBenefitsIncome"], "totalStateBenefitsIncomeExcStatePensionLumpSum");
     remove_field(object, &["taxCalculation", "nics", "class2Nics"], "underLowerProfitThreshold");
+    remove_field(object, &["taxDeductedAtSource"], "taxTakenOffTradingIncome");
     if let Some(estimate) = object.get_mut("endOfYearEstimate").and_then(Value::as_object_mut) {
         estimate.remove("totalAllowancesAndDeductions");
         for source in estimate.get_mut("incomeSource").and_then(Value::as_array_mut).into_iter().flatten() {

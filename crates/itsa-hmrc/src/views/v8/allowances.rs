@@ -170,11 +170,14 @@ fn basic_rate_extension(c: &Calculation) -> Option<Node> {
 pub(super) fn tax_deducted_at_source(t: &TaxDeductedAtSource) -> Option<Node> {
     Obj::new()
         .opt("bbsi", t.bbsi.map(money))
+        .opt("ukLandAndProperty", t.uk_land_and_property.map(money))
+        .opt("cis", t.cis.map(money))
         .opt("securities", t.securities.map(money))
         .opt("voidedIsa", t.voided_isa.map(money))
         .opt("payeEmployments", t.pay_employments.map(money))
         .opt("occupationalPensions", t.occupational_pensions.map(money))
         .opt("stateBenefits", t.state_benefits.map(money))
+        .opt("taxTakenOffTradingIncome", t.tax_taken_off_trading_income.map(money))
         .some_if_not_empty()
 }
 
