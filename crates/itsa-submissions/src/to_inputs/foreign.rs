@@ -217,7 +217,13 @@ pub(super) fn life_policy_gains(
     }
     gains.extend(items(&p.voided_isa).iter().map(|g| LifePolicyGain {
         tax_paid: or_zero(g.tax_paid_amount),
-        ..gain(PolicyKind::VoidedIsa, &g.customer_reference, g.gain_amount.money(), g.years_held, g.years_held_since_last_gain)
+        ..gain(
+            PolicyKind::VoidedIsa,
+            &g.customer_reference,
+            g.gain_amount.money(),
+            g.years_held,
+            g.years_held_since_last_gain,
+        )
     }));
     // A foreign policy's years are those submitted, already reduced for any time the
     // taxpayer was not resident (s536(7)-(8), docs/differences.md).
