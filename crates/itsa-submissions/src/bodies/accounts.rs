@@ -4,8 +4,8 @@
 use itsa_engine::{Money, TaxYear};
 use serde::{Deserialize, Serialize};
 
-use super::reliefs::{check_not_empty, incorrect_or_empty, items};
-use super::{Amount, BodyError, Check};
+use super::reliefs::items;
+use super::{Amount, BodyError, Check, refuse_empty_array};
 
 /// The largest identifier HMRC accepts for a coded-out amount.
 const MAXIMUM_ID: u64 = 999_999_999_999_999;
@@ -76,7 +76,7 @@ fn check_id(id: u64, path: &str) -> Result<(), BodyError> {
 }
 
 fn check_list(v: &Option<Vec<CodedOutAmount>>, path: &str) -> Result<(), BodyError> {
-    check_not_empty(v, path)?;
+    refuse_empty_array(v, path)?;
     let list = items(v);
     for (i, c) in list.iter().enumerate() {
         check_id(c.id, &format!("{path}/{i}/id"))?;
@@ -95,7 +95,7 @@ impl Check for CodingOutUnderpayments {
     fn check(&self, _year: TaxYear) -> Result<(), BodyError> {
         let t = &self.tax_code_components;
         if *t == TaxCodeComponents::default() {
-            return Err(incorrect_or_empty("taxCodeComponents", "is an empty object"));
+            return Err(BodyError::incorrect_or_empty("taxCodeComponents", "is an empty object"));
         }
         check_list(&t.paye_underpayment, "taxCodeComponents/payeUnderpayment")?;
         check_list(&t.self_assessment_underpayment, "taxCodeComponents/selfAssessmentUnderpayment")?;

@@ -15,15 +15,10 @@ fn join(base: &str, name: &str) -> String {
     if base.is_empty() { name.to_owned() } else { format!("{base}/{name}") }
 }
 
-fn empty(path: &str) -> BodyError {
-    let path = if path.is_empty() { "/" } else { path };
-    BodyError::new(path, "RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED", "must not be empty")
-}
-
 /// Refuse an object of adjustments that has none, and any adjustment of zero.
 fn check_adjustments(path: &str, fields: &[(&str, Option<SignedAmount>)]) -> Result<(), BodyError> {
     if fields.iter().all(|(_, v)| v.is_none()) {
-        return Err(empty(path));
+        return Err(BodyError::empty(path));
     }
     for (name, value) in fields {
         if value.is_some_and(|v| v.money().is_zero()) {
@@ -285,7 +280,7 @@ impl Check for SelfEmploymentAdjustments {
         only_in_years(self.zero_adjustments.is_some(), "zeroAdjustments", year, Some(2024), None)?;
         let has_adjustments = self.income.is_some() || self.expenses.is_some() || self.additions.is_some();
         if !has_adjustments && self.zero_adjustments.is_none() {
-            return Err(empty(""));
+            return Err(BodyError::empty(""));
         }
         check_zero_adjustments("", self.zero_adjustments, has_adjustments)?;
         if let Some(income) = &self.income {
@@ -404,7 +399,7 @@ impl FhlAdjustments {
         only_in_years(self.zero_adjustments.is_some(), &join(path, "zeroAdjustments"), year, Some(2024), None)?;
         let has_adjustments = self.income.is_some() || self.expenses.is_some();
         if !has_adjustments && self.zero_adjustments.is_none() {
-            return Err(empty(path));
+            return Err(BodyError::empty(path));
         }
         check_zero_adjustments(path, self.zero_adjustments, has_adjustments)?;
         if let Some(income) = &self.income {
@@ -455,7 +450,7 @@ impl Check for UkPropertyAdjustments {
     fn check(&self, year: TaxYear) -> Result<(), BodyError> {
         only_in_years(self.furnished_holiday_let.is_some(), "furnishedHolidayLet", year, None, Some(2024))?;
         match (&self.uk_property, &self.furnished_holiday_let) {
-            (None, None) => return Err(empty("")),
+            (None, None) => return Err(BodyError::empty("")),
             (Some(_), Some(_)) => {
                 return Err(BodyError::new(
                     "/",
@@ -472,7 +467,7 @@ impl Check for UkPropertyAdjustments {
         only_in_years(uk.zero_adjustments.is_some(), "ukProperty/zeroAdjustments", year, Some(2024), None)?;
         let has_adjustments = uk.income.is_some() || uk.expenses.is_some();
         if !has_adjustments && uk.zero_adjustments.is_none() {
-            return Err(empty("ukProperty"));
+            return Err(BodyError::empty("ukProperty"));
         }
         check_zero_adjustments("ukProperty", uk.zero_adjustments, has_adjustments)?;
         if let Some(i) = &uk.income {
@@ -596,7 +591,7 @@ fn check_income_expenses(
 
 fn check_countries(path: &str, countries: &[CountryAdjustments]) -> Result<(), BodyError> {
     if countries.is_empty() {
-        return Err(empty(path));
+        return Err(BodyError::empty(path));
     }
     for (i, c) in countries.iter().enumerate() {
         let item = format!("{path}/{i}");
@@ -626,7 +621,7 @@ impl Check for ForeignPropertyAdjustments {
     fn check(&self, year: TaxYear) -> Result<(), BodyError> {
         only_in_years(self.foreign_fhl_eea.is_some(), "foreignFhlEea", year, None, Some(2024))?;
         match (&self.foreign_property, &self.foreign_fhl_eea) {
-            (None, None) => return Err(empty("")),
+            (None, None) => return Err(BodyError::empty("")),
             (Some(_), Some(_)) => {
                 return Err(BodyError::new(
                     "/",
@@ -654,7 +649,7 @@ impl Check for ForeignPropertyAdjustments {
                 only_in_years(countries.is_some(), "foreignProperty/countryLevelDetail", year, Some(2024), Some(2025))?;
                 only_in_years(properties.is_some(), "foreignProperty/propertyLevelDetail", year, Some(2026), None)?;
                 if countries.is_none() && properties.is_none() && detail.zero_adjustments.is_none() {
-                    return Err(empty("foreignProperty"));
+                    return Err(BodyError::empty("foreignProperty"));
                 }
                 let has_adjustments = countries
                     .is_some_and(|c| c.iter().any(|c| c.income.is_some() || c.expenses.is_some()))
@@ -666,7 +661,7 @@ impl Check for ForeignPropertyAdjustments {
                 if let Some(properties) = properties {
                     let path = "foreignProperty/propertyLevelDetail";
                     if properties.is_empty() {
-                        return Err(empty(path));
+                        return Err(BodyError::empty(path));
                     }
                     for (i, p) in properties.iter().enumerate() {
                         let item = format!("{path}/{i}");

@@ -4,7 +4,7 @@
 use itsa_engine::TaxYear;
 use serde::{Deserialize, Serialize};
 
-use super::{BodyError, Check, IsoDate};
+use super::{BodyError, Check, IsoDate, refuse_empty_array};
 
 /// Which quarters a business reports by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -75,9 +75,7 @@ pub struct PeriodOfAccountDates {
 impl Check for PeriodsOfAccount {
     fn check(&self, year: TaxYear) -> Result<(), BodyError> {
         const PATH: &str = "periodsOfAccountDates";
-        if self.periods_of_account_dates.as_ref().is_some_and(Vec::is_empty) {
-            return Err(BodyError::new(PATH, "RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED", "must not be an empty array"));
-        }
+        refuse_empty_array(&self.periods_of_account_dates, PATH)?;
         match (self.periods_of_account, &self.periods_of_account_dates) {
             (true, None) => {
                 return Err(BodyError::new(

@@ -8,45 +8,28 @@
 use itsa_engine::TaxYear;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::{Amount, BodyError, Check, IsoDate, SignedAmount, only_in_years};
+use super::{Amount, BodyError, Check, IsoDate, SignedAmount, check_reference, only_in_years};
 
 /// The first tax year of the second schemas (2025-26).
 const DEF2: u16 = 2025;
 /// The first tax year of the third schemas (2026-27).
 const DEF3: u16 = 2026;
 
-fn empty(path: &str) -> BodyError {
-    BodyError::new(path, "RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED", "must not be empty")
-}
-
 /// Refuse a field that HMRC's schema for `year` requires but that is missing (a field
 /// required only from `first`).
 fn required_from(present: bool, path: &str, year: TaxYear, first: u16) -> Result<(), BodyError> {
     if !present && year.start_year() >= first {
-        return Err(BodyError::new(
-            path,
-            "RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED",
-            format!("is required in HMRC's schema for {year}"),
-        ));
+        return Err(BodyError::incorrect_or_empty(path, format!("is required in HMRC's schema for {year}")));
     }
     Ok(())
 }
 
-/// HMRC's pattern for descriptions, references and token names,
-/// `^[0-9a-zA-Z{À-˿’}\- _&`():.'^]{1,90}$`, and not only spaces.
-fn is_description(value: &str) -> bool {
-    let allowed =
-        |c: char| c.is_ascii_alphanumeric() || "{}’-_ &`():.'^".contains(c) || ('\u{C0}'..='\u{2FF}').contains(&c);
-    (1..=90).contains(&value.chars().count()) && value.chars().all(allowed) && !value.trim().is_empty()
-}
-
+/// HMRC's pattern for descriptions, references and token names: the reference pattern
+/// of 1 to 90 characters, and not only spaces.
 fn check_description(value: &str, path: String, code: &'static str) -> Result<(), BodyError> {
-    if !is_description(value) {
-        return Err(BodyError::new(
-            path,
-            code,
-            format!("'{value}' must be 1 to 90 letters, digits, spaces or the signs - _ & ` ( ) : . ' ^ ’ {{ }}"),
-        ));
+    check_reference(value, &path, code, 90)?;
+    if value.trim().is_empty() {
+        return Err(BodyError::new(path, code, "must not be only spaces"));
     }
     Ok(())
 }
@@ -150,7 +133,7 @@ fn check_codes(
     let Some(codes) = codes else { return Ok(()) };
     let path = format!("{path}/claimOrElectionCodes");
     if codes.is_empty() {
-        return Err(empty(&path));
+        return Err(BodyError::empty(&path));
     }
     for (i, code) in codes.iter().enumerate() {
         if !allowed.contains(code) {
@@ -179,7 +162,7 @@ fn check_bad_and_inv(codes: &Option<Vec<ClaimOrElectionCode>>, path: &str) -> Re
 
 fn check_list<'a, T>(list: &'a Option<Vec<T>>, path: &str) -> Result<&'a [T], BodyError> {
     match list {
-        Some(items) if items.is_empty() => Err(empty(path)),
+        Some(items) if items.is_empty() => Err(BodyError::empty(path)),
         Some(items) => Ok(items),
         None => Ok(&[]),
     }
@@ -285,7 +268,7 @@ impl ResidentialDisposal {
 impl Check for ResidentialPropertyDisposals {
     fn check(&self, year: TaxYear) -> Result<(), BodyError> {
         if self.disposals.is_empty() {
-            return Err(empty("disposals"));
+            return Err(BodyError::empty("disposals"));
         }
         for (i, d) in self.disposals.iter().enumerate() {
             d.check(&format!("disposals/{i}"), year)?;
@@ -375,7 +358,7 @@ fn check_date_range(date: IsoDate, path: String) -> Result<(), BodyError> {
 impl Check for PpdOverrides {
     fn check(&self, year: TaxYear) -> Result<(), BodyError> {
         if self.multiple_property_disposals.is_none() && self.single_property_disposals.is_none() {
-            return Err(empty("/"));
+            return Err(BodyError::empty("/"));
         }
         let multiple = check_list(&self.multiple_property_disposals, "multiplePropertyDisposals")?;
         let single = check_list(&self.single_property_disposals, "singlePropertyDisposals")?;
@@ -838,7 +821,7 @@ impl Check for OtherCapitalGains {
             && self.adjustments.is_none()
             && self.lifetime_allowance.is_none();
         if nothing {
-            return Err(empty("/"));
+            return Err(BodyError::empty("/"));
         }
         for (i, d) in check_list(&self.disposals, "disposals")?.iter().enumerate() {
             d.check(&format!("disposals/{i}"), year)?;
@@ -853,16 +836,16 @@ impl Check for OtherCapitalGains {
             s.check(&format!("unlistedShares/{i}"), year)?;
         }
         if excluded.is_some_and(|e| e.gains_from_excluded_securities.is_none()) {
-            return Err(empty("gainExcludedIndexedSecurities"));
+            return Err(BodyError::empty("gainExcludedIndexedSecurities"));
         }
         if qahc.is_some_and(|q| q.gains_from_qahc_before_losses.is_none() && q.losses_from_qahc.is_none()) {
-            return Err(empty("qualifyingAssetHoldingCompany"));
+            return Err(BodyError::empty("qualifyingAssetHoldingCompany"));
         }
         if let Some(l) = &self.lifetime_allowance
             && l.lifetime_allowance_badr.is_none()
             && l.lifetime_allowance_inv.is_none()
         {
-            return Err(empty("lifetimeAllowance"));
+            return Err(BodyError::empty("lifetimeAllowance"));
         }
         if let Some(n) = &self.non_standard_gains {
             only_in_years(n.carried_interest_gain.is_some(), "nonStandardGains/carriedInterestGain", year, None, old)?;
@@ -871,7 +854,7 @@ impl Check for OtherCapitalGains {
             let gains = [n.carried_interest_gain, n.attributed_gains, n.other_gains];
             let all = [n.attributed_gains_rtt_tax_paid, n.other_gains_rtt_tax_paid, n.carried_interest_rtt_tax_paid];
             if gains.iter().chain(&all).all(Option::is_none) {
-                return Err(empty("nonStandardGains"));
+                return Err(BodyError::empty("nonStandardGains"));
             }
             if year.start_year() < DEF2 && gains.iter().all(Option::is_none) {
                 return Err(BodyError::new(
@@ -893,7 +876,7 @@ impl Check for OtherCapitalGains {
                 l.losses_to_carry_forward,
             ];
             if fields.iter().all(Option::is_none) {
-                return Err(empty("losses"));
+                return Err(BodyError::empty("losses"));
             }
         }
         match &self.adjustments {
@@ -909,7 +892,7 @@ impl Check for OtherCapitalGains {
                     ..e
                 })?;
                 if detail.adjustment_amount.is_none() {
-                    return Err(empty("adjustments"));
+                    return Err(BodyError::empty("adjustments"));
                 }
             }
             None => {}

@@ -4,8 +4,10 @@
 use itsa_engine::{Money, TaxYear};
 use serde::{Deserialize, Serialize};
 
-use super::reliefs::{check_not_empty, check_pattern, incorrect_or_empty, is_line_char, items};
-use super::{Amount, BodyError, Check, CountryCode, IsoDate, only_in_years};
+use super::reliefs::items;
+use super::{
+    Amount, BodyError, Check, CountryCode, IsoDate, check_pattern, is_line_char, only_in_years, refuse_empty_array,
+};
 
 // --- Pension charges ------------------------------------------------------------------
 
@@ -136,7 +138,7 @@ fn is_qrops(s: &str) -> bool {
 
 fn check_pstrs(refs: &[String], path: &str) -> Result<(), BodyError> {
     if refs.is_empty() {
-        return Err(incorrect_or_empty(&format!("{path}/pensionSchemeTaxReference"), "is an empty array"));
+        return Err(BodyError::incorrect_or_empty(format!("{path}/pensionSchemeTaxReference"), "is an empty array"));
     }
     for (i, r) in refs.iter().enumerate() {
         if !is_pstr(r) {
@@ -152,7 +154,7 @@ fn check_pstrs(refs: &[String], path: &str) -> Result<(), BodyError> {
 
 fn check_providers(providers: &[OverseasSchemeProvider], path: &str) -> Result<(), BodyError> {
     if providers.is_empty() {
-        return Err(incorrect_or_empty(&format!("{path}/overseasSchemeProvider"), "is an empty array"));
+        return Err(BodyError::incorrect_or_empty(format!("{path}/overseasSchemeProvider"), "is an empty array"));
     }
     for (i, p) in providers.iter().enumerate() {
         let at = format!("{path}/overseasSchemeProvider/{i}");
@@ -172,7 +174,7 @@ fn check_providers(providers: &[OverseasSchemeProvider], path: &str) -> Result<(
             ));
         }
         let qrops = &p.qualifying_recognised_overseas_pension_scheme;
-        check_not_empty(qrops, &format!("{at}/qualifyingRecognisedOverseasPensionScheme"))?;
+        refuse_empty_array(qrops, &format!("{at}/qualifyingRecognisedOverseasPensionScheme"))?;
         for (j, q) in items(qrops).iter().enumerate() {
             if !is_qrops(q) {
                 return Err(BodyError::new(
@@ -199,7 +201,7 @@ impl PensionCharges {
 impl Check for PensionCharges {
     fn check(&self, year: TaxYear) -> Result<(), BodyError> {
         if *self == PensionCharges::default() {
-            return Err(incorrect_or_empty("/", "the body is empty"));
+            return Err(BodyError::incorrect_or_empty("/", "the body is empty"));
         }
         only_in_years(self.pension_savings_tax_charges.is_some(), "pensionSavingsTaxCharges", year, None, Some(2023))?;
         if let Some(s) = &self.pension_savings_tax_charges {

@@ -104,11 +104,7 @@ impl Check for CisDeductions {
             ));
         }
         if self.period_data.is_empty() {
-            return Err(BodyError::new(
-                "periodData",
-                "RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED",
-                "at least one deduction period is required",
-            ));
+            return Err(BodyError::incorrect_or_empty("periodData", "at least one deduction period is required"));
         }
         for (i, p) in self.period_data.iter().enumerate() {
             let path = format!("periodData/{i}");

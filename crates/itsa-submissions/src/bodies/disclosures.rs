@@ -4,8 +4,8 @@
 use itsa_engine::TaxYear;
 use serde::{Deserialize, Serialize};
 
-use super::reliefs::{check_not_empty, check_pattern, incorrect_or_empty, items};
-use super::{BodyError, Check, IsoDate};
+use super::reliefs::items;
+use super::{BodyError, Check, IsoDate, check_pattern, refuse_empty_array};
 
 /// Read a tax year written `YYYY-YY` inside a body: `FORMAT_TAX_YEAR` unless it has
 /// HMRC's form (`20[1-9][0-9]-[1-9][0-9]`), `RULE_TAX_YEAR_RANGE_INVALID` unless the two
@@ -66,9 +66,9 @@ impl Disclosures {
 impl Check for Disclosures {
     fn check(&self, _year: TaxYear) -> Result<(), BodyError> {
         if *self == Disclosures::default() {
-            return Err(incorrect_or_empty("/", "the body is empty"));
+            return Err(BodyError::incorrect_or_empty("/", "the body is empty"));
         }
-        check_not_empty(&self.tax_avoidance, "taxAvoidance")?;
+        refuse_empty_array(&self.tax_avoidance, "taxAvoidance")?;
         for (i, t) in items(&self.tax_avoidance).iter().enumerate() {
             if t.srn.len() != 8 || !t.srn.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(BodyError::new(
@@ -81,7 +81,7 @@ impl Check for Disclosures {
         }
         if let Some(c) = &self.class2_nics {
             match c.class2_voluntary_contributions {
-                None => return Err(incorrect_or_empty("class2Nics", "is an empty object")),
+                None => return Err(BodyError::incorrect_or_empty("class2Nics", "is an empty object")),
                 Some(false) => {
                     return Err(BodyError::new(
                         "class2Nics/class2VoluntaryContributions",

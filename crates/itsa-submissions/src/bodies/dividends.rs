@@ -6,8 +6,7 @@ use itsa_engine::TaxYear;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::employments::{check_reference, refuse_empty, refuse_empty_array};
-use super::{Amount, BodyError, Check, CountryCode, IsoDate};
+use super::{Amount, BodyError, Check, CountryCode, IsoDate, check_reference, refuse_empty, refuse_empty_array};
 
 /// Create and Amend a UK Dividends Income Annual Summary.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]

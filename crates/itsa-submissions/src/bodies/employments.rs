@@ -1,50 +1,15 @@
 //! Bodies of HMRC's Individuals Employments Income API (2.0): custom employments and their
 //! financial details, non-PAYE income, other employment income and payrolled benefits that
 //! affect student loans.
-//!
-//! Also the checks of HMRC's free-text references and names that several income APIs share.
 
 use itsa_engine::{Date, Money, TaxYear};
 use serde::{Deserialize, Serialize};
 
-use super::{Amount, BodyError, Check, IsoDate, SignedAmount, is_line_break, is_reference_char, only_in_years};
+use super::{
+    Amount, BodyError, Check, IsoDate, SignedAmount, check_reference, is_line_break, only_in_years, refuse_empty,
+    refuse_empty_array,
+};
 use crate::amount::or_zero;
-
-// ---------------------------------------------------------------------------------------
-// Checks shared by the income APIs
-// ---------------------------------------------------------------------------------------
-
-/// The characters that end a line for a `.` in HMRC's patterns, which match any other.
-/// Refuse a value that is not 1 to `max` of HMRC's reference characters
-/// (``^[0-9a-zA-Z{À-˿’}\- _&`():.'^]{1,max}$``), with HMRC's `code` for the field.
-pub(crate) fn check_reference(value: &str, path: &str, code: &'static str, max: usize) -> Result<(), BodyError> {
-    let n = value.chars().count();
-    if n == 0 || n > max || !value.chars().all(is_reference_char) {
-        return Err(BodyError::new(
-            path,
-            code,
-            format!("'{value}' must be 1 to {max} letters, digits, spaces or the characters {{}}’-_&`():.'^"),
-        ));
-    }
-    Ok(())
-}
-
-/// Refuse an object or body with none of its optional fields (HMRC refuses empty objects
-/// and arrays as `RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED`).
-pub(crate) fn refuse_empty<T: Default + PartialEq>(value: &T, path: &str) -> Result<(), BodyError> {
-    if *value == T::default() {
-        return Err(BodyError::new(path, "RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED", "must not be empty"));
-    }
-    Ok(())
-}
-
-/// Refuse an array that is present but has no items.
-pub(crate) fn refuse_empty_array<T>(items: &Option<Vec<T>>, path: &str) -> Result<(), BodyError> {
-    if items.as_ref().is_some_and(Vec::is_empty) {
-        return Err(BodyError::new(path, "RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED", "must not be an empty array"));
-    }
-    Ok(())
-}
 
 /// Whether `value` is an employer's PAYE reference by HMRC's pattern
 /// `^[0-9]{3}/[^ ].{0,9}$`: three digits, a slash, then 1 to 10 characters of which the

@@ -4,8 +4,7 @@
 use itsa_engine::{Money, TaxYear};
 use serde::{Deserialize, Serialize};
 
-use super::employments::{check_reference, refuse_empty};
-use super::{Amount, BodyError, Check};
+use super::{Amount, BodyError, Check, check_reference, refuse_empty};
 use crate::amount::or_zero;
 
 /// Create and Amend Employment Expenses: expenses of all the customer's employments.

@@ -4,8 +4,7 @@
 use itsa_engine::TaxYear;
 use serde::{Deserialize, Serialize};
 
-use super::reliefs::{check_not_empty, check_reference, incorrect_or_empty};
-use super::{Amount, BodyError, Check, CountryCode};
+use super::{Amount, BodyError, Check, CountryCode, check_reference, refuse_empty_array};
 
 /// Create and Amend Foreign Income.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -42,12 +41,12 @@ pub struct UnremittableForeignIncome {
 impl Check for ForeignIncome {
     fn check(&self, _year: TaxYear) -> Result<(), BodyError> {
         if *self == ForeignIncome::default() {
-            return Err(incorrect_or_empty("/", "the body is empty"));
+            return Err(BodyError::incorrect_or_empty("/", "the body is empty"));
         }
         if let Some(r) = self.foreign_earnings.as_ref().and_then(|e| e.customer_reference.as_ref()) {
-            check_reference(r, "foreignEarnings/customerReference", "FORMAT_CUSTOMER_REF")?;
+            check_reference(r, "foreignEarnings/customerReference", "FORMAT_CUSTOMER_REF", 90)?;
         }
-        check_not_empty(&self.unremittable_foreign_income, "unremittableForeignIncome")
+        refuse_empty_array(&self.unremittable_foreign_income, "unremittableForeignIncome")
     }
 }
 

@@ -5,8 +5,8 @@
 use itsa_engine::{Money, TaxYear};
 use serde::{Deserialize, Serialize};
 
-use super::reliefs::{check_not_empty, check_reference, incorrect_or_empty, items};
-use super::{Amount, BodyError, Check};
+use super::reliefs::items;
+use super::{Amount, BodyError, Check, check_reference, refuse_empty_array};
 
 /// Create and Amend Insurance Policies Income: chargeable event gains for the year.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -106,10 +106,10 @@ fn check_years(value: Option<u32>, path: &str) -> Result<(), BodyError> {
 
 fn check_texts(reference: &Option<String>, event: &Option<String>, path: &str) -> Result<(), BodyError> {
     if let Some(r) = reference {
-        check_reference(r, &format!("{path}/customerReference"), "FORMAT_CUSTOMER_REF")?;
+        check_reference(r, &format!("{path}/customerReference"), "FORMAT_CUSTOMER_REF", 90)?;
     }
     if let Some(e) = event {
-        check_reference(e, &format!("{path}/event"), "FORMAT_EVENT")?;
+        check_reference(e, &format!("{path}/event"), "FORMAT_EVENT", 90)?;
     }
     Ok(())
 }
@@ -117,14 +117,14 @@ fn check_texts(reference: &Option<String>, event: &Option<String>, path: &str) -
 impl Check for InsurancePolicies {
     fn check(&self, _year: TaxYear) -> Result<(), BodyError> {
         if *self == InsurancePolicies::default() {
-            return Err(incorrect_or_empty("/", "the body is empty"));
+            return Err(BodyError::incorrect_or_empty("/", "the body is empty"));
         }
         for (name, list) in [
             ("lifeInsurance", &self.life_insurance),
             ("capitalRedemption", &self.capital_redemption),
             ("lifeAnnuity", &self.life_annuity),
         ] {
-            check_not_empty(list, name)?;
+            refuse_empty_array(list, name)?;
             for (i, g) in items(list).iter().enumerate() {
                 let p = format!("{name}/{i}");
                 check_texts(&g.customer_reference, &g.event, &p)?;
@@ -132,14 +132,14 @@ impl Check for InsurancePolicies {
                 check_years(g.years_held_since_last_gain, &format!("{p}/yearsHeldSinceLastGain"))?;
             }
         }
-        check_not_empty(&self.voided_isa, "voidedIsa")?;
+        refuse_empty_array(&self.voided_isa, "voidedIsa")?;
         for (i, g) in items(&self.voided_isa).iter().enumerate() {
             let p = format!("voidedIsa/{i}");
             check_texts(&g.customer_reference, &g.event, &p)?;
             check_years(g.years_held, &format!("{p}/yearsHeld"))?;
             check_years(g.years_held_since_last_gain, &format!("{p}/yearsHeldSinceLastGain"))?;
         }
-        check_not_empty(&self.foreign, "foreign")?;
+        refuse_empty_array(&self.foreign, "foreign")?;
         for (i, g) in items(&self.foreign).iter().enumerate() {
             let p = format!("foreign/{i}");
             check_texts(&g.customer_reference, &None, &p)?;

@@ -225,11 +225,7 @@ pub struct OrderedClaim {
 impl Check for LossClaimsOrder {
     fn check(&self, _year: TaxYear) -> Result<(), BodyError> {
         if self.list_of_loss_claims.is_empty() {
-            return Err(BodyError::new(
-                "listOfLossClaims",
-                "RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED",
-                "at least one loss claim is required",
-            ));
+            return Err(BodyError::incorrect_or_empty("listOfLossClaims", "at least one loss claim is required"));
         }
         for (i, claim) in self.list_of_loss_claims.iter().enumerate() {
             let id = &claim.claim_id;
@@ -341,19 +337,15 @@ pub struct BroughtForwardLosses {
     pub brought_forward_losses: Option<Amount>,
 }
 
-fn empty(path: &str) -> BodyError {
-    BodyError::new(path, "RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED", "must not be empty")
-}
-
 impl Check for LossesAndClaims {
     fn check(&self, _year: TaxYear) -> Result<(), BodyError> {
         if self.claims.is_none() && self.losses.is_none() {
-            return Err(empty("/"));
+            return Err(BodyError::empty("/"));
         }
         if let Some(losses) = &self.losses
             && losses.brought_forward_losses.is_none()
         {
-            return Err(empty("losses"));
+            return Err(BodyError::empty("losses"));
         }
         let Some(claims) = &self.claims else { return Ok(()) };
         if claims.carry_back.is_none()
@@ -361,30 +353,30 @@ impl Check for LossesAndClaims {
             && claims.preference_order.is_none()
             && claims.carry_forward.is_none()
         {
-            return Err(empty("claims"));
+            return Err(BodyError::empty("claims"));
         }
         if let Some(c) = &claims.carry_back
             && c.previous_year_general_income.is_none()
             && c.early_year_losses.is_none()
             && c.terminal_losses.is_none()
         {
-            return Err(empty("claims/carryBack"));
+            return Err(BodyError::empty("claims/carryBack"));
         }
         if let Some(c) = &claims.carry_sideways
             && c.current_year_general_income.is_none()
         {
-            return Err(empty("claims/carrySideways"));
+            return Err(BodyError::empty("claims/carrySideways"));
         }
         if let Some(p) = &claims.preference_order
             && p.apply_first.is_none()
         {
-            return Err(empty("claims/preferenceOrder"));
+            return Err(BodyError::empty("claims/preferenceOrder"));
         }
         if let Some(c) = &claims.carry_forward
             && c.current_year_losses.is_none()
             && c.previous_years_losses.is_none()
         {
-            return Err(empty("claims/carryForward"));
+            return Err(BodyError::empty("claims/carryForward"));
         }
         let both = claims.carry_back.as_ref().is_some_and(|c| c.previous_year_general_income.is_some())
             && claims.carry_sideways.as_ref().is_some_and(|c| c.current_year_general_income.is_some());

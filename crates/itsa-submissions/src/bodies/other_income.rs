@@ -6,8 +6,11 @@ use itsa_engine::{Date, TaxYear};
 use serde::{Deserialize, Serialize};
 
 use super::disclosures::parse_tax_year_field;
-use super::reliefs::{check_not_empty, check_pattern, check_reference, incorrect_or_empty, is_line_char, items};
-use super::{Amount, BodyError, Check, CountryCode, IsoDate, only_in_years};
+use super::reliefs::items;
+use super::{
+    Amount, BodyError, Check, CountryCode, IsoDate, check_pattern, check_reference, is_line_char, only_in_years,
+    refuse_empty_array,
+};
 
 /// Create and Amend Other Income.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -109,15 +112,15 @@ fn is_business_char(c: char) -> bool {
 impl Check for OtherIncome {
     fn check(&self, year: TaxYear) -> Result<(), BodyError> {
         if *self == OtherIncome::default() {
-            return Err(incorrect_or_empty("/", "the body is empty"));
+            return Err(BodyError::incorrect_or_empty("/", "the body is empty"));
         }
         only_in_years(self.post_cessation_receipts.is_some(), "postCessationReceipts", year, Some(2023), None)?;
-        check_not_empty(&self.post_cessation_receipts, "postCessationReceipts")?;
+        refuse_empty_array(&self.post_cessation_receipts, "postCessationReceipts")?;
         let (earliest, latest) = (Date::new(1900, 1, 1).expect("a date"), Date::new(2100, 1, 1).expect("a date"));
         for (i, r) in items(&self.post_cessation_receipts).iter().enumerate() {
             let p = format!("postCessationReceipts/{i}");
             if let Some(c) = &r.customer_reference {
-                check_reference(c, &format!("{p}/customerReference"), "FORMAT_CUSTOMER_REFERENCE")?;
+                check_reference(c, &format!("{p}/customerReference"), "FORMAT_CUSTOMER_REFERENCE", 90)?;
             }
             if let Some(n) = &r.business_name {
                 check_pattern(n, &format!("{p}/businessName"), "FORMAT_BUSINESS_NAME", (1, 105), is_business_char)?;
@@ -152,13 +155,13 @@ impl Check for OtherIncome {
                 ));
             }
         }
-        check_not_empty(&self.business_receipts, "businessReceipts")?;
+        refuse_empty_array(&self.business_receipts, "businessReceipts")?;
         for (i, r) in items(&self.business_receipts).iter().enumerate() {
             parse_tax_year_field(&r.tax_year, &format!("businessReceipts/{i}/taxYear"))?;
         }
-        check_not_empty(&self.all_other_income_received_whilst_abroad, "allOtherIncomeReceivedWhilstAbroad")?;
+        refuse_empty_array(&self.all_other_income_received_whilst_abroad, "allOtherIncomeReceivedWhilstAbroad")?;
         if self.chargeable_foreign_benefits_and_gifts.as_ref() == Some(&ChargeableForeignBenefitsAndGifts::default()) {
-            return Err(incorrect_or_empty("chargeableForeignBenefitsAndGifts", "is an empty object"));
+            return Err(BodyError::incorrect_or_empty("chargeableForeignBenefitsAndGifts", "is an empty object"));
         }
         Ok(())
     }

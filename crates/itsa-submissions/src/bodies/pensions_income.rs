@@ -4,8 +4,7 @@
 use itsa_engine::TaxYear;
 use serde::{Deserialize, Serialize};
 
-use super::employments::{check_reference, refuse_empty, refuse_empty_array};
-use super::{Amount, BodyError, Check, CountryCode};
+use super::{Amount, BodyError, Check, CountryCode, check_reference, refuse_empty, refuse_empty_array};
 
 /// Create and Amend Pensions Income.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]

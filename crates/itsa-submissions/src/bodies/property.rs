@@ -13,10 +13,12 @@ use std::fmt::Display;
 use itsa_engine::{Money, TaxYear};
 use serde::{Deserialize, Serialize};
 
-use super::{Amount, BodyError, Check, CountryCode, IsoDate, SignedAmount, is_line_break, only_in_years};
+use super::{
+    Amount, BodyError, Check, CountryCode, IsoDate, SignedAmount, check_reference, is_line_break, only_in_years,
+    refuse_empty,
+};
 use crate::amount::or_zero;
 
-const EMPTY: &str = "RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED";
 const BOTH_EXPENSES: &str = "RULE_BOTH_EXPENSES_SUPPLIED";
 const BOTH_ALLOWANCES: &str = "RULE_BOTH_ALLOWANCES_SUPPLIED";
 
@@ -101,12 +103,12 @@ impl UkFhlPropertyPeriod {
     }
 
     fn check_at(&self, path: &str, year: TaxYear) -> Result<(), BodyError> {
-        not_empty(self, path)?;
+        refuse_empty(self, path)?;
         if let Some(income) = &self.income {
             let path = at(path, "income");
-            not_empty(income, &path)?;
+            refuse_empty(income, &path)?;
             if let Some(rar) = &income.rent_a_room {
-                not_empty(rar, &at(&path, "rentARoom"))?;
+                refuse_empty(rar, &at(&path, "rentARoom"))?;
             }
         }
         if let Some(expenses) = &self.expenses {
@@ -209,9 +211,9 @@ impl UkFhlExpenses {
     }
 
     fn check_at(&self, path: &str, year: TaxYear) -> Result<(), BodyError> {
-        not_empty(self, path)?;
+        refuse_empty(self, path)?;
         if let Some(rar) = &self.rent_a_room {
-            not_empty(rar, &at(path, "rentARoom"))?;
+            refuse_empty(rar, &at(path, "rentARoom"))?;
         }
         no_negatives_before_2024(&self.itemised(), path, year)?;
         no_negatives_before_2024(&[(self.consolidated_expenses, "consolidatedExpenses")], path, year)?;
@@ -248,12 +250,12 @@ impl UkPropertyIncomeAndExpenses {
     }
 
     fn check_at(&self, path: &str, year: TaxYear) -> Result<(), BodyError> {
-        not_empty(self, path)?;
+        refuse_empty(self, path)?;
         if let Some(income) = &self.income {
             let path = at(path, "income");
-            not_empty(income, &path)?;
+            refuse_empty(income, &path)?;
             if let Some(rar) = &income.rent_a_room {
-                not_empty(rar, &at(&path, "rentARoom"))?;
+                refuse_empty(rar, &at(&path, "rentARoom"))?;
             }
         }
         if let Some(expenses) = &self.expenses {
@@ -369,9 +371,9 @@ impl UkPropertyExpenses {
     }
 
     fn check_at(&self, path: &str, year: TaxYear) -> Result<(), BodyError> {
-        not_empty(self, path)?;
+        refuse_empty(self, path)?;
         if let Some(rar) = &self.rent_a_room {
-            not_empty(rar, &at(path, "rentARoom"))?;
+            refuse_empty(rar, &at(path, "rentARoom"))?;
         }
         no_negatives_before_2024(&self.itemised(), path, year)?;
         no_negatives_before_2024(&[(self.consolidated_expenses, "consolidatedExpenses")], path, year)?;
@@ -408,7 +410,7 @@ impl Check for UkPropertyAnnualSubmission {
     fn check(&self, year: TaxYear) -> Result<(), BodyError> {
         only_in_years(self.uk_fhl_property.is_some(), "ukFhlProperty", year, None, Some(LAST_YEAR_OF_FHL))?;
         required_in_years(self.uk_property.is_some(), "ukProperty", year, Some(LAST_YEAR_OF_FHL + 1), None)?;
-        not_empty(self, "/")?;
+        refuse_empty(self, "/")?;
         if let Some(fhl) = &self.uk_fhl_property {
             fhl.check_at("ukFhlProperty")?;
         }
@@ -446,10 +448,10 @@ impl UkFhlPropertyAnnual {
     }
 
     fn check_at(&self, path: &str) -> Result<(), BodyError> {
-        not_empty(self, path)?;
+        refuse_empty(self, path)?;
         if let Some(allowances) = &self.allowances {
             let path = at(path, "allowances");
-            not_empty(allowances, &path)?;
+            refuse_empty(allowances, &path)?;
             check_property_income_allowance(allowances.property_income_allowance, &path)?;
             if allowances.property_income_allowance.is_some() && allowances.others_claimed() {
                 return Err(both_allowances(&path));
@@ -593,7 +595,7 @@ impl UkPropertyAnnual {
     }
 
     fn check_at(&self, path: &str, year: TaxYear) -> Result<(), BodyError> {
-        not_empty(self, path)?;
+        refuse_empty(self, path)?;
         if let Some(allowances) = &self.allowances {
             allowances.check_at(&at(path, "allowances"), year)?;
         }
@@ -701,7 +703,7 @@ impl UkPropertyAllowances {
     }
 
     fn check_at(&self, path: &str, year: TaxYear) -> Result<(), BodyError> {
-        not_empty(self, path)?;
+        refuse_empty(self, path)?;
         let last = Some(LAST_YEAR_OF_FHL);
         only_in_years(
             self.zero_emissions_goods_vehicle_allowance.is_some(),
@@ -790,7 +792,7 @@ impl Check for ForeignPropertyPeriodSummary {
         check_period_dates(self.from_date, self.to_date)?;
         if let Some(fhl) = &self.foreign_fhl_eea {
             let path = "foreignFhlEea";
-            not_empty(fhl, path)?;
+            refuse_empty(fhl, path)?;
             if let Some(expenses) = &fhl.expenses {
                 expenses.check_at(&at(path, "expenses"), year)?;
             }
@@ -890,7 +892,7 @@ impl ForeignFhlEeaExpenses {
     }
 
     fn check_at(&self, path: &str, year: TaxYear) -> Result<(), BodyError> {
-        not_empty(self, path)?;
+        refuse_empty(self, path)?;
         no_negatives_before_2024(&self.itemised(), path, year)?;
         no_negatives_before_2024(&[(self.consolidated_expenses, "consolidatedExpenses")], path, year)?;
         if self.consolidated_expenses.is_some() && self.itemised().iter().any(|(v, _)| v.is_some()) {
@@ -1036,7 +1038,7 @@ impl ForeignPropertyExpenses {
     }
 
     fn check_at(&self, path: &str, year: TaxYear) -> Result<(), BodyError> {
-        not_empty(self, path)?;
+        refuse_empty(self, path)?;
         no_negatives_before_2024(&self.itemised(), path, year)?;
         no_negatives_before_2024(&[(self.consolidated_expenses, "consolidatedExpenses")], path, year)?;
         if self.consolidated_expenses.is_some() && self.is_itemised() {
@@ -1138,13 +1140,13 @@ impl Check for ForeignPropertyCumulativeSummary {
         not_empty_list(&self.foreign_property, path)?;
         for (n, entry) in self.foreign_property.iter().enumerate() {
             let path = format!("{path}/{n}");
-            not_empty(entry, &path)?;
+            refuse_empty(entry, &path)?;
             check_foreign_id(entry.country_code.as_ref(), entry.property_id.as_deref(), &path, year)?;
             if let Some(income) = &entry.income {
                 let path = at(&path, "income");
-                not_empty(income, &path)?;
+                refuse_empty(income, &path)?;
                 if let Some(rent) = &income.rent_income {
-                    not_empty(rent, &at(&path, "rentIncome"))?;
+                    refuse_empty(rent, &at(&path, "rentIncome"))?;
                 }
             }
             if let Some(expenses) = &entry.expenses {
@@ -1275,7 +1277,7 @@ impl Check for ForeignPropertyAnnualSubmission {
     fn check(&self, year: TaxYear) -> Result<(), BodyError> {
         only_in_years(self.foreign_fhl_eea.is_some(), "foreignFhlEea", year, None, Some(LAST_YEAR_OF_FHL))?;
         required_in_years(self.foreign_property.is_some(), "foreignProperty", year, Some(LAST_YEAR_OF_FHL + 1), None)?;
-        not_empty(self, "/")?;
+        refuse_empty(self, "/")?;
         if let Some(fhl) = &self.foreign_fhl_eea {
             fhl.check_at("foreignFhlEea")?;
         }
@@ -1324,10 +1326,10 @@ impl ForeignFhlEeaAnnual {
     }
 
     fn check_at(&self, path: &str) -> Result<(), BodyError> {
-        not_empty(self, path)?;
+        refuse_empty(self, path)?;
         if let Some(allowances) = &self.allowances {
             let path = at(path, "allowances");
-            not_empty(allowances, &path)?;
+            refuse_empty(allowances, &path)?;
             check_property_income_allowance(allowances.property_income_allowance, &path)?;
             if allowances.property_income_allowance.is_some() && allowances.others().iter().any(Option::is_some) {
                 return Err(both_allowances(&path));
@@ -1434,10 +1436,10 @@ impl ForeignPropertyAnnualEntry {
     }
 
     fn check_at(&self, path: &str, year: TaxYear) -> Result<(), BodyError> {
-        not_empty(self, path)?;
+        refuse_empty(self, path)?;
         check_foreign_id(self.country_code.as_ref(), self.property_id.as_deref(), path, year)?;
         if let Some(adjustments) = &self.adjustments {
-            not_empty(adjustments, &at(path, "adjustments"))?;
+            refuse_empty(adjustments, &at(path, "adjustments"))?;
         }
         if let Some(allowances) = &self.allowances {
             allowances.check_at(&at(path, "allowances"), year)?;
@@ -1515,7 +1517,7 @@ impl ForeignPropertyAllowances {
     }
 
     fn check_at(&self, path: &str, year: TaxYear) -> Result<(), BodyError> {
-        not_empty(self, path)?;
+        refuse_empty(self, path)?;
         let last = Some(LAST_YEAR_OF_FHL);
         only_in_years(
             self.zero_emissions_goods_vehicle_allowance.is_some(),
@@ -1563,19 +1565,10 @@ fn buildings_total(buildings: &Option<Vec<StructuredBuildingAllowance>>) -> Mone
     buildings.iter().flatten().map(|b| b.amount.money()).sum()
 }
 
-/// Refuse an empty object (one whose every field is absent): HMRC refuses empty objects
-/// anywhere in a body.
-fn not_empty<T: Default + PartialEq>(value: &T, path: &str) -> Result<(), BodyError> {
-    if *value == T::default() {
-        return Err(BodyError::new(path, EMPTY, "is empty: an object must have at least one field"));
-    }
-    Ok(())
-}
-
 /// Refuse an empty array.
 fn not_empty_list<T>(items: &[T], path: &str) -> Result<(), BodyError> {
     if items.is_empty() {
-        return Err(BodyError::new(path, EMPTY, "is empty: an array must have at least one item"));
+        return Err(BodyError::incorrect_or_empty(path, "must not be an empty array"));
     }
     Ok(())
 }
@@ -1592,7 +1585,7 @@ fn required_in_years(
     let start = year.start_year();
     let inside = first.is_none_or(|f| start >= f) && last.is_none_or(|l| start <= l);
     if inside && !present {
-        return Err(BodyError::new(path, EMPTY, format!("is required in HMRC's schema for {year}")));
+        return Err(BodyError::incorrect_or_empty(path, format!("is required in HMRC's schema for {year}")));
     }
     Ok(())
 }
@@ -1679,18 +1672,12 @@ fn check_buildings(buildings: &Option<Vec<StructuredBuildingAllowance>>, path: &
     Ok(())
 }
 
-/// HMRC's pattern for a building's name, number and postcode:
-/// `^[0-9a-zA-Z{À-˿’}\- _&`():.'^]{1,90}$`, and not only spaces.
+/// HMRC's pattern for a building's name, number and postcode: the reference pattern of 1
+/// to 90 characters, and not only spaces.
 fn check_building_text(value: &str, path: &str) -> Result<(), BodyError> {
-    let allowed =
-        |c: char| c.is_ascii_alphanumeric() || "{}’- _&`():.'^".contains(c) || ('\u{C0}'..='\u{2FF}').contains(&c);
-    let count = value.chars().count();
-    if count == 0 || count > 90 || value.trim().is_empty() || !value.chars().all(allowed) {
-        return Err(BodyError::new(
-            path,
-            "FORMAT_STRING",
-            format!("'{value}' must be 1 to 90 letters, digits, spaces or the signs {{}}’-_&`():.'^"),
-        ));
+    check_reference(value, path, "FORMAT_STRING", 90)?;
+    if value.trim().is_empty() {
+        return Err(BodyError::new(path, "FORMAT_STRING", "must not be only spaces"));
     }
     Ok(())
 }

@@ -4,8 +4,7 @@
 use itsa_engine::TaxYear;
 use serde::{Deserialize, Serialize};
 
-use super::employments::{refuse_empty, refuse_empty_array};
-use super::{Amount, BodyError, Check, CountryCode};
+use super::{Amount, BodyError, Check, CountryCode, refuse_empty, refuse_empty_array};
 
 /// Whether `c` may appear in an account name, HMRC's class ``[A-Za-z0-9 &'()*,\-./@£]``.
 fn is_account_name_char(c: char) -> bool {

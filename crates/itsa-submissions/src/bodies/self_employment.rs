@@ -6,18 +6,16 @@
 use itsa_engine::{Money, TaxYear};
 use serde::{Deserialize, Serialize};
 
-use super::{Amount, BodyError, Check, IsoDate, SignedAmount, only_in_years};
+use super::{Amount, BodyError, Check, IsoDate, SignedAmount, check_reference, only_in_years};
 use crate::amount::or_zero;
 
 /// The last tax year (by its start year) of the first period-summary schema, whose
 /// expenses are mostly not negative: 2022-23.
 const PERIOD_DEF1_LAST: u16 = 2022;
 
-/// The code HMRC gives an empty body, or an empty object or array within one.
-const EMPTY: &str = "RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED";
-
+/// An empty body, object or array, named `what` in the message.
 fn empty(path: &str, what: &str) -> BodyError {
-    BodyError::new(path, EMPTY, format!("{what} is empty"))
+    BodyError::incorrect_or_empty(path, format!("{what} is empty"))
 }
 
 /// Refuse a negative amount in a field that HMRC's schema for `year` keeps at zero or more.
@@ -683,21 +681,10 @@ impl Allowances {
 }
 
 impl Building {
-    /// Whether `c` is one of the characters HMRC's pattern for a building's name, number
-    /// and postcode allows: `^[0-9a-zA-Z{À-˿’}\- _&`():.'^]{1,90}$`.
-    fn allowed(c: char) -> bool {
-        c.is_ascii_alphanumeric() || ('\u{C0}'..='\u{2FF}').contains(&c) || "{}’- _&`():.'^".contains(c)
-    }
-
+    /// HMRC's pattern for a building's name, number and postcode: the reference pattern of
+    /// 1 to 90 characters.
     fn check_text(value: &str, path: &str, year: TaxYear) -> Result<(), BodyError> {
-        let length = value.chars().count();
-        if !(1..=90).contains(&length) || !value.chars().all(Self::allowed) {
-            return Err(BodyError::new(
-                path,
-                "FORMAT_STRING",
-                format!("'{value}' must be 1 to 90 letters, digits, spaces or -_&`():.'^’{{}}"),
-            ));
-        }
+        check_reference(value, path, "FORMAT_STRING", 90)?;
         // HMRC's schemas to 2023-24 and from 2026-27 add that the text may not be only
         // whitespace; those of 2024-25 and 2025-26 do not.
         let start = year.start_year();
