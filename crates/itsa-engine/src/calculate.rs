@@ -132,7 +132,7 @@ fn incomes(rules: &YearRules, inputs: &Inputs, excluded: &[bool]) -> Incomes {
         pensions: inputs.pensions.iter().map(|p| down(p.amount)).sum(),
         state_pension: down(inputs.state_pension),
         state_benefits: inputs.state_benefits.iter().map(|b| down(b.amount)).sum(),
-        other: down(inputs.other_income),
+        other: down(inputs.other_income) + inputs.post_cessation_receipts.iter().map(|r| down(*r)).sum::<Money>(),
         trading_profits,
         property_profits: property.as_ref().map_or(Money::ZERO, |p| p.taxable_profit),
         foreign_property_profits,
@@ -1161,6 +1161,7 @@ fn calculate_with(
             total_foreign_dividends: down(inputs.foreign_dividends) + incomes.foreign.foreign_dividends,
         }),
         other_income: incomes.other.is_positive().then_some(incomes.other),
+        post_cessation_receipts: inputs.post_cessation_receipts.iter().map(|r| down(*r)).collect(),
         chargeable_event_gains: gains
             .iter()
             .map(|g| crate::inputs::LifePolicyGain { gain: down(g.gain), ..(*g).clone() })

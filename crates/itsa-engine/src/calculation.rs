@@ -34,7 +34,10 @@ pub struct Calculation {
     /// Other dividends, UK securities, foreign income and its tax credit relief, foreign
     /// benefits and gifts, offshore income gains and royalty payments (`crate::foreign`).
     pub foreign: crate::foreign::ForeignFigures,
+    /// Other income: the total, in whole pounds.
     pub other_income: Option<Money>,
+    /// The post-cessation receipts within `other_income`, each in whole pounds.
+    pub post_cessation_receipts: Vec<Money>,
     pub income_summary_totals: IncomeSummaryTotals,
     pub tax_calculation: TaxCalculation,
     pub end_of_year_estimate: Option<EndOfYearEstimate>,

@@ -188,6 +188,9 @@ pub fn explain(inputs: &Inputs, calculation: &Calculation) -> Vec<Step> {
         if !inputs.other_income.is_zero() {
             s.input("other income", inputs.other_income);
         }
+        for r in &inputs.post_cessation_receipts {
+            s.input("post-cessation receipt of a ceased trade (ITTOIA 2005 s242)", *r);
+        }
         for g in &inputs.life_policy_gains {
             s.input(format!("life policy gain {} ({})", g.name, g.kind.hmrc_name()), g.gain);
         }

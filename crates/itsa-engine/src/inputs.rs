@@ -46,6 +46,9 @@ pub struct Inputs {
     pub foreign_dividends: Money,
     /// Other taxable non-savings income.
     pub other_income: Money,
+    /// Sums received from a trade after it ceased, each taxed as non-savings income of
+    /// this year (ITTOIA 2005 s242, s245).
+    pub post_cessation_receipts: Vec<Money>,
     /// Tips, share scheme income, lump sums without an employment, employment expenses and
     /// the other employment figures (see [`crate::employment`]).
     pub employment_extras: crate::employment::EmploymentExtras,
@@ -125,6 +128,7 @@ impl Inputs {
             dividends: Money::ZERO,
             foreign_dividends: Money::ZERO,
             other_income: Money::ZERO,
+            post_cessation_receipts: Vec::new(),
             employment_extras: crate::employment::EmploymentExtras::default(),
             life_policy_gains: Vec::new(),
             foreign: crate::foreign::ForeignInputs::default(),
@@ -161,6 +165,7 @@ impl Inputs {
             || !self.dividends.is_zero()
             || !self.foreign_dividends.is_zero()
             || !self.other_income.is_zero()
+            || !self.post_cessation_receipts.is_empty()
             || !self.life_policy_gains.is_empty()
             || self.foreign.has_income()
             || !self.employment_extras.tips.is_zero()

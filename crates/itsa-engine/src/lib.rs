@@ -88,6 +88,7 @@ fn validate(inputs: &Inputs) -> Result<(), EngineError> {
         ("coded_out.sa_underpayments", inputs.coded_out.sa_underpayments, false),
         ("coded_out.paye_underpayments", inputs.coded_out.paye_underpayments, false),
     ];
+    amounts.extend(inputs.post_cessation_receipts.iter().map(|r| ("post_cessation_receipts", *r, false)));
     for e in &inputs.employments {
         amounts.extend([
             ("employments.pay", e.pay, false),

@@ -255,6 +255,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
             Body::OtherIncome(o) => {
                 let figures = foreign::other_income(o, &at)?;
                 other_income_sources = figures.sources;
+                inputs.post_cessation_receipts = figures.post_cessation_receipts;
                 inputs.foreign.benefits_and_gifts = figures.benefits_and_gifts;
                 inputs.foreign.offshore_income_gains = figures.offshore_income_gains;
             }

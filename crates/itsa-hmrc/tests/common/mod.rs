@@ -4,7 +4,8 @@
 #![allow(dead_code)]
 
 use itsa_engine::inputs::{
-    Employment, MarriageAllowance, Pension, SavingsAccount, SelfEmployment, StateBenefit, StudentLoanPlan, UkProperty,
+    BusinessTaxDeducted, Employment, MarriageAllowance, Pension, SavingsAccount, SelfEmployment, StateBenefit,
+    StudentLoanPlan, UkProperty,
 };
 use itsa_engine::{Date, Inputs, Money, Regime, TaxYear};
 #[allow(unused_imports)]
@@ -153,7 +154,13 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
     });
     traders.student_loan_plans = vec![StudentLoanPlan::Plan1];
     traders.class2_voluntary = true;
-    cases.push(("two trades (one a loss) and property with finance costs", traders));
+    traders.business_tax_deducted =
+        BusinessTaxDeducted { cis: pence("1840.40"), trading_income: m(120), uk_property: pence("310.20") };
+    traders.post_cessation_receipts = vec![pence("1500.60"), m(250)];
+    cases.push((
+        "two trades (one a loss) and property with finance costs, tax taken off, post-cessation receipts",
+        traders,
+    ));
 
     let mut small_trader = new();
     small_trader.self_employments.push(SelfEmployment {

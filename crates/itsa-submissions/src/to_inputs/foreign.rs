@@ -115,24 +115,30 @@ pub(super) fn other_savings(
 #[derive(Default)]
 pub(super) struct OtherIncomeFigures {
     pub sources: Vec<ForeignSource>,
+    /// Post-cessation receipts, each taxed in the year of the submission.
+    pub post_cessation_receipts: Vec<Money>,
     pub benefits_and_gifts: Option<ForeignBenefitsAndGifts>,
     pub offshore_income_gains: Option<Money>,
 }
 
-/// `other-income`: income received while abroad, offshore income gains and chargeable
-/// foreign benefits and gifts. Post-cessation and business receipts, omitted foreign
+/// `other-income`: income received while abroad, offshore income gains, chargeable
+/// foreign benefits and gifts and post-cessation receipts (HMRC's validation holds each
+/// to the submission's tax year). Business receipts of earlier years, omitted foreign
 /// income and finance costs of income received abroad are refused until calculated.
 pub(super) fn other_income(
     o: &crate::bodies::other_income::OtherIncome,
     at: &str,
 ) -> Result<OtherIncomeFigures, SubmissionError> {
-    if o.post_cessation_receipts.is_some() || o.business_receipts.is_some() {
-        return Err(not_calculated(at, "post-cessation and business receipts"));
+    if o.business_receipts.is_some() {
+        return Err(not_calculated(at, "business receipts taxed as income of an earlier year"));
     }
     if o.omitted_foreign_income.is_some() {
         return Err(not_calculated(at, "omitted foreign income"));
     }
-    let mut figures = OtherIncomeFigures::default();
+    let mut figures = OtherIncomeFigures {
+        post_cessation_receipts: items(&o.post_cessation_receipts).iter().map(|r| r.amount.money()).collect(),
+        ..Default::default()
+    };
     for i in items(&o.all_other_income_received_whilst_abroad) {
         refuse_if_any(
             or_zero(i.residential_financial_cost_amount) + or_zero(i.brought_fwd_residential_financial_cost_amount),

@@ -1,12 +1,12 @@
 //! Income by source: businesses, employments and pensions, state benefits, savings,
 //! other income, dividends and the income summary totals.
 
-use itsa_engine::Money;
 use itsa_engine::calculation::{
     BusinessProfitAndLoss, DividendsIncome, EmploymentAndPensionsIncome, IncomeSummaryTotals, SavingsAccountIncome,
     SavingsAndGainsIncome,
 };
 use itsa_engine::foreign::ForeignFigures;
+use itsa_engine::{Money, TaxYear};
 
 use super::inputs::business_income_source_id;
 use crate::views::SchemaVariant;
@@ -111,9 +111,20 @@ fn savings_account(a: &SavingsAccountIncome) -> Node {
         .build()
 }
 
-/// `otherIncome`.
-pub(super) fn other_income(total: Money) -> Node {
-    Obj::new().set("totalOtherIncome", money(total)).build()
+/// `otherIncome`, with the post-cessation receipts within it, each taxed in the year of
+/// the calculation (`taxYearIncomeToBeTaxed`).
+pub(super) fn other_income(total: Money, post_cessation_receipts: &[Money], year: TaxYear) -> Node {
+    let receipts: Vec<Node> = post_cessation_receipts
+        .iter()
+        .map(|r| Obj::new().set("amount", money(*r)).set("taxYearIncomeToBeTaxed", year.to_string()).build())
+        .collect();
+    let post_cessation = (!receipts.is_empty()).then(|| {
+        Obj::new()
+            .set("totalPostCessationReceipts", money(post_cessation_receipts.iter().sum()))
+            .set("postCessationReceipts", receipts)
+            .build()
+    });
+    Obj::new().set("totalOtherIncome", money(total)).opt("postCessationIncome", post_cessation).build()
 }
 
 /// `dividendsIncome`: UK dividends (cash dividends and other UK dividends), other

@@ -73,7 +73,7 @@ pub(crate) fn calculation_in(calculation: &Calculation, variant: SchemaVariant) 
             "savingsAndGainsIncome",
             c.savings_and_gains_income.as_ref().map(|s| income::savings_and_gains_income(s, &c.foreign)),
         )
-        .opt("otherIncome", c.other_income.map(income::other_income))
+        .opt("otherIncome", c.other_income.map(|t| income::other_income(t, &c.post_cessation_receipts, c.tax_year)))
         .opt("dividendsIncome", c.dividends_income.as_ref().map(|d| income::dividends_income(d, &c.foreign)))
         .opt("incomeSummaryTotals", income::income_summary_totals(&c.income_summary_totals))
         .set("taxCalculation", tax_calculation::tax_calculation(&c.tax_calculation, &c.student_loans, variant))
