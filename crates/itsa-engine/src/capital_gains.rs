@@ -12,8 +12,10 @@
 //!   the least tax (s4B); every order of the groups is tried, the first listed
 //!   (residential, other, relief) kept when several give the same tax.
 //! - Gains charged at the relief rate are the lowest part of the gains: they use the
-//!   unused basic rate band first (s169N(5)); residential gains come next, then other
-//!   gains (docs/differences.md).
+//!   unused basic rate band first (s169N(5)). What is left of the band goes to the
+//!   residential or the other gains, whichever saves more tax (s1I: the individual may
+//!   use any of the gains in it); residential gains first when both save the same
+//!   (docs/differences.md).
 //! - The basic rate band is the UK one in every regime, extended for Gift Aid and
 //!   relief-at-source pension contributions as for income tax.
 //!
@@ -37,7 +39,8 @@ pub struct CapitalGainsTax {
     pub residential_property_and_carried_interest: Option<GainsGroup>,
     pub other_gains: Option<GainsGroup>,
     pub capital_gains_tax_amount: Money,
-    /// Adjustments that increase the tax, as the taxpayer gives them.
+    /// Adjustments as the taxpayer gives them: from 2025-26 they increase the tax; to
+    /// 2024-25 they may also reduce it, never below nil.
     pub adjustments: Money,
     pub adjusted_capital_gains_tax: Money,
     pub foreign_tax_credit_relief: Money,
@@ -148,10 +151,12 @@ pub(crate) fn capital_gains_tax(
     let mut best: Option<(Money, [GainsGroup; 3])> = None;
     for order in &ORDERS {
         let allocation = allocate(order, gains, attributed, [used_this_year, brought_forward, aea_used]);
-        let groups = tax_groups(rules, gains, attributed, &allocation, unused_band);
-        let tax: Money = groups.iter().map(|g| g.total_tax_amount).sum();
-        if best.as_ref().is_none_or(|(least, _)| tax < *least) {
-            best = Some((tax, groups));
+        for residential_first in [true, false] {
+            let groups = tax_groups(rules, gains, attributed, &allocation, unused_band, residential_first);
+            let tax: Money = groups.iter().map(|g| g.total_tax_amount).sum();
+            if best.as_ref().is_none_or(|(least, _)| tax < *least) {
+                best = Some((tax, groups));
+            }
         }
     }
     let (capital_gains_tax_amount, [residential, other, relief]) = best.expect("six orders tried");
@@ -228,13 +233,15 @@ fn allocate(order: &[Group; 3], gains: [Money; 3], attributed: Money, amounts: [
 }
 
 /// The groups' figures and tax for one allocation of the deductions. Relief gains use the
-/// unused basic rate band first (s169N(5)), then residential gains, then other gains.
+/// unused basic rate band first (s169N(5)), then residential gains and other gains, in
+/// that order when `residential_first`, else the other way round (s1I).
 fn tax_groups(
     rules: &YearRules,
     gains: [Money; 3],
     attributed: Money,
     allocation: &Allocation,
     unused_band: Money,
+    residential_first: bool,
 ) -> [GainsGroup; 3] {
     let group = |i: usize, attributed: Money| {
         let [this_year, brought_forward, aea] = allocation[i];
@@ -267,10 +274,14 @@ fn tax_groups(
     relief.total_tax_amount = band.tax_amount;
     relief.bands = vec![band];
     let mut band_left = unused_band.saturating_sub(relief.taxable_gains);
-    for (g, lower, higher) in [
+    let mut in_band_order = [
         (&mut residential, rules.cgt_residential_lower_rate, rules.cgt_residential_higher_rate),
         (&mut other, rules.cgt_lower_rate, rules.cgt_higher_rate),
-    ] {
+    ];
+    if !residential_first {
+        in_band_order.reverse();
+    }
+    for (g, lower, higher) in in_band_order {
         let in_band = g.taxable_gains.min(band_left);
         band_left -= in_band;
         for (name, rate, income) in
@@ -332,6 +343,49 @@ mod tests {
         assert_eq!(other.losses_brought_forward, pounds(3_000));
         assert_eq!(other.annual_exemption_amount, pounds(3_000));
         assert_eq!(t.total_taxable_gains, Money::ZERO);
+        assert_eq!(t.capital_gains_tax_due, Money::ZERO);
+    }
+
+    #[test]
+    fn the_band_goes_to_the_gains_it_saves_most_on() {
+        // 2024-25: taxable income 32,700 leaves 5,000 of the band. Residential gains save 6
+        // points in it (18% against 24%), other gains 10 (10% against 20%), so the other
+        // gains take it. Residential 13,000 less the exempt amount 3,000 (which saves more
+        // there, at 24%, than on other gains at 20%) = 10,000 x 24% = 2,400.00; other
+        // gains 6,000: 5,000 x 10% = 500.00 + 1,000 x 20% = 200.00.
+        let g = CapitalGains { residential_gains: pounds(13_000), other_gains: pounds(6_000), ..Default::default() };
+        let t = capital_gains_tax(rules(2024), &g, pounds(32_700), Money::ZERO);
+        let residential = t.residential_property_and_carried_interest.as_ref().unwrap();
+        assert_eq!(residential.annual_exemption_amount, pounds(3_000));
+        assert_eq!(residential.bands.len(), 1);
+        assert_eq!(residential.bands[0].rate, Rate::percent(24));
+        assert_eq!(residential.total_tax_amount, pounds(2_400));
+        let other = t.other_gains.as_ref().unwrap();
+        assert_eq!(other.bands[0].income, pounds(5_000));
+        assert_eq!(other.bands[0].rate, Rate::percent(10));
+        assert_eq!(other.bands[1].rate, Rate::percent(20));
+        assert_eq!(t.capital_gains_tax_amount, pounds(3_100));
+        // 2023-24: both save 10 points; residential gains keep the band. Exempt amount
+        // 6,000 against residential: 7,000: 5,000 x 18% = 900.00 + 2,000 x 28% = 560.00;
+        // other gains 6,000 x 20% = 1,200.00.
+        let t = capital_gains_tax(rules(2023), &g, pounds(32_700), Money::ZERO);
+        let residential = t.residential_property_and_carried_interest.as_ref().unwrap();
+        assert_eq!(residential.bands[0].income, pounds(5_000));
+        assert_eq!(residential.total_tax_amount, pounds(1_460));
+        assert_eq!(t.capital_gains_tax_amount, pounds(2_660));
+    }
+
+    #[test]
+    fn an_adjustment_may_reduce_the_tax_but_not_below_nil() {
+        let g = CapitalGains { other_gains: pounds(4_000), adjustments: pounds(-150), ..Default::default() };
+        // 2024-25: 1,000 taxable x 20% = 200.00, less 150.00.
+        let t = capital_gains_tax(rules(2024), &g, pounds(60_000), Money::ZERO);
+        assert_eq!(t.capital_gains_tax_amount, pounds(200));
+        assert_eq!(t.adjusted_capital_gains_tax, pounds(50));
+        let g = CapitalGains { adjustments: pounds(-500), ..g };
+        let t = capital_gains_tax(rules(2024), &g, pounds(60_000), Money::ZERO);
+        assert_eq!(t.adjustments, pounds(-500));
+        assert_eq!(t.adjusted_capital_gains_tax, Money::ZERO);
         assert_eq!(t.capital_gains_tax_due, Money::ZERO);
     }
 

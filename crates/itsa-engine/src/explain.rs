@@ -628,7 +628,7 @@ fn capital_gains_steps(t: &mut Trace, g: &crate::inputs::CapitalGains, c: &crate
     t.step(
         format!("{path}.capitalGainsTaxAmount"),
         c.capital_gains_tax_amount,
-        "relief gains at the relief rate, using the unused basic rate band first (s169N); then residential and other gains at the lower rate within what is left of the band, the higher rate above (s1H-s1J)",
+        "relief gains at the relief rate, using the unused basic rate band first (s169N); then residential and other gains at the lower rate within what is left of the band, the gains it saves most on first (s1I), and at the higher rate above (s1H-s1J)",
     )
     .parameters(&[
         "basic_rate_limit",
@@ -641,7 +641,7 @@ fn capital_gains_steps(t: &mut Trace, g: &crate::inputs::CapitalGains, c: &crate
     t.step(
         format!("{path}.capitalGainsTaxDue"),
         c.capital_gains_tax_due,
-        "the tax with adjustments, less tax already paid on the gains (Real Time Transactions)",
+        "the tax with the taxpayer's adjustments (to 2024-25 they may reduce it; never below nil), less tax already paid on the gains (Real Time Transactions)",
     )
     .input("adjustments", g.adjustments)
     .input("tax already paid", g.tax_already_paid);

@@ -45,3 +45,45 @@ fn every_step_names_its_rule_and_real_parameters_and_the_bands_add_up() {
         }
     }
 }
+
+/// Capital gains tax is explained in every year, its steps reaching the figures of the
+/// calculation and naming parameters the year has.
+#[test]
+fn capital_gains_steps_in_every_year() {
+    use itsa_engine::inputs::{CapitalGains, Employment};
+    use itsa_engine::{Inputs, Regime, TaxYear};
+    for year in TaxYear::supported() {
+        let mut inputs = Inputs::new(year, Regime::RestOfUk);
+        inputs.employments.push(Employment {
+            name: "Employer".into(),
+            pay: Money::pounds(30_000),
+            ..Default::default()
+        });
+        inputs.capital_gains = Some(CapitalGains {
+            residential_gains: Money::pounds(20_000),
+            other_gains: Money::pounds(10_000),
+            relief_gains: Money::pounds(5_000),
+            losses_of_year: Money::pounds(1_000),
+            adjustments: Money::pounds(if year.start_year() < 2025 { -50 } else { 50 }),
+            ..Default::default()
+        });
+        let c = calculate(&inputs).unwrap();
+        let cgt = c.tax_calculation.capital_gains_tax.as_ref().unwrap();
+        let steps = explain(&inputs, &c);
+        let step = |figure: &str| {
+            steps
+                .iter()
+                .find(|s| s.figure == format!("taxCalculation.capitalGainsTax.{figure}"))
+                .unwrap_or_else(|| panic!("{year}: no step for {figure}"))
+        };
+        assert_eq!(step("capitalGainsTaxAmount").amount, cgt.capital_gains_tax_amount, "{year}");
+        assert_eq!(step("capitalGainsTaxDue").amount, cgt.capital_gains_tax_due, "{year}");
+        assert_eq!(step("annualExemptionAmount").amount, cgt.annual_exemption_amount, "{year}");
+        for s in steps.iter().filter(|s| s.figure.contains("capitalGainsTax")) {
+            for p in &s.parameters {
+                let value = Rules::value_text(p, year, Regime::RestOfUk);
+                assert!(value.is_some_and(|v| v != "n/a"), "{year}: {} names {p}, which has no value", s.figure);
+            }
+        }
+    }
+}

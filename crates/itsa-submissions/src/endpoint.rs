@@ -326,5 +326,10 @@ mod tests {
         assert!(Endpoint::ReliefsCharitableGiving.accepts_year(y("2017-18")));
         assert!(!Endpoint::OtherIncome.accepts_year(y("2026-27")));
         assert!(Endpoint::SavingsAccountCreate.accepts_year(y("2026-27")));
+        // Capital gains from 2021-22, the minimum of HMRC's path parameter.
+        for e in [Endpoint::CgtResidentialProperty, Endpoint::CgtPpdOverrides, Endpoint::CgtOtherGains] {
+            assert!(!e.accepts_year(y("2020-21")));
+            assert!(e.accepts_year(y("2021-22")));
+        }
     }
 }

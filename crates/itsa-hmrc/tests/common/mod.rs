@@ -395,5 +395,37 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
     });
     cases.push(("every employment figure", employee_extras));
 
+    // Capital gains in every group, with losses of the year and brought forward, share
+    // loss relief against income, an adjustment (to 2024-25 one that reduces the tax) and
+    // tax already paid.
+    let mut investor_in_gains = new();
+    investor_in_gains.employments.push(Employment {
+        name: "Harbour Lights plc".into(),
+        pay: m(41_000),
+        tax_deducted: m(5_946),
+        ..Default::default()
+    });
+    investor_in_gains.capital_gains = Some(itsa_engine::inputs::CapitalGains {
+        residential_gains: pence("38000.75"),
+        other_gains: m(9_500),
+        attributed_gains: m(1_200),
+        relief_gains: m(20_000),
+        losses_of_year: pence("2500.20"),
+        losses_brought_forward: m(4_000),
+        adjustments: if year.start_year() < 2025 { pence("-150.25") } else { pence("150.25") },
+        tax_already_paid: m(300),
+        share_losses_against_income: m(1_500),
+    });
+    cases.push(("capital gains in every group", investor_in_gains));
+
+    // More capital gains tax paid than is due: overpaid, and a negative total.
+    let mut overpaid = new();
+    overpaid.capital_gains = Some(itsa_engine::inputs::CapitalGains {
+        other_gains: m(8_000),
+        tax_already_paid: m(2_000),
+        ..Default::default()
+    });
+    cases.push(("capital gains tax overpaid", overpaid));
+
     cases
 }
