@@ -546,6 +546,10 @@ mod property {
         finance_costs_brought_forward: Money,
         /// Tax deducted from the income before it was paid.
         tax_deducted: Money,
+        /// Rent-a-room rents received, within `income`.
+        rent_a_room_rents: Money,
+        /// Rent-a-room relief claimed, within `expenses`.
+        rent_a_room_claimed: Money,
         /// Figures itsa does not calculate yet, by what they are.
         unsupported: Vec<(Money, &'static str)>,
     }
@@ -556,9 +560,10 @@ mod property {
             self.expenses += p.expenses_total();
             if let Some(i) = &p.income {
                 self.tax_deducted += i.tax_deducted();
-                self.unsupported.push((i.rent_a_room_rents(), "rent-a-room relief"));
+                self.rent_a_room_rents += i.rent_a_room_rents();
             }
             if let Some(e) = &p.expenses {
+                self.rent_a_room_claimed += e.rent_a_room.as_ref().map_or(Money::ZERO, |r| or_zero(r.amount_claimed));
                 self.finance_costs += e.residential_finance_costs();
                 self.finance_costs_brought_forward += e.finance_costs_brought_forward();
             }
@@ -581,6 +586,16 @@ mod property {
                     "residential finance costs of foreign property",
                 ));
             }
+        }
+
+        /// The rent-a-room relief claimed beyond what the law gives: the relief is at most
+        /// the rents, and at most the limit, halved when another person also has receipts
+        /// from letting the accommodation (ITTOIA 2005 s789, s793, s796). Added back to the
+        /// profit.
+        fn rent_a_room_disallowed(&self, limit: Money, jointly_let: bool) -> Money {
+            let limit = if jointly_let { Money::new(limit.amount() / rust_decimal::Decimal::TWO) } else { limit };
+            let relief = self.rent_a_room_claimed.min(self.rent_a_room_rents.at_least_zero()).min(limit);
+            (self.rent_a_room_claimed - relief).at_least_zero()
         }
 
         fn refuse_unsupported(&self, at: &str) -> Result<(), SubmissionError> {
@@ -669,8 +684,15 @@ mod property {
                         )?;
                     }
                     let pia = annual.and_then(|a| a.property_income_allowance());
+                    let disallowed = match pia {
+                        Some(_) => Money::ZERO,
+                        None => figures.rent_a_room_disallowed(
+                            rules.rent_a_room_limit,
+                            annual.is_some_and(|a| a.rent_a_room_jointly_let()),
+                        ),
+                    };
                     let profit = figures.profit(
-                        annual.map_or(Money::ZERO, |a| a.adjustments_net()),
+                        annual.map_or(Money::ZERO, |a| a.adjustments_net()) + disallowed,
                         annual.map_or(Money::ZERO, |a| a.allowances_total()),
                         pia,
                         limit,
@@ -684,7 +706,7 @@ mod property {
                         losses_brought_forward: Money::ZERO,
                         accounts: Some(itsa_engine::losses::BusinessAccounts {
                             total_income: figures.income,
-                            total_expenses: if pia.is_some() { Money::ZERO } else { figures.expenses },
+                            total_expenses: if pia.is_some() { Money::ZERO } else { figures.expenses - disallowed },
                             total_additions: annual.map_or(Money::ZERO, |a| a.adjustments_net()),
                             total_deductions: match pia {
                                 Some(claimed) => claimed.min(limit).min(figures.income.at_least_zero()),
