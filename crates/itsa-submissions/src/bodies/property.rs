@@ -14,8 +14,8 @@ use itsa_engine::{Money, TaxYear};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Amount, BodyError, Check, CountryCode, IsoDate, SignedAmount, check_reference, is_line_break, only_in_years,
-    refuse_empty,
+    Amount, BodyError, Check, CountryCode, IsoDate, SignedAmount, check_date_years, check_reference, is_line_break,
+    only_in_years, refuse_empty,
 };
 use crate::amount::or_zero;
 
@@ -1654,7 +1654,7 @@ fn check_buildings(buildings: &Option<Vec<StructuredBuildingAllowance>>, path: &
     for (n, sba) in buildings.iter().enumerate() {
         let path = format!("{path}/{n}");
         if let Some(first) = &sba.first_year {
-            check_date_year(first.qualifying_date, &at(&path, "firstYear/qualifyingDate"), "FORMAT_DATE")?;
+            check_date_years(first.qualifying_date, &at(&path, "firstYear/qualifyingDate"), "FORMAT_DATE")?;
         }
         let building = &sba.building;
         let path = at(&path, "building");
@@ -1682,18 +1682,10 @@ fn check_building_text(value: &str, path: &str) -> Result<(), BodyError> {
     Ok(())
 }
 
-/// HMRC accepts dates of the years 1900 to 2099.
-fn check_date_year(date: IsoDate, path: &str, code: &'static str) -> Result<(), BodyError> {
-    if !(1900..=2099).contains(&date.0.year()) {
-        return Err(BodyError::new(path, code, format!("{} is not between 1900 and 2099", date.0)));
-    }
-    Ok(())
-}
-
 /// A period's dates: years HMRC accepts, and the end not before the start.
 fn check_period_dates(from: IsoDate, to: IsoDate) -> Result<(), BodyError> {
-    check_date_year(from, "fromDate", "FORMAT_FROM_DATE")?;
-    check_date_year(to, "toDate", "FORMAT_TO_DATE")?;
+    check_date_years(from, "fromDate", "FORMAT_FROM_DATE")?;
+    check_date_years(to, "toDate", "FORMAT_TO_DATE")?;
     if to < from {
         return Err(BodyError::new(
             "toDate",
