@@ -151,12 +151,10 @@ pub(crate) fn capital_gains_tax(
     let mut best: Option<(Money, [GainsGroup; 3])> = None;
     for order in &ORDERS {
         let allocation = allocate(order, gains, attributed, [used_this_year, brought_forward, aea_used]);
-        for residential_first in [true, false] {
-            let groups = tax_groups(rules, gains, attributed, &allocation, unused_band, residential_first);
-            let tax: Money = groups.iter().map(|g| g.total_tax_amount).sum();
-            if best.as_ref().is_none_or(|(least, _)| tax < *least) {
-                best = Some((tax, groups));
-            }
+        let groups = tax_groups(rules, gains, attributed, &allocation, unused_band);
+        let tax: Money = groups.iter().map(|g| g.total_tax_amount).sum();
+        if best.as_ref().is_none_or(|(least, _)| tax < *least) {
+            best = Some((tax, groups));
         }
     }
     let (capital_gains_tax_amount, [residential, other, relief]) = best.expect("six orders tried");
@@ -233,15 +231,16 @@ fn allocate(order: &[Group; 3], gains: [Money; 3], attributed: Money, amounts: [
 }
 
 /// The groups' figures and tax for one allocation of the deductions. Relief gains use the
-/// unused basic rate band first (s169N(5)), then residential gains and other gains, in
-/// that order when `residential_first`, else the other way round (s1I).
+/// unused basic rate band first (s169N(5)); what is left goes first to the residential or
+/// the other gains, whichever saves more a pound in it (the higher rate less the lower),
+/// residential gains when both save the same (s1I). Gains are whole pounds and the rates
+/// whole percentages, so taking the band greedily this way gives the least tax.
 fn tax_groups(
     rules: &YearRules,
     gains: [Money; 3],
     attributed: Money,
     allocation: &Allocation,
     unused_band: Money,
-    residential_first: bool,
 ) -> [GainsGroup; 3] {
     let group = |i: usize, attributed: Money| {
         let [this_year, brought_forward, aea] = allocation[i];
@@ -278,7 +277,10 @@ fn tax_groups(
         (&mut residential, rules.cgt_residential_lower_rate, rules.cgt_residential_higher_rate),
         (&mut other, rules.cgt_lower_rate, rules.cgt_higher_rate),
     ];
-    if !residential_first {
+    let saving = |lower: Rate, higher: Rate| higher.as_percent() - lower.as_percent();
+    if saving(rules.cgt_lower_rate, rules.cgt_higher_rate)
+        > saving(rules.cgt_residential_lower_rate, rules.cgt_residential_higher_rate)
+    {
         in_band_order.reverse();
     }
     for (g, lower, higher) in in_band_order {
