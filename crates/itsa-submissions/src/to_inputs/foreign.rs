@@ -24,6 +24,29 @@ struct Submitted<'a> {
     taxable_amount: Amount,
 }
 
+/// Each body's entry for one foreign source holds the same fields under the same names.
+macro_rules! submitted_from {
+    ($($body:ty),+) => {$(
+        impl<'a> From<&'a $body> for Submitted<'a> {
+            fn from(f: &'a $body) -> Self {
+                Submitted {
+                    country_code: f.country_code.as_str(),
+                    amount_before_tax: f.amount_before_tax,
+                    tax_taken_off: f.tax_taken_off,
+                    special_withholding_tax: f.special_withholding_tax,
+                    foreign_tax_credit_relief: f.foreign_tax_credit_relief,
+                    taxable_amount: f.taxable_amount,
+                }
+            }
+        }
+    )+};
+}
+submitted_from!(
+    crate::bodies::dividends::ForeignDividend,
+    crate::bodies::savings::ForeignInterest,
+    crate::bodies::other_income::IncomeReceivedAbroad
+);
+
 /// The engine's source of foreign income. Special withholding tax (the EU Savings
 /// Directive's, repayable) is refused until calculated.
 fn source(kind: ForeignSourceKind, s: Submitted<'_>, at: &str) -> Result<ForeignSource, SubmissionError> {
@@ -65,18 +88,7 @@ pub(super) fn other_dividends(
         (ForeignSourceKind::DividendsReceivedWhilstAbroad, &d.dividend_income_received_whilst_abroad),
     ] {
         for f in items(list) {
-            sources.push(source(
-                kind,
-                Submitted {
-                    country_code: f.country_code.as_str(),
-                    amount_before_tax: f.amount_before_tax,
-                    tax_taken_off: f.tax_taken_off,
-                    special_withholding_tax: f.special_withholding_tax,
-                    foreign_tax_credit_relief: f.foreign_tax_credit_relief,
-                    taxable_amount: f.taxable_amount,
-                },
-                at,
-            )?);
+            sources.push(source(kind, f.into(), at)?);
         }
     }
     Ok((others, sources))
@@ -93,20 +105,7 @@ pub(super) fn other_savings(
         .map(|s| UkSecurities { gross_amount: s.gross_amount.money(), tax_deducted: or_zero(s.tax_taken_off) });
     let sources = items(&o.foreign_interest)
         .iter()
-        .map(|f| {
-            source(
-                ForeignSourceKind::Savings,
-                Submitted {
-                    country_code: f.country_code.as_str(),
-                    amount_before_tax: f.amount_before_tax,
-                    tax_taken_off: f.tax_taken_off,
-                    special_withholding_tax: f.special_withholding_tax,
-                    foreign_tax_credit_relief: f.foreign_tax_credit_relief,
-                    taxable_amount: f.taxable_amount,
-                },
-                at,
-            )
-        })
+        .map(|f| source(ForeignSourceKind::Savings, f.into(), at))
         .collect::<Result<_, _>>()?;
     Ok((securities, sources))
 }
@@ -145,18 +144,7 @@ pub(super) fn other_income(
             at,
             "residential finance costs of income received abroad",
         )?;
-        figures.sources.push(source(
-            ForeignSourceKind::OtherIncomeReceivedWhilstAbroad,
-            Submitted {
-                country_code: i.country_code.as_str(),
-                amount_before_tax: i.amount_before_tax,
-                tax_taken_off: i.tax_taken_off,
-                special_withholding_tax: i.special_withholding_tax,
-                foreign_tax_credit_relief: i.foreign_tax_credit_relief,
-                taxable_amount: i.taxable_amount,
-            },
-            at,
-        )?);
+        figures.sources.push(source(ForeignSourceKind::OtherIncomeReceivedWhilstAbroad, i.into(), at)?);
     }
     figures.offshore_income_gains = o.overseas_income_and_gains.as_ref().map(|g| g.gain_amount.money());
     figures.benefits_and_gifts = o.chargeable_foreign_benefits_and_gifts.as_ref().map(|b| ForeignBenefitsAndGifts {
