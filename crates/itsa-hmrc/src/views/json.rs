@@ -1,17 +1,20 @@
-//! Small helpers for building HMRC's JSON: a light JSON tree ([`Node`]), objects built
-//! field by field with optional fields ([`Obj`]), and money, whole-pound and rate
-//! figures as JSON numbers.
+//! Small helpers for building HMRC's JSON: a light JSON value ([`Node`]), objects written
+//! field by field with optional fields ([`Obj`]), and money, whole-pound and rate figures
+//! as JSON numbers.
+
+use std::fmt;
 
 use itsa_engine::{Money, Rate};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Serialize, Serializer};
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
-/// A JSON value as the views build it: objects are their fields in order, keyed by
-/// HMRC's field names, with no map or hashing behind them. It is written out directly
-/// (it is [`Serialize`]) or turned into a [`Value`] with the same fields in the same
-/// order and the same text.
+/// A JSON value as the views build it. Scalars are kept as they are; an object is its
+/// JSON text, written field by field in HMRC's order as it was built ([`Obj`]), so a
+/// response is written once, without a tree of fields to build, walk and free. It is
+/// written out directly ([`Node::write_json`], or as [`Serialize`]) or turned into a
+/// [`Value`] with the same fields in the same order and the same text.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
     Null,
@@ -26,11 +29,69 @@ pub enum Node {
     /// Text from the calculation: ids and names.
     String(String),
     Array(Vec<Node>),
-    /// Fields in the order they were set, each key once. Keys are field names (letters,
-    /// digits and hyphens), which JSON writes as they are.
-    Object(Vec<(&'static str, Node)>),
+    /// An object's JSON text.
+    Object(Text),
     /// A value built elsewhere.
     Value(Box<Value>),
+}
+
+/// The JSON text of an object as [`Obj`] wrote it: valid JSON, UTF-8. Its buffer goes
+/// back to the thread's spare buffers when it is dropped.
+#[derive(Clone, PartialEq)]
+pub struct Text(Vec<u8>);
+
+impl Drop for Text {
+    fn drop(&mut self) {
+        recycle(std::mem::take(&mut self.0));
+    }
+}
+
+/// Buffers kept per thread for the next objects, at most this many ...
+const SPARE_BUFFERS: usize = 32;
+/// ... of at most this capacity each, so what is kept stays under half a megabyte.
+const SPARE_CAPACITY: usize = 16 * 1024;
+/// The capacity of a new buffer: most of HMRC's objects fit it.
+const NEW_CAPACITY: usize = 256;
+
+thread_local! {
+    /// Buffers of objects already written, reused for the next ones: writing a response
+    /// then allocates nothing once the first few are written.
+    static SPARE: std::cell::RefCell<Vec<Vec<u8>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// An empty buffer, a spare one if there is one.
+fn buffer() -> Vec<u8> {
+    SPARE.with_borrow_mut(Vec::pop).unwrap_or_else(|| Vec::with_capacity(NEW_CAPACITY))
+}
+
+/// Keep `buffer` for the next object, within the bounds above.
+fn recycle(mut buffer: Vec<u8>) {
+    if buffer.capacity() == 0 || buffer.capacity() > SPARE_CAPACITY {
+        return;
+    }
+    buffer.clear();
+    SPARE.with_borrow_mut(|spare| {
+        if spare.len() < SPARE_BUFFERS {
+            spare.push(buffer);
+        }
+    });
+}
+
+impl Text {
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Written from `&str` keys and serde_json's own output: UTF-8 throughout.
+        std::str::from_utf8(&self.0).expect("JSON text is UTF-8")
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Serialize for Node {
@@ -43,7 +104,9 @@ impl Serialize for Node {
             Node::Str(text) => serializer.serialize_str(text),
             Node::String(text) => serializer.serialize_str(text),
             Node::Array(items) => serializer.collect_seq(items),
-            Node::Object(fields) => serializer.collect_map(fields.iter().map(|(key, value)| (key, value))),
+            Node::Object(text) => serde_json::value::RawValue::from_string(text.as_str().to_owned())
+                .map_err(serde::ser::Error::custom)?
+                .serialize(serializer),
             Node::Value(value) => value.serialize(serializer),
         }
     }
@@ -51,16 +114,14 @@ impl Serialize for Node {
 
 impl Node {
     /// Append the JSON text of this value to `out`: the text serde_json writes for it.
-    /// Numbers and strings are written by serde_json itself; object keys, HMRC's field
-    /// names, need no escaping and are copied as they are.
     pub fn write_json(&self, out: &mut Vec<u8>) {
         match self {
             Node::Null => out.extend_from_slice(b"null"),
             Node::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
             Node::Number(n) => write_serialized(out, n),
             Node::Decimal(d) => write_decimal(out, *d),
-            Node::Str(text) => write_serialized(out, text),
-            Node::String(text) => write_serialized(out, text),
+            Node::Str(text) => write_str(out, text),
+            Node::String(text) => write_str(out, text),
             Node::Array(items) => {
                 out.push(b'[');
                 for (n, item) in items.iter().enumerate() {
@@ -71,18 +132,21 @@ impl Node {
                 }
                 out.push(b']');
             }
-            Node::Object(fields) => {
-                out.push(b'{');
-                for (n, (key, value)) in fields.iter().enumerate() {
-                    out.extend_from_slice(if n > 0 { b",\"" } else { b"\"" });
-                    out.extend_from_slice(key.as_bytes());
-                    out.extend_from_slice(b"\":");
-                    value.write_json(out);
-                }
-                out.push(b'}');
-            }
+            Node::Object(text) => out.extend_from_slice(text.as_bytes()),
             Node::Value(value) => write_serialized(out, value),
         }
+    }
+}
+
+/// Append `text` as a JSON string, as serde_json writes it: copied as it is when nothing
+/// in it needs escaping (HMRC's names and most ids), else escaped by serde_json.
+fn write_str(out: &mut Vec<u8>, text: &str) {
+    if text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    } else {
+        write_serialized(out, text);
     }
 }
 
@@ -99,14 +163,14 @@ const DIRECT_SCALE_LIMIT: u32 = 4;
 /// range go the way of [`number`].
 fn write_decimal(out: &mut Vec<u8>, value: Decimal) {
     let mut scale = value.scale();
-    let mut mantissa = value.mantissa().unsigned_abs();
+    // Amounts fit 64 bits; the digits are stripped in 64-bit arithmetic.
+    let Ok(mut mantissa) = u64::try_from(value.mantissa().unsigned_abs()) else {
+        return write_serialized(out, &decimal_number(value));
+    };
     while scale > 0 && mantissa.is_multiple_of(10) {
         mantissa /= 10;
         scale -= 1;
     }
-    let Ok(mantissa) = u64::try_from(mantissa) else {
-        return write_serialized(out, &decimal_number(value));
-    };
     if mantissa == 0 {
         out.push(b'0');
         return;
@@ -114,18 +178,28 @@ fn write_decimal(out: &mut Vec<u8>, value: Decimal) {
     if scale > DIRECT_SCALE_LIMIT || mantissa >= DIRECT_MANTISSA_LIMIT {
         return write_serialized(out, &decimal_number(value));
     }
+    // The digits from the last, with the point `scale` digits in; then the sign.
+    let mut text = [0_u8; 24];
+    let mut at = text.len();
+    let mut digits = 0;
+    loop {
+        if digits == scale && scale > 0 {
+            at -= 1;
+            text[at] = b'.';
+        }
+        at -= 1;
+        text[at] = b'0' + u8::try_from(mantissa % 10).expect("a digit");
+        mantissa /= 10;
+        digits += 1;
+        if mantissa == 0 && digits > scale {
+            break;
+        }
+    }
     if value.is_sign_negative() {
-        out.push(b'-');
+        at -= 1;
+        text[at] = b'-';
     }
-    let unit = 10_u64.pow(scale);
-    write_digits(out, mantissa / unit);
-    if scale > 0 {
-        out.push(b'.');
-        let start = out.len();
-        // `unit` adds a leading 1 that keeps the fraction's leading zeros.
-        write_digits(out, mantissa % unit + unit);
-        out.remove(start);
-    }
+    out.extend_from_slice(&text[at..]);
 }
 
 /// `value` as JSON number text, as [`write_decimal`] writes it.
@@ -134,21 +208,6 @@ pub(crate) fn decimal_text(value: Decimal) -> String {
     write_decimal(&mut text, value);
     // Digits, a sign, a point, or serde_json's own number text: ASCII throughout.
     String::from_utf8(text).unwrap_or_default()
-}
-
-/// Append the decimal digits of `n`.
-fn write_digits(out: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0_u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + u8::try_from(n % 10).expect("a digit");
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
 }
 
 /// `value` as serde_json writes it, appended to `out`.
@@ -166,13 +225,9 @@ impl From<Node> for Value {
             Node::Str(text) => Value::String(text.to_owned()),
             Node::String(text) => Value::String(text),
             Node::Array(items) => Value::Array(items.into_iter().map(Value::from).collect()),
-            Node::Object(fields) => {
-                let mut map = Map::with_capacity(fields.len());
-                for (key, value) in fields {
-                    map.insert(key.to_owned(), value.into());
-                }
-                Value::Object(map)
-            }
+            // The text was written from values that read back as themselves: numbers
+            // exactly (serde_json's `float_roundtrip`), fields in order (`preserve_order`).
+            Node::Object(text) => serde_json::from_slice(text.as_bytes()).expect("an object's text is JSON"),
             Node::Value(value) => *value,
         }
     }
@@ -214,28 +269,62 @@ impl From<Value> for Node {
     }
 }
 
-/// A JSON object built field by field in HMRC's order; optional fields that are `None`
+/// A JSON object written field by field in HMRC's order; optional fields that are `None`
 /// are left out. Each field is set once.
-#[derive(Debug, Default)]
-pub(crate) struct Obj(Vec<(&'static str, Node)>);
+#[derive(Debug)]
+pub struct Obj {
+    /// The text so far: `{` and the fields set, each `"key":value`.
+    text: Vec<u8>,
+    fields: usize,
+    /// The keys set, to check that none is set twice.
+    #[cfg(debug_assertions)]
+    keys: Vec<&'static str>,
+}
+
+impl Default for Obj {
+    fn default() -> Self {
+        Obj::new()
+    }
+}
+
+impl Drop for Obj {
+    fn drop(&mut self) {
+        recycle(std::mem::take(&mut self.text));
+    }
+}
 
 impl Obj {
-    pub(crate) fn new() -> Self {
-        // Room for the fields of nearly every HMRC object: setting them does not move
-        // the ones set before.
-        Obj(Vec::with_capacity(16))
+    pub fn new() -> Self {
+        let mut text = buffer();
+        text.push(b'{');
+        Obj {
+            text,
+            fields: 0,
+            #[cfg(debug_assertions)]
+            keys: Vec::new(),
+        }
     }
 
     /// Set a field.
-    pub(crate) fn set(mut self, key: &'static str, value: impl Into<Node>) -> Self {
+    pub fn set(mut self, key: &'static str, value: impl Into<Node>) -> Self {
         debug_assert!(is_field_name(key), "{key:?} is not a field name");
-        debug_assert!(self.0.iter().all(|(k, _)| *k != key), "{key} set twice");
-        self.0.push((key, value.into()));
+        #[cfg(debug_assertions)]
+        {
+            assert!(!self.keys.contains(&key), "{key} set twice");
+            self.keys.push(key);
+        }
+        // Keys are field names (letters, digits, hyphens and underscores), which JSON
+        // writes as they are.
+        self.text.extend_from_slice(if self.fields > 0 { b",\"" } else { b"\"" });
+        self.text.extend_from_slice(key.as_bytes());
+        self.text.extend_from_slice(b"\":");
+        value.into().write_json(&mut self.text);
+        self.fields += 1;
         self
     }
 
     /// Set a field if there is a value for it.
-    pub(crate) fn opt(self, key: &'static str, value: Option<impl Into<Node>>) -> Self {
+    pub fn opt(self, key: &'static str, value: Option<impl Into<Node>>) -> Self {
         match value {
             Some(value) => self.set(key, value),
             None => self,
@@ -243,34 +332,36 @@ impl Obj {
     }
 
     /// Set a field only when `condition` holds.
-    pub(crate) fn set_if(self, condition: bool, key: &'static str, value: impl Into<Node>) -> Self {
+    pub fn set_if(self, condition: bool, key: &'static str, value: impl Into<Node>) -> Self {
         if condition { self.set(key, value) } else { self }
     }
 
     /// Set an array field unless the array is empty.
-    pub(crate) fn non_empty(self, key: &'static str, items: Vec<Node>) -> Self {
+    pub fn non_empty(self, key: &'static str, items: Vec<Node>) -> Self {
         if items.is_empty() { self } else { self.set(key, items) }
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
+    pub fn is_empty(&self) -> bool {
+        self.fields == 0
     }
 
     /// The object, or `None` if no field was set (HMRC leaves out empty objects).
-    pub(crate) fn some_if_not_empty(self) -> Option<Node> {
+    pub fn some_if_not_empty(self) -> Option<Node> {
         (!self.is_empty()).then(|| self.build())
     }
 
-    pub(crate) fn build(self) -> Node {
-        Node::Object(self.0)
+    pub fn build(mut self) -> Node {
+        let mut text = std::mem::take(&mut self.text);
+        text.push(b'}');
+        Node::Object(Text(text))
     }
 }
 
 /// Whether `key` is a field name as HMRC writes them (`totalIncomeTaxDue`,
-/// `income-tax-nics-calculated`): letters, digits and hyphens, written in JSON as they
-/// are.
+/// `income-tax-nics-calculated`) or as the case format does (`income_tax_due`): letters,
+/// digits, hyphens and underscores, written in JSON as they are.
 fn is_field_name(key: &str) -> bool {
-    !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// An exact decimal as a JSON number: whole values as integers, others as `f64`.
