@@ -11,9 +11,10 @@ use std::str::FromStr;
 
 use itsa_engine::inputs::MarriageAllowance;
 use itsa_engine::{Calculation, Date, EngineError, Inputs, Money, Regime, RulesError, TaxYear};
+use itsa_hmrc::{Node, Obj};
 use itsa_submissions::TaxpayerYear;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 /// The business id given to the single self-employment of a case.
@@ -54,12 +55,43 @@ struct Amount(Money);
 
 impl<'de> Deserialize<'de> for Amount {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let n = serde_json::Number::deserialize(d)?;
-        let text = n.to_string();
-        Decimal::from_str(&text)
-            .or_else(|_| Decimal::from_scientific(&text))
+        d.deserialize_any(AmountVisitor)
+    }
+}
+
+/// Reads a JSON number as the decimal it was written as: whole numbers directly, others
+/// from the shortest text that reads back as the same `f64`, which is the text written.
+struct AmountVisitor;
+
+impl serde::de::Visitor<'_> for AmountVisitor {
+    type Value = Amount;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an amount of money")
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Amount, E> {
+        Ok(Amount(Money::new(Decimal::from(v))))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Amount, E> {
+        Ok(Amount(Money::new(Decimal::from(v))))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Amount, E> {
+        use std::io::Write as _;
+        let not_money = |text: &str| E::custom(format!("{text} is not an amount of money"));
+        let number = serde_json::Number::from_f64(v).ok_or_else(|| not_money(&v.to_string()))?;
+        // The shortest round-trip text of an f64 is at most 24 bytes.
+        let mut buffer = [0_u8; 32];
+        let mut cursor = std::io::Cursor::new(&mut buffer[..]);
+        write!(cursor, "{number}").map_err(|_| not_money(&number.to_string()))?;
+        let written = usize::try_from(cursor.position()).unwrap_or(0);
+        let text = std::str::from_utf8(&buffer[..written]).map_err(|_| not_money(&number.to_string()))?;
+        Decimal::from_str(text)
+            .or_else(|_| Decimal::from_scientific(text))
             .map(|v| Amount(Money::new(v)))
-            .map_err(|_| serde::de::Error::custom(format!("{text} is not an amount of money")))
+            .map_err(|_| not_money(text))
     }
 }
 
@@ -122,13 +154,13 @@ pub fn case_id(line: &str) -> Option<String> {
     serde_json::from_str::<Value>(line).ok()?.get("id")?.as_str().map(str::to_owned)
 }
 
-/// The largest amount HMRC's submission schemas accept, in pounds.
-const MAXIMUM_AMOUNT: &str = "99999999999.99";
+/// The largest amount HMRC's submission schemas accept, in pounds: 99999999999.99.
+const MAXIMUM_AMOUNT: Decimal = Decimal::from_parts(1_316_134_911, 2_328, 0, false, 2);
 
 impl Case {
     /// Every amount with its field name and whether it may be negative (a loss).
-    fn amounts(&self) -> Vec<(&'static str, Option<Amount>, bool)> {
-        vec![
+    fn amounts(&self) -> [(&'static str, Option<Amount>, bool); 16] {
+        [
             ("employment_income", Some(self.employment_income), false),
             ("paye_tax_deducted", Some(self.paye_tax_deducted), false),
             ("self_employment_profit", self.self_employment_profit, true),
@@ -151,18 +183,17 @@ impl Case {
     /// What HMRC's submission schemas would refuse: an amount in fractions of a penny,
     /// over 99999999999.99, or negative where only a loss may be.
     fn check_amounts(&self) -> Result<(), CaseError> {
-        let maximum = Decimal::from_str(MAXIMUM_AMOUNT).expect("the maximum is a decimal");
         for (field, amount, may_be_negative) in self.amounts() {
             let Some(Amount(amount)) = amount else { continue };
             let value = amount.amount();
             let refuse = |why: &str| Err(CaseError::Invalid(format!("{field}: {value} {why}")));
-            if value.normalize().scale() > 2 {
+            if value.scale() > 2 && value.normalize().scale() > 2 {
                 return refuse("has more than two decimal places: amounts are in pounds and pence");
             }
             if value.is_sign_negative() && !value.is_zero() && !may_be_negative {
                 return refuse("is negative, which this amount cannot be");
             }
-            if value.abs() > maximum {
+            if value.abs() > MAXIMUM_AMOUNT {
                 return refuse(&format!("is more than the largest amount accepted, {MAXIMUM_AMOUNT}"));
             }
         }
@@ -480,153 +511,85 @@ mod flat {
 }
 
 /// Money as a JSON number (pounds and pence).
-fn money(m: Money) -> Value {
-    itsa_hmrc::json_number(m.amount())
+fn money(m: Money) -> Node {
+    Node::Decimal(m.amount())
 }
 
 /// The `summary` object of a result (FORMAT.md "Result").
 pub fn summary(calculation: &Calculation) -> Value {
-    serde_json::to_value(Summary::of(calculation)).expect("a summary serialises")
+    summary_node(calculation).into()
 }
 
 /// The result object for a calculated case.
 pub fn result_line(id: &str, calculation: &Calculation) -> Value {
-    serde_json::to_value(ResultLine::of(id, calculation)).expect("a result serialises")
+    result_node(id, calculation).into()
 }
 
-/// The `summary` object, its fields in this order.
-#[derive(Serialize)]
-struct Summary {
-    personal_allowance: Value,
-    taxable_income: Value,
-    income_tax_charged: Value,
-    income_tax_due: Value,
-    hicbc: Value,
-    class2: Value,
-    class4: Value,
-    student_loans: Value,
-    total_tax_deducted: Value,
-    total_income_tax_and_nics_due: Value,
-    /// The further fields of SUBMISSION-CASES.md "Result", each present when the
-    /// calculation has such an amount.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    foreign_tax_credit_relief: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    total_taxable_profits: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    total_reliefs: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    top_slicing_relief: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    losses_applied_to_general_income: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pension_savings_tax_charges: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    capital_gains_tax: Option<Value>,
+/// The `summary` object: FORMAT.md's fields in its order, then the further fields of
+/// SUBMISSION-CASES.md "Result", each present when the calculation has such an amount.
+fn summary_node(calculation: &Calculation) -> Node {
+    let tc = &calculation.tax_calculation;
+    let it = &tc.income_tax;
+    // Present with foreign income, nil when no credit is given.
+    let foreign_tax_credit_relief =
+        calculation.foreign.foreign_tax_credit_relief.as_ref().map(|r| r.total).or((calculation
+            .dividends_income
+            .is_some_and(|d| d.total_foreign_dividends.is_positive())
+            || !calculation.foreign.inputs.sources.is_empty())
+        .then_some(Money::ZERO));
+    let total_taxable_profits = (!calculation.business_profit_and_loss.is_empty()).then(|| {
+        let t = &calculation.income_summary_totals;
+        t.total_self_employment_profit + t.total_property_profit + t.total_foreign_property_profit
+    });
+    Obj::new()
+        .set("personal_allowance", money(calculation.allowances_and_deductions.personal_allowance))
+        .set("taxable_income", money(it.total_taxable_income))
+        .set("income_tax_charged", money(it.income_tax_charged))
+        .set("income_tax_due", money(it.income_tax_due_after_gift_aid))
+        .set("hicbc", money(it.high_income_child_benefit_charge.map_or(Money::ZERO, |h| h.amount)))
+        .set("class2", money(tc.nics.class2.map_or(Money::ZERO, |c| c.amount)))
+        .set("class4", money(tc.nics.class4.as_ref().map_or(Money::ZERO, |c| c.total_amount)))
+        .set("student_loans", money(tc.total_student_loans_repayment_amount))
+        .set("total_tax_deducted", money(tc.total_tax_deducted))
+        .set("total_income_tax_and_nics_due", money(tc.total_income_tax_and_nics_due))
+        .opt("foreign_tax_credit_relief", foreign_tax_credit_relief.map(money))
+        .opt("total_taxable_profits", total_taxable_profits.map(money))
+        .opt("total_reliefs", it.total_reliefs.is_positive().then(|| money(it.total_reliefs)))
+        .opt("top_slicing_relief", calculation.reliefs.top_slicing_relief.map(|t| money(t.amount)))
+        .opt(
+            "losses_applied_to_general_income",
+            calculation.allowances_and_deductions.losses_applied_to_general_income.map(money),
+        )
+        .opt(
+            "pension_savings_tax_charges",
+            it.pension_savings_tax_charges.as_ref().map(|p| money(p.total_pension_savings_tax_charges)),
+        )
+        .opt("capital_gains_tax", tc.capital_gains_tax.as_ref().map(|g| money(g.capital_gains_tax_due)))
+        .build()
 }
 
-impl Summary {
-    fn of(calculation: &Calculation) -> Self {
-        let tc = &calculation.tax_calculation;
-        let it = &tc.income_tax;
-        Summary {
-            personal_allowance: money(calculation.allowances_and_deductions.personal_allowance),
-            taxable_income: money(it.total_taxable_income),
-            income_tax_charged: money(it.income_tax_charged),
-            income_tax_due: money(it.income_tax_due_after_gift_aid),
-            hicbc: money(it.high_income_child_benefit_charge.map_or(Money::ZERO, |h| h.amount)),
-            class2: money(tc.nics.class2.map_or(Money::ZERO, |c| c.amount)),
-            class4: money(tc.nics.class4.as_ref().map_or(Money::ZERO, |c| c.total_amount)),
-            student_loans: money(tc.total_student_loans_repayment_amount),
-            total_tax_deducted: money(tc.total_tax_deducted),
-            total_income_tax_and_nics_due: money(tc.total_income_tax_and_nics_due),
-            // Present with foreign income, nil when no credit is given.
-            foreign_tax_credit_relief: calculation
-                .foreign
-                .foreign_tax_credit_relief
-                .as_ref()
-                .map(|r| money(r.total))
-                .or((calculation.dividends_income.is_some_and(|d| d.total_foreign_dividends.is_positive())
-                    || !calculation.foreign.inputs.sources.is_empty())
-                .then(|| money(Money::ZERO))),
-            total_taxable_profits: (!calculation.business_profit_and_loss.is_empty()).then(|| {
-                let t = &calculation.income_summary_totals;
-                money(t.total_self_employment_profit + t.total_property_profit + t.total_foreign_property_profit)
-            }),
-            total_reliefs: it.total_reliefs.is_positive().then(|| money(it.total_reliefs)),
-            top_slicing_relief: calculation.reliefs.top_slicing_relief.map(|t| money(t.amount)),
-            losses_applied_to_general_income: calculation
-                .allowances_and_deductions
-                .losses_applied_to_general_income
-                .map(money),
-            pension_savings_tax_charges: it
-                .pension_savings_tax_charges
-                .as_ref()
-                .map(|p| money(p.total_pension_savings_tax_charges)),
-            capital_gains_tax: tc.capital_gains_tax.as_ref().map(|g| money(g.capital_gains_tax_due)),
-        }
-    }
+/// `[{id, text}]` for each message of a list.
+fn listed(list: &[itsa_engine::messages::Message]) -> Node {
+    Node::Array(list.iter().map(|m| Obj::new().set("id", m.id).set("text", m.text.clone()).build()).collect())
 }
 
-#[derive(Serialize)]
-struct MessageFields<'a> {
-    id: &'a str,
-    text: &'a str,
-}
-
-#[derive(Serialize)]
-struct MessagesFields<'a> {
-    info: Vec<MessageFields<'a>>,
-    warnings: Vec<MessageFields<'a>>,
-    errors: Vec<MessageFields<'a>>,
-}
-
-fn listed(list: &[itsa_engine::messages::Message]) -> Vec<MessageFields<'_>> {
-    list.iter().map(|m| MessageFields { id: m.id, text: &m.text }).collect()
-}
-
-/// A result object, serialised field by field (no map is built for the summary, the
-/// calculation, the messages or the line around them).
-#[derive(Serialize)]
-struct ResultLine<'a> {
-    id: &'a str,
-    summary: Summary,
-    calculation: itsa_hmrc::Node,
-    messages: MessagesFields<'a>,
-}
-
-impl<'a> ResultLine<'a> {
-    fn of(id: &'a str, calculation: &'a Calculation) -> Self {
-        let m = &calculation.messages;
-        ResultLine {
-            id,
-            summary: Summary::of(calculation),
-            calculation: itsa_hmrc::calculation_v8_node(calculation),
-            messages: MessagesFields {
-                info: listed(&m.info),
-                warnings: listed(&m.warnings),
-                errors: listed(&m.errors),
-            },
-        }
-    }
-}
-
-impl ResultLine<'_> {
-    /// The line's JSON text, appended to `out`: the text serde_json writes for it, with
-    /// the calculation written by [`itsa_hmrc::Node::write_json`], which copies its field
-    /// names rather than escaping each.
-    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        out.extend_from_slice(br#"{"id":"#);
-        serde_json::to_writer(&mut *out, self.id)?;
-        out.extend_from_slice(br#","summary":"#);
-        serde_json::to_writer(&mut *out, &self.summary)?;
-        out.extend_from_slice(br#","calculation":"#);
-        self.calculation.write_json(out);
-        out.extend_from_slice(br#","messages":"#);
-        serde_json::to_writer(&mut *out, &self.messages)?;
-        out.push(b'}');
-        Ok(())
-    }
+/// The result object: `id`, `summary`, the HMRC-shaped `calculation` and `messages` (all
+/// three lists, empty or not).
+fn result_node(id: &str, calculation: &Calculation) -> Node {
+    let m = &calculation.messages;
+    Obj::new()
+        .set("id", id.to_owned())
+        .set("summary", summary_node(calculation))
+        .set("calculation", itsa_hmrc::calculation_v8_node(calculation))
+        .set(
+            "messages",
+            Obj::new()
+                .set("info", listed(&m.info))
+                .set("warnings", listed(&m.warnings))
+                .set("errors", listed(&m.errors))
+                .build(),
+        )
+        .build()
 }
 
 /// The result object for a case that could not be calculated.
@@ -651,36 +614,38 @@ pub fn read_case(line: &str) -> Result<(String, Inputs), CaseError> {
     Ok((id, inputs))
 }
 
-/// One case line calculated: its id and calculation, or its error object.
-fn outcome(line: &str) -> Result<(String, Calculation), Value> {
-    match read_case(line) {
-        Ok((id, inputs)) => match itsa_engine::calculate(&inputs) {
-            Ok(calculation) => Ok((id, calculation)),
-            Err(e) => Err(error_line(Some(&id), &e.into())),
-        },
-        Err(e) => Err(error_line(case_id(line).as_deref(), &e)),
+/// One case line calculated, handed to `then` with its id (the calculation is not moved
+/// again once made), or its error object.
+fn with_outcome<R>(line: &str, then: impl FnOnce(&str, &Calculation) -> R) -> Result<R, Value> {
+    let (id, inputs) = read_case(line).map_err(|e| error_line(case_id(line).as_deref(), &e))?;
+    match itsa_engine::calculate(&inputs) {
+        Ok(calculation) => Ok(then(&id, &calculation)),
+        Err(e) => Err(error_line(Some(&id), &e.into())),
     }
 }
 
 /// Calculate one case line: the result object, or an error object.
 pub fn calculate_line(line: &str) -> Value {
-    match outcome(line) {
-        Ok((id, calculation)) => result_line(&id, &calculation),
-        Err(error) => error,
-    }
+    with_outcome(line, result_line).unwrap_or_else(|error| error)
 }
 
 /// Calculate one case line and write its result object (or error object) to `out`: the
 /// same text as `serde_json::to_writer(out, &calculate_line(line))`, written straight
 /// from the calculation.
 pub fn write_result_line(out: &mut impl std::io::Write, line: &str) -> serde_json::Result<()> {
-    match outcome(line) {
-        Ok((id, calculation)) => {
-            // A result line takes about 2 KB.
-            let mut text = Vec::with_capacity(4096);
-            ResultLine::of(&id, &calculation).write_json(&mut text)?;
-            out.write_all(&text).map_err(serde_json::Error::io)
+    let written = with_outcome(line, |id, calculation| {
+        let node = result_node(id, calculation);
+        match &node {
+            Node::Object(text) => out.write_all(text.as_bytes()),
+            other => {
+                let mut text = Vec::new();
+                other.write_json(&mut text);
+                out.write_all(&text)
+            }
         }
+    });
+    match written {
+        Ok(result) => result.map_err(serde_json::Error::io),
         Err(error) => serde_json::to_writer(out, &error),
     }
 }
@@ -688,6 +653,24 @@ pub fn write_result_line(out: &mut impl std::io::Write, line: &str) -> serde_jso
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_maximum_amount_is_hmrcs() {
+        assert_eq!(MAXIMUM_AMOUNT.to_string(), "99999999999.99");
+    }
+
+    #[test]
+    fn amounts_are_read_as_written() {
+        for text in ["0", "12570", "-1", "1234.56", "0.1", "87.5", "99999999999.99", "1e3", "1.5E2", "-0.01"] {
+            let line = format!(r#"{{"id":"a","tax_year":"2024-25","regime":"rUK","self_employment_profit":{text}}}"#);
+            let case: Case = serde_json::from_str(&line).unwrap();
+            let expected = Decimal::from_str(text).or_else(|_| Decimal::from_scientific(text)).unwrap();
+            assert_eq!(case.self_employment_profit.unwrap().0.amount(), expected, "{text}");
+        }
+        assert!(
+            serde_json::from_str::<Case>(r#"{"id":"a","tax_year":"2024-25","regime":"rUK","dividends":"5"}"#).is_err()
+        );
+    }
 
     #[test]
     fn unknown_fields_are_refused_but_test_fields_ignored() {
