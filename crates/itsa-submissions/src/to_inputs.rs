@@ -10,6 +10,7 @@
 mod employment;
 
 use std::collections::HashMap;
+use std::fmt::Display;
 
 use itsa_engine::inputs::{
     CodedOut, Employment, ForeignProperty, MarriageAllowance, Pension, SavingsAccount, SelfEmployment, StateBenefit,
@@ -22,7 +23,7 @@ use crate::amount::or_zero;
 use crate::bodies::self_employment::{AnnualSubmission, PeriodDisallowableExpenses, PeriodExpenses, PeriodIncome};
 use crate::case::{CalculationType, TaxpayerYear};
 use crate::endpoint::BusinessType;
-use crate::{Body, NOT_CALCULATED, SubmissionError};
+use crate::{Body, Endpoint, NOT_CALCULATED, SubmissionError};
 
 mod capital_gains;
 mod foreign;
@@ -34,7 +35,26 @@ fn default_date_of_birth() -> Date {
     Date::new(1980, 1, 1).expect("a calendar date")
 }
 
-pub(crate) fn not_calculated(at: &str, what: &str) -> SubmissionError {
+/// Where in a taxpayer's year a figure came from, for the message of a refusal; written
+/// out only when there is one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum At {
+    HeldEmployment(usize),
+    HeldBenefit(usize),
+    Submission(usize, Endpoint),
+}
+
+impl std::fmt::Display for At {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            At::HeldEmployment(n) => write!(f, "hmrc_held/employments/{n}"),
+            At::HeldBenefit(n) => write!(f, "hmrc_held/state_benefits/{n}"),
+            At::Submission(n, endpoint) => write!(f, "submissions/{n} ({})", endpoint.name()),
+        }
+    }
+}
+
+pub(crate) fn not_calculated(at: &dyn Display, what: &str) -> SubmissionError {
     SubmissionError::new(
         NOT_CALCULATED,
         format!(
@@ -44,7 +64,7 @@ pub(crate) fn not_calculated(at: &str, what: &str) -> SubmissionError {
 }
 
 /// Refuse `what` at `at` when `amount` is not zero.
-fn refuse_if_any(amount: Money, at: &str, what: &str) -> Result<(), SubmissionError> {
+fn refuse_if_any(amount: Money, at: &dyn Display, what: &str) -> Result<(), SubmissionError> {
     if amount.is_zero() { Ok(()) } else { Err(not_calculated(at, what)) }
 }
 
@@ -115,7 +135,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
     }
 
     for (n, e) in held.employments.iter().enumerate() {
-        let at = format!("hmrc_held/employments/{n}");
+        let at = At::HeldEmployment(n);
         let tax_deducted = or_zero(e.tax_deducted);
         let bik = e.benefits_in_kind.as_ref().map_or(Money::ZERO, |b| b.total());
         push_employment(
@@ -134,7 +154,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
         )?;
     }
     for (n, b) in held.state_benefits.iter().enumerate() {
-        let at = format!("hmrc_held/state_benefits/{n}");
+        let at = At::HeldBenefit(n);
         let benefit = BenefitFigures {
             id: held_benefit_id(n),
             hmrc_held: true,
@@ -163,7 +183,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
     let mut gains = capital_gains::Submitted::default();
 
     for (n, s) in year.submissions.iter().enumerate() {
-        let at = format!("submissions/{n} ({})", s.endpoint.name());
+        let at = At::Submission(n, s.endpoint);
         let target = s.target.as_ref().map(|t| t.id.clone()).unwrap_or_default();
         let created = s.created.as_ref().map(|c| c.id.clone()).unwrap_or_default();
         if loss_submissions.take(s, year.tax_year, &at)? {
@@ -368,7 +388,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
     loss_submissions.apply(year.tax_year, &year.businesses, &mut inputs)?;
     for (id, created) in employments {
         let figures = employment_details.remove(&id).unwrap_or(created);
-        push_employment(&mut inputs, "employment-create", figures)?;
+        push_employment(&mut inputs, &"employment-create", figures)?;
     }
     if let Some(o) = other_employment {
         employment::other_employment_income(&mut inputs, o);
@@ -381,7 +401,12 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
     }
     for (id, kind) in benefits {
         let (amount, tax) = benefit_amounts.get(&id).copied().unwrap_or_default();
-        push_benefit(&mut inputs, "state-benefit-create", &kind, BenefitFigures { id, hmrc_held: false, amount, tax })?;
+        push_benefit(
+            &mut inputs,
+            &"state-benefit-create",
+            &kind,
+            BenefitFigures { id, hmrc_held: false, amount, tax },
+        )?;
     }
     if let Some(d) = uk_dividends {
         inputs.dividends = d;
@@ -395,7 +420,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
         && (inputs.gift_aid_paid.is_positive() || inputs.pension_contributions_relief_at_source.is_positive())
     {
         return Err(not_calculated(
-            "insurance-policies",
+            &"insurance-policies",
             "top slicing relief together with Gift Aid or pension contributions",
         ));
     }
@@ -419,7 +444,7 @@ struct EmploymentFigures {
     record: itsa_engine::employment::EmploymentRecord,
 }
 
-fn push_employment(inputs: &mut Inputs, at: &str, e: EmploymentFigures) -> Result<(), SubmissionError> {
+fn push_employment(inputs: &mut Inputs, at: &dyn Display, e: EmploymentFigures) -> Result<(), SubmissionError> {
     if e.tax_deducted.is_negative() {
         return Err(not_calculated(at, "PAYE tax refunded by the employer (a negative totalTaxToDate)"));
     }
@@ -456,7 +481,7 @@ struct BenefitFigures {
 
 /// A state benefit by HMRC's type: the State Pension, a State Pension lump sum (charged
 /// apart, F(No.2)A 2005 s7), or a taxable benefit.
-fn push_benefit(inputs: &mut Inputs, at: &str, kind: &str, b: BenefitFigures) -> Result<(), SubmissionError> {
+fn push_benefit(inputs: &mut Inputs, at: &dyn Display, kind: &str, b: BenefitFigures) -> Result<(), SubmissionError> {
     let benefit = StateBenefit {
         name: kind.to_owned(),
         amount: b.amount,
@@ -598,7 +623,7 @@ mod property {
             (self.rent_a_room_claimed - relief).at_least_zero()
         }
 
-        fn refuse_unsupported(&self, at: &str) -> Result<(), SubmissionError> {
+        fn refuse_unsupported(&self, at: &dyn Display) -> Result<(), SubmissionError> {
             for (amount, what) in &self.unsupported {
                 refuse_if_any(*amount, at, what)?;
             }
@@ -627,7 +652,7 @@ mod property {
         let mut foreign: Option<Figures> = None;
         let mut foreign_annual: Option<&ForeignPropertyAnnualSubmission> = None;
         for (n, s) in year.submissions.iter().enumerate() {
-            let at = format!("submissions/{n} ({})", s.endpoint.name());
+            let at = At::Submission(n, s.endpoint);
             match &s.body {
                 Body::UkPropertyPeriod(p) => {
                     let figures = uk.get_or_insert_with(Figures::default);

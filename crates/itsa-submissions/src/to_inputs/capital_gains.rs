@@ -12,8 +12,10 @@
 //! it (residential property) or after reliefs (other disposals); from 2025-26 they give
 //! the gains before losses. Both are folded the same way.
 
+use crate::to_inputs::At;
 use itsa_engine::inputs::CapitalGains;
 use itsa_engine::{Money, TaxYear};
+use std::fmt::Display;
 
 use super::refuse_if_any;
 use crate::SubmissionError;
@@ -31,13 +33,13 @@ const CARRIED_INTEREST_OWN_RATES: u16 = 2024;
 /// The last body of each capital gains endpoint.
 #[derive(Default)]
 pub(super) struct Submitted {
-    pub residential: Option<(String, ResidentialPropertyDisposals)>,
-    pub ppd: Option<(String, PpdOverrides)>,
-    pub other: Option<(String, OtherCapitalGains)>,
+    pub residential: Option<(At, ResidentialPropertyDisposals)>,
+    pub ppd: Option<(At, PpdOverrides)>,
+    pub other: Option<(At, OtherCapitalGains)>,
 }
 
 impl Submitted {
-    fn any(&self) -> Option<&str> {
+    fn any(&self) -> Option<&At> {
         [
             self.residential.as_ref().map(|(at, _)| at),
             self.ppd.as_ref().map(|(at, _)| at),
@@ -46,7 +48,6 @@ impl Submitted {
         .into_iter()
         .flatten()
         .next()
-        .map(String::as_str)
     }
 }
 
@@ -187,7 +188,12 @@ fn add_disposal(g: &mut CapitalGains, d: &OtherDisposal) {
     g.tax_already_paid += or_zero(d.rtt_tax_paid);
 }
 
-fn other_gains(g: &mut CapitalGains, o: &OtherCapitalGains, at: &str, year: TaxYear) -> Result<(), SubmissionError> {
+fn other_gains(
+    g: &mut CapitalGains,
+    o: &OtherCapitalGains,
+    at: &dyn Display,
+    year: TaxYear,
+) -> Result<(), SubmissionError> {
     for d in o.disposals.iter().flatten() {
         add_disposal(g, d);
     }
@@ -297,7 +303,7 @@ fn other_gains(g: &mut CapitalGains, o: &OtherCapitalGains, at: &str, year: TaxY
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::NOT_CALCULATED;
+    use crate::{Endpoint, NOT_CALCULATED};
 
     fn body<T: serde::de::DeserializeOwned>(json: &str) -> T {
         serde_json::from_str(json).unwrap()
@@ -328,9 +334,9 @@ mod tests {
                 "adjustments": {"adjustmentAmount": 12.5}}"#,
         );
         let s = Submitted {
-            residential: Some(("r".into(), residential)),
-            ppd: Some(("p".into(), ppd)),
-            other: Some(("o".into(), other)),
+            residential: Some((At::Submission(0, Endpoint::CgtResidentialProperty), residential)),
+            ppd: Some((At::Submission(1, Endpoint::CgtPpdOverrides), ppd)),
+            other: Some((At::Submission(2, Endpoint::CgtOtherGains), other)),
         };
         let g = fold(TaxYear::starting(2025), &s).unwrap().unwrap();
         // 19,000 + 11,500 (the PPD gain before its losses); 1,000 relief gains.
@@ -370,7 +376,11 @@ mod tests {
                "losses": {"broughtForwardLossesUsedInCurrentYear": 300, "setAgainstInYearGeneralIncome": 3000},
                "adjustments": -250.75}"#,
         );
-        let s = Submitted { residential: Some(("r".into(), residential)), ppd: None, other: Some(("o".into(), other)) };
+        let s = Submitted {
+            residential: Some((At::Submission(0, Endpoint::CgtResidentialProperty), residential)),
+            ppd: None,
+            other: Some((At::Submission(2, Endpoint::CgtOtherGains), other)),
+        };
         let g = fold(TaxYear::starting(2024), &s).unwrap().unwrap();
         // 68,500 put back to 70,000 before the losses set against it.
         assert_eq!(g.residential_gains, pounds(70_000));
@@ -388,7 +398,10 @@ mod tests {
 
     #[test]
     fn what_is_not_calculated_is_refused() {
-        let other = |json: &str| Submitted { other: Some(("o".into(), body(json))), ..Submitted::default() };
+        let other = |json: &str| Submitted {
+            other: Some((At::Submission(2, Endpoint::CgtOtherGains), body(json))),
+            ..Submitted::default()
+        };
         let s = other(r#"{"nonStandardGains": {"otherGains": 20}}"#);
         assert!(fold(TaxYear::starting(2021), &s).unwrap().is_some());
         assert!(fold(TaxYear::starting(2024), &s).unwrap().is_some());

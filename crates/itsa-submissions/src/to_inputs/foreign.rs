@@ -8,6 +8,7 @@ use itsa_engine::foreign::{
     UkSecurities,
 };
 use itsa_engine::inputs::{LifePolicyGain, PolicyKind};
+use std::fmt::Display;
 
 use super::{not_calculated, refuse_if_any};
 use crate::SubmissionError;
@@ -49,7 +50,7 @@ submitted_from!(
 
 /// The engine's source of foreign income. Special withholding tax (the EU Savings
 /// Directive's, repayable) is refused until calculated.
-fn source(kind: ForeignSourceKind, s: Submitted<'_>, at: &str) -> Result<ForeignSource, SubmissionError> {
+fn source(kind: ForeignSourceKind, s: Submitted<'_>, at: &dyn Display) -> Result<ForeignSource, SubmissionError> {
     refuse_if_any(or_zero(s.special_withholding_tax), at, "special withholding tax")?;
     Ok(ForeignSource {
         kind,
@@ -65,7 +66,7 @@ fn source(kind: ForeignSourceKind, s: Submitted<'_>, at: &str) -> Result<Foreign
 /// loans written off, foreign dividends and dividends received while abroad.
 pub(super) fn other_dividends(
     d: &crate::bodies::dividends::OtherDividends,
-    at: &str,
+    at: &dyn Display,
 ) -> Result<(Vec<OtherDividend>, Vec<ForeignSource>), SubmissionError> {
     let others = [
         (OtherDividendKind::StockDividend, &d.stock_dividend),
@@ -97,7 +98,7 @@ pub(super) fn other_dividends(
 /// `savings-other`: interest from UK securities and foreign interest.
 pub(super) fn other_savings(
     o: &crate::bodies::savings::OtherSavings,
-    at: &str,
+    at: &dyn Display,
 ) -> Result<(Option<UkSecurities>, Vec<ForeignSource>), SubmissionError> {
     let securities = o
         .securities
@@ -126,7 +127,7 @@ pub(super) struct OtherIncomeFigures {
 /// income and finance costs of income received abroad are refused until calculated.
 pub(super) fn other_income(
     o: &crate::bodies::other_income::OtherIncome,
-    at: &str,
+    at: &dyn Display,
 ) -> Result<OtherIncomeFigures, SubmissionError> {
     if o.business_receipts.is_some() {
         return Err(not_calculated(at, "business receipts taxed as income of an earlier year"));
@@ -162,7 +163,7 @@ pub(super) fn other_income(
 /// or lump sum) is refused until calculated.
 pub(super) fn foreign_reliefs(
     r: &crate::bodies::reliefs::ForeignReliefs,
-    at: &str,
+    at: &dyn Display,
     foreign: &mut ForeignInputs,
 ) -> Result<(), SubmissionError> {
     if !items(&r.foreign_income_tax_credit_relief).is_empty() {
@@ -183,7 +184,7 @@ pub(super) fn patent_royalties(e: &crate::bodies::expenses::OtherExpenses) -> Mo
 /// Deficiency relief is refused until calculated.
 pub(super) fn life_policy_gains(
     p: &crate::bodies::insurance_policies::InsurancePolicies,
-    at: &str,
+    at: &dyn Display,
 ) -> Result<Vec<LifePolicyGain>, SubmissionError> {
     refuse_if_any(p.total_deficiency_relief(), at, "deficiency relief")?;
     // Top slicing divides by the complete years since the last gain on the policy, or

@@ -2,6 +2,7 @@
 //! and a trade's transition profit, Class 4 figures and accounts' totals.
 
 use std::collections::HashMap;
+use std::fmt::Display;
 
 use itsa_engine::calculation::IncomeSourceType;
 use itsa_engine::inputs::SelfEmployment;
@@ -86,7 +87,7 @@ pub(super) struct Losses {
 
 impl Losses {
     /// Take a Losses submission; `false` when `s` is not one.
-    pub(super) fn take(&mut self, s: &Submission, year: TaxYear, at: &str) -> Result<bool, SubmissionError> {
+    pub(super) fn take(&mut self, s: &Submission, year: TaxYear, at: &dyn Display) -> Result<bool, SubmissionError> {
         match &s.body {
             Body::LossesBroughtForward(l) => {
                 let from = l
@@ -139,9 +140,9 @@ impl Losses {
                 BroughtForwardLossType::SelfEmploymentClass4 => (IncomeSourceType::SelfEmployment, true),
                 BroughtForwardLossType::UkProperty => (IncomeSourceType::UkProperty, false),
                 BroughtForwardLossType::ForeignProperty => {
-                    return Err(not_calculated("losses-brought-forward", "foreign property losses brought forward"));
+                    return Err(not_calculated(&"losses-brought-forward", "foreign property losses brought forward"));
                 }
-                _ => return Err(not_calculated("losses-brought-forward", "furnished holiday lettings losses")),
+                _ => return Err(not_calculated(&"losses-brought-forward", "furnished holiday lettings losses")),
             };
             records.brought_forward.push(BroughtForwardLoss {
                 business_id: business_id.clone(),

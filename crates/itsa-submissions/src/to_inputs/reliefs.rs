@@ -6,6 +6,7 @@
 use itsa_engine::calculation::ReliefType;
 use itsa_engine::reliefs::{ReliefClaims, ReliefDetail};
 use itsa_engine::{Date, Money};
+use std::fmt::Display;
 
 use super::{not_calculated, refuse_if_any};
 use crate::SubmissionError;
@@ -115,7 +116,7 @@ pub(super) fn other(
     r: &OtherReliefs,
     date_of_birth: Option<Date>,
     claims: &mut ReliefClaims,
-    at: &str,
+    at: &dyn Display,
 ) -> Result<(), SubmissionError> {
     refuse_if_any(
         r.non_deductible_loan_interest.as_ref().map_or(Money::ZERO, |c| c.relief_claimed.money()),
