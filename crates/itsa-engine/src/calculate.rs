@@ -379,7 +379,8 @@ fn banded_income_tax(
 ) -> BandedIncomeTax {
     // Termination payments are non-savings income: allowances set against non-savings
     // income reach them last, as the highest part (ITEPA 2003 s404A).
-    let amounts = [incomes.non_savings() + incomes.termination, incomes.savings, incomes.dividends];
+    let non_savings = incomes.non_savings();
+    let amounts = [non_savings + incomes.termination, incomes.savings, incomes.dividends];
     let allocation = |order: &[Kind; 3]| {
         let mut left = allowances;
         let mut allocated = [Money::ZERO; 4];
@@ -392,8 +393,19 @@ fn banded_income_tax(
         allocated
     };
     let default = allocation(&ORDERS[0]);
-    let mut best = banded_income_tax_allocated(rules, incomes, allowances, extension, default);
-    if order == AllowanceOrder::DefaultOrder {
+    // What every allocation shares, worked out once.
+    let shared = Banding {
+        rules,
+        incomes,
+        non_savings,
+        total: non_savings + incomes.savings + incomes.dividends + incomes.gains + incomes.termination,
+        allowances,
+        non_savings_bands: bands::non_savings_bands(rules, extension),
+        uk_limits: UkLimits::new(rules, extension),
+    };
+    let mut best = banded_income_tax_allocated(&shared, default);
+    // No allocation charges less than nothing.
+    if order == AllowanceOrder::DefaultOrder || best.charged().is_zero() {
         return best;
     }
     // Only an allocation that differs from those tried can charge less.
@@ -404,7 +416,7 @@ fn banded_income_tax(
         if tried[..n].contains(&allocated) {
             continue;
         }
-        let candidate = banded_income_tax_allocated(rules, incomes, allowances, extension, allocated);
+        let candidate = banded_income_tax_allocated(&shared, allocated);
         if candidate.charged() < best.charged() {
             best = candidate;
         }
@@ -412,28 +424,32 @@ fn banded_income_tax(
     best
 }
 
+/// What every allocation of the allowances is banded with: the year's rules, the income
+/// and its non-savings part and total, the allowances, and the bands.
+struct Banding<'a> {
+    rules: &'a YearRules,
+    incomes: &'a Incomes,
+    non_savings: Money,
+    total: Money,
+    allowances: Money,
+    non_savings_bands: Vec<bands::BandSpec>,
+    uk_limits: UkLimits,
+}
+
 /// Income tax by category and band with `allocated[kind]` of the allowances set against
 /// each kind of income (non-savings income first, then termination payments), and
 /// `allocated[3]` against life policy gains.
-fn banded_income_tax_allocated(
-    rules: &YearRules,
-    incomes: &Incomes,
-    allowances: Money,
-    extension: Money,
-    allocated: [Money; 4],
-) -> BandedIncomeTax {
-    let non_savings_bands = bands::non_savings_bands(rules, extension);
-    let non_savings_allocated = allocated[Kind::NonSavings as usize].min(incomes.non_savings());
+fn banded_income_tax_allocated(shared: &Banding<'_>, allocated: [Money; 4]) -> BandedIncomeTax {
+    let Banding { rules, incomes, non_savings, total, allowances, ref non_savings_bands, ref uk_limits } = *shared;
+    let non_savings_allocated = allocated[Kind::NonSavings as usize].min(non_savings);
     let termination_allocated = allocated[Kind::NonSavings as usize] - non_savings_allocated;
-    let pay_pensions_profit = category(incomes.non_savings(), non_savings_allocated, |taxable| {
-        bands::allocate_non_savings(taxable, &non_savings_bands)
-    });
+    let pay_pensions_profit =
+        category(non_savings, non_savings_allocated, |taxable| bands::allocate_non_savings(taxable, non_savings_bands));
     let n = pay_pensions_profit.taxable_income;
-    let uk_limits = UkLimits::new(rules, extension);
 
     // Personal savings allowance by the highest rate any income would be charged at,
     // judged on the UK bands (ITA 2007 s12B).
-    let total_taxable = incomes.total().saturating_sub(allowances);
+    let total_taxable = total.saturating_sub(allowances);
     let personal_savings_allowance = match uk_limits.position_of(total_taxable) {
         bands::UkPosition::Basic => rules.personal_savings_allowance_basic,
         bands::UkPosition::Higher => rules.personal_savings_allowance_higher,
@@ -516,7 +532,7 @@ fn banded_income_tax_allocated(
         n + savings_and_gains.taxable_income + dividends.taxable_income + gains.taxable_income
     };
     let lump_sums = category(incomes.termination, termination_allocated, |taxable| {
-        crate::employment::allocate_non_savings_above(below, taxable, &non_savings_bands)
+        crate::employment::allocate_non_savings_above(below, taxable, non_savings_bands)
     });
     BandedIncomeTax { pay_pensions_profit, savings_and_gains, dividends, gains, lump_sums, personal_savings_allowance }
 }
