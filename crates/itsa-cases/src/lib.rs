@@ -7,6 +7,7 @@
 //! that a typo can never produce a wrong tax bill; the test-file fields `expected`,
 //! `source`, `working` and `tolerance` are the one exception and are ignored.
 
+use std::borrow::Cow;
 use std::str::FromStr;
 
 use itsa_engine::inputs::MarriageAllowance;
@@ -97,11 +98,16 @@ impl serde::de::Visitor<'_> for AmountVisitor {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Case {
-    id: String,
-    tax_year: String,
-    regime: String,
-    date_of_birth: Option<String>,
+struct Case<'a> {
+    // Borrowed from the line unless written with escapes.
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    tax_year: Cow<'a, str>,
+    #[serde(borrow)]
+    regime: Cow<'a, str>,
+    #[serde(borrow)]
+    date_of_birth: Option<Cow<'a, str>>,
     #[serde(default)]
     employment_income: Amount,
     #[serde(default)]
@@ -129,7 +135,8 @@ struct Case {
     pension_contributions_gross: Amount,
     #[serde(default)]
     blind: bool,
-    marriage_allowance: Option<String>,
+    #[serde(borrow)]
+    marriage_allowance: Option<Cow<'a, str>>,
     #[serde(default)]
     student_loan_plans: Vec<String>,
     #[serde(default)]
@@ -157,7 +164,7 @@ pub fn case_id(line: &str) -> Option<String> {
 /// The largest amount HMRC's submission schemas accept, in pounds: 99999999999.99.
 const MAXIMUM_AMOUNT: Decimal = Decimal::from_parts(1_316_134_911, 2_328, 0, false, 2);
 
-impl Case {
+impl Case<'_> {
     /// Every amount with its field name and whether it may be negative (a loss).
     fn amounts(&self) -> [(&'static str, Option<Amount>, bool); 16] {
         [
@@ -254,7 +261,7 @@ pub fn flat_year(line: &str) -> Result<(String, TaxpayerYear), CaseError> {
         }
     }
     let year = flat::year(&case, tax_year, regime, date_of_birth, marriage_allowance, student_loan_plans);
-    Ok((case.id, year))
+    Ok((case.id.into_owned(), year))
 }
 
 mod flat {

@@ -18,13 +18,20 @@ pub fn run_cases(path: &Path) -> anyhow::Result<ExitCode> {
     } else {
         Box::new(io::BufReader::new(fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?))
     };
-    let mut out = BufWriter::new(io::stdout().lock());
-    for line in input.lines() {
-        let line = line.context("cannot read the cases")?;
-        if line.trim().is_empty() {
+    let mut input = input;
+    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    // One buffer for every line: a line is read into it, calculated and written out.
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if input.read_line(&mut line).context("cannot read the cases")? == 0 {
+            break;
+        }
+        let case = line.trim_end_matches(['\n', '\r']);
+        if case.trim().is_empty() {
             continue;
         }
-        write_result_line(&mut out, &line)?;
+        write_result_line(&mut out, case)?;
         out.write_all(b"\n")?;
     }
     out.flush()?;
