@@ -942,8 +942,13 @@ fn calculate_with(
         &inputs.pension_charges,
         annual_allowance_charge(rules, inputs.annual_allowance_excess, banded.taxable(), extension),
     );
-    // The State Pension lump sum: one rate set by Step 3 income, which it is not part of.
-    let lump_sum_rate = charges::state_pension_lump_sum_rate(rules, banded.taxable(), extension);
+    // The State Pension lump sum: one rate set by Step 3 income, which it is not part of
+    // (worked out only when there is a lump sum).
+    let lump_sum_rate = if inputs.state_pension_lump_sums.is_empty() {
+        Rate::ZERO
+    } else {
+        charges::state_pension_lump_sum_rate(rules, banded.taxable(), extension)
+    };
     let (_, lump_sum_charge) = charges::state_pension_lump_sum_charge(&inputs.state_pension_lump_sums, lump_sum_rate);
     let state_pension_lump_sum_charges = (!inputs.state_pension_lump_sums.is_empty()).then_some(lump_sum_charge);
     let winter_fuel_payment_charge =

@@ -129,6 +129,20 @@ pub(crate) struct DeductionBasis {
 /// investments to charity. The order matters only when income runs out
 /// (docs/differences.md).
 pub(crate) fn deductions(rules: &YearRules, claims: &ReliefClaims, basis: &DeductionBasis) -> Deductions {
+    let claimed = |m: Money| m.is_positive();
+    let deducted = [
+        claims.qualifying_loan_interest,
+        claims.post_cessation_relief,
+        claims.annual_payments,
+        claims.retirement_annuity_payments,
+        claims.employer_scheme_no_tax_relief,
+        claims.overseas_scheme_contributions,
+        claims.gifts_of_investments,
+    ];
+    // Nothing claimed, nothing given.
+    if !deducted.into_iter().any(claimed) {
+        return Deductions::default();
+    }
     let up = |m: Money| m.at_least_zero().round_up_to_pound();
     let mut left = basis.income_left.at_least_zero();
     let mut take = |wanted: Money| {
@@ -171,7 +185,6 @@ pub(crate) fn deductions(rules: &YearRules, claims: &ReliefClaims, basis: &Deduc
     };
     let gifts_of_investments = take(up(claims.gifts_of_investments));
 
-    let claimed = |m: Money| m.is_positive();
     Deductions {
         pension_contributions: (claimed(claims.retirement_annuity_payments)
             || claimed(claims.employer_scheme_no_tax_relief)

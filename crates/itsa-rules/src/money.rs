@@ -31,10 +31,12 @@ impl Money {
         self.0
     }
 
+    #[inline]
     pub fn is_zero(self) -> bool {
         self.0.is_zero()
     }
 
+    #[inline]
     pub fn is_positive(self) -> bool {
         !self.0.is_sign_negative() && !self.0.is_zero()
     }
@@ -44,8 +46,10 @@ impl Money {
     }
 
     /// The amount, or zero if it is negative.
+    #[inline]
     pub fn at_least_zero(self) -> Self {
-        self.max(Money::ZERO)
+        // `self.max(Money::ZERO)`: the amount when above zero, else zero itself.
+        if self.is_positive() { self } else { Money::ZERO }
     }
 
     /// `self - other`, but never below zero.
@@ -113,29 +117,49 @@ fn aligned(a: Decimal, b: Decimal) -> Option<(i128, i128, u32)> {
     }
 }
 
+// Sums with a zero are most of an engine's sums (most of a taxpayer's figures are nil):
+// they are answered here, exactly as `Decimal` answers them (the other operand as it is,
+// its scale and sign included), without going into `Decimal`'s arithmetic.
+
 impl Add for Money {
     type Output = Money;
+    #[inline]
     fn add(self, rhs: Money) -> Money {
-        Money(self.0 + rhs.0)
+        if self.0.is_zero() {
+            rhs
+        } else if rhs.0.is_zero() {
+            self
+        } else {
+            Money(self.0 + rhs.0)
+        }
     }
 }
 
 impl AddAssign for Money {
+    #[inline]
     fn add_assign(&mut self, rhs: Money) {
-        self.0 += rhs.0;
+        *self = *self + rhs;
     }
 }
 
 impl Sub for Money {
     type Output = Money;
+    #[inline]
     fn sub(self, rhs: Money) -> Money {
-        Money(self.0 - rhs.0)
+        if self.0.is_zero() {
+            if rhs.0.is_zero() { rhs } else { Money(-rhs.0) }
+        } else if rhs.0.is_zero() {
+            self
+        } else {
+            Money(self.0 - rhs.0)
+        }
     }
 }
 
 impl SubAssign for Money {
+    #[inline]
     fn sub_assign(&mut self, rhs: Money) {
-        self.0 -= rhs.0;
+        *self = *self - rhs;
     }
 }
 
@@ -219,6 +243,39 @@ mod tests {
         assert_eq!(Money::new(dec!(-0.5)).round_down_to_pound(), Money::pounds(-1));
     }
 
+    /// Sums and differences give exactly what `Decimal` gives, the scale and the sign of
+    /// a zero included, with zeros of every scale and sign among the operands.
+    #[test]
+    fn sums_are_decimals_sums() {
+        let mut values = Vec::new();
+        for m in [0_i128, 1, -1, 5, -50, 123_456, -99_999_999_999, 1 << 60, (1 << 96) - 1, -((1 << 96) - 1)] {
+            for s in [0_u32, 1, 2, 4, 9, 28] {
+                if let Ok(d) = Decimal::try_from_i128_with_scale(m, s) {
+                    values.push(d);
+                    values.push(-d);
+                }
+            }
+        }
+        let exactly = |d: Decimal| (d, d.scale(), d.is_sign_negative());
+        for &a in &values {
+            for &b in &values {
+                let (x, y) = (Money::new(a), Money::new(b));
+                if let Some(sum) = a.checked_add(b) {
+                    assert_eq!(exactly((x + y).amount()), exactly(sum), "{a:?} + {b:?}");
+                    let mut z = x;
+                    z += y;
+                    assert_eq!(exactly(z.amount()), exactly(sum), "{a:?} += {b:?}");
+                }
+                if let Some(difference) = a.checked_sub(b) {
+                    assert_eq!(exactly((x - y).amount()), exactly(difference), "{a:?} - {b:?}");
+                    let mut z = x;
+                    z -= y;
+                    assert_eq!(exactly(z.amount()), exactly(difference), "{a:?} -= {b:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn percent_is_exact() {
         let tax = Money::pounds(1000).percent(Rate::new(dec!(8.75)));
@@ -258,6 +315,13 @@ mod tests {
                 let (x, y) = (Money::new(a), Money::new(b));
                 assert_eq!(x.cmp(&y), a.cmp(&b), "{a} against {b}");
                 assert_eq!(x.is_positive(), a > Decimal::ZERO, "{a}");
+                let floor = x.at_least_zero().amount();
+                let expected = Ord::max(a, Decimal::ZERO);
+                assert_eq!(
+                    (floor, floor.scale(), floor.is_sign_negative()),
+                    (expected, expected.scale(), expected.is_sign_negative()),
+                    "{a:?}"
+                );
                 assert_eq!(x.is_negative(), a < Decimal::ZERO, "{a}");
             }
         }
