@@ -1021,9 +1021,11 @@ fn calculate_with(
             inputs.pensions.iter().map(|p| p.tax_deducted).sum(),
             !inputs.pensions.is_empty(),
         ),
+        // Tax taken off taxable benefits, the State Pension and State Pension lump sums
+        // (TMA 1970 s59B(1)(b)).
         state_benefits: some_if(
-            inputs.state_benefits.iter().chain(&inputs.state_pension_lump_sums).map(|b| b.tax_deducted).sum(),
-            inputs.state_benefits.iter().chain(&inputs.state_pension_lump_sums).any(|b| !b.tax_deducted.is_zero()),
+            benefits_with_tax(inputs).map(|b| b.tax_deducted).sum(),
+            benefits_with_tax(inputs).any(|b| !b.tax_deducted.is_zero()),
         ),
     };
     let total_tax_deducted_before_coding_out = tax_deducted_at_source.total();
@@ -1284,6 +1286,12 @@ fn employment_and_pensions(
     })
 }
 
+/// Every state benefit that can have had tax taken off: the taxable benefits, the State
+/// Pension and State Pension lump sums. What was taken off each is tax deducted at source.
+fn benefits_with_tax(inputs: &Inputs) -> impl Iterator<Item = &crate::inputs::StateBenefit> {
+    inputs.state_benefits.iter().chain(&inputs.state_pension_sources).chain(&inputs.state_pension_lump_sums)
+}
+
 /// State benefits, State Pension lump sums included (charged apart, F(No.2)A 2005 s7),
 /// and the detail of every benefit that has an id.
 fn state_benefits(inputs: &Inputs, incomes: &Incomes, lump_sum_rate: Rate) -> Option<StateBenefitsIncome> {
@@ -1291,7 +1299,7 @@ fn state_benefits(inputs: &Inputs, incomes: &Incomes, lump_sum_rate: Rate) -> Op
     {
         return None;
     }
-    let with_tax = || inputs.state_benefits.iter().chain(&inputs.state_pension_lump_sums);
+    let with_tax = || benefits_with_tax(inputs);
     let tax_paid: Money = with_tax().map(|b| b.tax_deducted).sum();
     let (lump_sums, _) = charges::state_pension_lump_sum_charge(&inputs.state_pension_lump_sums, lump_sum_rate);
     let excluding_lump_sums = incomes.state_pension + incomes.state_benefits;

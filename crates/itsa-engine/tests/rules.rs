@@ -489,3 +489,45 @@ fn a_life_policy_gain_is_the_top_slice_and_gets_top_slicing_relief() {
     assert_eq!(it.total_notional_tax, Money::pounds(1_000));
     assert_eq!(it.income_tax_due_after_gift_aid, Money::pounds(1_286));
 }
+
+fn state_pension(i: &mut Inputs, amount: Money, tax_deducted: Money) {
+    i.state_pension += amount;
+    i.state_pension_sources.push(itsa_engine::inputs::StateBenefit {
+        name: "statePension".into(),
+        amount,
+        tax_deducted,
+        income_source_id: Some("00000000-0000-4000-9000-000000000001".into()),
+        hmrc_held: true,
+    });
+}
+
+#[test]
+fn tax_taken_off_the_state_pension_is_tax_deducted_at_source() {
+    // 2025-26: occupational pension 20,000 (PAYE 1,500), State Pension 12,000 with 150
+    // taken off, Jobseeker's Allowance 1,000 with 40 taken off. Total income 33,000, less
+    // the personal allowance 12,570: 20,430 x 20% = 4,086.00. Tax deducted at source
+    // (TMA 1970 s59B(1)(b)): 1,500 + 150 + 40 = 1,690; due 4,086 - 1,690 = 2,396.00.
+    let mut i = pensioner(2025, 20_000);
+    i.pensions[0].tax_deducted = Money::pounds(1_500);
+    state_pension(&mut i, Money::pounds(12_000), Money::pounds(150));
+    i.state_benefits.push(itsa_engine::inputs::StateBenefit {
+        name: "jobSeekersAllowance".into(),
+        amount: Money::pounds(1_000),
+        tax_deducted: Money::pounds(40),
+        ..Default::default()
+    });
+    let c = run(&i);
+    assert_eq!(c.tax_calculation.income_tax.total_income_tax_due, Money::new(dec!(4086.00)));
+    assert_eq!(c.tax_deducted_at_source.state_benefits, Some(Money::pounds(190)));
+    assert_eq!(c.state_benefits_income.as_ref().unwrap().total_state_benefits_tax_paid, Some(Money::pounds(190)));
+    assert_eq!(c.tax_calculation.total_tax_deducted, Money::pounds(1_690));
+    assert_eq!(c.tax_calculation.total_income_tax_and_nics_due, Money::new(dec!(2396.00)));
+
+    // In year, to 5 October 2025 (183 of 365 days), the tax taken off is projected with
+    // the pension: 100 x 365 / 183 = 199.453..., 199.45 in pence rounded down.
+    let mut i = Inputs::new(TaxYear::starting(2025), Regime::RestOfUk);
+    state_pension(&mut i, Money::pounds(6_000), Money::pounds(100));
+    i.income_to_date = Some(Date::parse("2025-10-05").unwrap());
+    let e = run(&i).end_of_year_estimate.unwrap();
+    assert_eq!(e.total_tax_deducted, Money::new(dec!(199.45)));
+}

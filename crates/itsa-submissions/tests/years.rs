@@ -350,3 +350,19 @@ fn dividends_savings_gains_and_foreign_income_of_every_type_are_read() {
     assert_eq!(inputs.life_policy_gains[3].years, 4);
     assert_eq!(inputs.foreign.patent_royalties_paid, pounds("250"));
 }
+
+#[test]
+fn tax_taken_off_the_state_pension_is_read_as_tax_deducted() {
+    let mut year = case(
+        "2025-26",
+        json!([]),
+        json!([{"endpoint": "state-benefit-create", "creates": "sp", "body": {"benefitType": "statePension", "startDate": "2019-05-01"}},
+               {"endpoint": "state-benefit-amounts", "ids": {"benefitId": "sp"}, "body": {"amount": 9000, "taxPaid": 120.5}}]),
+    );
+    year["hmrc_held"]["state_benefits"] = json!([{"benefitType": "statePension", "amount": 3000, "taxPaid": 30}]);
+    let inputs = read(&year).unwrap();
+    assert_eq!(inputs.state_pension, pounds("12000"));
+    let taxes: Vec<Money> = inputs.state_pension_sources.iter().map(|b| b.tax_deducted).collect();
+    assert_eq!(taxes, [pounds("30"), pounds("120.5")]);
+    assert!(inputs.state_benefits.is_empty());
+}

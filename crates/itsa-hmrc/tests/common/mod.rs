@@ -180,9 +180,9 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
     pensioner.state_pension_sources.push(StateBenefit {
         name: "statePension".into(),
         amount: pence("11502.40"),
+        tax_deducted: pence("75.30"),
         income_source_id: Some("00000000-0000-4000-9000-000000000002".into()),
         hmrc_held: true,
-        ..Default::default()
     });
     pensioner.state_pension_lump_sums.push(StateBenefit {
         name: "statePensionLumpSum".into(),
