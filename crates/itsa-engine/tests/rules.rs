@@ -531,3 +531,35 @@ fn tax_taken_off_the_state_pension_is_tax_deducted_at_source() {
     let e = run(&i).end_of_year_estimate.unwrap();
     assert_eq!(e.total_tax_deducted, Money::new(dec!(199.45)));
 }
+
+#[test]
+fn a_paye_refund_reduces_the_tax_deducted_and_can_take_it_below_nil() {
+    // 2025-26: pay 30,000 with 3,486 deducted, and 2,000 from a second job whose employer
+    // repaid 400 more than it deducted (a negative totalTaxToDate). Total income 32,000,
+    // less 12,570: 19,430 x 20% = 3,886.00. Tax deducted 3,486 - 400 = 3,086; due 800.00.
+    let mut i = employee(2025, Regime::RestOfUk, 30_000);
+    i.employments[0].tax_deducted = Money::pounds(3_486);
+    i.employments.push(Employment {
+        name: "Second job".into(),
+        pay: Money::pounds(2_000),
+        tax_deducted: Money::pounds(-400),
+        ..Default::default()
+    });
+    let c = run(&i);
+    assert_eq!(c.tax_calculation.income_tax.total_income_tax_due, Money::new(dec!(3886.00)));
+    assert_eq!(c.tax_deducted_at_source.pay_employments, Some(Money::pounds(3_086)));
+    assert_eq!(c.tax_calculation.total_income_tax_and_nics_due, Money::new(dec!(800.00)));
+
+    // Pay 5,000 within the allowance, nothing charged, and 250.40 repaid on it beyond what
+    // was deducted, with a pension repaying 40 the same way: tax deducted -290.40, and the
+    // 290.40 the taxpayer was repaid is due.
+    let mut i = employee(2025, Regime::RestOfUk, 5_000);
+    i.employments[0].tax_deducted = Money::new(dec!(-250.40));
+    with_pension(&mut i, 3_000);
+    i.pensions[0].tax_deducted = Money::pounds(-40);
+    let c = run(&i);
+    assert_eq!(c.tax_calculation.income_tax.total_income_tax_due, Money::ZERO);
+    assert_eq!(c.tax_calculation.total_tax_deducted_before_coding_out, Money::new(dec!(-290.40)));
+    assert_eq!(c.tax_calculation.total_tax_deducted, Money::new(dec!(-290.40)));
+    assert_eq!(c.tax_calculation.total_income_tax_and_nics_due, Money::new(dec!(290.40)));
+}

@@ -436,10 +436,10 @@ struct EmploymentFigures {
     record: itsa_engine::employment::EmploymentRecord,
 }
 
+/// One employment or pension. Its PAYE figure may be negative: PAYE repays tax as well as
+/// deducting it (ITEPA 2003 s684(2) item 1), and where the employer or pension payer
+/// repaid more than it took off, the year's tax deducted at source is that much less.
 fn push_employment(inputs: &mut Inputs, at: &dyn Display, e: EmploymentFigures) -> Result<(), SubmissionError> {
-    if e.tax_deducted.is_negative() {
-        return Err(not_calculated(at, "PAYE tax refunded by the employer (a negative totalTaxToDate)"));
-    }
     if e.occupational_pension {
         refuse_if_any(e.benefits_in_kind, at, "benefits in kind on a pension")?;
         inputs.pensions.push(Pension { name: e.name, amount: e.pay, tax_deducted: e.tax_deducted });

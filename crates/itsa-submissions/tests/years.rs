@@ -366,3 +366,22 @@ fn tax_taken_off_the_state_pension_is_read_as_tax_deducted() {
     assert_eq!(taxes, [pounds("30"), pounds("120.5")]);
     assert!(inputs.state_benefits.is_empty());
 }
+
+#[test]
+fn a_negative_paye_figure_is_read_as_tax_repaid() {
+    let mut year = case(
+        "2025-26",
+        json!([]),
+        json!([{"endpoint": "employment-create", "creates": "job", "body": {"employerName": "Beta", "startDate": "2020-01-01", "occupationalPension": false}},
+               {"endpoint": "employment-financial-details", "ids": {"employmentId": "job"}, "body": {"employment": {"pay": {"taxablePayToDate": 1500, "totalTaxToDate": -120.45}, "offPayrollWorker": false}}}]),
+    );
+    year["hmrc_held"]["employments"][0]["taxDeducted"] = json!(-30);
+    year["hmrc_held"]["employments"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"employerName": "Pension", "occupationalPension": true, "pay": 4000, "taxDeducted": -12}));
+    let inputs = read(&year).unwrap();
+    let employments: Vec<Money> = inputs.employments.iter().map(|e| e.tax_deducted).collect();
+    assert_eq!(employments, [pounds("-30"), pounds("-120.45")]);
+    assert_eq!(inputs.pensions[0].tax_deducted, pounds("-12"));
+}

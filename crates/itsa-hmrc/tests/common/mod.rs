@@ -282,6 +282,19 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
     property_loss.pensions.push(Pension { name: "Aviva".into(), amount: m(20_000), tax_deducted: m(1_500) });
     cases.push(("property loss and finance costs carried forward", property_loss));
 
+    // PAYE repaid beyond what was deducted, on pay and on a pension, in year: the tax
+    // deducted is below nil, the year's and the estimate's.
+    let mut refunded = new();
+    refunded.income_to_date = Some(mid_year(year));
+    refunded.employments.push(Employment {
+        name: "Seasonal Ltd".into(),
+        pay: m(4_000),
+        tax_deducted: pence("-310.25"),
+        ..Default::default()
+    });
+    refunded.pensions.push(Pension { name: "Small pension".into(), amount: m(3_000), tax_deducted: m(-40) });
+    cases.push(("PAYE repaid beyond the tax deducted, in year", refunded));
+
     let mut investor = new();
     investor.employments.push(Employment {
         name: "Harbour Bank plc".into(),
