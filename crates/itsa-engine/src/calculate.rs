@@ -18,11 +18,12 @@ use crate::student_loans::{self, LoanIncome};
 struct Incomes {
     employment_pay: Money,
     benefits_in_kind: Money,
-    /// Tips, share scheme income and lump sums less employment expenses.
+    /// Tips, share scheme income and lump sums less employment expenses and payroll giving.
     employment_other: Money,
     /// Termination payments over the threshold, the highest part of income (ITEPA 2003 s404A).
     termination: Money,
     employment: crate::employment::EmploymentFigures,
+    /// Pensions less any payroll giving deducted from them.
     pensions: Money,
     state_pension: Money,
     state_benefits: Money,
@@ -129,7 +130,9 @@ fn incomes(rules: &YearRules, inputs: &Inputs, excluded: &[bool]) -> Incomes {
         employment_other: employment.other_employment_income(),
         termination: employment.termination_payments,
         employment,
-        pensions: inputs.pensions.iter().map(|p| down(p.amount)).sum(),
+        // Less the payroll giving the earnings could not take (ITEPA 2003 s713(4)(c)).
+        pensions: inputs.pensions.iter().map(|p| down(p.amount)).sum::<Money>()
+            - employment.payroll_giving_from_pensions,
         state_pension: down(inputs.state_pension),
         state_benefits: inputs.state_benefits.iter().map(|b| down(b.amount)).sum(),
         other: down(inputs.other_income) + inputs.post_cessation_receipts.iter().map(|r| down(*r)).sum::<Money>(),

@@ -563,3 +563,27 @@ fn a_paye_refund_reduces_the_tax_deducted_and_can_take_it_below_nil() {
     assert_eq!(c.tax_calculation.total_tax_deducted, Money::new(dec!(-290.40)));
     assert_eq!(c.tax_calculation.total_income_tax_and_nics_due, Money::new(dec!(290.40)));
 }
+
+#[test]
+fn payroll_giving_is_deducted_from_the_income_it_was_withheld_from() {
+    // 2025-26: pay 60,000 with 2,400.40 given through the payroll, rounded up to 2,401 and
+    // deducted from the earnings (ITEPA 2003 s713(4)(a)): employment income 57,599. Less
+    // 12,570: 45,029; 37,700 x 20% = 7,540.00 + 7,329 x 40% = 2,931.60 = 10,471.60.
+    let mut i = employee(2025, Regime::RestOfUk, 60_000);
+    i.employment_extras.payroll_giving = Money::new(dec!(2400.40));
+    let c = run(&i);
+    assert_eq!(c.income_summary_totals.total_employment_income, Money::pounds(57_599));
+    assert_eq!(c.tax_calculation.income_tax.total_income_received_from_all_sources, Money::pounds(57_599));
+    assert_eq!(c.tax_calculation.income_tax.income_tax_charged, Money::new(dec!(10471.60)));
+
+    // Earnings of 1,000 take 1,000 of 1,500; the other 500 comes off the pension of 26,000
+    // (s713(4)(c)). Total income 1,000 + 26,000 - 1,500 = 25,500, less 12,570: 12,930 x
+    // 20% = 2,586.00.
+    let mut i = employee(2025, Regime::RestOfUk, 1_000);
+    with_pension(&mut i, 26_000);
+    i.employment_extras.payroll_giving = Money::pounds(1_500);
+    let c = run(&i);
+    assert_eq!(c.income_summary_totals.total_employment_income, Money::ZERO);
+    assert_eq!(c.tax_calculation.income_tax.total_income_received_from_all_sources, Money::pounds(25_500));
+    assert_eq!(c.tax_calculation.income_tax.income_tax_charged, Money::new(dec!(2586.00)));
+}

@@ -292,6 +292,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
             }
             Body::ReliefsOther(r) => {
                 reliefs::other(r, inputs.date_of_birth, &mut inputs.relief_claims, &at)?;
+                inputs.employment_extras.payroll_giving = reliefs::payroll_giving(r);
             }
             Body::ChargesPensions(c) => {
                 // The lifetime allowance charge is calculated to 2022-23; in 2023-24 the

@@ -196,7 +196,7 @@ fn what_itsa_does_not_calculate_yet_is_refused_not_left_out() {
         json!([{"endpoint": "insurance-policies", "body": {"lifeInsurance": [
             {"customerReference": "P1", "gainAmount": 5000, "taxPaid": true, "deficiencyRelief": 100}]}}]),
         json!([{"endpoint": "dividends-other", "body": {"foreignDividend": [{"countryCode": "USA", "taxableAmount": 100, "specialWithholdingTax": 15}]}}]),
-        json!([{"endpoint": "reliefs-other", "body": {"payrollGiving": {"reliefClaimed": 100}}}]),
+        json!([{"endpoint": "reliefs-other", "body": {"nonDeductibleLoanInterest": {"reliefClaimed": 100}}}]),
     ] {
         let e = refused(&case("2025-26", json!([]), submissions.clone()));
         assert_eq!(e.code, NOT_CALCULATED, "{submissions}: {e}");
@@ -384,4 +384,25 @@ fn a_negative_paye_figure_is_read_as_tax_repaid() {
     let employments: Vec<Money> = inputs.employments.iter().map(|e| e.tax_deducted).collect();
     assert_eq!(employments, [pounds("-30"), pounds("-120.45")]);
     assert_eq!(inputs.pensions[0].tax_deducted, pounds("-12"));
+}
+
+#[test]
+fn payroll_giving_is_read_and_refused_only_beside_student_loans() {
+    let mut year = case(
+        "2025-26",
+        json!([]),
+        json!([{"endpoint": "reliefs-other", "body": {"payrollGiving": {"customerReference": "GIVE", "reliefClaimed": 240.5}}}]),
+    );
+    assert_eq!(read(&year).unwrap().employment_extras.payroll_giving, pounds("240.5"));
+    // A later Other Reliefs submission without it replaces the year's.
+    year["submissions"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"endpoint": "reliefs-other", "body": {"annualPaymentsMade": {"reliefClaimed": 90}}}));
+    assert_eq!(read(&year).unwrap().employment_extras.payroll_giving, Money::ZERO);
+    year["submissions"].as_array_mut().unwrap().pop();
+    year["hmrc_held"]["student_loan_plans"] = json!(["plan2"]);
+    let e = refused(&year);
+    assert_eq!(e.code, NOT_CALCULATED);
+    assert!(e.message.contains("payroll giving"), "{e}");
 }

@@ -295,6 +295,13 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
     refunded.pensions.push(Pension { name: "Small pension".into(), amount: m(3_000), tax_deducted: m(-40) });
     cases.push(("PAYE repaid beyond the tax deducted, in year", refunded));
 
+    // Payroll giving beyond the earnings, the rest off a pension.
+    let mut giver = new();
+    giver.employments.push(Employment { name: "Part time".into(), pay: m(1_000), ..Default::default() });
+    giver.pensions.push(Pension { name: "Works pension".into(), amount: m(26_000), tax_deducted: m(2_700) });
+    giver.employment_extras.payroll_giving = m(1_500);
+    cases.push(("payroll giving beyond the earnings, the rest off a pension", giver));
+
     let mut investor = new();
     investor.employments.push(Employment {
         name: "Harbour Bank plc".into(),
@@ -400,6 +407,7 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
             ..Default::default()
         }),
         trade_union_death_benefits: pence("18.25"),
+        payroll_giving: pence("240.50"),
     };
     employee_extras.savings_accounts.push(SavingsAccount {
         name: "SAVINGS00000002".into(),
