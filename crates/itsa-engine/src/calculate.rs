@@ -477,7 +477,7 @@ fn banded_income_tax_allocated(shared: &Banding<'_>, allocated: [Money; 4]) -> B
                     additional: rules.savings_additional_rate,
                 },
             },
-            &uk_limits,
+            uk_limits,
         )
     });
     let dividends = category(incomes.dividends, allocated[Kind::Dividends as usize], |taxable| {
@@ -493,7 +493,7 @@ fn banded_income_tax_allocated(shared: &Banding<'_>, allocated: [Money; 4]) -> B
                     additional: rules.dividend_additional_rate,
                 },
             },
-            &uk_limits,
+            uk_limits,
         )
     });
     // Life policy gains: savings income, charged as the highest part of income (ITA 2007
@@ -522,7 +522,7 @@ fn banded_income_tax_allocated(shared: &Banding<'_>, allocated: [Money; 4]) -> B
                     additional: rules.savings_additional_rate,
                 },
             },
-            &uk_limits,
+            uk_limits,
         )
     });
     // Termination payments over the threshold: non-savings income charged as the highest

@@ -324,9 +324,9 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
                 inputs.employment_extras.trade_union_death_benefits = employment::trade_union_death_benefits(o);
                 inputs.foreign.patent_royalties_paid = foreign::patent_royalties(o);
             }
-            Body::CgtResidentialProperty(b) => gains.residential = Some((at.clone(), b.clone())),
-            Body::CgtPpdOverrides(b) => gains.ppd = Some((at.clone(), b.clone())),
-            Body::CgtOtherGains(b) => gains.other = Some((at.clone(), b.clone())),
+            Body::CgtResidentialProperty(b) => gains.residential = Some((at, b.clone())),
+            Body::CgtPpdOverrides(b) => gains.ppd = Some((at, b.clone())),
+            Body::CgtOtherGains(b) => gains.other = Some((at, b.clone())),
             Body::ChargesHicbc(h) => child_benefit = Some(h.amount_of_child_benefit_received.money()),
             Body::MarriageAllowance(_) => inputs.marriage_allowance = MarriageAllowance::Transferor,
             // The customer's own coded-out amounts replace the ones HMRC holds. Debts and
