@@ -18,11 +18,12 @@ use crate::student_loans::{self, LoanIncome};
 struct Incomes {
     employment_pay: Money,
     benefits_in_kind: Money,
-    /// Tips, share scheme income and lump sums less employment expenses.
+    /// Tips, share scheme income and lump sums less employment expenses and payroll giving.
     employment_other: Money,
     /// Termination payments over the threshold, the highest part of income (ITEPA 2003 s404A).
     termination: Money,
     employment: crate::employment::EmploymentFigures,
+    /// Pensions less any payroll giving deducted from them.
     pensions: Money,
     state_pension: Money,
     state_benefits: Money,
@@ -129,7 +130,9 @@ fn incomes(rules: &YearRules, inputs: &Inputs, excluded: &[bool]) -> Incomes {
         employment_other: employment.other_employment_income(),
         termination: employment.termination_payments,
         employment,
-        pensions: inputs.pensions.iter().map(|p| down(p.amount)).sum(),
+        // Less the payroll giving the earnings could not take (ITEPA 2003 s713(4)(c)).
+        pensions: inputs.pensions.iter().map(|p| down(p.amount)).sum::<Money>()
+            - employment.payroll_giving_from_pensions,
         state_pension: down(inputs.state_pension),
         state_benefits: inputs.state_benefits.iter().map(|b| down(b.amount)).sum(),
         other: down(inputs.other_income) + inputs.post_cessation_receipts.iter().map(|r| down(*r)).sum::<Money>(),
@@ -474,7 +477,7 @@ fn banded_income_tax_allocated(shared: &Banding<'_>, allocated: [Money; 4]) -> B
                     additional: rules.savings_additional_rate,
                 },
             },
-            &uk_limits,
+            uk_limits,
         )
     });
     let dividends = category(incomes.dividends, allocated[Kind::Dividends as usize], |taxable| {
@@ -490,7 +493,7 @@ fn banded_income_tax_allocated(shared: &Banding<'_>, allocated: [Money; 4]) -> B
                     additional: rules.dividend_additional_rate,
                 },
             },
-            &uk_limits,
+            uk_limits,
         )
     });
     // Life policy gains: savings income, charged as the highest part of income (ITA 2007
@@ -519,7 +522,7 @@ fn banded_income_tax_allocated(shared: &Banding<'_>, allocated: [Money; 4]) -> B
                     additional: rules.savings_additional_rate,
                 },
             },
-            &uk_limits,
+            uk_limits,
         )
     });
     // Termination payments over the threshold: non-savings income charged as the highest
@@ -1026,9 +1029,11 @@ fn calculate_with(
             inputs.pensions.iter().map(|p| p.tax_deducted).sum(),
             !inputs.pensions.is_empty(),
         ),
+        // Tax taken off taxable benefits, the State Pension and State Pension lump sums
+        // (TMA 1970 s59B(1)(b)).
         state_benefits: some_if(
-            inputs.state_benefits.iter().chain(&inputs.state_pension_lump_sums).map(|b| b.tax_deducted).sum(),
-            inputs.state_benefits.iter().chain(&inputs.state_pension_lump_sums).any(|b| !b.tax_deducted.is_zero()),
+            benefits_with_tax(inputs).map(|b| b.tax_deducted).sum(),
+            benefits_with_tax(inputs).any(|b| !b.tax_deducted.is_zero()),
         ),
     };
     let total_tax_deducted_before_coding_out = tax_deducted_at_source.total();
@@ -1289,6 +1294,12 @@ fn employment_and_pensions(
     })
 }
 
+/// Every state benefit that can have had tax taken off: the taxable benefits, the State
+/// Pension and State Pension lump sums. What was taken off each is tax deducted at source.
+fn benefits_with_tax(inputs: &Inputs) -> impl Iterator<Item = &crate::inputs::StateBenefit> {
+    inputs.state_benefits.iter().chain(&inputs.state_pension_sources).chain(&inputs.state_pension_lump_sums)
+}
+
 /// State benefits, State Pension lump sums included (charged apart, F(No.2)A 2005 s7),
 /// and the detail of every benefit that has an id.
 fn state_benefits(inputs: &Inputs, incomes: &Incomes, lump_sum_rate: Rate) -> Option<StateBenefitsIncome> {
@@ -1296,7 +1307,7 @@ fn state_benefits(inputs: &Inputs, incomes: &Incomes, lump_sum_rate: Rate) -> Op
     {
         return None;
     }
-    let with_tax = || inputs.state_benefits.iter().chain(&inputs.state_pension_lump_sums);
+    let with_tax = || benefits_with_tax(inputs);
     let tax_paid: Money = with_tax().map(|b| b.tax_deducted).sum();
     let (lump_sums, _) = charges::state_pension_lump_sum_charge(&inputs.state_pension_lump_sums, lump_sum_rate);
     let excluding_lump_sums = incomes.state_pension + incomes.state_benefits;

@@ -12,6 +12,8 @@
 //! - Employment expenses (s336-s377): deducted from the earnings they relate to, never
 //!   below nil (s328).
 //! - Payments to trade unions for death benefits (s457): a deduction from net income.
+//! - Payroll giving (Part 12, s713): donations withheld from PAYE income, deducted from the
+//!   income they were withheld from, never below nil.
 //!
 //! [`figures`] works out, from [`EmploymentExtras`] and the employments, the amounts the
 //! calculation adds to income.
@@ -213,6 +215,9 @@ pub struct EmploymentExtras {
     /// The amount deductible for payments to a trade union or friendly society for death
     /// benefits (s457).
     pub trade_union_death_benefits: Money,
+    /// Donations to charity withheld from pay or a pension under a payroll giving scheme,
+    /// as claimed (s713; HMRC's Other Reliefs `payrollGiving.reliefClaimed`).
+    pub payroll_giving: Money,
 }
 
 impl EmploymentExtras {
@@ -236,13 +241,21 @@ pub struct EmploymentFigures {
     pub expenses_deducted: Money,
     /// Tax taken off lump sums that is not in any employment's PAYE tax.
     pub lump_sum_tax: Money,
+    /// The payroll giving claimed, rounded up to whole pounds.
+    pub payroll_giving_claimed: Money,
+    /// The payroll giving deducted from earnings (s713(4)(a)): no more than the earnings
+    /// left after expenses.
+    pub payroll_giving_from_earnings: Money,
+    /// The payroll giving deducted from pension income (s713(4)(c)): what the earnings
+    /// could not take, no more than the pensions.
+    pub payroll_giving_from_pensions: Money,
 }
 
 impl EmploymentFigures {
     /// Employment income other than pay, benefits in kind and termination payments, less
-    /// the expenses deducted.
+    /// the expenses and the payroll giving deducted.
     pub fn other_employment_income(&self) -> Money {
-        self.tips + self.share_schemes + self.lump_sums - self.expenses_deducted
+        self.tips + self.share_schemes + self.lump_sums - self.expenses_deducted - self.payroll_giving_from_earnings
     }
 }
 
@@ -256,9 +269,18 @@ pub fn all_lump_sums(inputs: &Inputs) -> impl Iterator<Item = &LumpSums> {
 }
 
 /// The employment figures of the year. Each amount is rounded down to whole pounds as
-/// income is; the expenses, a deduction, are rounded up (docs/rounding.md). Expenses are
-/// deducted from earnings only: pay, benefits in kind and tips (s327(3), s328); lump sums,
-/// share scheme income and termination payments are specific employment income.
+/// income is; the expenses and payroll giving, deductions, are rounded up
+/// (docs/rounding.md). Expenses are deducted from earnings only: pay, benefits in kind and
+/// tips (s327(3), s328); lump sums, share scheme income and termination payments are
+/// specific employment income.
+///
+/// Payroll giving is deducted from the PAYE income the donations were withheld from
+/// (s713(3)-(4)): from earnings in calculating net taxable earnings (s11(1)), or from
+/// pension income (s567(3)). HMRC's submission gives one amount for the year and not
+/// the payment it came out of, so itsa takes it off the earnings left after expenses
+/// first and then off occupational and private pensions, each never below nil (net
+/// taxable earnings and net taxable pension income are at least nil); any excess gets no
+/// relief (docs/differences.md).
 pub fn figures(inputs: &Inputs) -> EmploymentFigures {
     let down = Money::round_down_to_pound;
     let x = &inputs.employment_extras;
@@ -271,14 +293,22 @@ pub fn figures(inputs: &Inputs) -> EmploymentFigures {
     let earnings: Money =
         inputs.employments.iter().map(|e: &Employment| down(e.pay) + down(e.benefits_in_kind)).sum::<Money>() + tips;
     let expenses_claimed = x.expenses.map_or(Money::ZERO, |e| e.total()).at_least_zero().round_up_to_pound();
+    let expenses_deducted = expenses_claimed.min(earnings);
+    let payroll_giving_claimed = x.payroll_giving.at_least_zero().round_up_to_pound();
+    let payroll_giving_from_earnings = payroll_giving_claimed.min(earnings - expenses_deducted);
+    let pensions: Money = inputs.pensions.iter().map(|p| down(p.amount)).sum();
+    let payroll_giving_from_pensions = (payroll_giving_claimed - payroll_giving_from_earnings).min(pensions);
     EmploymentFigures {
         tips,
         share_schemes,
         lump_sums,
         termination_payments,
         expenses_claimed,
-        expenses_deducted: expenses_claimed.min(earnings),
+        expenses_deducted,
         lump_sum_tax: all_lump_sums(inputs).map(LumpSums::tax_deducted_separately).sum(),
+        payroll_giving_claimed,
+        payroll_giving_from_earnings,
+        payroll_giving_from_pensions,
     }
 }
 
@@ -339,6 +369,33 @@ mod tests {
         // Earnings 3,000 + 200 + 99: the expenses stop there.
         assert_eq!(f.expenses_deducted, Money::pounds(3_299));
         assert_eq!(f.other_employment_income(), Money::pounds(99 - 3_299));
+    }
+
+    #[test]
+    fn payroll_giving_comes_off_earnings_after_expenses_then_pensions() {
+        // Earnings 3,000 + 200 (benefits 200.60 rounded down) = 3,200; expenses 1,000
+        // leave 2,200. Payroll giving 2,500.10, rounded up to 2,501: 2,200 off the
+        // earnings, the other 301 off the pension of 250 (250.90 rounded down), and 51
+        // gets no relief (ITEPA 2003 s713(4), s11(1)).
+        let mut i = inputs();
+        i.employment_extras.expenses =
+            Some(EmploymentExpenses { job_expenses: Some(Money::pounds(1_000)), ..Default::default() });
+        i.employment_extras.payroll_giving = Money::new("2500.10".parse().unwrap());
+        i.pensions.push(crate::inputs::Pension {
+            name: "Works".into(),
+            amount: Money::new("250.90".parse().unwrap()),
+            tax_deducted: Money::ZERO,
+        });
+        let f = figures(&i);
+        assert_eq!(f.payroll_giving_claimed, Money::pounds(2_501));
+        assert_eq!(f.payroll_giving_from_earnings, Money::pounds(2_200));
+        assert_eq!(f.payroll_giving_from_pensions, Money::pounds(250));
+        assert_eq!(f.other_employment_income(), Money::pounds(-1_000 - 2_200));
+
+        // Within the earnings the pension is untouched.
+        i.employment_extras.payroll_giving = Money::pounds(600);
+        let f = figures(&i);
+        assert_eq!((f.payroll_giving_from_earnings, f.payroll_giving_from_pensions), (Money::pounds(600), Money::ZERO));
     }
 
     #[test]

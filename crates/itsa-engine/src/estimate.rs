@@ -34,6 +34,10 @@ pub(crate) fn annualise(inputs: &Inputs, to: Date) -> Inputs {
         p.tax_deducted = scale(p.tax_deducted);
     }
     out.state_pension = scale(out.state_pension);
+    for b in &mut out.state_pension_sources {
+        b.amount = scale(b.amount);
+        b.tax_deducted = scale(b.tax_deducted);
+    }
     for b in &mut out.state_benefits {
         b.amount = scale(b.amount);
         b.tax_deducted = scale(b.tax_deducted);

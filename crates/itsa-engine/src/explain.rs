@@ -228,6 +228,12 @@ pub fn explain(inputs: &Inputs, calculation: &Calculation) -> Vec<Step> {
             if !f.expenses_deducted.is_zero() {
                 s.input("less employment expenses", -f.expenses_deducted);
             }
+            if !f.payroll_giving_from_earnings.is_zero() {
+                s.input("less payroll giving, from earnings (ITEPA 2003 s713(4)(a))", -f.payroll_giving_from_earnings);
+            }
+            if !f.payroll_giving_from_pensions.is_zero() {
+                s.input("less payroll giving, from pensions (ITEPA 2003 s713(4)(c))", -f.payroll_giving_from_pensions);
+            }
         }
     }
     if let Some(e) = &c.employment

@@ -182,7 +182,8 @@ pub struct Employment {
     /// Taxable pay (P60 / P45 pay).
     pub pay: Money,
     pub benefits_in_kind: Money,
-    /// Income tax deducted under PAYE.
+    /// Income tax deducted under PAYE; negative where the employer repaid more than it
+    /// deducted (ITEPA 2003 s684(2) item 1), which reduces the tax deducted at source.
     pub tax_deducted: Money,
     /// Student loan (Plans 1, 2, 4, 5) deductions made by the employer.
     pub student_loan_deductions: Money,
@@ -196,6 +197,7 @@ pub struct Employment {
 pub struct Pension {
     pub name: String,
     pub amount: Money,
+    /// Income tax deducted under PAYE; negative where more was repaid than deducted.
     pub tax_deducted: Money,
 }
 

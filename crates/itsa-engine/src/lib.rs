@@ -93,13 +93,14 @@ fn validate(inputs: &Inputs) -> Result<(), EngineError> {
         amounts.extend([
             ("employments.pay", e.pay, false),
             ("employments.benefits_in_kind", e.benefits_in_kind, false),
-            ("employments.tax_deducted", e.tax_deducted, false),
+            // Negative where the employer refunded more PAYE tax than it took off.
+            ("employments.tax_deducted", e.tax_deducted, true),
             ("employments.student_loan_deductions", e.student_loan_deductions, false),
             ("employments.postgraduate_loan_deductions", e.postgraduate_loan_deductions, false),
         ]);
     }
     for p in &inputs.pensions {
-        amounts.extend([("pensions.amount", p.amount, false), ("pensions.tax_deducted", p.tax_deducted, false)]);
+        amounts.extend([("pensions.amount", p.amount, false), ("pensions.tax_deducted", p.tax_deducted, true)]);
     }
     for b in &inputs.state_benefits {
         amounts.extend([

@@ -489,3 +489,101 @@ fn a_life_policy_gain_is_the_top_slice_and_gets_top_slicing_relief() {
     assert_eq!(it.total_notional_tax, Money::pounds(1_000));
     assert_eq!(it.income_tax_due_after_gift_aid, Money::pounds(1_286));
 }
+
+fn state_pension(i: &mut Inputs, amount: Money, tax_deducted: Money) {
+    i.state_pension += amount;
+    i.state_pension_sources.push(itsa_engine::inputs::StateBenefit {
+        name: "statePension".into(),
+        amount,
+        tax_deducted,
+        income_source_id: Some("00000000-0000-4000-9000-000000000001".into()),
+        hmrc_held: true,
+    });
+}
+
+#[test]
+fn tax_taken_off_the_state_pension_is_tax_deducted_at_source() {
+    // 2025-26: occupational pension 20,000 (PAYE 1,500), State Pension 12,000 with 150
+    // taken off, Jobseeker's Allowance 1,000 with 40 taken off. Total income 33,000, less
+    // the personal allowance 12,570: 20,430 x 20% = 4,086.00. Tax deducted at source
+    // (TMA 1970 s59B(1)(b)): 1,500 + 150 + 40 = 1,690; due 4,086 - 1,690 = 2,396.00.
+    let mut i = pensioner(2025, 20_000);
+    i.pensions[0].tax_deducted = Money::pounds(1_500);
+    state_pension(&mut i, Money::pounds(12_000), Money::pounds(150));
+    i.state_benefits.push(itsa_engine::inputs::StateBenefit {
+        name: "jobSeekersAllowance".into(),
+        amount: Money::pounds(1_000),
+        tax_deducted: Money::pounds(40),
+        ..Default::default()
+    });
+    let c = run(&i);
+    assert_eq!(c.tax_calculation.income_tax.total_income_tax_due, Money::new(dec!(4086.00)));
+    assert_eq!(c.tax_deducted_at_source.state_benefits, Some(Money::pounds(190)));
+    assert_eq!(c.state_benefits_income.as_ref().unwrap().total_state_benefits_tax_paid, Some(Money::pounds(190)));
+    assert_eq!(c.tax_calculation.total_tax_deducted, Money::pounds(1_690));
+    assert_eq!(c.tax_calculation.total_income_tax_and_nics_due, Money::new(dec!(2396.00)));
+
+    // In year, to 5 October 2025 (183 of 365 days), the tax taken off is projected with
+    // the pension: 100 x 365 / 183 = 199.453..., 199.45 in pence rounded down.
+    let mut i = Inputs::new(TaxYear::starting(2025), Regime::RestOfUk);
+    state_pension(&mut i, Money::pounds(6_000), Money::pounds(100));
+    i.income_to_date = Some(Date::parse("2025-10-05").unwrap());
+    let e = run(&i).end_of_year_estimate.unwrap();
+    assert_eq!(e.total_tax_deducted, Money::new(dec!(199.45)));
+}
+
+#[test]
+fn a_paye_refund_reduces_the_tax_deducted_and_can_take_it_below_nil() {
+    // 2025-26: pay 30,000 with 3,486 deducted, and 2,000 from a second job whose employer
+    // repaid 400 more than it deducted (a negative totalTaxToDate). Total income 32,000,
+    // less 12,570: 19,430 x 20% = 3,886.00. Tax deducted 3,486 - 400 = 3,086; due 800.00.
+    let mut i = employee(2025, Regime::RestOfUk, 30_000);
+    i.employments[0].tax_deducted = Money::pounds(3_486);
+    i.employments.push(Employment {
+        name: "Second job".into(),
+        pay: Money::pounds(2_000),
+        tax_deducted: Money::pounds(-400),
+        ..Default::default()
+    });
+    let c = run(&i);
+    assert_eq!(c.tax_calculation.income_tax.total_income_tax_due, Money::new(dec!(3886.00)));
+    assert_eq!(c.tax_deducted_at_source.pay_employments, Some(Money::pounds(3_086)));
+    assert_eq!(c.tax_calculation.total_income_tax_and_nics_due, Money::new(dec!(800.00)));
+
+    // Pay 5,000 within the allowance, nothing charged, and 250.40 repaid on it beyond what
+    // was deducted, with a pension repaying 40 the same way: tax deducted -290.40, and the
+    // 290.40 the taxpayer was repaid is due.
+    let mut i = employee(2025, Regime::RestOfUk, 5_000);
+    i.employments[0].tax_deducted = Money::new(dec!(-250.40));
+    with_pension(&mut i, 3_000);
+    i.pensions[0].tax_deducted = Money::pounds(-40);
+    let c = run(&i);
+    assert_eq!(c.tax_calculation.income_tax.total_income_tax_due, Money::ZERO);
+    assert_eq!(c.tax_calculation.total_tax_deducted_before_coding_out, Money::new(dec!(-290.40)));
+    assert_eq!(c.tax_calculation.total_tax_deducted, Money::new(dec!(-290.40)));
+    assert_eq!(c.tax_calculation.total_income_tax_and_nics_due, Money::new(dec!(290.40)));
+}
+
+#[test]
+fn payroll_giving_is_deducted_from_the_income_it_was_withheld_from() {
+    // 2025-26: pay 60,000 with 2,400.40 given through the payroll, rounded up to 2,401 and
+    // deducted from the earnings (ITEPA 2003 s713(4)(a)): employment income 57,599. Less
+    // 12,570: 45,029; 37,700 x 20% = 7,540.00 + 7,329 x 40% = 2,931.60 = 10,471.60.
+    let mut i = employee(2025, Regime::RestOfUk, 60_000);
+    i.employment_extras.payroll_giving = Money::new(dec!(2400.40));
+    let c = run(&i);
+    assert_eq!(c.income_summary_totals.total_employment_income, Money::pounds(57_599));
+    assert_eq!(c.tax_calculation.income_tax.total_income_received_from_all_sources, Money::pounds(57_599));
+    assert_eq!(c.tax_calculation.income_tax.income_tax_charged, Money::new(dec!(10471.60)));
+
+    // Earnings of 1,000 take 1,000 of 1,500; the other 500 comes off the pension of 26,000
+    // (s713(4)(c)). Total income 1,000 + 26,000 - 1,500 = 25,500, less 12,570: 12,930 x
+    // 20% = 2,586.00.
+    let mut i = employee(2025, Regime::RestOfUk, 1_000);
+    with_pension(&mut i, 26_000);
+    i.employment_extras.payroll_giving = Money::pounds(1_500);
+    let c = run(&i);
+    assert_eq!(c.income_summary_totals.total_employment_income, Money::ZERO);
+    assert_eq!(c.tax_calculation.income_tax.total_income_received_from_all_sources, Money::pounds(25_500));
+    assert_eq!(c.tax_calculation.income_tax.income_tax_charged, Money::new(dec!(2586.00)));
+}

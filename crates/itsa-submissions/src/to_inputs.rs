@@ -40,7 +40,6 @@ fn default_date_of_birth() -> Date {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum At {
     HeldEmployment(usize),
-    HeldBenefit(usize),
     Submission(usize, Endpoint),
 }
 
@@ -48,7 +47,6 @@ impl std::fmt::Display for At {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             At::HeldEmployment(n) => write!(f, "hmrc_held/employments/{n}"),
-            At::HeldBenefit(n) => write!(f, "hmrc_held/state_benefits/{n}"),
             At::Submission(n, endpoint) => write!(f, "submissions/{n} ({})", endpoint.name()),
         }
     }
@@ -154,14 +152,13 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
         )?;
     }
     for (n, b) in held.state_benefits.iter().enumerate() {
-        let at = At::HeldBenefit(n);
         let benefit = BenefitFigures {
             id: held_benefit_id(n),
             hmrc_held: true,
             amount: b.amount.money(),
             tax: or_zero(b.tax_paid),
         };
-        push_benefit(&mut inputs, &at, &b.benefit_type, benefit)?;
+        push_benefit(&mut inputs, &b.benefit_type, benefit);
     }
 
     // Resources that submissions build up, keyed by the id that made them.
@@ -295,6 +292,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
             }
             Body::ReliefsOther(r) => {
                 reliefs::other(r, inputs.date_of_birth, &mut inputs.relief_claims, &at)?;
+                inputs.employment_extras.payroll_giving = reliefs::payroll_giving(r);
             }
             Body::ChargesPensions(c) => {
                 // The lifetime allowance charge is calculated to 2022-23; in 2023-24 the
@@ -326,9 +324,9 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
                 inputs.employment_extras.trade_union_death_benefits = employment::trade_union_death_benefits(o);
                 inputs.foreign.patent_royalties_paid = foreign::patent_royalties(o);
             }
-            Body::CgtResidentialProperty(b) => gains.residential = Some((at.clone(), b.clone())),
-            Body::CgtPpdOverrides(b) => gains.ppd = Some((at.clone(), b.clone())),
-            Body::CgtOtherGains(b) => gains.other = Some((at.clone(), b.clone())),
+            Body::CgtResidentialProperty(b) => gains.residential = Some((at, b.clone())),
+            Body::CgtPpdOverrides(b) => gains.ppd = Some((at, b.clone())),
+            Body::CgtOtherGains(b) => gains.other = Some((at, b.clone())),
             Body::ChargesHicbc(h) => child_benefit = Some(h.amount_of_child_benefit_received.money()),
             Body::MarriageAllowance(_) => inputs.marriage_allowance = MarriageAllowance::Transferor,
             // The customer's own coded-out amounts replace the ones HMRC holds. Debts and
@@ -401,12 +399,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
     }
     for (id, kind) in benefits {
         let (amount, tax) = benefit_amounts.get(&id).copied().unwrap_or_default();
-        push_benefit(
-            &mut inputs,
-            &"state-benefit-create",
-            &kind,
-            BenefitFigures { id, hmrc_held: false, amount, tax },
-        )?;
+        push_benefit(&mut inputs, &kind, BenefitFigures { id, hmrc_held: false, amount, tax });
     }
     if let Some(d) = uk_dividends {
         inputs.dividends = d;
@@ -444,10 +437,10 @@ struct EmploymentFigures {
     record: itsa_engine::employment::EmploymentRecord,
 }
 
+/// One employment or pension. Its PAYE figure may be negative: PAYE repays tax as well as
+/// deducting it (ITEPA 2003 s684(2) item 1), and where the employer or pension payer
+/// repaid more than it took off, the year's tax deducted at source is that much less.
 fn push_employment(inputs: &mut Inputs, at: &dyn Display, e: EmploymentFigures) -> Result<(), SubmissionError> {
-    if e.tax_deducted.is_negative() {
-        return Err(not_calculated(at, "PAYE tax refunded by the employer (a negative totalTaxToDate)"));
-    }
     if e.occupational_pension {
         refuse_if_any(e.benefits_in_kind, at, "benefits in kind on a pension")?;
         inputs.pensions.push(Pension { name: e.name, amount: e.pay, tax_deducted: e.tax_deducted });
@@ -481,7 +474,7 @@ struct BenefitFigures {
 
 /// A state benefit by HMRC's type: the State Pension, a State Pension lump sum (charged
 /// apart, F(No.2)A 2005 s7), or a taxable benefit.
-fn push_benefit(inputs: &mut Inputs, at: &dyn Display, kind: &str, b: BenefitFigures) -> Result<(), SubmissionError> {
+fn push_benefit(inputs: &mut Inputs, kind: &str, b: BenefitFigures) {
     let benefit = StateBenefit {
         name: kind.to_owned(),
         amount: b.amount,
@@ -491,15 +484,15 @@ fn push_benefit(inputs: &mut Inputs, at: &dyn Display, kind: &str, b: BenefitFig
     };
     match kind {
         "statePension" => {
-            // HMRC's calculation has no tax paid for the State Pension (it is paid gross).
-            refuse_if_any(b.tax, at, "tax taken off the State Pension")?;
+            // Tax taken off the State Pension (it is usually paid gross) is tax deducted at
+            // source like that on the other benefits, set against the liability (TMA 1970
+            // s59B(1)(b)); HMRC's calculation shows it only in the totals.
             inputs.state_pension += b.amount;
             inputs.state_pension_sources.push(benefit);
         }
         "statePensionLumpSum" => inputs.state_pension_lump_sums.push(benefit),
         _ => inputs.state_benefits.push(benefit),
     }
-    Ok(())
 }
 
 /// The pension savings tax charges other than the annual allowance excess itself.

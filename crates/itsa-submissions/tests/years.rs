@@ -196,7 +196,7 @@ fn what_itsa_does_not_calculate_yet_is_refused_not_left_out() {
         json!([{"endpoint": "insurance-policies", "body": {"lifeInsurance": [
             {"customerReference": "P1", "gainAmount": 5000, "taxPaid": true, "deficiencyRelief": 100}]}}]),
         json!([{"endpoint": "dividends-other", "body": {"foreignDividend": [{"countryCode": "USA", "taxableAmount": 100, "specialWithholdingTax": 15}]}}]),
-        json!([{"endpoint": "reliefs-other", "body": {"payrollGiving": {"reliefClaimed": 100}}}]),
+        json!([{"endpoint": "reliefs-other", "body": {"nonDeductibleLoanInterest": {"reliefClaimed": 100}}}]),
     ] {
         let e = refused(&case("2025-26", json!([]), submissions.clone()));
         assert_eq!(e.code, NOT_CALCULATED, "{submissions}: {e}");
@@ -349,4 +349,60 @@ fn dividends_savings_gains_and_foreign_income_of_every_type_are_read() {
     assert_eq!(inputs.life_policy_gains[2].tax_paid, pounds("60"));
     assert_eq!(inputs.life_policy_gains[3].years, 4);
     assert_eq!(inputs.foreign.patent_royalties_paid, pounds("250"));
+}
+
+#[test]
+fn tax_taken_off_the_state_pension_is_read_as_tax_deducted() {
+    let mut year = case(
+        "2025-26",
+        json!([]),
+        json!([{"endpoint": "state-benefit-create", "creates": "sp", "body": {"benefitType": "statePension", "startDate": "2019-05-01"}},
+               {"endpoint": "state-benefit-amounts", "ids": {"benefitId": "sp"}, "body": {"amount": 9000, "taxPaid": 120.5}}]),
+    );
+    year["hmrc_held"]["state_benefits"] = json!([{"benefitType": "statePension", "amount": 3000, "taxPaid": 30}]);
+    let inputs = read(&year).unwrap();
+    assert_eq!(inputs.state_pension, pounds("12000"));
+    let taxes: Vec<Money> = inputs.state_pension_sources.iter().map(|b| b.tax_deducted).collect();
+    assert_eq!(taxes, [pounds("30"), pounds("120.5")]);
+    assert!(inputs.state_benefits.is_empty());
+}
+
+#[test]
+fn a_negative_paye_figure_is_read_as_tax_repaid() {
+    let mut year = case(
+        "2025-26",
+        json!([]),
+        json!([{"endpoint": "employment-create", "creates": "job", "body": {"employerName": "Beta", "startDate": "2020-01-01", "occupationalPension": false}},
+               {"endpoint": "employment-financial-details", "ids": {"employmentId": "job"}, "body": {"employment": {"pay": {"taxablePayToDate": 1500, "totalTaxToDate": -120.45}, "offPayrollWorker": false}}}]),
+    );
+    year["hmrc_held"]["employments"][0]["taxDeducted"] = json!(-30);
+    year["hmrc_held"]["employments"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"employerName": "Pension", "occupationalPension": true, "pay": 4000, "taxDeducted": -12}));
+    let inputs = read(&year).unwrap();
+    let employments: Vec<Money> = inputs.employments.iter().map(|e| e.tax_deducted).collect();
+    assert_eq!(employments, [pounds("-30"), pounds("-120.45")]);
+    assert_eq!(inputs.pensions[0].tax_deducted, pounds("-12"));
+}
+
+#[test]
+fn payroll_giving_is_read_and_refused_only_beside_student_loans() {
+    let mut year = case(
+        "2025-26",
+        json!([]),
+        json!([{"endpoint": "reliefs-other", "body": {"payrollGiving": {"customerReference": "GIVE", "reliefClaimed": 240.5}}}]),
+    );
+    assert_eq!(read(&year).unwrap().employment_extras.payroll_giving, pounds("240.5"));
+    // A later Other Reliefs submission without it replaces the year's.
+    year["submissions"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"endpoint": "reliefs-other", "body": {"annualPaymentsMade": {"reliefClaimed": 90}}}));
+    assert_eq!(read(&year).unwrap().employment_extras.payroll_giving, Money::ZERO);
+    year["submissions"].as_array_mut().unwrap().pop();
+    year["hmrc_held"]["student_loan_plans"] = json!(["plan2"]);
+    let e = refused(&year);
+    assert_eq!(e.code, NOT_CALCULATED);
+    assert!(e.message.contains("payroll giving"), "{e}");
 }

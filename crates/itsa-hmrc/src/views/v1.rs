@@ -256,7 +256,9 @@ const fn tax_regime(regime: Regime) -> &'static str {
 pub fn income_tax_nics_calculated(c: &Calculation) -> Value {
     let t = &c.tax_calculation;
     let i = &t.income_tax;
-    let deducted = !t.total_tax_deducted.is_zero();
+    // 1.0's `totalTaxDeducted` is whole pounds from nil up: a total that PAYE refunds or
+    // coded-out debts take below nil is left out, with the charge it would be set against.
+    let deducted = t.total_tax_deducted.is_positive();
     let summary = Obj::new()
         .set(
             "incomeTax",
@@ -708,6 +710,25 @@ mod tests {
         // 2019-20 has 53 Class 2 weeks by itsa's count: more than 1.0 can show.
         assert!(body["detail"]["nics"]["class2Nics"].get("weeks").is_none());
         assert_eq!(body["detail"]["nics"]["class4Nics"]["class4NicBands"][0]["name"], "ZRT");
+    }
+
+    #[test]
+    fn tax_deducted_below_nil_is_left_out() {
+        // An employer repaid 100 more PAYE than it deducted: 1.0's total starts at nil, so
+        // the summary shows only what is due, the charge plus the 100.
+        let mut inputs = Inputs::new(TaxYear::starting(2019), Regime::RestOfUk);
+        inputs.employments.push(Employment {
+            name: "Acme".into(),
+            pay: Money::pounds(14_500),
+            tax_deducted: Money::pounds(-100),
+            ..Default::default()
+        });
+        let c = itsa_engine::calculate(&inputs).unwrap();
+        let summary = &income_tax_nics_calculated(&c)["summary"];
+        assert!(summary.get("totalTaxDeducted").is_none());
+        assert!(summary.get("totalIncomeTaxNicsCharged").is_none());
+        // 2019-20: (14,500 - 12,500) x 20% = 400, and 100 repaid: 500 due.
+        assert_eq!(summary["totalIncomeTaxAndNicsDue"], 500);
     }
 
     #[test]

@@ -180,9 +180,9 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
     pensioner.state_pension_sources.push(StateBenefit {
         name: "statePension".into(),
         amount: pence("11502.40"),
+        tax_deducted: pence("75.30"),
         income_source_id: Some("00000000-0000-4000-9000-000000000002".into()),
         hmrc_held: true,
-        ..Default::default()
     });
     pensioner.state_pension_lump_sums.push(StateBenefit {
         name: "statePensionLumpSum".into(),
@@ -281,6 +281,26 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
     });
     property_loss.pensions.push(Pension { name: "Aviva".into(), amount: m(20_000), tax_deducted: m(1_500) });
     cases.push(("property loss and finance costs carried forward", property_loss));
+
+    // PAYE repaid beyond what was deducted, on pay and on a pension, in year: the tax
+    // deducted is below nil, the year's and the estimate's.
+    let mut refunded = new();
+    refunded.income_to_date = Some(mid_year(year));
+    refunded.employments.push(Employment {
+        name: "Seasonal Ltd".into(),
+        pay: m(4_000),
+        tax_deducted: pence("-310.25"),
+        ..Default::default()
+    });
+    refunded.pensions.push(Pension { name: "Small pension".into(), amount: m(3_000), tax_deducted: m(-40) });
+    cases.push(("PAYE repaid beyond the tax deducted, in year", refunded));
+
+    // Payroll giving beyond the earnings, the rest off a pension.
+    let mut giver = new();
+    giver.employments.push(Employment { name: "Part time".into(), pay: m(1_000), ..Default::default() });
+    giver.pensions.push(Pension { name: "Works pension".into(), amount: m(26_000), tax_deducted: m(2_700) });
+    giver.employment_extras.payroll_giving = m(1_500);
+    cases.push(("payroll giving beyond the earnings, the rest off a pension", giver));
 
     let mut investor = new();
     investor.employments.push(Employment {
@@ -387,6 +407,7 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
             ..Default::default()
         }),
         trade_union_death_benefits: pence("18.25"),
+        payroll_giving: pence("240.50"),
     };
     employee_extras.savings_accounts.push(SavingsAccount {
         name: "SAVINGS00000002".into(),

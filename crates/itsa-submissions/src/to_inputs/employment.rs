@@ -137,19 +137,21 @@ pub(super) fn trade_union_death_benefits(o: &OtherExpenses) -> Money {
 }
 
 /// Student loans through Self Assessment count income by kind (earnings through PAYE,
-/// other earnings, unearned income); where tips, share scheme income, lump sums or
-/// employment expenses fall in them is not settled, so a year with both is refused.
+/// other earnings, unearned income); where tips, share scheme income, lump sums,
+/// employment expenses or payroll giving fall in them is not settled, so a year with both
+/// is refused.
 pub(super) fn refuse_with_student_loans(inputs: &Inputs) -> Result<(), SubmissionError> {
     let x = &inputs.employment_extras;
     let any = !x.tips.is_zero()
         || !x.share_schemes.is_empty()
         || !x.lump_sums.is_empty()
         || x.expenses.is_some()
+        || !x.payroll_giving.is_zero()
         || inputs.employments.iter().any(|e| e.record.lump_sums.is_some());
     if any && !inputs.student_loan_plans.is_empty() {
         return Err(SubmissionError::new(
             NOT_CALCULATED,
-            "hmrc_held/student_loan_plans: itsa does not calculate student loan repayments on tips, share scheme income, lump sums or after employment expenses yet, so it refuses the year rather than leave them out of the bill".to_owned(),
+            "hmrc_held/student_loan_plans: itsa does not calculate student loan repayments on tips, share scheme income, lump sums or after employment expenses or payroll giving yet, so it refuses the year rather than leave them out of the bill".to_owned(),
         ));
     }
     Ok(())

@@ -103,6 +103,13 @@ pub(super) fn investments(r: &InvestmentReliefs, claims: &mut ReliefClaims) {
     }
 }
 
+/// Payroll giving: donations withheld from pay or a pension, deducted from the income
+/// they were withheld from (ITEPA 2003 s713; `itsa_engine::employment::figures`). The
+/// Other Reliefs submission replaces the year's, so none given is nil.
+pub(super) fn payroll_giving(r: &OtherReliefs) -> Money {
+    r.payroll_giving.as_ref().map_or(Money::ZERO, |c| c.relief_claimed.money())
+}
+
 /// The day before which one party to the marriage must have been born for maintenance
 /// payments to get relief (ITA 2007 s453(1)(b)).
 fn maintenance_birth_limit() -> Date {
@@ -110,8 +117,8 @@ fn maintenance_birth_limit() -> Date {
 }
 
 /// Qualifying loan interest, post-cessation relief, annual payments and maintenance
-/// payments. Non-deductible loan interest, payroll giving and qualifying distributions on
-/// the redemption of shares are refused until calculated.
+/// payments (payroll giving: [`payroll_giving`]). Non-deductible loan interest and
+/// qualifying distributions on the redemption of shares are refused until calculated.
 pub(super) fn other(
     r: &OtherReliefs,
     date_of_birth: Option<Date>,
@@ -123,7 +130,6 @@ pub(super) fn other(
         at,
         "non-deductible loan interest (property letting partnerships)",
     )?;
-    refuse_if_any(r.payroll_giving.as_ref().map_or(Money::ZERO, |c| c.relief_claimed.money()), at, "payroll giving")?;
     if r.qualifying_distribution_redemption_of_shares_and_securities
         .as_ref()
         .is_some_and(|q| !q.amount.money().is_zero())

@@ -166,16 +166,20 @@ fn basic_rate_extension(c: &Calculation) -> Option<Node> {
     )
 }
 
-/// `taxDeductedAtSource`, or `None` if no tax was deducted from any source.
+/// `taxDeductedAtSource`, or `None` if no tax was deducted from any source. PAYE tax is
+/// negative where employers or pension payers repaid more than they deducted; HMRC's
+/// `payeEmployments` and `occupationalPensions` are never below nil, so a negative total
+/// is left out there and shows only in `totalTaxDeducted`.
 pub(super) fn tax_deducted_at_source(t: &TaxDeductedAtSource) -> Option<Node> {
+    let not_negative = |m: Option<Money>| m.filter(|m| !m.is_negative()).map(money);
     Obj::new()
         .opt("bbsi", t.bbsi.map(money))
         .opt("ukLandAndProperty", t.uk_land_and_property.map(money))
         .opt("cis", t.cis.map(money))
         .opt("securities", t.securities.map(money))
         .opt("voidedIsa", t.voided_isa.map(money))
-        .opt("payeEmployments", t.pay_employments.map(money))
-        .opt("occupationalPensions", t.occupational_pensions.map(money))
+        .opt("payeEmployments", not_negative(t.pay_employments))
+        .opt("occupationalPensions", not_negative(t.occupational_pensions))
         .opt("stateBenefits", t.state_benefits.map(money))
         .opt("taxTakenOffTradingIncome", t.tax_taken_off_trading_income.map(money))
         .some_if_not_empty()

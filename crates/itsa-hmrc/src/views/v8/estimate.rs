@@ -14,7 +14,11 @@ pub(super) fn end_of_year_estimate(e: &EndOfYearEstimate) -> Node {
         .set("incomeTaxAmount", money(e.income_tax_amount))
         .set("nic2", money(e.nic2))
         .set("nic4", money(e.nic4))
-        .set("totalTaxDeductedBeforeCodingOut", money(e.total_tax_deducted_before_coding_out))
+        // Never below nil in HMRC's schema (a PAYE refund can take it there).
+        .opt(
+            "totalTaxDeductedBeforeCodingOut",
+            Some(e.total_tax_deducted_before_coding_out).filter(|m| !m.is_negative()).map(money),
+        )
         .opt("saUnderpaymentsCodedOut", money_if_not_zero(e.sa_underpayments_coded_out))
         .set("totalNicAmount", money(e.total_nic_amount))
         .set("totalStudentLoansRepaymentAmount", money(e.total_student_loans_repayment_amount))

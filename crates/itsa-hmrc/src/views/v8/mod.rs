@@ -179,6 +179,39 @@ mod tests {
     }
 
     #[test]
+    fn a_paye_refund_beyond_the_tax_deducted_shows_in_the_total_only() {
+        // 2025-26: pay 5,000, within the personal allowance, no tax charged; the employer
+        // repaid 250.40 more than it deducted. Tax deducted -250.40, so 250.40 is due.
+        let mut inputs = Inputs::new(TaxYear::starting(2025), Regime::RestOfUk);
+        inputs.employments.push(Employment {
+            name: "Acme".into(),
+            pay: Money::pounds(5_000),
+            tax_deducted: Money::new("-250.40".parse().unwrap()),
+            ..Default::default()
+        });
+        let calc = calculation(&inputs);
+        let tc = &calc["taxCalculation"];
+        assert_eq!(tc["totalTaxDeducted"].to_string(), "-250.4");
+        assert_eq!(tc["totalIncomeTaxAndNicsDue"].to_string(), "250.4");
+        // HMRC's schema keeps these at nil or more: left out rather than shown wrong.
+        assert!(tc.get("totalTaxDeductedBeforeCodingOut").is_none());
+        assert!(calc.get("taxDeductedAtSource").is_none());
+        let detail = &calc["employmentAndPensionsIncome"]["employmentAndPensionsIncomeDetail"][0];
+        assert_eq!(detail["totalTaxToDate"].to_string(), "-250.4");
+
+        // With another employment's tax the PAYE total is positive again and shown.
+        inputs.employments.push(Employment {
+            name: "Beta".into(),
+            pay: Money::pounds(20_000),
+            tax_deducted: Money::pounds(2_486),
+            ..Default::default()
+        });
+        let calc = calculation(&inputs);
+        assert_eq!(calc["taxDeductedAtSource"]["payeEmployments"].to_string(), "2235.6");
+        assert_eq!(calc["taxCalculation"]["totalTaxDeductedBeforeCodingOut"].to_string(), "2235.6");
+    }
+
+    #[test]
     fn messages_leave_out_empty_lists() {
         assert_eq!(messages_v8(&Messages::default()), None);
         let messages =

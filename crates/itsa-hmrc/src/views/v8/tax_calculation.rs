@@ -15,7 +15,12 @@ pub(super) fn tax_calculation(t: &TaxCalculation, student_loans: &[StudentLoan],
     Obj::new()
         .set("incomeTax", income_tax(&t.income_tax, variant))
         .opt("nics", nics(&t.nics, variant))
-        .set("totalTaxDeductedBeforeCodingOut", money(t.total_tax_deducted_before_coding_out))
+        // Never below nil in HMRC's schema; a PAYE refund can take it there, and then
+        // only `totalTaxDeducted` shows it.
+        .opt(
+            "totalTaxDeductedBeforeCodingOut",
+            Some(t.total_tax_deducted_before_coding_out).filter(|m| !m.is_negative()).map(money),
+        )
         .opt("saUnderpaymentsCodedOut", money_if_not_zero(t.sa_underpayments_coded_out))
         .set("totalIncomeTaxNicsCharged", money(t.total_income_tax_nics_charged))
         .set_if(
