@@ -158,6 +158,9 @@ const DIRECT_MANTISSA_LIMIT: u64 = 1_000_000_000_000_000;
 /// (below 0.0001) in exponent form.
 const DIRECT_SCALE_LIMIT: u32 = 4;
 
+/// "00" to "99", for writing numbers two digits at a time.
+const DIGIT_PAIRS: &[u8; 200] = b"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
 /// Append `value` as [`number`] writes it, without building a [`Number`]: whole values
 /// as integers, others as their significant decimal digits. Values outside the direct
 /// range go the way of [`number`].
@@ -178,22 +181,34 @@ fn write_decimal(out: &mut Vec<u8>, value: Decimal) {
     if scale > DIRECT_SCALE_LIMIT || mantissa >= DIRECT_MANTISSA_LIMIT {
         return write_serialized(out, &decimal_number(value));
     }
-    // The digits from the last, with the point `scale` digits in; then the sign.
+    // Written from the last character: the fraction's `scale` digits, the point, the
+    // whole pounds two digits at a time, then the sign.
+    let unit = 10_u64.pow(scale);
+    let (mut whole, mut fraction) = (mantissa / unit, mantissa % unit);
     let mut text = [0_u8; 24];
     let mut at = text.len();
-    let mut digits = 0;
-    loop {
-        if digits == scale && scale > 0 {
-            at -= 1;
-            text[at] = b'.';
-        }
+    for _ in 0..scale {
         at -= 1;
-        text[at] = b'0' + u8::try_from(mantissa % 10).expect("a digit");
-        mantissa /= 10;
-        digits += 1;
-        if mantissa == 0 && digits > scale {
-            break;
-        }
+        text[at] = b'0' + u8::try_from(fraction % 10).expect("a digit");
+        fraction /= 10;
+    }
+    if scale > 0 {
+        at -= 1;
+        text[at] = b'.';
+    }
+    while whole >= 100 {
+        let pair = usize::try_from(whole % 100).expect("two digits") * 2;
+        whole /= 100;
+        at -= 2;
+        text[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    }
+    if whole >= 10 {
+        let pair = usize::try_from(whole).expect("two digits") * 2;
+        at -= 2;
+        text[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    } else {
+        at -= 1;
+        text[at] = b'0' + u8::try_from(whole).expect("a digit");
     }
     if value.is_sign_negative() {
         at -= 1;
@@ -336,9 +351,22 @@ impl Obj {
         if condition { self.set(key, value) } else { self }
     }
 
-    /// Set an array field unless the array is empty.
-    pub fn non_empty(self, key: &'static str, items: Vec<Node>) -> Self {
-        if items.is_empty() { self } else { self.set(key, items) }
+    /// Set an array field of `items` unless there are none; the items are written into
+    /// the object as they come, with no list of them built.
+    pub fn non_empty(mut self, key: &'static str, items: impl IntoIterator<Item = Node>) -> Self {
+        let mut items = items.into_iter();
+        let Some(first) = items.next() else { return self };
+        self = self.set(key, Node::Null);
+        // `null` is replaced by the array.
+        self.text.truncate(self.text.len() - b"null".len());
+        self.text.push(b'[');
+        first.write_json(&mut self.text);
+        for item in items {
+            self.text.push(b',');
+            item.write_json(&mut self.text);
+        }
+        self.text.push(b']');
+        self
     }
 
     pub fn is_empty(&self) -> bool {

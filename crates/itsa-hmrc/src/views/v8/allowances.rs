@@ -80,8 +80,7 @@ pub(super) fn reliefs(c: &Calculation, variant: SchemaVariant) -> Option<Node> {
         .iter()
         // Social investment relief ended with 2022-23's investments: def3 has no type for it.
         .filter(|r| r.kind != ReliefType::SocialEnterpriseInvestment || variant <= SchemaVariant::Def2)
-        .map(|r| relief_claimed(r, &c.reliefs.reliefs_claimed_detail))
-        .collect();
+        .map(|r| relief_claimed(r, &c.reliefs.reliefs_claimed_detail));
     Obj::new()
         .opt("residentialFinanceCosts", c.reliefs.residential_finance_costs.as_ref().map(residential_finance_costs))
         .non_empty("reliefsClaimed", claimed)
@@ -259,10 +258,7 @@ fn student_loan(s: &StudentLoan, plan_type: &'static str) -> Node {
 pub(super) fn coded_out_underpayments(c: &CodedOutUnderpayments) -> Node {
     Obj::new()
         .opt("totalPayeUnderpayments", c.total_paye_underpayments.map(money))
-        .non_empty(
-            "payeUnderpaymentsDetail",
-            c.total_paye_underpayments.map(|m| detail(c, m, None)).into_iter().collect(),
-        )
+        .non_empty("payeUnderpaymentsDetail", c.total_paye_underpayments.map(|m| detail(c, m, None)))
         .opt("totalSelfAssessmentUnderpayments", c.total_self_assessment_underpayments.map(money))
         .opt("totalCollectedSelfAssessmentUnderpayments", c.total_collected_self_assessment_underpayments.map(money))
         .opt(
@@ -271,15 +267,12 @@ pub(super) fn coded_out_underpayments(c: &CodedOutUnderpayments) -> Node {
         )
         .non_empty(
             "selfAssessmentUnderpaymentsDetail",
-            c.total_self_assessment_underpayments
-                .map(|m| {
-                    let split = c
-                        .total_collected_self_assessment_underpayments
-                        .zip(c.total_uncollected_self_assessment_underpayments);
-                    detail(c, m, split)
-                })
-                .into_iter()
-                .collect(),
+            c.total_self_assessment_underpayments.map(|m| {
+                let split = c
+                    .total_collected_self_assessment_underpayments
+                    .zip(c.total_uncollected_self_assessment_underpayments);
+                detail(c, m, split)
+            }),
         )
         .build()
 }

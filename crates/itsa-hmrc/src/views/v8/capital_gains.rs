@@ -62,7 +62,7 @@ fn group(g: &GainsGroup, other: bool) -> Node {
         .set_if(other, "netGains", money(g.net_gains))
         .set("annualExemptionAmount", money(g.annual_exemption_amount))
         .set("taxableGains", money(g.taxable_gains))
-        .non_empty("cgtTaxBands", g.bands.iter().map(band).collect())
+        .non_empty("cgtTaxBands", g.bands.iter().map(band))
         .set("totalTaxAmount", money(g.total_tax_amount))
         .build()
 }

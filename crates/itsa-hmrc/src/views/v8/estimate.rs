@@ -8,7 +8,7 @@ use crate::views::json::{Node, Obj, is_income_source_id, money, money_if_not_zer
 /// `endOfYearEstimate`.
 pub(super) fn end_of_year_estimate(e: &EndOfYearEstimate) -> Node {
     Obj::new()
-        .non_empty("incomeSource", e.income_sources.iter().map(income_source).collect())
+        .non_empty("incomeSource", e.income_sources.iter().map(income_source))
         .set("totalEstimatedIncome", pounds(e.total_estimated_income))
         .set("totalTaxableIncome", pounds(e.total_taxable_income))
         .set("incomeTaxAmount", money(e.income_tax_amount))

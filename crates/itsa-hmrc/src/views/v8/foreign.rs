@@ -135,7 +135,7 @@ pub(super) fn foreign_tax_credit_relief(r: &ForeignTaxCreditRelief) -> Node {
         )
         .opt("foreignTaxCreditReliefOnSavings", on(|k| k == ForeignSourceKind::Savings))
         .opt("foreignTaxCreditReliefOnForeignIncome", on(|k| k == ForeignSourceKind::OtherIncomeReceivedWhilstAbroad))
-        .non_empty("foreignTaxCreditReliefDetail", r.details.iter().map(credit_detail).collect())
+        .non_empty("foreignTaxCreditReliefDetail", r.details.iter().map(credit_detail))
         .build()
 }
 
@@ -192,13 +192,13 @@ pub(super) fn chargeable_event_gains_income(gains: &[LifePolicyGain]) -> Option<
         Obj::new()
             .set("totalOfAllGains", pounds(gains.iter().map(|g| g.gain).sum()))
             .opt("totalGainsWithTaxPaid", total(&with_tax))
-            .non_empty("gainsWithTaxPaidDetail", with_tax.iter().map(uk_detail).collect())
+            .non_empty("gainsWithTaxPaidDetail", with_tax.iter().map(uk_detail))
             .opt("totalGainsWithNoTaxPaidAndVoidedIsa", total(&without_tax))
-            .non_empty("gainsWithNoTaxPaidAndVoidedIsaDetail", without_tax.iter().map(uk_detail).collect())
+            .non_empty("gainsWithNoTaxPaidAndVoidedIsaDetail", without_tax.iter().map(uk_detail))
             .opt("totalForeignGainsOnLifePoliciesTaxPaid", total(&foreign_paid))
-            .non_empty("foreignGainsOnLifePoliciesTaxPaidDetail", foreign_paid.iter().map(foreign_detail).collect())
+            .non_empty("foreignGainsOnLifePoliciesTaxPaidDetail", foreign_paid.iter().map(foreign_detail))
             .opt("totalForeignGainsOnLifePoliciesNoTaxPaid", total(&foreign_unpaid))
-            .non_empty("foreignGainsOnLifePoliciesNoTaxPaidDetail", foreign_unpaid.iter().map(foreign_detail).collect())
+            .non_empty("foreignGainsOnLifePoliciesNoTaxPaidDetail", foreign_unpaid.iter().map(foreign_detail))
             .build(),
     )
 }

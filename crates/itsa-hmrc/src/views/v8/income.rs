@@ -82,7 +82,7 @@ pub(super) fn employment_and_pensions_income(e: &EmploymentAndPensionsIncome) ->
         .opt("totalOccupationalPensionIncome", money_if_not_zero(e.total_occupational_pension_income))
         .opt("totalBenefitsInKind", money_if_not_zero(e.total_benefits_in_kind))
         .opt("tipsIncome", money_if_not_zero(e.tips_income))
-        .non_empty("employmentAndPensionsIncomeDetail", e.details.iter().map(super::employment::detail).collect())
+        .non_empty("employmentAndPensionsIncomeDetail", e.details.iter().map(super::employment::detail))
         .build()
 }
 

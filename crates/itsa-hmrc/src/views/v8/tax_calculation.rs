@@ -87,7 +87,7 @@ fn category(c: &IncomeTaxCategory, variant: SchemaVariant) -> Node {
         .set("allowancesAllocated", pounds(c.allowances_allocated))
         .set("taxableIncome", pounds(c.taxable_income))
         .set("incomeTaxAmount", money(c.income_tax_amount))
-        .non_empty("taxBands", c.tax_bands.iter().filter_map(|b| tax_band(b, variant)).collect())
+        .non_empty("taxBands", c.tax_bands.iter().filter_map(|b| tax_band(b, variant)))
         .build()
 }
 
