@@ -388,6 +388,9 @@ fn banded_income_tax(
         let mut left = allowances;
         let mut allocated = [Money::ZERO; 4];
         for kind in order {
+            if left.is_zero() {
+                break;
+            }
             let i = *kind as usize;
             allocated[i] = left.min(amounts[i]);
             left -= allocated[i];

@@ -113,6 +113,18 @@ impl Serialize for Node {
 }
 
 impl Node {
+    /// [`Node::write_json`], consuming the value: each kind is then let go of as what it
+    /// is, without a general drop of a node.
+    fn write_into(self, out: &mut Vec<u8>) {
+        match self {
+            Node::Decimal(d) => write_decimal(out, d),
+            Node::Str(text) => write_str(out, text),
+            Node::Object(text) => out.extend_from_slice(text.as_bytes()),
+            Node::String(text) => write_str(out, &text),
+            other => other.write_json(out),
+        }
+    }
+
     /// Append the JSON text of this value to `out`: the text serde_json writes for it.
     pub fn write_json(&self, out: &mut Vec<u8>) {
         match self {
@@ -333,7 +345,7 @@ impl Obj {
         self.text.extend_from_slice(if self.fields > 0 { b",\"" } else { b"\"" });
         self.text.extend_from_slice(key.as_bytes());
         self.text.extend_from_slice(b"\":");
-        value.into().write_json(&mut self.text);
+        value.into().write_into(&mut self.text);
         self.fields += 1;
         self
     }
@@ -360,10 +372,10 @@ impl Obj {
         // `null` is replaced by the array.
         self.text.truncate(self.text.len() - b"null".len());
         self.text.push(b'[');
-        first.write_json(&mut self.text);
+        first.write_into(&mut self.text);
         for item in items {
             self.text.push(b',');
-            item.write_json(&mut self.text);
+            item.write_into(&mut self.text);
         }
         self.text.push(b']');
         self
