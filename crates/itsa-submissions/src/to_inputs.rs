@@ -756,6 +756,7 @@ mod property {
                     inputs.foreign_property = Some(ForeignProperty {
                         business_id: b.business_id.clone(),
                         profit: figures.profit(adjustments, allowances, pia, limit),
+                        ..ForeignProperty::default()
                     });
                 }
                 BusinessType::SelfEmployment => {}
