@@ -243,7 +243,7 @@ fn property_income(rules: &YearRules, p: &crate::inputs::UkProperty) -> (Propert
 }
 
 /// Foreign property profits: the business's profit less the foreign tax of the countries
-/// whose income no credit is claimed on (TIOPA 2010 s112(3)) and, before 2020-21, the part
+/// whose income no credit is claimed on (TIOPA 2010 s112) and, before 2020-21, the part
 /// of the residential finance costs still deducted, country by country (ITTOIA 2005 s272A,
 /// which applies to an overseas property business as to a UK one). With the income of
 /// each country as a source of foreign tax credit relief (`crate::foreign::property_sources`).

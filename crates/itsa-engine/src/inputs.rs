@@ -302,7 +302,7 @@ pub struct ForeignProperty {
 
 impl ForeignProperty {
     /// The foreign tax of the countries whose income no foreign tax credit relief is claimed
-    /// on: deducted from the income instead (TIOPA 2010 s112(3)).
+    /// on: deducted from the income instead (TIOPA 2010 s112).
     pub fn foreign_tax_deducted(&self) -> Money {
         self.countries.iter().filter(|c| !c.claims_credit).map(|c| c.foreign_tax.at_least_zero()).sum()
     }

@@ -178,7 +178,7 @@ fn the_uk_tax_on_the_income_is_after_the_finance_costs_relief_it_brings() {
 #[test]
 fn foreign_tax_without_a_claim_is_deducted_from_the_income() {
     // As above without the claim: the 1,500 is deducted from the profit (TIOPA 2010
-    // s112(3)): 3,500. Taxable 23,500 - 12,570 = 10,930: 2,186.00, no credit.
+    // s112): 3,500. Taxable 23,500 - 12,570 = 10,930: 2,186.00, no credit.
     let mut i = taxpayer(20_000);
     let mut france = country("FRA", 5_000);
     france.foreign_tax = m(1_500);
