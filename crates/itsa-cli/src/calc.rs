@@ -174,7 +174,7 @@ pub fn breakdown(id: &str, c: &Calculation) -> String {
         };
         row(&mut out, &format!("Less: {name}"), -r.amount_used);
     }
-    if let Some(fc) = c.reliefs.residential_finance_costs {
+    if let Some(fc) = &c.reliefs.residential_finance_costs {
         row(&mut out, "Less: finance costs relief", -fc.total_residential_finance_costs_relief);
     }
     if let Some(t) = c.reliefs.top_slicing_relief.filter(|t| t.amount.is_positive()) {

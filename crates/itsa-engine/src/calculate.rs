@@ -41,14 +41,39 @@ struct Incomes {
     foreign: crate::foreign::ForeignAmounts,
     businesses: Vec<BusinessProfitAndLoss>,
     property: Option<PropertyIncome>,
+    foreign_property: Option<PropertyIncome>,
 }
 
+/// A property business's residential finance costs and the profits that limit their relief.
 #[derive(Clone)]
 struct PropertyIncome {
     finance_costs: Money,
     finance_costs_deducted: Money,
     finance_costs_brought_forward: Money,
     taxable_profit: Money,
+    /// A foreign property business's costs country by country.
+    countries: Vec<CountryFinanceCostsIn>,
+}
+
+/// The residential finance costs of a foreign property business in one country.
+#[derive(Clone)]
+struct CountryFinanceCostsIn {
+    country_code: String,
+    finance_costs: Money,
+    finance_costs_deducted: Money,
+    finance_costs_brought_forward: Money,
+}
+
+impl PropertyIncome {
+    fn has_finance_costs(&self) -> bool {
+        (self.finance_costs + self.finance_costs_brought_forward).is_positive()
+    }
+
+    /// The costs not deducted from rents plus the costs brought forward: the business's
+    /// relievable amount (ITTOIA 2005 s274A).
+    fn allowable_amount(&self) -> Money {
+        self.finance_costs - self.finance_costs_deducted + self.finance_costs_brought_forward
+    }
 }
 
 impl Incomes {
@@ -115,11 +140,24 @@ fn incomes(rules: &YearRules, inputs: &Inputs, excluded: &[bool]) -> Incomes {
         None => (None, None),
     };
     businesses.extend(property_record);
-    let foreign_property = inputs.foreign_property.as_ref().map(|p| {
-        profit_and_loss(p.business_id.clone(), IncomeSourceType::ForeignProperty, down(p.profit), Money::ZERO)
-    });
-    let foreign_property_profits = foreign_property.as_ref().map_or(Money::ZERO, |b| b.taxable_profit);
-    businesses.extend(foreign_property);
+    // The countries of the foreign property business marked left out (TIOPA 2010 s36)
+    // take their share of its profit with them; they follow the other foreign sources.
+    let (foreign_property, foreign_property_record) = match &inputs.foreign_property {
+        Some(p) => {
+            let (mut income, record, sources) = foreign_property_income(rules, p);
+            let first = inputs.foreign.sources.len();
+            income.taxable_profit -= sources
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| excluded.get(first + j).copied().unwrap_or(false))
+                .map(|(_, s)| s.taxable_amount)
+                .sum::<Money>();
+            (Some(income), Some(record))
+        }
+        None => (None, None),
+    };
+    let foreign_property_profits = foreign_property.as_ref().map_or(Money::ZERO, |p| p.taxable_profit);
+    businesses.extend(foreign_property_record);
     let uk_dividends = down(inputs.dividends);
     let employment = crate::employment::figures(inputs);
     let foreign = inputs.foreign.amounts(excluded);
@@ -146,6 +184,7 @@ fn incomes(rules: &YearRules, inputs: &Inputs, excluded: &[bool]) -> Incomes {
         foreign,
         businesses,
         property,
+        foreign_property,
     }
 }
 
@@ -198,8 +237,59 @@ fn property_income(rules: &YearRules, p: &crate::inputs::UkProperty) -> (Propert
         finance_costs_deducted,
         finance_costs_brought_forward: p.finance_costs_brought_forward.at_least_zero(),
         taxable_profit: record.taxable_profit,
+        countries: Vec::new(),
     };
     (income, record)
+}
+
+/// Foreign property profits: the business's profit less the foreign tax of the countries
+/// whose income no credit is claimed on (TIOPA 2010 s112) and, before 2020-21, the part
+/// of the residential finance costs still deducted, country by country (ITTOIA 2005 s272A,
+/// which applies to an overseas property business as to a UK one). With the income of
+/// each country as a source of foreign tax credit relief (`crate::foreign::property_sources`).
+fn foreign_property_income(
+    rules: &YearRules,
+    p: &crate::inputs::ForeignProperty,
+) -> (PropertyIncome, BusinessProfitAndLoss, Vec<crate::foreign::ForeignSource>) {
+    let countries: Vec<CountryFinanceCostsIn> = p
+        .countries
+        .iter()
+        .map(|c| {
+            let finance_costs = c.residential_finance_costs.at_least_zero();
+            CountryFinanceCostsIn {
+                country_code: c.country_code.clone(),
+                finance_costs,
+                finance_costs_deducted: finance_costs
+                    .percent(rules.residential_finance_costs_deductible)
+                    .round_up_to_pound(),
+                finance_costs_brought_forward: c.finance_costs_brought_forward.at_least_zero(),
+            }
+        })
+        .filter(|c| (c.finance_costs + c.finance_costs_brought_forward).is_positive())
+        .collect();
+    let finance_costs_deducted: Money = countries.iter().map(|c| c.finance_costs_deducted).sum();
+    let foreign_tax_deducted = p.foreign_tax_deducted();
+    let mut record = profit_and_loss(
+        p.business_id.clone(),
+        IncomeSourceType::ForeignProperty,
+        (p.profit - foreign_tax_deducted).round_down_to_pound() - finance_costs_deducted,
+        Money::ZERO,
+    );
+    let foreign_tax_paid: Money = p.countries.iter().map(|c| c.foreign_tax.at_least_zero()).sum();
+    record.accounts = p.accounts.clone().map(|a| crate::losses::BusinessAccounts {
+        total_deductions: a.total_deductions + foreign_tax_deducted,
+        foreign_tax_paid: foreign_tax_paid.is_positive().then_some(foreign_tax_paid),
+        ..a
+    });
+    let income = PropertyIncome {
+        finance_costs: countries.iter().map(|c| c.finance_costs).sum(),
+        finance_costs_deducted,
+        finance_costs_brought_forward: countries.iter().map(|c| c.finance_costs_brought_forward).sum(),
+        taxable_profit: record.taxable_profit,
+        countries,
+    };
+    let sources = crate::foreign::property_sources(p, record.taxable_profit);
+    (income, record, sources)
 }
 
 /// Step 2: trading losses of the year set against general income on a claim (ITA 2007
@@ -543,30 +633,92 @@ fn banded_income_tax_allocated(shared: &Banding<'_>, allocated: [Money; 4]) -> B
     BandedIncomeTax { pay_pensions_profit, savings_and_gains, dividends, gains, lump_sums, personal_savings_allowance }
 }
 
-/// Step 6a: the residential finance costs tax reduction (ITTOIA 2005 s274A-274C): the basic
-/// rate on the lowest of (a) costs not deducted from rents plus costs brought forward,
-/// (b) property profits and (c) adjusted total income; the excess of (a) is carried forward.
+/// Step 6a: the residential finance costs tax reduction (ITTOIA 2005 s274A-s274C). Each
+/// property business with costs has an allowable amount, the costs not deducted from rents
+/// plus the costs brought forward, and relief is due on the lower ("L") of that and the
+/// business's profits; where the Ls together exceed adjusted total income, relief is
+/// given on that income instead, shared between the businesses in proportion to their Ls
+/// (s274AA). The reduction is the basic rate on the total, limited to the tax left; what
+/// a business gets no relief on is carried forward to its next year (s274C). A foreign
+/// property business's figures are shown country by country, the amount relieved shared
+/// between the countries in proportion to their allowable amounts (docs/differences.md).
 fn residential_finance_costs(
     rules: &YearRules,
-    property: &PropertyIncome,
+    uk: Option<&PropertyIncome>,
+    foreign: Option<&PropertyIncome>,
     adjusted_total_income: Money,
-    tax_charged: Money,
-) -> ResidentialFinanceCosts {
-    let total_allowable_amount =
-        property.finance_costs - property.finance_costs_deducted + property.finance_costs_brought_forward;
-    let relievable_amount =
-        total_allowable_amount.min(property.taxable_profit).min(adjusted_total_income).at_least_zero();
+    tax_left: Money,
+) -> Option<ResidentialFinanceCosts> {
+    let uk = uk.filter(|p| p.has_finance_costs());
+    let foreign = foreign.filter(|p| p.has_finance_costs());
+    if uk.is_none() && foreign.is_none() {
+        return None;
+    }
+    let lower = |p: Option<&PropertyIncome>| {
+        p.map_or(Money::ZERO, |p| p.allowable_amount().min(p.taxable_profit).at_least_zero())
+    };
+    let ls = [lower(uk), lower(foreign)];
+    let adjusted_total_income = adjusted_total_income.at_least_zero();
+    let relieved = if ls[0] + ls[1] <= adjusted_total_income { ls.to_vec() } else { share(adjusted_total_income, &ls) };
+    let business = |p: &PropertyIncome, relieved: Money| PropertyFinanceCosts {
+        amount_claimed: p.finance_costs,
+        deducted_from_rents: p.finance_costs_deducted,
+        allowable_amount: p.allowable_amount(),
+        relieved_amount: relieved,
+        carry_forward_amount: p.allowable_amount() - relieved,
+    };
+    let foreign_property = foreign.map(|p| {
+        let allowable: Vec<Money> = p
+            .countries
+            .iter()
+            .map(|c| c.finance_costs - c.finance_costs_deducted + c.finance_costs_brought_forward)
+            .collect();
+        let shares = share(relieved[1], &allowable);
+        ForeignPropertyFinanceCosts {
+            business: business(p, relieved[1]),
+            countries: p
+                .countries
+                .iter()
+                .zip(allowable.iter().zip(shares))
+                .map(|(c, (allowable, relieved))| CountryFinanceCosts {
+                    country_code: c.country_code.clone(),
+                    amount_claimed: c.finance_costs,
+                    allowable_amount: *allowable,
+                    carry_forward_amount: *allowable - relieved,
+                })
+                .collect(),
+        }
+    });
+    let relievable_amount = relieved[0] + relieved[1];
     let relief = relievable_amount.percent(rules.residential_finance_costs_relief_rate).round_down_to_penny();
-    ResidentialFinanceCosts {
+    Some(ResidentialFinanceCosts {
         adjusted_total_income,
-        total_allowable_amount,
+        total_allowable_amount: uk.map_or(Money::ZERO, PropertyIncome::allowable_amount)
+            + foreign.map_or(Money::ZERO, PropertyIncome::allowable_amount),
         relievable_amount,
         rate: rules.residential_finance_costs_relief_rate,
-        total_residential_finance_costs_relief: relief.min(tax_charged.at_least_zero()),
-        amount_claimed: property.finance_costs,
-        deducted_from_rents: property.finance_costs_deducted,
-        carry_forward_amount: total_allowable_amount - relievable_amount,
+        total_residential_finance_costs_relief: relief.min(tax_left.at_least_zero()),
+        uk_property: uk.map(|p| business(p, relieved[0])),
+        foreign_property,
+    })
+}
+
+/// `total` shared in proportion to `weights` (none negative): each share truncated to the
+/// penny, except the last with any weight, which takes what is left so that the shares add
+/// up to `total` (docs/rounding.md).
+fn share(total: Money, weights: &[Money]) -> Vec<Money> {
+    let mut shares = vec![Money::ZERO; weights.len()];
+    let Some(last) = weights.iter().rposition(|w| w.is_positive()) else { return shares };
+    let sum: Money = weights.iter().copied().sum();
+    let mut given = Money::ZERO;
+    for (i, weight) in weights.iter().enumerate().take(last) {
+        if weight.is_positive() {
+            shares[i] = Money::new(total.amount() * weight.amount() / sum.amount()).round_down_to_penny();
+            given += shares[i];
+        }
     }
+    shares[last] = total - given;
+    shares
 }
 
 /// Step 6: relief for share subscriptions (ITA 2007 s26(1)(a)), venture capital trusts,
@@ -680,10 +832,14 @@ fn high_income_child_benefit_charge(
 
 pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation {
     // Foreign tax credit relief is limited by the liability with and without each source
-    // (TIOPA 2010 s36), worked out without any credit (s36(5)(b)).
-    let relief = crate::foreign::foreign_tax_credit_relief(&inputs.foreign, |excluded| {
-        calculate_with(rules, inputs, excluded, None).tax_calculation.income_tax.income_tax_due_after_reliefs
-    });
+    // (TIOPA 2010 s36), worked out without any credit (s36(5)(b)). The sources are the
+    // foreign income and then the foreign property business's countries.
+    let property = inputs.foreign_property.as_ref().map_or_else(Vec::new, |p| foreign_property_income(rules, p).2);
+    let sources = crate::foreign::credit_sources(&inputs.foreign, &property);
+    let relief =
+        crate::foreign::foreign_tax_credit_relief(inputs.foreign.customer_calculated_relief, &sources, |excluded| {
+            calculate_with(rules, inputs, excluded, None).tax_calculation.income_tax.income_tax_due_after_reliefs
+        });
     calculate_with(rules, inputs, &[], relief)
 }
 
@@ -823,21 +979,20 @@ fn calculate_with(
         claims.details.iter().filter(|d| reliefs_claimed.iter().any(|r| r.kind == d.kind)).cloned().collect();
     let investment_reliefs_used: Money = reliefs_claimed.iter().map(|r| r.amount_used).sum();
     let tax_left = income_tax_charged - investment_reliefs_used;
-    let finance_costs = incomes
-        .property
-        .as_ref()
-        .filter(|p| (p.finance_costs + p.finance_costs_brought_forward).is_positive())
-        .map(|p| residential_finance_costs(rules, p, banded.pay_pensions_profit.taxable_income, tax_left));
-    if let Some(fc) = finance_costs.filter(|fc| fc.carry_forward_amount.is_positive()) {
+    let finance_costs = residential_finance_costs(
+        rules,
+        incomes.property.as_ref(),
+        incomes.foreign_property.as_ref(),
+        banded.pay_pensions_profit.taxable_income,
+        tax_left,
+    );
+    if let Some(carried) = finance_costs.as_ref().map(|fc| fc.carry_forward_amount()).filter(|m| m.is_positive()) {
         messages.info(
             ids::FINANCE_COSTS_CARRIED_FORWARD,
-            format!(
-                "£{} of residential finance costs could not be relieved this year and is carried forward.",
-                fc.carry_forward_amount
-            ),
+            format!("£{carried} of residential finance costs could not be relieved this year and is carried forward."),
         );
     }
-    let finance_costs_relief = finance_costs.map_or(Money::ZERO, |f| f.total_residential_finance_costs_relief);
+    let finance_costs_relief = finance_costs.as_ref().map_or(Money::ZERO, |f| f.total_residential_finance_costs_relief);
 
     // Top slicing relief on life policy gains, worked on the gains' annual equivalents
     // with the personal allowance recomputed as if they were the gains (ITTOIA 2005
@@ -1014,6 +1169,9 @@ fn calculate_with(
         uk_land_and_property: positive(inputs.business_tax_deducted.uk_property),
         cis: positive(inputs.business_tax_deducted.cis),
         tax_taken_off_trading_income: positive(inputs.business_tax_deducted.trading_income),
+        // UK tax paid on foreign property income: credited and repayable like other tax
+        // deducted at source (TMA 1970 s59B(1)(b)).
+        special_withholding_tax_or_uk_tax_paid: positive(inputs.business_tax_deducted.foreign_property),
         securities: inputs.foreign.uk_securities.map(|s| s.tax_deducted).filter(|t| t.is_positive()),
         voided_isa: Some(
             inputs

@@ -136,22 +136,75 @@ impl ReliefType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// The residential finance costs tax reduction (ITTOIA 2005 s274A-s274C), for the UK and
+/// the foreign property businesses together: HMRC's `reliefs.residentialFinanceCosts`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResidentialFinanceCosts {
-    /// Non-savings income above the allowances (ITTOIA 2005 s274A(4)(c)).
+    /// Net income less savings and dividend income and the allowances: non-savings income
+    /// above the allowances (ITTOIA 2005 s274AA).
     pub adjusted_total_income: Money,
-    /// Costs this year not deducted from rents plus unrelieved costs brought forward.
+    /// The businesses' allowable amounts together.
     pub total_allowable_amount: Money,
-    /// The lowest of the allowable amount, the property profits and the adjusted total income.
+    /// The amount relief is given on: for each business the lower of its allowable amount
+    /// and its profits, all together no more than the adjusted total income (s274AA).
     pub relievable_amount: Money,
     pub rate: Rate,
-    /// The tax reduction given (limited to the tax charged).
+    /// The tax reduction given (limited to the tax left).
     pub total_residential_finance_costs_relief: Money,
+    pub uk_property: Option<PropertyFinanceCosts>,
+    pub foreign_property: Option<ForeignPropertyFinanceCosts>,
+}
+
+impl ResidentialFinanceCosts {
+    fn businesses(&self) -> impl Iterator<Item = &PropertyFinanceCosts> {
+        self.uk_property.iter().chain(self.foreign_property.iter().map(|f| &f.business))
+    }
+
+    /// This year's residential finance costs as claimed, every business together.
+    pub fn amount_claimed(&self) -> Money {
+        self.businesses().map(|b| b.amount_claimed).sum()
+    }
+
+    /// The costs carried forward to the next year, every business together (s274C).
+    pub fn carry_forward_amount(&self) -> Money {
+        self.businesses().map(|b| b.carry_forward_amount).sum()
+    }
+}
+
+/// One property business's part of the residential finance costs reduction.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PropertyFinanceCosts {
     /// This year's residential finance costs as claimed.
     pub amount_claimed: Money,
-    /// The part of this year's costs deducted from rents (before 2020-21).
+    /// The part of this year's costs deducted from rents (before 2020-21, s272A).
     pub deducted_from_rents: Money,
-    /// Costs not relieved, carried forward to the next year (ITTOIA 2005 s274C).
+    /// The costs not deducted from rents plus the costs brought forward: the business's
+    /// relievable amount (s274A).
+    pub allowable_amount: Money,
+    /// The amount relief is given on for this business (s274AA).
+    pub relieved_amount: Money,
+    /// Costs not relieved, carried forward to the next year (s274C): the allowable amount
+    /// less the amount relieved.
+    pub carry_forward_amount: Money,
+}
+
+/// The foreign property business's part, with its costs country by country (HMRC's
+/// `foreignPropertyRfcDetail`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ForeignPropertyFinanceCosts {
+    pub business: PropertyFinanceCosts,
+    pub countries: Vec<CountryFinanceCosts>,
+}
+
+/// The residential finance costs of a foreign property business's properties in one
+/// country.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CountryFinanceCosts {
+    pub country_code: String,
+    pub amount_claimed: Money,
+    pub allowable_amount: Money,
+    /// The country's share of what the business carries forward: its allowable amount less
+    /// its share of the amount relieved, shared in proportion to the allowable amounts.
     pub carry_forward_amount: Money,
 }
 
@@ -171,6 +224,8 @@ pub struct TaxDeductedAtSource {
     pub state_benefits: Option<Money>,
     /// Tax taken off trading income other than CIS deductions.
     pub tax_taken_off_trading_income: Option<Money>,
+    /// UK tax paid on foreign property income.
+    pub special_withholding_tax_or_uk_tax_paid: Option<Money>,
 }
 
 impl TaxDeductedAtSource {
@@ -185,6 +240,7 @@ impl TaxDeductedAtSource {
             self.pay_employments,
             self.occupational_pensions,
             self.state_benefits,
+            self.special_withholding_tax_or_uk_tax_paid,
         ]
         .into_iter()
         .flatten()

@@ -55,6 +55,11 @@ pub(crate) fn annualise(inputs: &Inputs, to: Date) -> Inputs {
     }
     if let Some(p) = &mut out.foreign_property {
         p.profit = scale(p.profit);
+        for c in &mut p.countries {
+            c.profit = scale(c.profit);
+            c.residential_finance_costs = scale(c.residential_finance_costs);
+            c.foreign_tax = scale(c.foreign_tax);
+        }
     }
     out.dividends = scale(out.dividends);
     out.foreign_dividends = scale(out.foreign_dividends);

@@ -407,7 +407,7 @@ pub fn explain(inputs: &Inputs, calculation: &Calculation) -> Vec<Step> {
             f.total_residential_finance_costs_relief,
             "the basic rate on the lowest of the costs, the property profits and adjusted total income (ITTOIA 2005 s274A-s274C)",
         )
-        .input("residential finance costs", f.amount_claimed)
+        .input("residential finance costs", f.amount_claimed())
         .parameters(&["residential_finance_costs_relief_rate", "residential_finance_costs_deductible"]);
     }
     if let Some(tsr) = &c.reliefs.top_slicing_relief {

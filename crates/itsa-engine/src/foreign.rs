@@ -102,6 +102,9 @@ pub enum ForeignSourceKind {
     Savings,
     /// Other income received while abroad (ITTOIA 2005 s832A): non-savings income.
     OtherIncomeReceivedWhilstAbroad,
+    /// The profits of an overseas property business from the properties in one country
+    /// (ITTOIA 2005 s265): non-savings income, part of the business's profit.
+    Property,
 }
 
 impl ForeignSourceKind {
@@ -111,6 +114,7 @@ impl ForeignSourceKind {
             ForeignSourceKind::Dividends | ForeignSourceKind::DividendsReceivedWhilstAbroad => "foreign-dividends",
             ForeignSourceKind::Savings => "foreign-savings-and-gains",
             ForeignSourceKind::OtherIncomeReceivedWhilstAbroad => "other-income",
+            ForeignSourceKind::Property => "foreign-property",
         }
     }
 
@@ -267,22 +271,61 @@ pub struct ForeignFigures {
 /// tax, highest first, rather than in every order (TIOPA 2010 s36(3)).
 const MOST_SOURCES_TRIED_IN_EVERY_ORDER: usize = 6;
 
+/// The sources foreign tax credit relief may be given on: the foreign income of
+/// `inputs`, then the foreign property business's income country by country
+/// ([`property_sources`]). The calculation marks a source left out by its place here.
+pub(crate) fn credit_sources(inputs: &ForeignInputs, property: &[ForeignSource]) -> Vec<ForeignSource> {
+    inputs.sources.iter().chain(property).cloned().collect()
+}
+
+/// A foreign property business's income as sources of foreign tax credit relief, one a
+/// country: the business's profit charged (`taxable_profit`, whole pounds) shared between
+/// the countries whose properties made a profit, in proportion to that profit (after the
+/// foreign tax deducted where no credit is claimed, TIOPA 2010 s112), each share rounded
+/// down to the pound; a country with a loss has no income (docs/differences.md).
+pub fn property_sources(property: &crate::inputs::ForeignProperty, taxable_profit: Money) -> Vec<ForeignSource> {
+    let weight = |c: &crate::inputs::ForeignPropertyCountry| {
+        let deducted = if c.claims_credit { Money::ZERO } else { c.foreign_tax.at_least_zero() };
+        (c.profit - deducted).at_least_zero()
+    };
+    let total: Money = property.countries.iter().map(weight).sum();
+    property
+        .countries
+        .iter()
+        .map(|c| {
+            let share = if total.is_positive() && taxable_profit.is_positive() {
+                Money::new(taxable_profit.amount() * weight(c).amount() / total.amount()).round_down_to_pound()
+            } else {
+                Money::ZERO
+            };
+            ForeignSource {
+                kind: ForeignSourceKind::Property,
+                country_code: c.country_code.clone(),
+                amount_before_tax: None,
+                foreign_tax: c.foreign_tax.at_least_zero(),
+                claims_credit: c.claims_credit,
+                taxable_amount: share,
+            }
+        })
+        .collect()
+}
+
 /// Foreign tax credit relief (TIOPA 2010 s18(2)): for each source with a claim, the
 /// lesser of the foreign tax and the UK tax on the income, which is the difference
 /// between the liability on total income less the sources already relieved and on that
 /// less this source too (s36(2), (4)), the sources taken in the order that gives the
 /// greatest relief (s36(3)). `liability(excluded)` is the income tax after the other tax
 /// reductions and before any credit (s36(5)) with the sources marked left out.
-/// The customer's own figure, when claimed, is given instead.
+/// The customer's own figure (`customer_calculated`), when claimed, is given instead.
 pub(crate) fn foreign_tax_credit_relief(
-    inputs: &ForeignInputs,
+    customer_calculated: Option<Money>,
+    sources: &[ForeignSource],
     liability: impl Fn(&[bool]) -> Money,
 ) -> Option<ForeignTaxCreditRelief> {
-    if let Some(amount) = inputs.customer_calculated_relief {
+    if let Some(amount) = customer_calculated {
         return Some(ForeignTaxCreditRelief { customer_calculated: true, total: amount, details: Vec::new() });
     }
-    let claims: Vec<usize> = inputs
-        .sources
+    let claims: Vec<usize> = sources
         .iter()
         .enumerate()
         .filter(|(_, s)| {
@@ -300,7 +343,7 @@ pub(crate) fn foreign_tax_credit_relief(
         permutations(&claims)
     } else {
         let rate = |i: &usize| {
-            let s = &inputs.sources[*i];
+            let s = &sources[*i];
             s.foreign_tax.amount() / s.taxable_amount.amount()
         };
         let mut by_rate = claims.clone();
@@ -309,13 +352,13 @@ pub(crate) fn foreign_tax_credit_relief(
     };
     let mut best: Option<(Money, Vec<ForeignTaxCredit>)> = None;
     for order in orders {
-        let mut excluded = vec![false; inputs.sources.len()];
+        let mut excluded = vec![false; sources.len()];
         let mut credits = Vec::new();
         for i in order {
             let before = liability_without(&excluded);
             excluded[i] = true;
             let after = liability_without(&excluded);
-            let s = &inputs.sources[i];
+            let s = &sources[i];
             let uk_liability_on_income = (before - after).at_least_zero();
             credits.push((
                 i,
@@ -404,7 +447,7 @@ mod tests {
                 inputs.sources.iter().zip(excluded).filter(|(_, e)| !**e).map(|(s, _)| s.taxable_amount).sum();
             income.percent(Rate::percent(20))
         };
-        let relief = foreign_tax_credit_relief(&inputs, liability).unwrap();
+        let relief = foreign_tax_credit_relief(None, &inputs.sources, liability).unwrap();
         assert_eq!(relief.details[0].foreign_tax_credit, m(200));
         assert_eq!(relief.details[1].foreign_tax_credit, m(50));
         assert_eq!(relief.total, m(250));
@@ -412,9 +455,67 @@ mod tests {
 
     #[test]
     fn the_customers_own_figure_is_given_instead() {
-        let inputs = ForeignInputs { customer_calculated_relief: Some(m(75)), ..ForeignInputs::default() };
-        let relief = foreign_tax_credit_relief(&inputs, |_| unreachable!()).unwrap();
+        let sources = [source(ForeignSourceKind::Property, 1_000, 300)];
+        let relief = foreign_tax_credit_relief(Some(m(75)), &sources, |_| unreachable!()).unwrap();
         assert!(relief.customer_calculated);
         assert_eq!(relief.total, m(75));
+    }
+
+    fn country(
+        code: &str,
+        profit: i64,
+        foreign_tax: i64,
+        claims_credit: bool,
+    ) -> crate::inputs::ForeignPropertyCountry {
+        crate::inputs::ForeignPropertyCountry {
+            country_code: code.into(),
+            profit: m(profit),
+            foreign_tax: m(foreign_tax),
+            claims_credit,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn one_countrys_property_income_is_the_whole_profit_charged() {
+        let property =
+            crate::inputs::ForeignProperty { countries: vec![country("FRA", 8_400, 900, true)], ..Default::default() };
+        let sources = property_sources(&property, m(8_400));
+        assert_eq!(sources.len(), 1);
+        assert_eq!((sources[0].kind, sources[0].country_code.as_str()), (ForeignSourceKind::Property, "FRA"));
+        assert_eq!((sources[0].taxable_amount, sources[0].foreign_tax), (m(8_400), m(900)));
+        assert_eq!(ForeignSourceKind::Property.hmrc_income_source_type(), "foreign-property");
+    }
+
+    #[test]
+    fn a_loss_in_one_country_is_shared_by_the_profitable_countries() {
+        // France 6,000 and Spain 3,000 of profit, Italy 1,000 of loss: the business's profit
+        // is 8,000. France's share 8,000 x 6,000 / 9,000 = 5,333.33, Spain's 8,000 x 3,000 /
+        // 9,000 = 2,666.67, each rounded down to the pound; Italy has no income.
+        let property = crate::inputs::ForeignProperty {
+            countries: vec![
+                country("FRA", 6_000, 0, true),
+                country("ESP", 3_000, 400, true),
+                country("ITA", -1_000, 0, true),
+            ],
+            ..Default::default()
+        };
+        let shares: Vec<Money> = property_sources(&property, m(8_000)).iter().map(|s| s.taxable_amount).collect();
+        assert_eq!(shares, vec![m(5_333), m(2_666), m(0)]);
+    }
+
+    #[test]
+    fn foreign_tax_deducted_without_a_claim_lowers_the_countrys_share() {
+        // Portugal 5,000 with 1,000 of foreign tax and no claim: 4,000 after the deduction
+        // (TIOPA 2010 s112); Greece 4,000 with a claim. Profit charged 8,000: 4,000 each.
+        let property = crate::inputs::ForeignProperty {
+            countries: vec![country("PRT", 5_000, 1_000, false), country("GRC", 4_000, 500, true)],
+            ..Default::default()
+        };
+        assert_eq!(property.foreign_tax_deducted(), m(1_000));
+        let shares: Vec<Money> = property_sources(&property, m(8_000)).iter().map(|s| s.taxable_amount).collect();
+        assert_eq!(shares, vec![m(4_000), m(4_000)]);
+        // A business in loss has no foreign income at all.
+        assert!(property_sources(&property, m(0)).iter().all(|s| s.taxable_amount.is_zero()));
     }
 }

@@ -103,6 +103,9 @@ pub struct BusinessTaxDeducted {
     /// Tax deducted from UK property income: a non-resident landlord's rent paid with basic
     /// rate tax taken off (Taxation of Income from Land (Non-residents) Regulations 1995).
     pub uk_property: Money,
+    /// UK tax paid on foreign property income (HMRC's `specialWithholdingTaxOrUkTaxPaid`
+    /// of the foreign property submissions).
+    pub foreign_property: Money,
 }
 
 impl Inputs {
@@ -281,12 +284,58 @@ pub struct UkProperty {
     pub accounts: Option<crate::losses::BusinessAccounts>,
 }
 
+/// An overseas property business (ITTOIA 2005 s265): one business, wherever its
+/// properties are, so its profit and its residential finance costs relief are the
+/// business's; its figures by country are what foreign tax credit relief is given on.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ForeignProperty {
     /// HMRC's business id for the foreign property business (`XFIS12345678901`).
     pub business_id: String,
-    /// Profit of all the properties together; negative is a loss.
+    /// Profit of all the properties together, before residential finance costs relief and
+    /// before any foreign tax is deducted (TIOPA 2010 s112); negative is a loss.
     pub profit: Money,
+    /// The business's figures country by country (empty when only the profit is known).
+    pub countries: Vec<ForeignPropertyCountry>,
+    /// The accounts' totals, when known.
+    pub accounts: Option<crate::losses::BusinessAccounts>,
+}
+
+impl ForeignProperty {
+    /// The foreign tax of the countries whose income no foreign tax credit relief is claimed
+    /// on: deducted from the income instead (TIOPA 2010 s112).
+    pub fn foreign_tax_deducted(&self) -> Money {
+        self.countries.iter().filter(|c| !c.claims_credit).map(|c| c.foreign_tax.at_least_zero()).sum()
+    }
+
+    /// The residential finance costs of the year, all countries together (ITTOIA 2005 s272A).
+    pub fn residential_finance_costs(&self) -> Money {
+        self.countries.iter().map(|c| c.residential_finance_costs).sum()
+    }
+
+    /// Residential finance costs brought forward, all countries together (s274C).
+    pub fn finance_costs_brought_forward(&self) -> Money {
+        self.countries.iter().map(|c| c.finance_costs_brought_forward).sum()
+    }
+}
+
+/// A foreign property business's figures for the properties in one country.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ForeignPropertyCountry {
+    /// ISO 3166-1 alpha-3.
+    pub country_code: String,
+    /// The profit of the properties in the country, as worked out with the business's
+    /// (negative: a loss), before any foreign tax is deducted: the measure by which the
+    /// business's profit is shared between countries for foreign tax credit relief.
+    pub profit: Money,
+    /// Residential finance costs of the year (ITTOIA 2005 s272A).
+    pub residential_finance_costs: Money,
+    /// Residential finance costs not yet relieved, brought forward (ITTOIA 2005 s274C).
+    pub finance_costs_brought_forward: Money,
+    /// Foreign tax paid on or deducted from the income.
+    pub foreign_tax: Money,
+    /// Whether foreign tax credit relief is claimed on the foreign tax (TIOPA 2010 s18);
+    /// without a claim the foreign tax is deducted from the income (s112).
+    pub claims_credit: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -174,7 +174,16 @@ fn validate(inputs: &Inputs) -> Result<(), EngineError> {
     }
     if let Some(p) = &inputs.foreign_property {
         amounts.push(("foreign_property.profit", p.profit, true));
+        for c in &p.countries {
+            amounts.extend([
+                ("foreign_property.countries.profit", c.profit, true),
+                ("foreign_property.countries.residential_finance_costs", c.residential_finance_costs, false),
+                ("foreign_property.countries.finance_costs_brought_forward", c.finance_costs_brought_forward, false),
+                ("foreign_property.countries.foreign_tax", c.foreign_tax, false),
+            ]);
+        }
     }
+    amounts.push(("business_tax_deducted.foreign_property", inputs.business_tax_deducted.foreign_property, false));
     amounts.push(("foreign_dividends", inputs.foreign_dividends, false));
     for a in &inputs.savings_accounts {
         amounts.extend([

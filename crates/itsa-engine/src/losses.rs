@@ -32,6 +32,9 @@ pub struct BusinessAccounts {
     /// Income less expenses with disallowable expenses added back and non-taxable income
     /// taken out, before capital allowances and other adjustments; negative, a loss.
     pub adjusted_profit: Option<Money>,
+    /// Foreign tax paid on the income of a foreign property business, claimed as a credit
+    /// or not.
+    pub foreign_tax_paid: Option<Money>,
 }
 
 /// What a trade brings besides its profit: transition profits, Class 4 figures and its

@@ -136,6 +136,38 @@ fn the_cases_cover_the_objects_the_view_writes() {
     }
 }
 
+/// The property case writes the foreign property's finance costs country by country, the
+/// credit on its income, the UK tax paid on it and (def4) the foreign tax paid, so that
+/// the schema test above checks those fields in every variant.
+#[test]
+fn the_property_case_writes_the_foreign_property_fields() {
+    for year in [2017, 2022, 2025, 2026].map(TaxYear::starting) {
+        let (_, case) = cases(year, Regime::RestOfUk)
+            .into_iter()
+            .find(|(name, _)| name.starts_with("UK and foreign property"))
+            .expect("the property case");
+        let c = calculation_v8(&itsa_engine::calculate(&case).unwrap());
+        let rfc = &c["reliefs"]["residentialFinanceCosts"];
+        assert!(rfc["ukProperty"]["carryForwardAmount"].is_number(), "{year}: {rfc}");
+        let detail = &rfc["foreignProperty"]["foreignPropertyRfcDetail"];
+        assert_eq!(detail.as_array().map(Vec::len), Some(3), "{year}: {rfc}");
+        assert!(detail[0]["carryForwardAmount"].is_number(), "{year}: {rfc}");
+        let ftcr = &c["reliefs"]["foreignTaxCreditRelief"];
+        assert!(ftcr["foreignTaxCreditReliefOnProperty"].is_number(), "{year}: {ftcr}");
+        assert_eq!(ftcr["foreignTaxCreditReliefDetail"][0]["incomeSourceType"], "foreign-property");
+        assert_eq!(c["taxDeductedAtSource"]["specialWithholdingTaxOrUkTaxPaid"], json!(120.4));
+        let foreign = c["businessProfitAndLoss"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["incomeSourceType"] == "foreign-property")
+            .unwrap()
+            .clone();
+        let def4 = SchemaVariant::for_tax_year(year) >= SchemaVariant::Def4;
+        assert_eq!(foreign.get("foreignTaxPaid").is_some(), def4, "{year}: {foreign}");
+    }
+}
+
 #[test]
 fn template_toggles_render_both_ways() {
     let text = r#"{"a": 1, {{#if (enabled 'x')}}"b": "{{#unless (releasedInProduction 'x')}}[Test only] {{/unless}}on",{{else}}"b": "off",{{/if}} "c": 3}"#;

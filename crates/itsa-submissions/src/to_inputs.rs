@@ -13,8 +13,8 @@ use std::collections::HashMap;
 use std::fmt::Display;
 
 use itsa_engine::inputs::{
-    CodedOut, Employment, ForeignProperty, MarriageAllowance, Pension, SavingsAccount, SelfEmployment, StateBenefit,
-    UkProperty,
+    CodedOut, Employment, ForeignProperty, ForeignPropertyCountry, MarriageAllowance, Pension, SavingsAccount,
+    SelfEmployment, StateBenefit, UkProperty,
 };
 use itsa_engine::{Date, Inputs, Money, Rules};
 use rust_decimal::Decimal;
@@ -551,25 +551,53 @@ fn investment_subscriptions(
 mod property {
     use super::*;
     use crate::bodies::property::{
-        ForeignPropertyAnnualSubmission, ForeignPropertyExpenses, UkPropertyAnnualSubmission,
-        UkPropertyIncomeAndExpenses,
+        ForeignPropertyAnnualEntry, ForeignPropertyAnnualSubmission, ForeignPropertyExpenses,
+        UkPropertyAnnualSubmission, UkPropertyIncomeAndExpenses,
     };
 
-    /// A property business's figures for the year.
+    /// A property business's figures for the year, or a foreign property business's
+    /// figures for one country (or, from 2026-27, one property).
     #[derive(Default)]
     struct Figures {
         income: Money,
         expenses: Money,
         finance_costs: Money,
         finance_costs_brought_forward: Money,
-        /// Tax deducted from the income before it was paid.
+        /// Tax deducted from the income before it was paid: UK tax, on foreign property.
         tax_deducted: Money,
         /// Rent-a-room rents received, within `income`.
         rent_a_room_rents: Money,
         /// Rent-a-room relief claimed, within `expenses`.
         rent_a_room_claimed: Money,
-        /// Figures itsa does not calculate yet, by what they are.
-        unsupported: Vec<(Money, &'static str)>,
+        /// Foreign tax paid on or deducted from foreign property income.
+        foreign_tax: Money,
+        /// Whether foreign tax credit relief is claimed on it: by any submission of the
+        /// year for the country or property.
+        claims_credit: bool,
+    }
+
+    /// A foreign property business's figures for the year, country by country (to
+    /// 2025-26) or property by property (from 2026-27), in the order first submitted.
+    #[derive(Default)]
+    struct ForeignFigures {
+        entries: Vec<(String, Figures)>,
+    }
+
+    impl ForeignFigures {
+        fn entry(&mut self, key: &str) -> &mut Figures {
+            let at = match self.entries.iter().position(|(k, _)| k == key) {
+                Some(at) => at,
+                None => {
+                    self.entries.push((key.to_owned(), Figures::default()));
+                    self.entries.len() - 1
+                }
+            };
+            &mut self.entries[at].1
+        }
+
+        fn total(&self, f: impl Fn(&Figures) -> Money) -> Money {
+            self.entries.iter().map(|(_, e)| f(e)).sum()
+        }
     }
 
     impl Figures {
@@ -587,22 +615,19 @@ mod property {
             }
         }
 
-        fn foreign(
-            &mut self,
-            income: Money,
-            foreign_tax: Money,
-            uk_tax: Money,
-            expenses: Option<&ForeignPropertyExpenses>,
-        ) {
+        /// Foreign property income and expenses of one country or property: the residential
+        /// finance costs apart (relieved as a reduction of tax, ITTOIA 2005 s272A, s274A), as
+        /// are the foreign tax (foreign tax credit relief or a deduction, TIOPA 2010 s18,
+        /// s112) and the UK tax paid (tax deducted at source).
+        fn foreign(&mut self, income: Money, taxes: ForeignTaxes, expenses: Option<&ForeignPropertyExpenses>) {
             self.income += income;
-            self.unsupported.push((foreign_tax, "foreign tax on foreign property income (foreign tax credit relief)"));
-            self.unsupported.push((uk_tax, "UK tax paid on foreign property income"));
+            self.foreign_tax += taxes.foreign_tax;
+            self.claims_credit |= taxes.claims_credit;
+            self.tax_deducted += taxes.uk_tax;
             if let Some(e) = expenses {
                 self.expenses += e.total();
-                self.unsupported.push((
-                    e.residential_finance_costs() + e.finance_costs_brought_forward(),
-                    "residential finance costs of foreign property",
-                ));
+                self.finance_costs += e.residential_finance_costs();
+                self.finance_costs_brought_forward += e.finance_costs_brought_forward();
             }
         }
 
@@ -616,13 +641,6 @@ mod property {
             (self.rent_a_room_claimed - relief).at_least_zero()
         }
 
-        fn refuse_unsupported(&self, at: &dyn Display) -> Result<(), SubmissionError> {
-            for (amount, what) in &self.unsupported {
-                refuse_if_any(*amount, at, what)?;
-            }
-            Ok(())
-        }
-
         /// Income less expenses, with the annual adjustments and less the allowances; or,
         /// where the property income allowance is claimed, income less the allowance
         /// instead of expenses, never below nil (ITTOIA 2005 s783BC).
@@ -634,6 +652,14 @@ mod property {
         }
     }
 
+    /// The taxes on one foreign property entry of a submission.
+    #[derive(Default)]
+    struct ForeignTaxes {
+        foreign_tax: Money,
+        uk_tax: Money,
+        claims_credit: bool,
+    }
+
     /// The UK and foreign property businesses of the year.
     pub(super) fn fold(
         year: &TaxpayerYear,
@@ -642,8 +668,10 @@ mod property {
     ) -> Result<(), SubmissionError> {
         let mut uk: Option<Figures> = None;
         let mut uk_annual: Option<&UkPropertyAnnualSubmission> = None;
-        let mut foreign: Option<Figures> = None;
+        let mut foreign: Option<ForeignFigures> = None;
         let mut foreign_annual: Option<&ForeignPropertyAnnualSubmission> = None;
+        // The country of each property that `foreign-property-details` created (2026-27 on).
+        let mut countries_of_properties: HashMap<String, String> = HashMap::new();
         for (n, s) in year.submissions.iter().enumerate() {
             let at = At::Submission(n, s.endpoint);
             match &s.body {
@@ -663,25 +691,40 @@ mod property {
                 }
                 Body::UkPropertyAnnual(a) => uk_annual = Some(a),
                 Body::ForeignPropertyPeriod(p) => {
-                    let figures = foreign.get_or_insert_with(Figures::default);
+                    let figures = foreign.get_or_insert_with(ForeignFigures::default);
                     if let Some(fhl) = &p.foreign_fhl_eea {
                         refuse_if_any(fhl.income_total() + fhl.expenses_total(), &at, "furnished holiday lettings")?;
                     }
                     for entry in p.foreign_non_fhl_property.iter().flatten() {
                         let i = &entry.income;
-                        figures.foreign(i.total(), i.foreign_tax_paid(), i.uk_tax_paid(), entry.expenses.as_ref());
+                        let taxes = ForeignTaxes {
+                            foreign_tax: i.foreign_tax_paid(),
+                            uk_tax: i.uk_tax_paid(),
+                            claims_credit: i.foreign_tax_credit_relief(),
+                        };
+                        figures.entry(entry.country_code.as_str()).foreign(i.total(), taxes, entry.expenses.as_ref());
                     }
                 }
                 Body::ForeignPropertyCumulative(c) => {
-                    let mut figures = Figures::default();
+                    let mut figures = ForeignFigures::default();
                     for entry in &c.foreign_property {
-                        let (foreign_tax, uk_tax) = entry
-                            .income
-                            .as_ref()
-                            .map_or((Money::ZERO, Money::ZERO), |i| (i.foreign_tax_paid(), i.uk_tax_paid()));
-                        figures.foreign(entry.income_total(), foreign_tax, uk_tax, entry.expenses.as_ref());
+                        let taxes = entry.income.as_ref().map_or_else(ForeignTaxes::default, |i| ForeignTaxes {
+                            foreign_tax: i.foreign_tax_paid(),
+                            uk_tax: i.uk_tax_paid(),
+                            claims_credit: i.foreign_tax_credit_relief(),
+                        });
+                        figures.entry(&foreign_key(entry.country_code.as_ref(), entry.property_id.as_deref())).foreign(
+                            entry.income_total(),
+                            taxes,
+                            entry.expenses.as_ref(),
+                        );
                     }
                     foreign = Some(figures);
+                }
+                Body::ForeignPropertyDetails(d) => {
+                    if let Some(created) = &s.created {
+                        countries_of_properties.insert(created.id.clone(), d.country_code.as_str().to_owned());
+                    }
                 }
                 Body::ForeignPropertyAnnual(a) => foreign_annual = Some(a),
                 _ => {}
@@ -692,7 +735,6 @@ mod property {
             match b.type_of_business {
                 BusinessType::UkProperty => {
                     let Some(figures) = &uk else { continue };
-                    figures.refuse_unsupported(&b.alias)?;
                     let annual = uk_annual.and_then(|a| a.uk_property.as_ref());
                     if let Some(fhl) = uk_annual.and_then(|a| a.uk_fhl_property.as_ref()) {
                         refuse_if_any(
@@ -736,7 +778,6 @@ mod property {
                 }
                 BusinessType::ForeignProperty => {
                     let Some(figures) = &foreign else { continue };
-                    figures.refuse_unsupported(&b.alias)?;
                     if let Some(fhl) = foreign_annual.and_then(|a| a.foreign_fhl_eea.as_ref()) {
                         refuse_if_any(
                             fhl.allowances_total() + fhl.adjustments_net(),
@@ -744,24 +785,91 @@ mod property {
                             "furnished holiday lettings",
                         )?;
                     }
-                    let entries = foreign_annual.and_then(|a| a.foreign_property.as_ref());
-                    let adjustments = entries.iter().copied().flatten().map(|e| e.adjustments_net()).sum();
-                    let allowances = entries.iter().copied().flatten().map(|e| e.allowances_total()).sum();
-                    let pia = entries
-                        .iter()
-                        .copied()
-                        .flatten()
-                        .filter_map(|e| e.property_income_allowance())
-                        .reduce(|a, b| a + b);
+                    let entries: Vec<&ForeignPropertyAnnualEntry> =
+                        foreign_annual.and_then(|a| a.foreign_property.as_ref()).into_iter().flatten().collect();
+                    let annual_of = |key: &str| {
+                        entries
+                            .iter()
+                            .copied()
+                            .find(|e| foreign_key(e.country_code.as_ref(), e.property_id.as_deref()) == key)
+                    };
+                    let adjustments = entries.iter().map(|e| e.adjustments_net()).sum();
+                    let allowances = entries.iter().map(|e| e.allowances_total()).sum();
+                    let pia = entries.iter().filter_map(|e| e.property_income_allowance()).reduce(|a, b| a + b);
+                    let total = Figures {
+                        income: figures.total(|e| e.income),
+                        expenses: figures.total(|e| e.expenses),
+                        ..Figures::default()
+                    };
+                    // Each country's profit worked out as the business's is, with its own
+                    // adjustments and allowances (or property income allowance): the measure
+                    // by which the business's profit is shared between countries.
+                    let mut countries: Vec<ForeignPropertyCountry> = Vec::new();
+                    for (key, entry) in &figures.entries {
+                        let annual = annual_of(key);
+                        let profit = entry.profit(
+                            annual.map_or(Money::ZERO, |a| a.adjustments_net()),
+                            annual.map_or(Money::ZERO, |a| a.allowances_total()),
+                            pia.map(|_| annual.and_then(|a| a.property_income_allowance()).unwrap_or(Money::ZERO)),
+                            entry.income.at_least_zero(),
+                        );
+                        let country = match countries_of_properties.get(key) {
+                            Some(country) => country.clone(),
+                            None if year.tax_year.start_year() <= LAST_YEAR_PER_COUNTRY => key.clone(),
+                            None => {
+                                return Err(not_calculated(
+                                    &b.alias,
+                                    &format!(
+                                        "figures of foreign property {key}, which no foreign-property-details submission of the case created (its country is unknown)"
+                                    ),
+                                ));
+                            }
+                        };
+                        let at = match countries.iter().position(|c| c.country_code == country) {
+                            Some(at) => at,
+                            None => {
+                                countries.push(ForeignPropertyCountry { country_code: country, ..Default::default() });
+                                countries.len() - 1
+                            }
+                        };
+                        let c = &mut countries[at];
+                        c.profit += profit;
+                        c.residential_finance_costs += entry.finance_costs;
+                        c.finance_costs_brought_forward += entry.finance_costs_brought_forward;
+                        c.foreign_tax += entry.foreign_tax;
+                        c.claims_credit |= entry.claims_credit;
+                    }
+                    inputs.business_tax_deducted.foreign_property += figures.total(|e| e.tax_deducted);
                     inputs.foreign_property = Some(ForeignProperty {
                         business_id: b.business_id.clone(),
-                        profit: figures.profit(adjustments, allowances, pia, limit),
+                        profit: total.profit(adjustments, allowances, pia, limit),
+                        countries,
+                        accounts: Some(itsa_engine::losses::BusinessAccounts {
+                            total_income: total.income,
+                            total_expenses: if pia.is_some() { Money::ZERO } else { total.expenses },
+                            total_additions: adjustments,
+                            total_deductions: match pia {
+                                Some(claimed) => claimed.min(limit).min(total.income.at_least_zero()),
+                                None => allowances,
+                            },
+                            ..Default::default()
+                        }),
                     });
                 }
                 BusinessType::SelfEmployment => {}
             }
         }
         Ok(())
+    }
+
+    /// The last tax year (start year) whose foreign property figures are per country
+    /// (2025-26); from 2026-27 they are per property.
+    const LAST_YEAR_PER_COUNTRY: u16 = 2025;
+
+    /// What a foreign property entry is known by: its country (to 2025-26) or its property
+    /// id (from 2026-27; the bodies hold one or the other, as their checks make sure).
+    fn foreign_key(country: Option<&crate::bodies::CountryCode>, property_id: Option<&str>) -> String {
+        country.map(|c| c.as_str().to_owned()).or_else(|| property_id.map(str::to_owned)).unwrap_or_default()
     }
 
     /// The last day that the year's property figures cover.

@@ -406,3 +406,105 @@ fn payroll_giving_is_read_and_refused_only_beside_student_loans() {
     assert_eq!(e.code, NOT_CALCULATED);
     assert!(e.message.contains("payroll giving"), "{e}");
 }
+
+fn foreign_property() -> Value {
+    json!([{"alias": "abroad", "typeOfBusiness": "foreign-property"}])
+}
+
+#[test]
+fn foreign_property_figures_are_read_country_by_country() {
+    let period = |from: &str, to: &str, france_rent: u32| {
+        json!({"endpoint": "foreign-property-period", "ids": {"businessId": "abroad"}, "body": {
+            "fromDate": from, "toDate": to,
+            "foreignNonFhlProperty": [
+                {"countryCode": "FRA",
+                 "income": {"rentIncome": {"rentAmount": france_rent}, "foreignTaxCreditRelief": true,
+                            "foreignTaxPaidOrDeducted": 450, "specialWithholdingTaxOrUkTaxPaid": 20.5},
+                 "expenses": {"premisesRunningCosts": 500, "residentialFinancialCost": 1000,
+                              "broughtFwdResidentialFinancialCost": 150}},
+                {"countryCode": "ESP",
+                 "income": {"rentIncome": {"rentAmount": 2000}, "foreignTaxCreditRelief": false,
+                            "foreignTaxPaidOrDeducted": 100},
+                 "expenses": {"other": 300}}]}})
+    };
+    let inputs = read(&case(
+        "2024-25",
+        foreign_property(),
+        json!([period("2024-04-06", "2024-10-05", 4000), period("2024-10-06", "2025-04-05", 5000),
+            {"endpoint": "foreign-property-annual", "ids": {"businessId": "abroad"}, "body": {"foreignProperty": [
+                {"countryCode": "FRA", "adjustments": {"privateUseAdjustment": 200}},
+                {"countryCode": "ESP", "allowances": {"annualInvestmentAllowance": 100}}]}}]),
+    ))
+    .unwrap();
+    let p = inputs.foreign_property.as_ref().unwrap();
+    // France 9,000 - 1,000 + 200 = 8,200; Spain 4,000 - 600 - 100 = 3,300; the business
+    // 11,500, before the Spanish tax (no claim) is deducted by the engine.
+    assert_eq!(p.profit, pounds("11500"));
+    let countries: Vec<(&str, Money, Money, Money, Money, bool)> = p
+        .countries
+        .iter()
+        .map(|c| {
+            let f = (c.residential_finance_costs, c.finance_costs_brought_forward);
+            (c.country_code.as_str(), c.profit, f.0, f.1, c.foreign_tax, c.claims_credit)
+        })
+        .collect();
+    assert_eq!(
+        countries,
+        vec![
+            ("FRA", pounds("8200"), pounds("2000"), pounds("300"), pounds("900"), true),
+            ("ESP", pounds("3300"), pounds("0"), pounds("0"), pounds("200"), false),
+        ]
+    );
+    assert_eq!(p.foreign_tax_deducted(), pounds("200"));
+    assert_eq!(inputs.business_tax_deducted.foreign_property, pounds("41"));
+}
+
+#[test]
+fn foreign_properties_of_2026_27_are_read_into_their_countries() {
+    let details = |alias: &str, name: &str, country: &str| {
+        json!({"endpoint": "foreign-property-details", "ids": {"businessId": "abroad"}, "creates": alias,
+               "body": {"propertyName": name, "countryCode": country}})
+    };
+    let cumulative = |properties: Value| {
+        json!({"endpoint": "foreign-property-cumulative", "ids": {"businessId": "abroad"}, "body": {
+            "fromDate": "2026-04-06", "toDate": "2027-04-05", "foreignProperty": properties}})
+    };
+    let inputs = read(&case(
+        "2026-27",
+        foreign_property(),
+        json!([details("lyon", "Lyon flat", "FRA"), details("nice", "Nice flat", "FRA"), details("porto", "Porto flat", "PRT"),
+            cumulative(json!([
+                {"propertyId": "{lyon}", "income": {"rentIncome": {"rentAmount": 6000}, "foreignTaxCreditRelief": true,
+                    "foreignTaxPaidOrDeducted": 600}, "expenses": {"consolidatedExpenses": 1000, "residentialFinancialCost": 800}},
+                {"propertyId": "{porto}", "income": {"rentIncome": {"rentAmount": 3000}}, "expenses": {"consolidatedExpenses": 500}},
+                {"propertyId": "{nice}", "income": {"rentIncome": {"rentAmount": 4000}, "foreignTaxPaidOrDeducted": 400},
+                    "expenses": {"consolidatedExpenses": 500, "residentialFinancialCost": 200}}]))]),
+    ))
+    .unwrap();
+    let p = inputs.foreign_property.as_ref().unwrap();
+    assert_eq!(p.profit, pounds("11000"));
+    let countries: Vec<(&str, Money, Money, Money, bool)> = p
+        .countries
+        .iter()
+        .map(|c| (c.country_code.as_str(), c.profit, c.residential_finance_costs, c.foreign_tax, c.claims_credit))
+        .collect();
+    // Lyon and Nice are both in France: 5,000 + 3,500, with the claim Lyon's figures make.
+    assert_eq!(
+        countries,
+        vec![
+            ("FRA", pounds("8500"), pounds("1000"), pounds("1000"), true),
+            ("PRT", pounds("2500"), pounds("0"), pounds("0"), false),
+        ]
+    );
+
+    // A property no details submission of the case made has no known country.
+    let unknown = case(
+        "2026-27",
+        foreign_property(),
+        json!([cumulative(json!([{"propertyId": "8e8b8450-dc1b-4360-8109-7067337b42cb",
+            "income": {"rentIncome": {"rentAmount": 6000}}}]))]),
+    );
+    let e = refused(&unknown);
+    assert_eq!(e.code, NOT_CALCULATED, "{e}");
+    assert!(e.message.contains("8e8b8450-dc1b-4360-8109-7067337b42cb"), "{e}");
+}

@@ -552,9 +552,9 @@ pub fn allowances_deductions_reliefs(c: &Calculation) -> Option<Value> {
         .opt("giftOfInvestmentsAndPropertyToCharity", a.deductions.gifts_of_investments.map(pounds))
         .opt("blindPersonsAllowance", a.blind_persons_allowance.map(pounds))
         .some_if_not_empty();
-    let finance_costs = c.reliefs.residential_finance_costs.map(|r| {
+    let finance_costs = c.reliefs.residential_finance_costs.as_ref().map(|r| {
         Obj::new()
-            .set("amountClaimed", pounds(r.amount_claimed.round_up_to_pound()))
+            .set("amountClaimed", pounds(r.amount_claimed().round_up_to_pound()))
             .set("allowableAmount", pounds(r.relievable_amount))
             .set("rate", percent(r.rate))
             .set("propertyFinanceRelief", pounds(r.total_residential_finance_costs_relief))

@@ -154,8 +154,12 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
     });
     traders.student_loan_plans = vec![StudentLoanPlan::Plan1];
     traders.class2_voluntary = true;
-    traders.business_tax_deducted =
-        BusinessTaxDeducted { cis: pence("1840.40"), trading_income: m(120), uk_property: pence("310.20") };
+    traders.business_tax_deducted = BusinessTaxDeducted {
+        cis: pence("1840.40"),
+        trading_income: m(120),
+        uk_property: pence("310.20"),
+        foreign_property: m(0),
+    };
     traders.post_cessation_receipts = vec![pence("1500.60"), m(250)];
     cases.push((
         "two trades (one a loss) and property with finance costs, tax taken off, post-cessation receipts",
@@ -295,6 +299,46 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
     refunded.pensions.push(Pension { name: "Small pension".into(), amount: m(3_000), tax_deducted: m(-40) });
     cases.push(("PAYE repaid beyond the tax deducted, in year", refunded));
 
+    // UK and foreign property with residential finance costs beyond adjusted total income
+    // (shared between the businesses), foreign tax with and without a claim to credit,
+    // a country with a loss and UK tax paid on the foreign income.
+    let mut landlord = new();
+    landlord.employments.push(Employment { name: "Part time".into(), pay: m(6_000), ..Default::default() });
+    landlord.uk_property = Some(UkProperty {
+        business_id: "XPIS12345678901".into(),
+        profit: pence("12000.50"),
+        residential_finance_costs: pence("7500.25"),
+        finance_costs_brought_forward: m(600),
+        ..Default::default()
+    });
+    let country = |code: &str, profit: i64, costs: &str, foreign_tax: i64, claims_credit: bool| {
+        itsa_engine::inputs::ForeignPropertyCountry {
+            country_code: code.into(),
+            profit: m(profit),
+            residential_finance_costs: pence(costs),
+            finance_costs_brought_forward: m(250),
+            foreign_tax: m(foreign_tax),
+            claims_credit,
+        }
+    };
+    landlord.foreign_property = Some(itsa_engine::inputs::ForeignProperty {
+        business_id: "XFIS12345678901".into(),
+        profit: m(9_500),
+        countries: vec![
+            country("FRA", 7_000, "2400.10", 1_400, true),
+            country("ESP", 3_500, "900", 200, false),
+            country("ITA", -1_000, "0", 0, true),
+        ],
+        accounts: Some(itsa_engine::losses::BusinessAccounts {
+            total_income: m(14_000),
+            total_expenses: m(4_000),
+            total_deductions: m(500),
+            ..Default::default()
+        }),
+    });
+    landlord.business_tax_deducted.foreign_property = pence("120.40");
+    cases.push(("UK and foreign property with finance costs and foreign tax", landlord));
+
     // Payroll giving beyond the earnings, the rest off a pension.
     let mut giver = new();
     giver.employments.push(Employment { name: "Part time".into(), pay: m(1_000), ..Default::default() });
@@ -319,8 +363,11 @@ pub fn cases(year: TaxYear, regime: Regime) -> Vec<(&'static str, Inputs)> {
         claims_sideways: true,
         ..Default::default()
     });
-    investor.foreign_property =
-        Some(itsa_engine::inputs::ForeignProperty { business_id: "XFIS12345678901".into(), profit: m(6_000) });
+    investor.foreign_property = Some(itsa_engine::inputs::ForeignProperty {
+        business_id: "XFIS12345678901".into(),
+        profit: m(6_000),
+        ..Default::default()
+    });
     investor.foreign_dividends = m(2_500);
     investor.investment_subscriptions.eis = m(20_000);
     investor.investment_subscriptions.vct = m(10_000);

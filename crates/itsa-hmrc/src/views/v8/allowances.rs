@@ -127,22 +127,47 @@ pub(super) fn notional_tax(c: &Calculation) -> Option<Node> {
     notional.is_positive().then(|| Obj::new().set("chargeableGains", money(notional)).build())
 }
 
-/// `reliefs.residentialFinanceCosts`, all for UK property (itsa has no foreign property).
+/// `reliefs.residentialFinanceCosts`: the reduction for the UK and foreign property
+/// businesses together, then each business's part, the foreign one country by country.
+/// `amountClaimed` is whole pounds in HMRC's schema: costs claimed round up, as on a return.
 fn residential_finance_costs(r: &ResidentialFinanceCosts) -> Node {
+    let claimed = |m: Money| pounds(m.round_up_to_pound());
     Obj::new()
         .set("adjustedTotalIncome", money(r.adjusted_total_income))
         .set("totalAllowableAmount", money(r.total_allowable_amount))
         .set("relievableAmount", money(r.relievable_amount))
         .set("rate", percent(r.rate))
         .set("totalResidentialFinanceCostsRelief", money(r.total_residential_finance_costs_relief))
-        .set(
+        .opt(
             "ukProperty",
-            Obj::new()
-                // Whole pounds in HMRC's schema; costs claimed round up, as on a return.
-                .set("amountClaimed", pounds(r.amount_claimed.round_up_to_pound()))
-                .set("allowableAmount", money(r.total_allowable_amount))
-                .set("carryForwardAmount", money(r.carry_forward_amount))
-                .build(),
+            r.uk_property.map(|p| {
+                Obj::new()
+                    .set("amountClaimed", claimed(p.amount_claimed))
+                    .set("allowableAmount", money(p.allowable_amount))
+                    .set("carryForwardAmount", money(p.carry_forward_amount))
+                    .build()
+            }),
+        )
+        .opt(
+            "foreignProperty",
+            r.foreign_property.as_ref().map(|f| {
+                let countries: Vec<Node> = f
+                    .countries
+                    .iter()
+                    .map(|c| {
+                        Obj::new()
+                            .set("countryCode", c.country_code.clone())
+                            .set("amountClaimed", claimed(c.amount_claimed))
+                            .set("allowableAmount", money(c.allowable_amount))
+                            .set("carryForwardAmount", money(c.carry_forward_amount))
+                            .build()
+                    })
+                    .collect();
+                Obj::new()
+                    .set("totalForeignPropertyAllowableAmount", money(f.business.allowable_amount))
+                    .set("foreignPropertyRfcDetail", countries)
+                    .build()
+            }),
         )
         .build()
 }
@@ -180,6 +205,7 @@ pub(super) fn tax_deducted_at_source(t: &TaxDeductedAtSource) -> Option<Node> {
         .opt("payeEmployments", not_negative(t.pay_employments))
         .opt("occupationalPensions", not_negative(t.occupational_pensions))
         .opt("stateBenefits", t.state_benefits.map(money))
+        .opt("specialWithholdingTaxOrUkTaxPaid", t.special_withholding_tax_or_uk_tax_paid.map(money))
         .opt("taxTakenOffTradingIncome", t.tax_taken_off_trading_income.map(money))
         .some_if_not_empty()
 }

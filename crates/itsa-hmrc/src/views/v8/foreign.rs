@@ -129,6 +129,7 @@ pub(super) fn foreign_tax_credit_relief(r: &ForeignTaxCreditRelief) -> Node {
     Obj::new()
         .set("customerCalculatedRelief", r.customer_calculated)
         .set("totalForeignTaxCreditRelief", money(r.total))
+        .opt("foreignTaxCreditReliefOnProperty", on(|k| k == ForeignSourceKind::Property))
         .opt(
             "foreignTaxCreditReliefOnDividends",
             on(|k| matches!(k, ForeignSourceKind::Dividends | ForeignSourceKind::DividendsReceivedWhilstAbroad)),

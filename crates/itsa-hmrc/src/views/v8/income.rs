@@ -69,6 +69,10 @@ fn business(b: &BusinessProfitAndLoss, variant: SchemaVariant) -> Node {
         // def4 shows a negative adjusted profit as a loss.
         .opt("adjustedLoss", adjusted.filter(|p| p.is_negative() && variant >= SchemaVariant::Def4).map(|p| money(-p)))
         .opt(
+            "foreignTaxPaid",
+            accounts.and_then(|a| a.foreign_tax_paid).filter(|_| variant >= SchemaVariant::Def4).map(money),
+        )
+        .opt(
             "outstandingBusinessIncome",
             accounts.and_then(|a| a.outstanding_business_income).filter(|_| from_def3).map(money),
         )
