@@ -105,7 +105,8 @@ fn validate(inputs: &Inputs) -> Result<(), EngineError> {
     for b in &inputs.state_benefits {
         amounts.extend([
             ("state_benefits.amount", b.amount, false),
-            ("state_benefits.tax_deducted", b.tax_deducted, false),
+            // Negative where more tax was repaid than taken off, as PAYE may be.
+            ("state_benefits.tax_deducted", b.tax_deducted, true),
         ]);
     }
     for b in inputs.state_pension_sources.iter().chain(&inputs.state_pension_lump_sums) {

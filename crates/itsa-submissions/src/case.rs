@@ -88,7 +88,9 @@ pub struct HeldBenefit {
     /// HMRC's State Benefits API name: `statePension`, `jobSeekersAllowance`, ….
     pub benefit_type: String,
     pub amount: Amount,
-    pub tax_paid: Option<Amount>,
+    /// Tax taken off, negative where more was repaid than taken (as HMRC's State Benefits
+    /// API allows).
+    pub tax_paid: Option<SignedAmount>,
 }
 
 /// Amounts HMRC is collecting through this year's tax code.

@@ -386,6 +386,29 @@ fn a_negative_paye_figure_is_read_as_tax_repaid() {
     assert_eq!(inputs.pensions[0].tax_deducted, pounds("-12"));
 }
 
+/// Tax repaid on a taxable benefit, as HMRC's State Benefits API allows (a negative
+/// `taxPaid`), HMRC-held or submitted: it lowers the tax deducted at source by as much.
+#[test]
+fn a_negative_benefit_tax_figure_is_read_as_tax_repaid() {
+    let year = |held: f64, submitted: f64| {
+        let mut year = case(
+            "2025-26",
+            json!([]),
+            json!([{"endpoint": "state-benefit-create", "creates": "esa", "body": {"benefitType": "employmentSupportAllowance", "startDate": "2024-05-01"}},
+                   {"endpoint": "state-benefit-amounts", "ids": {"benefitId": "esa"}, "body": {"amount": 4000, "taxPaid": submitted}}]),
+        );
+        year["hmrc_held"]["state_benefits"] =
+            json!([{"benefitType": "jobSeekersAllowance", "amount": 2500, "taxPaid": held}]);
+        year
+    };
+    let repaid = read(&year(-40.0, -25.5)).unwrap();
+    let taxes: Vec<Money> = repaid.state_benefits.iter().map(|b| b.tax_deducted).collect();
+    assert_eq!(taxes, [pounds("-40"), pounds("-25.5")]);
+    let deducted = |inputs: &Inputs| itsa_engine::calculate(inputs).unwrap().tax_calculation.total_tax_deducted;
+    let none = read(&year(0.0, 0.0)).unwrap();
+    assert_eq!(deducted(&none) - deducted(&repaid), pounds("65.5"));
+}
+
 #[test]
 fn payroll_giving_is_read_and_refused_only_beside_student_loans() {
     let mut year = case(
