@@ -1147,6 +1147,7 @@ fn calculate_with(
                 + incomes.state_benefits
                 + incomes.other
                 + incomes.property_profits
+                + incomes.foreign_property_profits
                 + incomes.savings
                 + incomes.dividends
                 + incomes.gains

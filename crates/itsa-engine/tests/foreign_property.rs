@@ -224,3 +224,14 @@ fn uk_tax_paid_on_foreign_property_income_is_tax_deducted_at_source() {
     assert_eq!(c.tax_calculation.total_tax_deducted, m(250));
     assert_eq!(c.tax_calculation.total_income_tax_and_nics_due, m(2_236));
 }
+
+/// Foreign property profits are unearned income for student loans, as UK property
+/// profits are (Education (Student Loans) (Repayment) Regulations 2009 reg 29(3)).
+#[test]
+fn foreign_property_profits_are_unearned_income_for_student_loans() {
+    let mut i = taxpayer(30_000);
+    i.student_loan_plans = vec![itsa_engine::inputs::StudentLoanPlan::Plan2];
+    i.foreign_property = Some(foreign_property(vec![country("FRA", 3_000)]));
+    // Plan 2's threshold in 2025-26 is 28,470: (30,000 + 3,000 - 28,470) x 9% = 407.70 -> 407.
+    assert_eq!(run(&i).tax_calculation.total_student_loans_repayment_amount, m(407));
+}
