@@ -501,12 +501,16 @@ pub fn taxable_income(c: &Calculation, crystallisation: bool) -> Value {
 }
 
 /// `businessProfitAndLoss`: each trade, and the UK property business (1.0's
-/// `ukPropertyNonFhl`; itsa has no furnished holiday lettings). The loss summary is
-/// shown for a crystallisation calculation only, as documented.
+/// `ukPropertyNonFhl`; itsa has no furnished holiday lettings). 1.0 has no field for a
+/// foreign property business, which is left out here. The loss summary is shown for a
+/// crystallisation calculation only, as documented.
 fn business_profit_and_loss(c: &Calculation, crystallisation: bool) -> Option<Node> {
     let mut trades = Vec::new();
     let mut property = None;
     for b in &c.business_profit_and_loss {
+        if b.income_source_type == IncomeSourceType::ForeignProperty {
+            continue;
+        }
         let profit = b.net_loss.is_zero();
         let is_trade = b.income_source_type == IncomeSourceType::SelfEmployment;
         let summary = Obj::new()
@@ -749,6 +753,31 @@ mod tests {
         let reliefs = &in_year["allowances-deductions-reliefs"]["detail"]["reliefs"]["residentialFinanceCosts"];
         assert_eq!(reliefs["amountClaimed"], 1_500);
         assert_eq!(reliefs["rate"], 20);
+    }
+
+    /// 1.0 has no field for a foreign property business: the UK one keeps its own.
+    #[test]
+    fn a_foreign_property_business_leaves_the_uk_one_as_it_is() {
+        let mut inputs = itsa_engine::Inputs::new(TaxYear::starting(2020), Regime::RestOfUk);
+        inputs.uk_property = Some(itsa_engine::inputs::UkProperty {
+            business_id: "XPIS00000000001".into(),
+            profit: Money::pounds(8_000),
+            ..Default::default()
+        });
+        inputs.foreign_property = Some(itsa_engine::inputs::ForeignProperty {
+            business_id: "XFIS00000000001".into(),
+            profit: Money::pounds(3_000),
+            countries: vec![itsa_engine::inputs::ForeignPropertyCountry {
+                country_code: "FRA".into(),
+                profit: Money::pounds(3_000),
+                ..Default::default()
+            }],
+            accounts: None,
+        });
+        let c = itsa_engine::calculate(&inputs).unwrap();
+        let taxable = &sub_resources_v1(&c, true)["taxable-income"]["detail"];
+        let property = &taxable["payPensionsProfit"]["businessProfitAndLoss"]["ukPropertyNonFhl"];
+        assert_eq!(property["taxableProfit"], 8_000);
     }
 
     #[test]
