@@ -36,6 +36,12 @@ struct Year {
     marriage: &'static str,
     /// A UK life policy gain: amount, complete years, basic-rate tax treated as paid.
     policy_gain: Option<(u32, u32, bool)>,
+    /// Payroll giving (from 2022-23, the first year HMRC takes other reliefs on).
+    payroll_giving: u32,
+    /// Tax taken off the State Pension.
+    state_pension_tax: u32,
+    /// The employer repaid more PAYE than it took off: a negative figure.
+    paye_repaid: bool,
 }
 
 fn money() -> impl Strategy<Value = u32> {
@@ -60,6 +66,7 @@ fn year(marriage: Vec<&'static str>) -> impl Strategy<Value = Year> {
         ),
         (0u32..10_000, 0u32..60_000, 0u32..300_000, 0u32..100_000, 0u32..60_000, 0u32..3_000),
         proptest::sample::select(marriage),
+        (prop_oneof![3 => Just(0u32), 1 => 1u32..5_000], 0u32..2_000, proptest::bool::weighted(0.1)),
     )
         .prop_map(
             |(
@@ -69,6 +76,7 @@ fn year(marriage: Vec<&'static str>) -> impl Strategy<Value = Year> {
                 income,
                 reliefs,
                 marriage,
+                (payroll_giving, state_pension_tax, paye_repaid),
             )| {
                 let (untaxed_interest, taxed_interest, uk_dividends, foreign_dividends, policy_gain) = income;
                 let (gift_aid, pension_contributions, eis, vct, annual_allowance_excess, child_benefit) = reliefs;
@@ -95,6 +103,9 @@ fn year(marriage: Vec<&'static str>) -> impl Strategy<Value = Year> {
                     child_benefit,
                     marriage,
                     policy_gain,
+                    payroll_giving,
+                    state_pension_tax,
+                    paye_repaid,
                 }
             },
         )
@@ -111,7 +122,8 @@ fn case(y: &Year) -> Value {
     let tax_year = format!("{s}-{:02}", (s + 1) % 100);
     let mut employments = Vec::new();
     if y.pay > 0 || y.benefits_in_kind > 0 {
-        let mut e = json!({"employerName": "Acme Ltd", "pay": y.pay, "taxDeducted": y.pay / 5});
+        let tax: i64 = if y.paye_repaid { -i64::from(y.pay / 50) } else { i64::from(y.pay / 5) };
+        let mut e = json!({"employerName": "Acme Ltd", "pay": y.pay, "taxDeducted": tax});
         if y.benefits_in_kind > 0 {
             e["benefitsInKind"] = json!({"car": y.benefits_in_kind});
         }
@@ -122,7 +134,8 @@ fn case(y: &Year) -> Value {
     }
     let mut benefits = Vec::new();
     if y.state_pension > 0 {
-        benefits.push(json!({"benefitType": "statePension", "amount": y.state_pension}));
+        benefits
+            .push(json!({"benefitType": "statePension", "amount": y.state_pension, "taxPaid": y.state_pension_tax}));
     }
     if y.jobseekers > 0 {
         benefits.push(json!({"benefitType": "jobSeekersAllowance", "amount": y.jobseekers}));
@@ -211,6 +224,9 @@ fn case(y: &Year) -> Value {
     }
     if y.pension_contributions > 0 && s >= 2020 {
         submissions.push(json!({"endpoint": "reliefs-pensions", "body": {"pensionReliefs": {"regularPensionContributions": y.pension_contributions}}}));
+    }
+    if y.payroll_giving > 0 && s >= 2022 {
+        submissions.push(json!({"endpoint": "reliefs-other", "body": {"payrollGiving": {"customerReference": "GIVE", "reliefClaimed": y.payroll_giving}}}));
     }
     if (y.eis > 0 || y.vct > 0) && s >= 2022 {
         let mut body = json!({});
