@@ -227,9 +227,9 @@ async fn on_postgres(name: &str, nodes: usize) {
     let client = common::client(CONCURRENT);
     let ports = free_ports::<2>();
     let mut serving = Vec::new();
-    for n in 0..nodes {
+    for (n, port) in ports.into_iter().enumerate().take(nodes) {
         let launch = Launch::serve(&work.0.join(format!("node-{n}")), Some(&node_url), 0);
-        serving.push(Node::spawn(&format!("node-{n}"), &work.0, launch, ports[n]));
+        serving.push(Node::spawn(&format!("node-{n}"), &work.0, launch, port));
     }
     for node in &mut serving {
         node.wait_ready(&client).await;

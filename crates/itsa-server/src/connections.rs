@@ -265,7 +265,7 @@ pub fn fit_open_files(connections: usize, reserve: usize) -> usize {
     if fit < connections {
         tracing::warn!(
             max_connections = connections,
-            open_file_limit = limit.rlim_cur as u64,
+            open_file_limit = limit.rlim_cur,
             serving = fit,
             "the open-file limit allows fewer connections than configured"
         );

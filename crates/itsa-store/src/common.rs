@@ -258,6 +258,6 @@ pub(crate) fn summaries_from_json(text: &str) -> Result<Vec<CalculationSummary>>
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    summaries.sort_unstable_by(|a, b| (b.requested_at, b.id).cmp(&(a.requested_at, a.id)));
+    summaries.sort_unstable_by_key(|s| std::cmp::Reverse((s.requested_at, s.id)));
     Ok(summaries)
 }
