@@ -731,6 +731,15 @@ mod property {
             }
         }
         let limit = rules.property_income_allowance;
+        // One property income allowance for the UK and the foreign property business
+        // together (ITTOIA 2005 s783BC's relevant property income; HMRC's PIM4438: the
+        // amounts deducted from the two "must not exceed the £1,000"): the UK business's
+        // claim is met first, the foreign business's from what is left (docs/differences.md).
+        let uk_allowance_used = uk
+            .as_ref()
+            .zip(uk_annual.and_then(|a| a.uk_property.as_ref()).and_then(|a| a.property_income_allowance()))
+            .map_or(Money::ZERO, |(figures, claimed)| claimed.min(limit).min(figures.income.at_least_zero()));
+        let foreign_limit = limit - uk_allowance_used;
         for b in &year.businesses {
             match b.type_of_business {
                 BusinessType::UkProperty => {
@@ -842,14 +851,14 @@ mod property {
                     inputs.business_tax_deducted.foreign_property += figures.total(|e| e.tax_deducted);
                     inputs.foreign_property = Some(ForeignProperty {
                         business_id: b.business_id.clone(),
-                        profit: total.profit(adjustments, allowances, pia, limit),
+                        profit: total.profit(adjustments, allowances, pia, foreign_limit),
                         countries,
                         accounts: Some(itsa_engine::losses::BusinessAccounts {
                             total_income: total.income,
                             total_expenses: if pia.is_some() { Money::ZERO } else { total.expenses },
                             total_additions: adjustments,
                             total_deductions: match pia {
-                                Some(claimed) => claimed.min(limit).min(total.income.at_least_zero()),
+                                Some(claimed) => claimed.min(foreign_limit).min(total.income.at_least_zero()),
                                 None => allowances,
                             },
                             ..Default::default()

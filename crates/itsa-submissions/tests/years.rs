@@ -531,3 +531,33 @@ fn foreign_properties_of_2026_27_are_read_into_their_countries() {
     assert_eq!(e.code, NOT_CALCULATED, "{e}");
     assert!(e.message.contains("8e8b8450-dc1b-4360-8109-7067337b42cb"), "{e}");
 }
+
+/// One property income allowance for the UK and foreign property businesses together
+/// (ITTOIA 2005 s783BC; PIM4438): £1,000 claimed by each is £1,000 in all, met
+/// from the UK business first.
+#[test]
+fn the_property_income_allowance_is_one_for_both_property_businesses() {
+    let year = |uk_claim: u32, foreign_claim: u32| {
+        case(
+            "2025-26",
+            json!([{"alias": "ukp", "typeOfBusiness": "uk-property"}, {"alias": "abroad", "typeOfBusiness": "foreign-property"}]),
+            json!([{"endpoint": "uk-property-cumulative", "ids": {"businessId": "ukp"}, "body": {"fromDate": "2025-04-06", "toDate": "2026-04-05",
+                        "ukProperty": {"income": {"periodAmount": 3000}}}},
+                   {"endpoint": "uk-property-annual", "ids": {"businessId": "ukp"}, "body": {"ukProperty": {"allowances": {"propertyIncomeAllowance": uk_claim}}}},
+                   {"endpoint": "foreign-property-cumulative", "ids": {"businessId": "abroad"}, "body": {"fromDate": "2025-04-06", "toDate": "2026-04-05",
+                        "foreignProperty": [{"countryCode": "FRA", "income": {"rentIncome": {"rentAmount": 2000}}}]}},
+                   {"endpoint": "foreign-property-annual", "ids": {"businessId": "abroad"}, "body": {"foreignProperty": [
+                        {"countryCode": "FRA", "allowances": {"propertyIncomeAllowance": foreign_claim}}]}}]),
+        )
+    };
+    let profits = |uk_claim, foreign_claim| {
+        let inputs = read(&year(uk_claim, foreign_claim)).unwrap();
+        (inputs.uk_property.unwrap().profit, inputs.foreign_property.unwrap().profit)
+    };
+    // 1,000 each: the UK business takes it all; 3,000 - 1,000 and 2,000 - 0.
+    assert_eq!(profits(1000, 1000), (pounds("2000"), pounds("2000")));
+    // 400 in the UK leaves 600 for abroad: 2,600 and 1,400.
+    assert_eq!(profits(400, 1000), (pounds("2600"), pounds("1400")));
+    // Split as claimed when the two are within the allowance: 2,700 and 1,300.
+    assert_eq!(profits(300, 700), (pounds("2700"), pounds("1300")));
+}
