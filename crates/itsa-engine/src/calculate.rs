@@ -47,32 +47,50 @@ struct Incomes {
 /// A property business's residential finance costs and the profits that limit their relief.
 #[derive(Clone)]
 struct PropertyIncome {
-    finance_costs: Money,
-    finance_costs_deducted: Money,
-    finance_costs_brought_forward: Money,
+    costs: FinanceCostsIn,
     taxable_profit: Money,
     /// A foreign property business's costs country by country.
-    countries: Vec<CountryFinanceCostsIn>,
+    countries: Vec<(String, FinanceCostsIn)>,
 }
 
-/// The residential finance costs of a foreign property business in one country.
-#[derive(Clone)]
-struct CountryFinanceCostsIn {
-    country_code: String,
-    finance_costs: Money,
-    finance_costs_deducted: Money,
-    finance_costs_brought_forward: Money,
+/// The residential finance costs of a property business, or of a foreign property
+/// business's properties in one country: this year's, the part of them still deducted
+/// from rents (before 2020-21, ITTOIA 2005 s272A), and those brought forward unrelieved.
+#[derive(Clone, Copy, Default)]
+struct FinanceCostsIn {
+    claimed: Money,
+    deducted: Money,
+    brought_forward: Money,
 }
 
-impl PropertyIncome {
-    fn has_finance_costs(&self) -> bool {
-        (self.finance_costs + self.finance_costs_brought_forward).is_positive()
+impl FinanceCostsIn {
+    fn new(rules: &YearRules, claimed: Money, brought_forward: Money) -> Self {
+        let claimed = claimed.at_least_zero();
+        FinanceCostsIn {
+            claimed,
+            deducted: claimed.percent(rules.residential_finance_costs_deductible).round_up_to_pound(),
+            brought_forward: brought_forward.at_least_zero(),
+        }
     }
 
-    /// The costs not deducted from rents plus the costs brought forward: the business's
-    /// relievable amount (ITTOIA 2005 s274A).
+    fn any(&self) -> bool {
+        (self.claimed + self.brought_forward).is_positive()
+    }
+
+    /// The costs not deducted from rents plus the costs brought forward: the relievable
+    /// amount (ITTOIA 2005 s274A).
     fn allowable_amount(&self) -> Money {
-        self.finance_costs - self.finance_costs_deducted + self.finance_costs_brought_forward
+        self.claimed - self.deducted + self.brought_forward
+    }
+}
+
+impl std::iter::Sum for FinanceCostsIn {
+    fn sum<I: Iterator<Item = FinanceCostsIn>>(costs: I) -> Self {
+        costs.fold(FinanceCostsIn::default(), |a, b| FinanceCostsIn {
+            claimed: a.claimed + b.claimed,
+            deducted: a.deducted + b.deducted,
+            brought_forward: a.brought_forward + b.brought_forward,
+        })
     }
 }
 
@@ -223,22 +241,15 @@ fn profit_and_loss(
 /// deducted from rents (ITTOIA 2005 s272A); losses brought forward are set against the
 /// profits (ITA 2007 s118).
 fn property_income(rules: &YearRules, p: &crate::inputs::UkProperty) -> (PropertyIncome, BusinessProfitAndLoss) {
-    let finance_costs = p.residential_finance_costs.at_least_zero();
-    let finance_costs_deducted = finance_costs.percent(rules.residential_finance_costs_deductible).round_up_to_pound();
+    let costs = FinanceCostsIn::new(rules, p.residential_finance_costs, p.finance_costs_brought_forward);
     let mut record = profit_and_loss(
         p.business_id.clone(),
         IncomeSourceType::UkProperty,
-        p.profit.round_down_to_pound() - finance_costs_deducted,
+        p.profit.round_down_to_pound() - costs.deducted,
         p.losses_brought_forward,
     );
     record.accounts = p.accounts.clone();
-    let income = PropertyIncome {
-        finance_costs,
-        finance_costs_deducted,
-        finance_costs_brought_forward: p.finance_costs_brought_forward.at_least_zero(),
-        taxable_profit: record.taxable_profit,
-        countries: Vec::new(),
-    };
+    let income = PropertyIncome { costs, taxable_profit: record.taxable_profit, countries: Vec::new() };
     (income, record)
 }
 
@@ -251,28 +262,23 @@ fn foreign_property_income(
     rules: &YearRules,
     p: &crate::inputs::ForeignProperty,
 ) -> (PropertyIncome, BusinessProfitAndLoss, Vec<crate::foreign::ForeignSource>) {
-    let countries: Vec<CountryFinanceCostsIn> = p
+    let countries: Vec<(String, FinanceCostsIn)> = p
         .countries
         .iter()
         .map(|c| {
-            let finance_costs = c.residential_finance_costs.at_least_zero();
-            CountryFinanceCostsIn {
-                country_code: c.country_code.clone(),
-                finance_costs,
-                finance_costs_deducted: finance_costs
-                    .percent(rules.residential_finance_costs_deductible)
-                    .round_up_to_pound(),
-                finance_costs_brought_forward: c.finance_costs_brought_forward.at_least_zero(),
-            }
+            (
+                c.country_code.clone(),
+                FinanceCostsIn::new(rules, c.residential_finance_costs, c.finance_costs_brought_forward),
+            )
         })
-        .filter(|c| (c.finance_costs + c.finance_costs_brought_forward).is_positive())
+        .filter(|(_, costs)| costs.any())
         .collect();
-    let finance_costs_deducted: Money = countries.iter().map(|c| c.finance_costs_deducted).sum();
+    let costs: FinanceCostsIn = countries.iter().map(|(_, c)| *c).sum();
     let foreign_tax_deducted = p.foreign_tax_deducted();
     let mut record = profit_and_loss(
         p.business_id.clone(),
         IncomeSourceType::ForeignProperty,
-        (p.profit - foreign_tax_deducted).round_down_to_pound() - finance_costs_deducted,
+        (p.profit - foreign_tax_deducted).round_down_to_pound() - costs.deducted,
         Money::ZERO,
     );
     let foreign_tax_paid: Money = p.countries.iter().map(|c| c.foreign_tax.at_least_zero()).sum();
@@ -281,13 +287,7 @@ fn foreign_property_income(
         foreign_tax_paid: foreign_tax_paid.is_positive().then_some(foreign_tax_paid),
         ..a
     });
-    let income = PropertyIncome {
-        finance_costs: countries.iter().map(|c| c.finance_costs).sum(),
-        finance_costs_deducted,
-        finance_costs_brought_forward: countries.iter().map(|c| c.finance_costs_brought_forward).sum(),
-        taxable_profit: record.taxable_profit,
-        countries,
-    };
+    let income = PropertyIncome { costs, taxable_profit: record.taxable_profit, countries };
     let sources = crate::foreign::property_sources(p, record.taxable_profit);
     (income, record, sources)
 }
@@ -649,30 +649,26 @@ fn residential_finance_costs(
     adjusted_total_income: Money,
     tax_left: Money,
 ) -> Option<ResidentialFinanceCosts> {
-    let uk = uk.filter(|p| p.has_finance_costs());
-    let foreign = foreign.filter(|p| p.has_finance_costs());
+    let uk = uk.filter(|p| p.costs.any());
+    let foreign = foreign.filter(|p| p.costs.any());
     if uk.is_none() && foreign.is_none() {
         return None;
     }
     let lower = |p: Option<&PropertyIncome>| {
-        p.map_or(Money::ZERO, |p| p.allowable_amount().min(p.taxable_profit).at_least_zero())
+        p.map_or(Money::ZERO, |p| p.costs.allowable_amount().min(p.taxable_profit).at_least_zero())
     };
     let ls = [lower(uk), lower(foreign)];
     let adjusted_total_income = adjusted_total_income.at_least_zero();
     let relieved = if ls[0] + ls[1] <= adjusted_total_income { ls.to_vec() } else { share(adjusted_total_income, &ls) };
     let business = |p: &PropertyIncome, relieved: Money| PropertyFinanceCosts {
-        amount_claimed: p.finance_costs,
-        deducted_from_rents: p.finance_costs_deducted,
-        allowable_amount: p.allowable_amount(),
+        amount_claimed: p.costs.claimed,
+        deducted_from_rents: p.costs.deducted,
+        allowable_amount: p.costs.allowable_amount(),
         relieved_amount: relieved,
-        carry_forward_amount: p.allowable_amount() - relieved,
+        carry_forward_amount: p.costs.allowable_amount() - relieved,
     };
     let foreign_property = foreign.map(|p| {
-        let allowable: Vec<Money> = p
-            .countries
-            .iter()
-            .map(|c| c.finance_costs - c.finance_costs_deducted + c.finance_costs_brought_forward)
-            .collect();
+        let allowable: Vec<Money> = p.countries.iter().map(|(_, c)| c.allowable_amount()).collect();
         let shares = share(relieved[1], &allowable);
         ForeignPropertyFinanceCosts {
             business: business(p, relieved[1]),
@@ -680,9 +676,9 @@ fn residential_finance_costs(
                 .countries
                 .iter()
                 .zip(allowable.iter().zip(shares))
-                .map(|(c, (allowable, relieved))| CountryFinanceCosts {
-                    country_code: c.country_code.clone(),
-                    amount_claimed: c.finance_costs,
+                .map(|((country_code, c), (allowable, relieved))| CountryFinanceCosts {
+                    country_code: country_code.clone(),
+                    amount_claimed: c.claimed,
                     allowable_amount: *allowable,
                     carry_forward_amount: *allowable - relieved,
                 })
@@ -693,8 +689,7 @@ fn residential_finance_costs(
     let relief = relievable_amount.percent(rules.residential_finance_costs_relief_rate).round_down_to_penny();
     Some(ResidentialFinanceCosts {
         adjusted_total_income,
-        total_allowable_amount: uk.map_or(Money::ZERO, PropertyIncome::allowable_amount)
-            + foreign.map_or(Money::ZERO, PropertyIncome::allowable_amount),
+        total_allowable_amount: [uk, foreign].into_iter().flatten().map(|p| p.costs.allowable_amount()).sum(),
         relievable_amount,
         rate: rules.residential_finance_costs_relief_rate,
         total_residential_finance_costs_relief: relief.min(tax_left.at_least_zero()),
