@@ -646,9 +646,15 @@ mod property {
         /// instead of expenses, never below nil (ITTOIA 2005 s783BC).
         fn profit(&self, adjustments: Money, allowances: Money, pia: Option<Money>, limit: Money) -> Money {
             match pia {
-                Some(claimed) => self.income - claimed.min(limit).min(self.income.at_least_zero()) + adjustments,
+                Some(claimed) => self.income - self.allowance_given(claimed, limit) + adjustments,
                 None => self.income - self.expenses + adjustments - allowances,
             }
+        }
+
+        /// The property income allowance given on a claim: at most `limit` and at most the
+        /// income, as it cannot make a loss (HMRC's PIM4438).
+        fn allowance_given(&self, claimed: Money, limit: Money) -> Money {
+            claimed.min(limit).min(self.income.at_least_zero())
         }
     }
 
@@ -738,7 +744,7 @@ mod property {
         let uk_allowance_used = uk
             .as_ref()
             .zip(uk_annual.and_then(|a| a.uk_property.as_ref()).and_then(|a| a.property_income_allowance()))
-            .map_or(Money::ZERO, |(figures, claimed)| claimed.min(limit).min(figures.income.at_least_zero()));
+            .map_or(Money::ZERO, |(figures, claimed)| figures.allowance_given(claimed, limit));
         let foreign_limit = limit - uk_allowance_used;
         for b in &year.businesses {
             match b.type_of_business {
@@ -778,7 +784,7 @@ mod property {
                             total_expenses: if pia.is_some() { Money::ZERO } else { figures.expenses - disallowed },
                             total_additions: annual.map_or(Money::ZERO, |a| a.adjustments_net()),
                             total_deductions: match pia {
-                                Some(claimed) => claimed.min(limit).min(figures.income.at_least_zero()),
+                                Some(claimed) => figures.allowance_given(claimed, limit),
                                 None => annual.map_or(Money::ZERO, |a| a.allowances_total()),
                             },
                             ..Default::default()
@@ -858,7 +864,7 @@ mod property {
                             total_expenses: if pia.is_some() { Money::ZERO } else { total.expenses },
                             total_additions: adjustments,
                             total_deductions: match pia {
-                                Some(claimed) => claimed.min(foreign_limit).min(total.income.at_least_zero()),
+                                Some(claimed) => total.allowance_given(claimed, foreign_limit),
                                 None => allowances,
                             },
                             ..Default::default()
