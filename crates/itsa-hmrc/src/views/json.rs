@@ -332,8 +332,8 @@ impl Obj {
         }
     }
 
-    /// Set a field.
-    pub fn set(mut self, key: &'static str, value: impl Into<Node>) -> Self {
+    /// Start the field `key`: its name written, its value to follow.
+    fn key(&mut self, key: &'static str) {
         debug_assert!(is_field_name(key), "{key:?} is not a field name");
         #[cfg(debug_assertions)]
         {
@@ -345,8 +345,13 @@ impl Obj {
         self.text.extend_from_slice(if self.fields > 0 { b",\"" } else { b"\"" });
         self.text.extend_from_slice(key.as_bytes());
         self.text.extend_from_slice(b"\":");
-        value.into().write_into(&mut self.text);
         self.fields += 1;
+    }
+
+    /// Set a field.
+    pub fn set(mut self, key: &'static str, value: impl Into<Node>) -> Self {
+        self.key(key);
+        value.into().write_into(&mut self.text);
         self
     }
 
@@ -368,9 +373,7 @@ impl Obj {
     pub fn non_empty(mut self, key: &'static str, items: impl IntoIterator<Item = Node>) -> Self {
         let mut items = items.into_iter();
         let Some(first) = items.next() else { return self };
-        self = self.set(key, Node::Null);
-        // `null` is replaced by the array.
-        self.text.truncate(self.text.len() - b"null".len());
+        self.key(key);
         self.text.push(b'[');
         first.write_into(&mut self.text);
         for item in items {
