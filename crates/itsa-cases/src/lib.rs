@@ -83,12 +83,11 @@ impl serde::de::Visitor<'_> for AmountVisitor {
         use std::io::Write as _;
         let not_money = |text: &str| E::custom(format!("{text} is not an amount of money"));
         let number = serde_json::Number::from_f64(v).ok_or_else(|| not_money(&v.to_string()))?;
-        // The shortest round-trip text of an f64 is at most 24 bytes.
         let mut buffer = [0_u8; 32];
         let mut cursor = std::io::Cursor::new(&mut buffer[..]);
-        write!(cursor, "{number}").map_err(|_| not_money(&number.to_string()))?;
-        let written = usize::try_from(cursor.position()).unwrap_or(0);
-        let text = std::str::from_utf8(&buffer[..written]).map_err(|_| not_money(&number.to_string()))?;
+        write!(cursor, "{number}").expect("the shortest text of an f64 is at most 24 bytes");
+        let written = usize::try_from(cursor.position()).expect("at most 32");
+        let text = std::str::from_utf8(&buffer[..written]).expect("a number's text is ASCII");
         Decimal::from_str(text)
             .or_else(|_| Decimal::from_scientific(text))
             .map(|v| Amount(Money::new(v)))

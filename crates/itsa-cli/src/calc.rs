@@ -13,12 +13,11 @@ use itsa_engine::calculation::{Calculation, IncomeTaxCategory, ReliefType};
 
 /// Every line of the file is a case; every case gets one result line, in order.
 pub fn run_cases(path: &Path) -> anyhow::Result<ExitCode> {
-    let input: Box<dyn BufRead> = if path.as_os_str() == "-" {
+    let mut input: Box<dyn BufRead> = if path.as_os_str() == "-" {
         Box::new(io::stdin().lock())
     } else {
         Box::new(io::BufReader::new(fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?))
     };
-    let mut input = input;
     let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     // One buffer for every line: a line is read into it, calculated and written out.
     let mut line = String::new();
