@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 use itsa_engine::inputs::MarriageAllowance;
 use itsa_engine::{Calculation, Date, EngineError, Inputs, Money, Regime, RulesError, TaxYear};
-use itsa_hmrc::{Node, Obj};
+use itsa_hmrc::{Node, Num, Obj};
 use itsa_submissions::TaxpayerYear;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -517,8 +517,8 @@ mod flat {
 }
 
 /// Money as a JSON number (pounds and pence).
-fn money(m: Money) -> Node {
-    Node::Decimal(m.amount())
+fn money(m: Money) -> Num {
+    Num::from(m.amount())
 }
 
 /// The `summary` object of a result (FORMAT.md "Result").

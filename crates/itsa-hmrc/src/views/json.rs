@@ -118,7 +118,7 @@ impl Node {
     fn write_into(self, out: &mut Vec<u8>) {
         match self {
             Node::Decimal(d) => write_decimal(out, d),
-            Node::Str(text) => write_str(out, text),
+            Node::Str(text) => write_plain_str(out, text),
             Node::Object(text) => out.extend_from_slice(text.as_bytes()),
             Node::String(text) => write_str(out, &text),
             other => other.write_json(out),
@@ -132,7 +132,7 @@ impl Node {
             Node::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
             Node::Number(n) => write_serialized(out, n),
             Node::Decimal(d) => write_decimal(out, *d),
-            Node::Str(text) => write_str(out, text),
+            Node::Str(text) => write_plain_str(out, *text),
             Node::String(text) => write_str(out, text),
             Node::Array(items) => {
                 out.push(b'[');
@@ -150,16 +150,106 @@ impl Node {
     }
 }
 
+/// What a field of an [`Obj`] can hold, written straight into the object's text: a
+/// [`Node`], or a scalar written without being made one ([`Num`], text, flags, counts).
+pub trait Field {
+    fn write_field(self, out: &mut Vec<u8>);
+}
+
+impl Field for Node {
+    fn write_field(self, out: &mut Vec<u8>) {
+        self.write_into(out);
+    }
+}
+
+/// A figure as a JSON number, as [`number`] writes it: what [`money`], [`pounds`] and
+/// [`percent`] give.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Num(Decimal);
+
+impl Field for Num {
+    fn write_field(self, out: &mut Vec<u8>) {
+        write_decimal(out, self.0);
+    }
+}
+
+impl From<Decimal> for Num {
+    fn from(value: Decimal) -> Self {
+        Num(value)
+    }
+}
+
+impl From<Num> for Node {
+    fn from(n: Num) -> Self {
+        Node::Decimal(n.0)
+    }
+}
+
+impl From<Num> for Value {
+    fn from(n: Num) -> Self {
+        decimal_number(n.0)
+    }
+}
+
+impl Field for &'static str {
+    fn write_field(self, out: &mut Vec<u8>) {
+        write_plain_str(out, self);
+    }
+}
+
+impl Field for String {
+    fn write_field(self, out: &mut Vec<u8>) {
+        write_str(out, &self);
+    }
+}
+
+impl Field for bool {
+    fn write_field(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(if self { b"true" } else { b"false" });
+    }
+}
+
+impl Field for u32 {
+    fn write_field(self, out: &mut Vec<u8>) {
+        write_decimal(out, Decimal::from(self));
+    }
+}
+
+impl Field for Vec<Node> {
+    fn write_field(self, out: &mut Vec<u8>) {
+        Node::Array(self).write_into(out);
+    }
+}
+
+impl Field for Value {
+    fn write_field(self, out: &mut Vec<u8>) {
+        write_serialized(out, &self);
+    }
+}
+
 /// Append `text` as a JSON string, as serde_json writes it: copied as it is when nothing
 /// in it needs escaping (HMRC's names and most ids), else escaped by serde_json.
 fn write_str(out: &mut Vec<u8>, text: &str) {
-    if text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
-        out.push(b'"');
-        out.extend_from_slice(text.as_bytes());
-        out.push(b'"');
+    if text.bytes().all(needs_no_escape) {
+        write_plain_str(out, text);
     } else {
         write_serialized(out, text);
     }
+}
+
+/// Whether JSON writes this byte of a string as it is.
+fn needs_no_escape(b: u8) -> bool {
+    b >= 0x20 && b != b'"' && b != b'\\'
+}
+
+/// Append text that needs no escaping as a JSON string: text fixed in the program
+/// (HMRC's names and enumerated values, none of which needs escaping) is written so
+/// without looking at it again.
+fn write_plain_str(out: &mut Vec<u8>, text: &str) {
+    debug_assert!(text.bytes().all(needs_no_escape), "{text:?} needs escaping");
+    out.push(b'"');
+    out.extend_from_slice(text.as_bytes());
+    out.push(b'"');
 }
 
 /// The largest mantissa written digit by digit: below 10^15 a decimal has at most 15
@@ -193,12 +283,20 @@ fn write_decimal(out: &mut Vec<u8>, value: Decimal) {
     if scale > DIRECT_SCALE_LIMIT || mantissa >= DIRECT_MANTISSA_LIMIT {
         return write_serialized(out, &decimal_number(value));
     }
-    // Written from the last character: the fraction's `scale` digits, the point, the
-    // whole pounds two digits at a time, then the sign.
+    // The text's length, worked out first so that it is written straight into `out`,
+    // from the last character: the fraction's `scale` digits, the point, the whole
+    // pounds two digits at a time, then the sign.
     let unit = 10_u64.pow(scale);
     let (mut whole, mut fraction) = (mantissa / unit, mantissa % unit);
-    let mut text = [0_u8; 24];
-    let mut at = text.len();
+    let negative = value.is_sign_negative();
+    let whole_digits = whole.checked_ilog10().map_or(1, |l| l as usize + 1);
+    let length = usize::from(negative) + whole_digits + if scale > 0 { scale as usize + 1 } else { 0 };
+    let start = out.len();
+    // A fixed-size extension (at most 1 + 15 + 1 digits and signs), cut to the length
+    // below: no call to copy a text of variable length.
+    out.extend_from_slice(&[0_u8; 24]);
+    let text = &mut out[start..start + length];
+    let mut at = length;
     for _ in 0..scale {
         at -= 1;
         text[at] = b'0' + u8::try_from(fraction % 10).expect("a digit");
@@ -222,11 +320,12 @@ fn write_decimal(out: &mut Vec<u8>, value: Decimal) {
         at -= 1;
         text[at] = b'0' + u8::try_from(whole).expect("a digit");
     }
-    if value.is_sign_negative() {
+    if negative {
         at -= 1;
         text[at] = b'-';
     }
-    out.extend_from_slice(&text[at..]);
+    debug_assert_eq!(at, 0, "the length worked out is the length written");
+    out.truncate(start + length);
 }
 
 /// `value` as JSON number text, as [`write_decimal`] writes it.
@@ -342,21 +441,24 @@ impl Obj {
         }
         // Keys are field names (letters, digits, hyphens and underscores), which JSON
         // writes as they are.
-        self.text.extend_from_slice(if self.fields > 0 { b",\"" } else { b"\"" });
+        if self.fields > 0 {
+            self.text.push(b',');
+        }
+        self.text.push(b'"');
         self.text.extend_from_slice(key.as_bytes());
         self.text.extend_from_slice(b"\":");
         self.fields += 1;
     }
 
     /// Set a field.
-    pub fn set(mut self, key: &'static str, value: impl Into<Node>) -> Self {
+    pub fn set(mut self, key: &'static str, value: impl Field) -> Self {
         self.key(key);
-        value.into().write_into(&mut self.text);
+        value.write_field(&mut self.text);
         self
     }
 
     /// Set a field if there is a value for it.
-    pub fn opt(self, key: &'static str, value: Option<impl Into<Node>>) -> Self {
+    pub fn opt(self, key: &'static str, value: Option<impl Field>) -> Self {
         match value {
             Some(value) => self.set(key, value),
             None => self,
@@ -364,21 +466,21 @@ impl Obj {
     }
 
     /// Set a field only when `condition` holds.
-    pub fn set_if(self, condition: bool, key: &'static str, value: impl Into<Node>) -> Self {
+    pub fn set_if(self, condition: bool, key: &'static str, value: impl Field) -> Self {
         if condition { self.set(key, value) } else { self }
     }
 
     /// Set an array field of `items` unless there are none; the items are written into
     /// the object as they come, with no list of them built.
-    pub fn non_empty(mut self, key: &'static str, items: impl IntoIterator<Item = Node>) -> Self {
+    pub fn non_empty<F: Field>(mut self, key: &'static str, items: impl IntoIterator<Item = F>) -> Self {
         let mut items = items.into_iter();
         let Some(first) = items.next() else { return self };
         self.key(key);
         self.text.push(b'[');
-        first.write_into(&mut self.text);
+        first.write_field(&mut self.text);
         for item in items {
             self.text.push(b',');
-            item.write_into(&mut self.text);
+            item.write_field(&mut self.text);
         }
         self.text.push(b']');
         self
@@ -413,8 +515,8 @@ fn is_field_name(key: &str) -> bool {
 /// is written out. HMRC's amounts have at most 2 decimal places and are below 10^12, so
 /// `to_f64` gives the nearest double and serde_json's shortest round-trip printing
 /// writes back exactly the same digits (87.5, 1234.56).
-pub(crate) fn number(value: Decimal) -> Node {
-    Node::Decimal(value)
+pub(crate) fn number(value: Decimal) -> Num {
+    Num(value)
 }
 
 /// [`number`] as serde_json's [`Value`]: `Null` for the (impossible) decimal no `f64`
@@ -436,19 +538,19 @@ pub fn decimal(value: Decimal) -> Value {
 }
 
 /// A monetary value to 2 decimal places ("up to 2 decimal places" in HMRC's schemas).
-pub(crate) fn money(amount: Money) -> Node {
+pub(crate) fn money(amount: Money) -> Num {
     number(amount.amount())
 }
 
 /// A whole-pound figure ("No decimals" in HMRC's schemas), always a JSON integer.
 /// Engine figures for these fields are already whole pounds; should one ever carry pence
 /// they are dropped, as for income on a return (rounded down).
-pub(crate) fn pounds(amount: Money) -> Node {
+pub(crate) fn pounds(amount: Money) -> Num {
     number(amount.round_down_to_pound().amount())
 }
 
 /// A percentage rate (20 for 20%, 8.75 for 8.75%).
-pub(crate) fn percent(rate: Rate) -> Node {
+pub(crate) fn percent(rate: Rate) -> Num {
     number(rate.as_percent())
 }
 
@@ -459,12 +561,12 @@ pub(crate) fn non_empty_array(items: Vec<Node>) -> Option<Node> {
 
 /// `Some(money)` when the amount is not zero: for optional fields HMRC leaves out when
 /// nothing arises.
-pub(crate) fn money_if_not_zero(amount: Money) -> Option<Node> {
+pub(crate) fn money_if_not_zero(amount: Money) -> Option<Num> {
     (!amount.is_zero()).then(|| money(amount))
 }
 
 /// `Some(pounds)` when the amount is not zero.
-pub(crate) fn pounds_if_not_zero(amount: Money) -> Option<Node> {
+pub(crate) fn pounds_if_not_zero(amount: Money) -> Option<Num> {
     (!amount.is_zero()).then(|| pounds(amount))
 }
 
@@ -496,8 +598,8 @@ mod tests {
         Money::new(Decimal::from_str(text).unwrap())
     }
 
-    fn text(node: Node) -> String {
-        serde_json::to_string(&node).unwrap()
+    fn text(node: impl Into<Node>) -> String {
+        serde_json::to_string(&node.into()).unwrap()
     }
 
     #[test]
@@ -527,7 +629,7 @@ mod tests {
             .set("flag", false)
             .set("empty", Obj::new().build())
             .set("none", Vec::<Node>::new())
-            .set("list", vec![Obj::new().set("a", true).build(), Node::Null, money(m("0.01"))])
+            .set("list", vec![Obj::new().set("a", true).build(), Node::Null, money(m("0.01")).into()])
             .set("value", serde_json::json!({"z": 1, "a": [2.5, "x"]}))
             .build();
         let value = Value::from(tree.clone());

@@ -5,7 +5,7 @@ use itsa_engine::Money;
 use itsa_engine::calculation::{CapitalGainsTax, CgtBand, GainsGroup, TaxCalculation};
 
 use crate::views::SchemaVariant;
-use crate::views::json::{Node, Obj, money, money_if_not_zero, percent};
+use crate::views::json::{Node, Num, Obj, money, money_if_not_zero, percent};
 
 /// `taxCalculation.capitalGainsTax`. The figures are the engine's: gains in whole
 /// pounds, tax in pounds and pence. Adjustments and Foreign Tax Credit Relief are left
@@ -79,7 +79,7 @@ fn band(b: &CgtBand) -> Node {
 /// `totalIncomeTaxAndNicsAndCgt`: income tax and National Insurance due plus the capital
 /// gains tax due, less any overpaid; only with capital gains tax. Before def3 the schema
 /// allows no negative total, so a negative one is left out there.
-pub(super) fn total_income_tax_and_nics_and_cgt(t: &TaxCalculation, variant: SchemaVariant) -> Option<Node> {
+pub(super) fn total_income_tax_and_nics_and_cgt(t: &TaxCalculation, variant: SchemaVariant) -> Option<Num> {
     let c = t.capital_gains_tax.as_ref()?;
     let total = t.total_income_tax_and_nics_due + c.capital_gains_tax_due - c.capital_gains_overpaid;
     (variant >= SchemaVariant::Def3 || total >= Money::ZERO).then(|| money(total))
