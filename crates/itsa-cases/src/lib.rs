@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 use itsa_engine::inputs::MarriageAllowance;
 use itsa_engine::{Calculation, Date, EngineError, Inputs, Money, Regime, RulesError, TaxYear};
-use itsa_hmrc::{Node, Num, Obj};
+use itsa_hmrc::{Borrowed, Node, Num, Obj};
 use itsa_submissions::TaxpayerYear;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -584,7 +584,7 @@ fn listed(list: &[itsa_engine::messages::Message]) -> Node {
 fn result_node(id: &str, calculation: &Calculation) -> Node {
     let m = &calculation.messages;
     Obj::new()
-        .set("id", id.to_owned())
+        .set("id", Borrowed(id))
         .set("summary", summary_node(calculation))
         .set("calculation", itsa_hmrc::calculation_v8_node(calculation))
         .set(

@@ -197,6 +197,15 @@ impl Field for &'static str {
     }
 }
 
+/// Text borrowed from elsewhere (an id from the case), escaped as JSON needs.
+pub struct Borrowed<'a>(pub &'a str);
+
+impl Field for Borrowed<'_> {
+    fn write_field(self, out: &mut Vec<u8>) {
+        write_str(out, self.0);
+    }
+}
+
 impl Field for String {
     fn write_field(self, out: &mut Vec<u8>) {
         write_str(out, &self);
@@ -286,8 +295,14 @@ fn write_decimal(out: &mut Vec<u8>, value: Decimal) {
     // The text's length, worked out first so that it is written straight into `out`,
     // from the last character: the fraction's `scale` digits, the point, the whole
     // pounds two digits at a time, then the sign.
-    let unit = 10_u64.pow(scale);
-    let (mut whole, mut fraction) = (mantissa / unit, mantissa % unit);
+    let (mut whole, mut fraction) = match scale {
+        0 => (mantissa, 0),
+        2 => (mantissa / 100, mantissa % 100),
+        _ => {
+            let unit = 10_u64.pow(scale);
+            (mantissa / unit, mantissa % unit)
+        }
+    };
     let negative = value.is_sign_negative();
     let whole_digits = whole.checked_ilog10().map_or(1, |l| l as usize + 1);
     let length = usize::from(negative) + whole_digits + if scale > 0 { scale as usize + 1 } else { 0 };

@@ -8,7 +8,7 @@ mod v8;
 
 use itsa_engine::TaxYear;
 
-pub use json::{Field, Node, Num, Obj, Text, decimal as json_number};
+pub use json::{Borrowed, Field, Node, Num, Obj, Text, decimal as json_number};
 pub use v8::inputs::{income_source_id, inputs_v8};
 pub use v8::list::{
     CalculationOutcome, CalculationTrigger, ListItem, ListVariant, list_calculation_type, list_v8, list_v8_text,
