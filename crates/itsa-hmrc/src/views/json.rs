@@ -132,7 +132,7 @@ impl Node {
             Node::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
             Node::Number(n) => write_serialized(out, n),
             Node::Decimal(d) => write_decimal(out, *d),
-            Node::Str(text) => write_plain_str(out, *text),
+            Node::Str(text) => write_plain_str(out, text),
             Node::String(text) => write_str(out, text),
             Node::Array(items) => {
                 out.push(b'[');
