@@ -194,13 +194,13 @@ fn percent_of(amount: Decimal, rate: Decimal) -> Option<Decimal> {
     if a >> 64 != 0 || r >> 64 != 0 || scale + 2 > Decimal::MAX_SCALE {
         return None;
     }
-    let product = a * r;
-    if product >> 64 != 0 {
+    // Divided as a `u64`, which divides by a constant without a call.
+    let Ok(product) = u64::try_from(a * r) else {
         return None;
-    }
+    };
     let negative = amount.is_sign_negative() != rate.is_sign_negative();
     Some(if product % 100 == 0 {
-        from_magnitude(product / 100, negative, scale)
+        from_magnitude((product / 100).into(), negative, scale)
     } else {
         let (magnitude, scale) = unscaled_quotient(product, scale);
         from_magnitude(magnitude, negative, scale)
@@ -213,10 +213,10 @@ fn percent_of(amount: Decimal, rate: Decimal) -> Option<Decimal> {
 /// zeros taken off 10^8 at a time while the low 32 bits are zero, then 10^4, 10^2 and 10
 /// once each where they divide. `1 x 10 / 100` is `0.10`, for example, not `0.1`.
 #[inline]
-fn unscaled_quotient(product: u128, scale: u32) -> (u128, u32) {
+fn unscaled_quotient(product: u64, scale: u32) -> (u128, u32) {
     const MOST_AT_ONCE: u32 = 9;
     let up = MOST_AT_ONCE.min(Decimal::MAX_SCALE - scale);
-    let (mut magnitude, mut scale) = (product * u128::from(POWERS_OF_TEN[(up - 2) as usize]), scale + up);
+    let (mut magnitude, mut scale) = (u128::from(product) * u128::from(POWERS_OF_TEN[(up - 2) as usize]), scale + up);
     while magnitude as u32 == 0 && scale >= 8 && magnitude % 100_000_000 == 0 {
         magnitude /= 100_000_000;
         scale -= 8;
