@@ -132,6 +132,10 @@ pub(crate) fn tax_on(income: Money, rate: Rate) -> Money {
 
 /// Tax non-savings income (which starts at zero) in the regime's bands.
 pub(crate) fn allocate_non_savings(taxable: Money, bands: &[BandSpec]) -> Vec<TaxBand> {
+    // No income, no bands (and nothing to allocate).
+    if !taxable.is_positive() {
+        return Vec::new();
+    }
     let mut out = Vec::with_capacity(bands.len());
     let mut lower = Money::ZERO;
     for band in bands {
@@ -205,7 +209,8 @@ pub(crate) struct StackedIncome {
 }
 
 pub(crate) fn allocate_stacked(income: &StackedIncome, limits: &UkLimits) -> Vec<TaxBand> {
-    let mut out = Vec::with_capacity(4);
+    // Allocated on the first band: most taxpayers have no savings, dividends or gains.
+    let mut out = Vec::new();
     let mut position = income.start;
     let mut remaining = income.amount;
 

@@ -426,13 +426,15 @@ impl BandedIncomeTax {
     }
 }
 
+/// A kind of income's figures, its bands worked out by `tax_bands_of` from its taxable
+/// income; no taxable income has no bands, in whatever bands it would sit.
 fn category(
     income_received: Money,
     allowances_allocated: Money,
     tax_bands_of: impl FnOnce(Money) -> Vec<TaxBand>,
 ) -> IncomeTaxCategory {
     let taxable_income = income_received - allowances_allocated;
-    let tax_bands = tax_bands_of(taxable_income);
+    let tax_bands = if taxable_income.is_positive() { tax_bands_of(taxable_income) } else { Vec::new() };
     let income_tax_amount = tax_bands.iter().map(|b| b.tax_amount).sum();
     IncomeTaxCategory { income_received, allowances_allocated, taxable_income, income_tax_amount, tax_bands }
 }
@@ -500,8 +502,12 @@ fn banded_income_tax(
         uk_limits: UkLimits::new(rules, extension),
     };
     let mut best = banded_income_tax_allocated(&shared, default);
-    // No allocation charges less than nothing.
-    if order == AllowanceOrder::DefaultOrder || best.charged().is_zero() {
+    // No allocation charges less than nothing. Without savings or dividends, allowances
+    // (not negative) meet the same income in every order: every allocation is the default.
+    if order == AllowanceOrder::DefaultOrder
+        || best.charged().is_zero()
+        || (incomes.savings.is_zero() && incomes.dividends.is_zero() && !allowances.is_negative())
+    {
         return best;
     }
     // Only an allocation that differs from those tried can charge less.

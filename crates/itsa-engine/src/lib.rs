@@ -67,53 +67,58 @@ pub fn calculate(inputs: &Inputs) -> Result<Calculation, EngineError> {
 fn validate(inputs: &Inputs) -> Result<(), EngineError> {
     let invalid =
         |field: &str, reason: &str| Err(EngineError::InvalidInput { field: field.into(), reason: reason.into() });
-    let mut amounts: Vec<(&str, Money, bool)> = vec![
-        ("state_pension", inputs.state_pension, false),
-        ("dividends", inputs.dividends, false),
-        ("other_income", inputs.other_income, false),
-        ("gift_aid_paid", inputs.gift_aid_paid, false),
-        ("pension_contributions_relief_at_source", inputs.pension_contributions_relief_at_source, false),
-        ("annual_allowance_excess", inputs.annual_allowance_excess, false),
-        ("pension_charges.annual_allowance_tax_paid", inputs.pension_charges.annual_allowance_tax_paid, false),
-        ("winter_fuel_payment", inputs.winter_fuel_payment, false),
-        ("investment_subscriptions.vct", inputs.investment_subscriptions.vct, false),
-        ("investment_subscriptions.eis", inputs.investment_subscriptions.eis, false),
-        (
-            "investment_subscriptions.eis_knowledge_intensive",
-            inputs.investment_subscriptions.eis_knowledge_intensive,
-            false,
-        ),
-        ("investment_subscriptions.seis", inputs.investment_subscriptions.seis, false),
-        ("child_benefit", inputs.child_benefit, false),
-        ("coded_out.sa_underpayments", inputs.coded_out.sa_underpayments, false),
-        ("coded_out.paye_underpayments", inputs.coded_out.paye_underpayments, false),
-    ];
-    amounts.extend(inputs.post_cessation_receipts.iter().map(|r| ("post_cessation_receipts", *r, false)));
+    // Every amount is checked in turn, the first out of range reported.
+    let check = |field: &str, amount: Money, may_be_negative: bool| {
+        if beyond_maximum(amount) {
+            return invalid(field, "must be no more than 99999999999.99");
+        }
+        if amount.is_negative() && !may_be_negative {
+            return invalid(field, "must not be negative");
+        }
+        Ok(())
+    };
+    check("state_pension", inputs.state_pension, false)?;
+    check("dividends", inputs.dividends, false)?;
+    check("other_income", inputs.other_income, false)?;
+    check("gift_aid_paid", inputs.gift_aid_paid, false)?;
+    check("pension_contributions_relief_at_source", inputs.pension_contributions_relief_at_source, false)?;
+    check("annual_allowance_excess", inputs.annual_allowance_excess, false)?;
+    check("pension_charges.annual_allowance_tax_paid", inputs.pension_charges.annual_allowance_tax_paid, false)?;
+    check("winter_fuel_payment", inputs.winter_fuel_payment, false)?;
+    check("investment_subscriptions.vct", inputs.investment_subscriptions.vct, false)?;
+    check("investment_subscriptions.eis", inputs.investment_subscriptions.eis, false)?;
+    check(
+        "investment_subscriptions.eis_knowledge_intensive",
+        inputs.investment_subscriptions.eis_knowledge_intensive,
+        false,
+    )?;
+    check("investment_subscriptions.seis", inputs.investment_subscriptions.seis, false)?;
+    check("child_benefit", inputs.child_benefit, false)?;
+    check("coded_out.sa_underpayments", inputs.coded_out.sa_underpayments, false)?;
+    check("coded_out.paye_underpayments", inputs.coded_out.paye_underpayments, false)?;
+    for r in &inputs.post_cessation_receipts {
+        check("post_cessation_receipts", *r, false)?;
+    }
     for e in &inputs.employments {
-        amounts.extend([
-            ("employments.pay", e.pay, false),
-            ("employments.benefits_in_kind", e.benefits_in_kind, false),
-            // Negative where the employer refunded more PAYE tax than it took off.
-            ("employments.tax_deducted", e.tax_deducted, true),
-            ("employments.student_loan_deductions", e.student_loan_deductions, false),
-            ("employments.postgraduate_loan_deductions", e.postgraduate_loan_deductions, false),
-        ]);
+        check("employments.pay", e.pay, false)?;
+        check("employments.benefits_in_kind", e.benefits_in_kind, false)?;
+        // Negative where the employer refunded more PAYE tax than it took off.
+        check("employments.tax_deducted", e.tax_deducted, true)?;
+        check("employments.student_loan_deductions", e.student_loan_deductions, false)?;
+        check("employments.postgraduate_loan_deductions", e.postgraduate_loan_deductions, false)?;
     }
     for p in &inputs.pensions {
-        amounts.extend([("pensions.amount", p.amount, false), ("pensions.tax_deducted", p.tax_deducted, true)]);
+        check("pensions.amount", p.amount, false)?;
+        check("pensions.tax_deducted", p.tax_deducted, true)?;
     }
     for b in &inputs.state_benefits {
-        amounts.extend([
-            ("state_benefits.amount", b.amount, false),
-            // Negative where more tax was repaid than taken off, as PAYE may be.
-            ("state_benefits.tax_deducted", b.tax_deducted, true),
-        ]);
+        check("state_benefits.amount", b.amount, false)?;
+        // Negative where more tax was repaid than taken off, as PAYE may be.
+        check("state_benefits.tax_deducted", b.tax_deducted, true)?;
     }
     for b in inputs.state_pension_sources.iter().chain(&inputs.state_pension_lump_sums) {
-        amounts.extend([
-            ("state_pension_lump_sums.amount", b.amount, false),
-            ("state_pension_lump_sums.tax_deducted", b.tax_deducted, true),
-        ]);
+        check("state_pension_lump_sums.amount", b.amount, false)?;
+        check("state_pension_lump_sums.tax_deducted", b.tax_deducted, true)?;
     }
     let p = &inputs.pension_charges;
     for a in [
@@ -127,91 +132,71 @@ fn validate(inputs: &Inputs) -> Result<(), EngineError> {
     .into_iter()
     .flatten()
     {
-        amounts.extend([("pension_charges.amount", a.amount, false), ("pension_charges.tax_paid", a.tax_paid, false)]);
+        check("pension_charges.amount", a.amount, false)?;
+        check("pension_charges.tax_paid", a.tax_paid, false)?;
     }
     for se in &inputs.self_employments {
-        amounts.extend([
-            ("self_employments.adjusted_profit", se.adjusted_profit, true),
-            ("self_employments.losses_brought_forward", se.losses_brought_forward, false),
-        ]);
+        check("self_employments.adjusted_profit", se.adjusted_profit, true)?;
+        check("self_employments.losses_brought_forward", se.losses_brought_forward, false)?;
     }
     if let Some(p) = &inputs.uk_property {
-        amounts.extend([
-            ("uk_property.profit", p.profit, true),
-            ("uk_property.residential_finance_costs", p.residential_finance_costs, false),
-            ("uk_property.finance_costs_brought_forward", p.finance_costs_brought_forward, false),
-            ("uk_property.losses_brought_forward", p.losses_brought_forward, false),
-        ]);
+        check("uk_property.profit", p.profit, true)?;
+        check("uk_property.residential_finance_costs", p.residential_finance_costs, false)?;
+        check("uk_property.finance_costs_brought_forward", p.finance_costs_brought_forward, false)?;
+        check("uk_property.losses_brought_forward", p.losses_brought_forward, false)?;
     }
     for g in &inputs.life_policy_gains {
-        amounts.extend([("life_policy_gains.gain", g.gain, false), ("life_policy_gains.tax_paid", g.tax_paid, false)]);
+        check("life_policy_gains.gain", g.gain, false)?;
+        check("life_policy_gains.tax_paid", g.tax_paid, false)?;
     }
     let f = &inputs.foreign;
-    amounts.push(("foreign.other_uk_dividends", f.other_uk_dividends, false));
-    amounts.push(("foreign.patent_royalties_paid", f.patent_royalties_paid, false));
+    check("foreign.other_uk_dividends", f.other_uk_dividends, false)?;
+    check("foreign.patent_royalties_paid", f.patent_royalties_paid, false)?;
     for d in &f.other_dividends {
-        amounts.push(("foreign.other_dividends.gross_amount", d.gross_amount, false));
+        check("foreign.other_dividends.gross_amount", d.gross_amount, false)?;
     }
     for s in &f.sources {
-        amounts.extend([
-            ("foreign.sources.taxable_amount", s.taxable_amount, false),
-            ("foreign.sources.foreign_tax", s.foreign_tax, false),
-        ]);
+        check("foreign.sources.taxable_amount", s.taxable_amount, false)?;
+        check("foreign.sources.foreign_tax", s.foreign_tax, false)?;
     }
     if let Some(sec) = &f.uk_securities {
-        amounts.extend([
-            ("foreign.uk_securities.gross_amount", sec.gross_amount, false),
-            ("foreign.uk_securities.tax_deducted", sec.tax_deducted, false),
-        ]);
+        check("foreign.uk_securities.gross_amount", sec.gross_amount, false)?;
+        check("foreign.uk_securities.tax_deducted", sec.tax_deducted, false)?;
     }
     if let Some(b) = &f.benefits_and_gifts {
-        amounts.push(("foreign.benefits_and_gifts", b.total(), false));
+        check("foreign.benefits_and_gifts", b.total(), false)?;
     }
     if let Some(g) = f.offshore_income_gains {
-        amounts.push(("foreign.offshore_income_gains", g, false));
+        check("foreign.offshore_income_gains", g, false)?;
     }
     if let Some(r) = f.customer_calculated_relief {
-        amounts.push(("foreign.customer_calculated_relief", r, false));
+        check("foreign.customer_calculated_relief", r, false)?;
     }
     if let Some(p) = &inputs.foreign_property {
-        amounts.push(("foreign_property.profit", p.profit, true));
+        check("foreign_property.profit", p.profit, true)?;
         for c in &p.countries {
-            amounts.extend([
-                ("foreign_property.countries.profit", c.profit, true),
-                ("foreign_property.countries.residential_finance_costs", c.residential_finance_costs, false),
-                ("foreign_property.countries.finance_costs_brought_forward", c.finance_costs_brought_forward, false),
-                ("foreign_property.countries.foreign_tax", c.foreign_tax, false),
-            ]);
+            check("foreign_property.countries.profit", c.profit, true)?;
+            check("foreign_property.countries.residential_finance_costs", c.residential_finance_costs, false)?;
+            check("foreign_property.countries.finance_costs_brought_forward", c.finance_costs_brought_forward, false)?;
+            check("foreign_property.countries.foreign_tax", c.foreign_tax, false)?;
         }
     }
-    amounts.push(("business_tax_deducted.foreign_property", inputs.business_tax_deducted.foreign_property, false));
-    amounts.push(("foreign_dividends", inputs.foreign_dividends, false));
+    check("business_tax_deducted.foreign_property", inputs.business_tax_deducted.foreign_property, false)?;
+    check("foreign_dividends", inputs.foreign_dividends, false)?;
     for a in &inputs.savings_accounts {
-        amounts.extend([
-            ("savings_accounts.gross_interest", a.gross_interest, false),
-            ("savings_accounts.tax_deducted", a.tax_deducted, false),
-        ]);
+        check("savings_accounts.gross_interest", a.gross_interest, false)?;
+        check("savings_accounts.tax_deducted", a.tax_deducted, false)?;
     }
     if let Some(g) = &inputs.capital_gains {
-        amounts.extend([
-            ("capital_gains.residential_gains", g.residential_gains, false),
-            ("capital_gains.other_gains", g.other_gains, false),
-            ("capital_gains.attributed_gains", g.attributed_gains, false),
-            ("capital_gains.relief_gains", g.relief_gains, false),
-            ("capital_gains.losses_of_year", g.losses_of_year, false),
-            ("capital_gains.losses_brought_forward", g.losses_brought_forward, false),
-            ("capital_gains.adjustments", g.adjustments, true),
-            ("capital_gains.tax_already_paid", g.tax_already_paid, false),
-            ("capital_gains.share_losses_against_income", g.share_losses_against_income, false),
-        ]);
-    }
-    for (field, amount, may_be_negative) in amounts {
-        if amount.amount().abs() > MAXIMUM_AMOUNT.amount() {
-            return invalid(field, "must be no more than 99999999999.99");
-        }
-        if amount.is_negative() && !may_be_negative {
-            return invalid(field, "must not be negative");
-        }
+        check("capital_gains.residential_gains", g.residential_gains, false)?;
+        check("capital_gains.other_gains", g.other_gains, false)?;
+        check("capital_gains.attributed_gains", g.attributed_gains, false)?;
+        check("capital_gains.relief_gains", g.relief_gains, false)?;
+        check("capital_gains.losses_of_year", g.losses_of_year, false)?;
+        check("capital_gains.losses_brought_forward", g.losses_brought_forward, false)?;
+        check("capital_gains.adjustments", g.adjustments, true)?;
+        check("capital_gains.tax_already_paid", g.tax_already_paid, false)?;
+        check("capital_gains.share_losses_against_income", g.share_losses_against_income, false)?;
     }
     if let Some(to) = inputs.income_to_date
         && (to < inputs.tax_year.first_day() || to > inputs.tax_year.last_day())
@@ -226,9 +211,34 @@ fn validate(inputs: &Inputs) -> Result<(), EngineError> {
     Ok(())
 }
 
+/// Whether an amount is beyond [`MAXIMUM_AMOUNT`] either way: at a scale of at most two
+/// places its mantissa against the maximum at that scale, rounded down (a whole number
+/// of units above that is above the maximum); at a finer scale by value.
+#[inline]
+fn beyond_maximum(amount: Money) -> bool {
+    const MAXIMUM_AT_SCALE: [u128; 3] = [99_999_999_999, 999_999_999_999, 9_999_999_999_999];
+    let d = amount.amount();
+    match MAXIMUM_AT_SCALE.get(d.scale() as usize) {
+        Some(&most) => d.mantissa().unsigned_abs() > most,
+        None => Money::new(d.abs()) > MAXIMUM_AMOUNT,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_beyond_the_maximum_are_those_above_it_by_value() {
+        for m in [0_i128, 1, 9_999_999_999, 99_999_999_999, 100_000_000_000, 999_999_999_999, 9_999_999_999_999] {
+            for m in [m - 1, m, m + 1, -m] {
+                for s in 0..=6 {
+                    let d = rust_decimal::Decimal::from_i128_with_scale(m, s);
+                    assert_eq!(beyond_maximum(Money::new(d)), d.abs() > MAXIMUM_AMOUNT.amount(), "{d}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn the_maximum_amount_is_hmrcs() {

@@ -59,7 +59,7 @@ impl Money {
 
     /// `rate` per cent of this amount, exactly (no rounding).
     pub fn percent(self, rate: Rate) -> Self {
-        Money(self.0 * rate.0 / Decimal::ONE_HUNDRED)
+        Money(percent_of(self.0, rate.0).unwrap_or_else(|| self.0 * rate.0 / Decimal::ONE_HUNDRED))
     }
 
     /// Multiply by a whole count (weeks, for example), exactly.
@@ -71,19 +71,19 @@ impl Money {
     /// whole pounds with income rounded down and pence ignored (SA100 notes; HMRC's
     /// calculation shows income, taxable income and band limits as whole pounds).
     pub fn round_down_to_pound(self) -> Self {
-        Money(self.0.round_dp_with_strategy(0, RoundingStrategy::ToNegativeInfinity))
+        Money(round_directed(self.0, 0, RoundingStrategy::ToNegativeInfinity))
     }
 
     /// Deductions, reliefs and allowances claimed rounded up to whole pounds, in the
     /// taxpayer's favour (SA100 notes: "round up tax deducted and expenses").
     pub fn round_up_to_pound(self) -> Self {
-        Money(self.0.round_dp_with_strategy(0, RoundingStrategy::ToPositiveInfinity))
+        Money(round_directed(self.0, 0, RoundingStrategy::ToPositiveInfinity))
     }
 
     /// Tax truncated to the penny: HMRC rounds tax down wherever a rate gives a
     /// fraction of a penny (8.75%, 9.73%, 39.35% …); see docs/rounding.md.
     pub fn round_down_to_penny(self) -> Self {
-        Money(self.0.round_dp_with_strategy(2, RoundingStrategy::ToNegativeInfinity))
+        Money(round_directed(self.0, 2, RoundingStrategy::ToNegativeInfinity))
     }
 
     /// Rounded to the nearest penny, halves up: used only where the law states an exact
@@ -111,10 +111,131 @@ fn aligned(a: Decimal, b: Decimal) -> Option<(i128, i128, u32)> {
     // A mantissa is below 2^96, so one rescaled by at most 10^8 stays far inside i128.
     match sa.cmp(&sb) {
         Ordering::Equal => Some((ma, mb, sa)),
-        Ordering::Less if sb - sa <= MOST_RESCALE => Some((ma * 10_i128.pow(sb - sa), mb, sb)),
-        Ordering::Greater if sa - sb <= MOST_RESCALE => Some((ma, mb * 10_i128.pow(sa - sb), sa)),
+        Ordering::Less if sb - sa <= MOST_RESCALE => Some((ma * POWERS_OF_TEN[(sb - sa) as usize] as i128, mb, sb)),
+        Ordering::Greater if sa - sb <= MOST_RESCALE => Some((ma, mb * POWERS_OF_TEN[(sa - sb) as usize] as i128, sa)),
         _ => None,
     }
+}
+
+/// Powers of ten that fit in a `u64`.
+const POWERS_OF_TEN: [u64; 20] = {
+    let mut powers = [1_u64; 20];
+    let mut i = 1;
+    while i < powers.len() {
+        powers[i] = powers[i - 1] * 10;
+        i += 1;
+    }
+    powers
+};
+
+/// A decimal from the magnitude and sign of its mantissa and its scale, a zero always
+/// positive, as `Decimal`'s arithmetic gives it.
+#[inline]
+fn from_magnitude(magnitude: u128, negative: bool, scale: u32) -> Decimal {
+    Decimal::from_parts(magnitude as u32, (magnitude >> 32) as u32, (magnitude >> 64) as u32, negative, scale)
+}
+
+/// The exact sum of two amounts at their common scale, which is what `Decimal` gives
+/// whenever that sum fits in its 96-bit mantissa; `None` (the scales too far apart or
+/// the sum too large) leaves the sum to `Decimal`.
+#[inline]
+fn exact_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let (a, b, scale) = aligned(a, b)?;
+    // Each is below 2^96 times 10^8, so their sum stays inside i128.
+    let sum = a + b;
+    let magnitude = sum.unsigned_abs();
+    (magnitude >> 96 == 0).then(|| from_magnitude(magnitude, sum < 0, scale))
+}
+
+/// `d.round_dp_with_strategy(dp, strategy)` for a rounding towards one infinity, worked
+/// on the mantissa when it fits in a `u64` and no more than 19 places are dropped (any
+/// amount of pounds and pence, and its products with rates); `Decimal` rounds the rest.
+/// A decimal with no more than `dp` places is returned as it is, as `Decimal` returns it.
+#[inline]
+fn round_directed(d: Decimal, dp: u32, strategy: RoundingStrategy) -> Decimal {
+    let scale = d.scale();
+    if scale <= dp {
+        return d;
+    }
+    let mantissa = d.mantissa();
+    let dropped = scale - dp;
+    let magnitude = mantissa.unsigned_abs();
+    // Zeros keep their sign when rounded: `Decimal` deals with them.
+    if mantissa == 0 || dropped >= POWERS_OF_TEN.len() as u32 || magnitude >> 64 != 0 {
+        return d.round_dp_with_strategy(dp, strategy);
+    }
+    let (magnitude, power) = (magnitude as u64, POWERS_OF_TEN[dropped as usize]);
+    let (quotient, remainder) = (magnitude / power, magnitude % power);
+    let negative = mantissa < 0;
+    // Truncation moves towards zero; a remainder moves the result one further from zero
+    // when the rounding's infinity lies that way.
+    let away = match strategy {
+        RoundingStrategy::ToNegativeInfinity => negative,
+        RoundingStrategy::ToPositiveInfinity => !negative,
+        _ => return d.round_dp_with_strategy(dp, strategy),
+    };
+    let quotient = if away && remainder != 0 { quotient + 1 } else { quotient };
+    from_magnitude(quotient.into(), negative, dp)
+}
+
+/// `amount * rate / 100` as `Decimal` works it, on the mantissas when both fit in a `u64`,
+/// their product does too and the scale leaves room for the two places the division
+/// adds; `None` leaves the rest to `Decimal`. A product with zero is `Decimal`'s zero, of
+/// scale 0. Otherwise the product is exact, and so is the quotient: a hundredth of the
+/// product at its scale when it divides, else the quotient `Decimal`'s division gives
+/// with its own trailing zeros (see `unscaled_quotient`).
+#[inline]
+fn percent_of(amount: Decimal, rate: Decimal) -> Option<Decimal> {
+    if amount.is_zero() || rate.is_zero() {
+        return Some(Decimal::ZERO);
+    }
+    let scale = amount.scale() + rate.scale();
+    let (a, r) = (amount.mantissa().unsigned_abs(), rate.mantissa().unsigned_abs());
+    if a >> 64 != 0 || r >> 64 != 0 || scale + 2 > Decimal::MAX_SCALE {
+        return None;
+    }
+    // Divided as a `u64`, which divides by a constant without a call.
+    let Ok(product) = u64::try_from(a * r) else {
+        return None;
+    };
+    let negative = amount.is_sign_negative() != rate.is_sign_negative();
+    Some(if product % 100 == 0 {
+        from_magnitude((product / 100).into(), negative, scale)
+    } else {
+        let (magnitude, scale) = unscaled_quotient(product, scale);
+        from_magnitude(magnitude, negative, scale)
+    })
+}
+
+/// `product / 100` at `scale` (the product below 2^64 and not a multiple of 100, the scale
+/// at most 26) as `Decimal`'s division leaves it: the quotient scaled up by 10^9 (by as
+/// much as the largest scale allows, near it), which leaves no remainder, then trailing
+/// zeros taken off 10^8 at a time while the low 32 bits are zero, then 10^4, 10^2 and 10
+/// once each where they divide. `1 x 10 / 100` is `0.10`, for example, not `0.1`.
+#[inline]
+fn unscaled_quotient(product: u64, scale: u32) -> (u128, u32) {
+    const MOST_AT_ONCE: u32 = 9;
+    let up = MOST_AT_ONCE.min(Decimal::MAX_SCALE - scale);
+    let (mut magnitude, mut scale) = (u128::from(product) * u128::from(POWERS_OF_TEN[(up - 2) as usize]), scale + up);
+    while magnitude as u32 == 0 && scale >= 8 && magnitude % 100_000_000 == 0 {
+        magnitude /= 100_000_000;
+        scale -= 8;
+    }
+    for (places, power, low_bits) in [(4, 10_000, 0xF), (2, 100, 0x3), (1, 10, 0x1)] {
+        if magnitude & low_bits == 0 && scale >= places && magnitude % power == 0 {
+            magnitude /= power;
+            scale -= places;
+        }
+    }
+    (magnitude, scale)
+}
+
+/// The sum of two amounts, neither zero, as `Decimal` gives it. Kept out of the callers'
+/// code, as `Decimal`'s own sum is, so that the checks for zero stay small enough to be
+/// written into every sum.
+#[inline(never)]
+fn sum(a: Decimal, b: Decimal) -> Decimal {
+    exact_sum(a, b).unwrap_or_else(|| a + b)
 }
 
 // Sums with a zero are most of an engine's sums (most of a taxpayer's figures are nil):
@@ -130,7 +251,7 @@ impl Add for Money {
         } else if rhs.0.is_zero() {
             self
         } else {
-            Money(self.0 + rhs.0)
+            Money(sum(self.0, rhs.0))
         }
     }
 }
@@ -151,7 +272,7 @@ impl Sub for Money {
         } else if rhs.0.is_zero() {
             self
         } else {
-            Money(self.0 - rhs.0)
+            Money(sum(self.0, -rhs.0))
         }
     }
 }
@@ -272,6 +393,79 @@ mod tests {
                     z -= y;
                     assert_eq!(exactly(z.amount()), exactly(difference), "{a:?} -= {b:?}");
                 }
+            }
+        }
+    }
+
+    /// Amounts of every size and scale, zeros of every scale and sign among them.
+    fn amounts() -> Vec<Decimal> {
+        let mut values = Vec::new();
+        for m in [
+            0_i128,
+            1,
+            5,
+            9,
+            10,
+            15,
+            99,
+            100,
+            101,
+            12_345,
+            123_456_789,
+            1_000_000,
+            120_000_000,
+            10_000_000_000,
+            99_999_999_999,
+            4_000_000_000_000_000_000,
+            (1 << 32) - 1,
+            1 << 32,
+            (1 << 63) + 7,
+            (1 << 64) - 1,
+            1 << 64,
+            (1 << 96) - 1,
+        ] {
+            for s in 0..=28 {
+                if let Ok(d) = Decimal::try_from_i128_with_scale(m, s) {
+                    values.push(d);
+                    values.push(-d);
+                }
+            }
+        }
+        values
+    }
+
+    /// The roundings give exactly what `Decimal` gives, the scale and the sign of a zero
+    /// included.
+    #[test]
+    fn roundings_are_decimals_roundings() {
+        let exactly = |d: Decimal| (d, d.scale(), d.is_sign_negative());
+        for a in amounts() {
+            let m = Money::new(a);
+            let down = RoundingStrategy::ToNegativeInfinity;
+            let up = RoundingStrategy::ToPositiveInfinity;
+            assert_eq!(exactly(m.round_down_to_pound().amount()), exactly(a.round_dp_with_strategy(0, down)), "{a:?}");
+            assert_eq!(exactly(m.round_up_to_pound().amount()), exactly(a.round_dp_with_strategy(0, up)), "{a:?}");
+            assert_eq!(exactly(m.round_down_to_penny().amount()), exactly(a.round_dp_with_strategy(2, down)), "{a:?}");
+        }
+    }
+
+    /// A percentage gives exactly what `Decimal`'s product and quotient give, the scale
+    /// and the sign of a zero included.
+    #[test]
+    fn percentages_are_decimals_percentages() {
+        let exactly = |d: Decimal| (d, d.scale(), d.is_sign_negative());
+        let mut rates: Vec<Decimal> =
+            ["0", "0.00", "-0", "1", "7.5", "8.75", "10", "20", "39.35", "45", "100", "0.001"]
+                .iter()
+                .map(|r| r.parse().unwrap())
+                .collect();
+        rates.extend(amounts().into_iter().step_by(7));
+        for a in amounts() {
+            for &r in &rates {
+                let Some(expected) = a.checked_mul(r).and_then(|p| p.checked_div(Decimal::ONE_HUNDRED)) else {
+                    continue;
+                };
+                assert_eq!(exactly(Money::new(a).percent(Rate::new(r)).amount()), exactly(expected), "{a:?} x {r:?}");
             }
         }
     }
