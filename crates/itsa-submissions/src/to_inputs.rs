@@ -461,7 +461,7 @@ fn push_employment(inputs: &mut Inputs, at: &dyn Display, e: EmploymentFigures) 
 /// The id itsa gives the `n`th state benefit HMRC holds in a case (HMRC's ids are UUIDs
 /// DWP's records carry; a case has none): distinct from the ids submissions create.
 pub fn held_benefit_id(n: usize) -> String {
-    format!("00000000-0000-4000-9000-{:012}", n + 1)
+    crate::case::numbered_uuid("00000000-0000-4000-9000-", n + 1)
 }
 
 /// One state benefit's figures and where they came from.
