@@ -216,8 +216,14 @@ impl Case<'_> {
 /// and that year turned into inputs as a submission case is.
 pub fn parse_case(line: &str) -> Result<(String, Inputs), CaseError> {
     let (id, year) = flat_year(line)?;
-    let inputs = itsa_submissions::to_inputs(&year).map_err(CaseError::Submission)?;
-    Ok((id, inputs))
+    year_inputs(id, &year)
+}
+
+/// The id with the inputs of `year`, filled in place rather than moved.
+fn year_inputs(id: String, year: &TaxpayerYear) -> Result<(String, Inputs), CaseError> {
+    let mut case = (id, Inputs::new(year.tax_year, year.hmrc_held.regime));
+    itsa_submissions::to_inputs_in(year, &mut case.1).map_err(CaseError::Submission)?;
+    Ok(case)
 }
 
 /// Read a flat case as the taxpayer's year it describes: HMRC-held employments, pensions
@@ -616,8 +622,7 @@ pub fn read_case(line: &str) -> Result<(String, Inputs), CaseError> {
         return parse_case(line);
     }
     let (id, year) = itsa_submissions::TaxpayerYear::parse_case(line).map_err(CaseError::Submission)?;
-    let inputs = itsa_submissions::to_inputs(&year).map_err(CaseError::Submission)?;
-    Ok((id, inputs))
+    year_inputs(id, &year)
 }
 
 /// One case line calculated, handed to `then` with its id (the calculation is not moved
