@@ -383,8 +383,8 @@ impl<'a> Plain<'a> {
         self.byte(b'"')?;
         let start = self.at;
         let rest = &self.line.as_bytes()[start..];
-        let length = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
-        if rest[length] != b'"' {
+        let length = unescaped_length(rest);
+        if rest.get(length) != Some(&b'"') {
             return None;
         }
         self.at += length + 1;
@@ -440,6 +440,29 @@ impl<'a> Plain<'a> {
         };
         Some(Amount(Money::new(value)))
     }
+}
+
+/// How many bytes of `text` come before the first `"`, `\` or control character (the
+/// end of a string, an escape, or what JSON refuses in a string), looked for eight bytes
+/// at a time: a byte is one of them where subtracting from it borrows.
+fn unescaped_length(text: &[u8]) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let zero_at = |word: u64| word.wrapping_sub(ONES) & !word;
+    let mut at = 0;
+    while let Some(chunk) = text.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // The lowest byte marked is the first of them; a borrow marks only bytes above it.
+        let marked = (zero_at(word ^ (ONES * u64::from(b'"')))
+            | zero_at(word ^ (ONES * u64::from(b'\\')))
+            | (word.wrapping_sub(ONES * 0x20) & !word))
+            & HIGH;
+        if marked != 0 {
+            return at + marked.trailing_zeros() as usize / 8;
+        }
+        at += 8;
+    }
+    at + text[at..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(text.len() - at)
 }
 
 /// Read one case (a JSON object) into the engine's inputs, refusing what HMRC would refuse
@@ -996,6 +1019,29 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_end_of_an_unescaped_string_is_found_as_byte_by_byte() {
+        let slow = |text: &[u8]| text.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(text.len());
+        for stop in [b'"', b'\\', 0, b'\t', 0x1f] {
+            for length in 0..20 {
+                for at in 0..=length {
+                    for filler in [b'a', b' ', 0x20, 0x21, 0x7f, 0x80, 0xff, b'!', b'#', b'[', b']'] {
+                        let mut text = vec![filler; length];
+                        if at < length {
+                            text[at] = stop;
+                        }
+                        if at + 1 < length {
+                            text[at + 1] = b'"';
+                        }
+                        assert_eq!(unescaped_length(&text), slow(&text), "{text:?}");
+                    }
+                }
+            }
+        }
+        let text = "caf\u{e9} \u{2603} and more \u{1f600}\"".as_bytes();
+        assert_eq!(unescaped_length(text), text.len() - 1);
     }
 
     #[test]
