@@ -54,6 +54,10 @@ impl CaseError {
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct Amount(Money);
 
+impl Amount {
+    const ZERO: Amount = Amount(Money::ZERO);
+}
+
 impl<'de> Deserialize<'de> for Amount {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(AmountVisitor)
@@ -146,13 +150,24 @@ struct Case<'a> {
     paye_underpayment_coded_out: Amount,
     // Test-file fields, accepted and ignored (FORMAT.md).
     #[serde(default, rename = "expected")]
-    _expected: Option<Value>,
+    _expected: Option<Ignored>,
     #[serde(default, rename = "source")]
-    _source: Option<Value>,
+    _source: Option<Ignored>,
     #[serde(default, rename = "working")]
-    _working: Option<Value>,
+    _working: Option<Ignored>,
     #[serde(default, rename = "tolerance")]
-    _tolerance: Option<Value>,
+    _tolerance: Option<Ignored>,
+}
+
+/// A test-file field's value: read as any JSON value is, so that what is refused in it is
+/// refused as before, and then dropped, leaving nothing in the case to carry along.
+#[derive(Debug)]
+struct Ignored;
+
+impl<'de> Deserialize<'de> for Ignored {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Value::deserialize(d).map(|_| Ignored)
+    }
 }
 
 /// The `id` of a case line, if it has one, for error lines.
@@ -164,33 +179,37 @@ pub fn case_id(line: &str) -> Option<String> {
 const MAXIMUM_AMOUNT: Decimal = Decimal::from_parts(1_316_134_911, 2_328, 0, false, 2);
 
 impl Case<'_> {
-    /// Every amount with its field name and whether it may be negative (a loss).
-    fn amounts(&self) -> [(&'static str, Option<Amount>, bool); 16] {
+    /// Every amount with its field name and whether it may be negative (a loss); an
+    /// amount not given is nothing.
+    fn amounts(&self) -> [(&'static str, &Amount, bool); 16] {
         [
-            ("employment_income", Some(self.employment_income), false),
-            ("paye_tax_deducted", Some(self.paye_tax_deducted), false),
-            ("self_employment_profit", self.self_employment_profit, true),
-            ("property_profit", Some(self.property_profit), true),
-            ("property_finance_costs", Some(self.property_finance_costs), false),
-            ("property_finance_costs_brought_forward", Some(self.property_finance_costs_brought_forward), false),
-            ("savings_interest", Some(self.savings_interest), false),
-            ("dividends", Some(self.dividends), false),
-            ("pension_income", Some(self.pension_income), false),
-            ("state_pension", Some(self.state_pension), false),
-            ("other_non_savings_income", Some(self.other_non_savings_income), false),
-            ("gift_aid_paid", Some(self.gift_aid_paid), false),
-            ("pension_contributions_gross", Some(self.pension_contributions_gross), false),
-            ("child_benefit_received", Some(self.child_benefit_received), false),
-            ("sa_underpayment_coded_out", Some(self.sa_underpayment_coded_out), false),
-            ("paye_underpayment_coded_out", Some(self.paye_underpayment_coded_out), false),
+            ("employment_income", &self.employment_income, false),
+            ("paye_tax_deducted", &self.paye_tax_deducted, false),
+            ("self_employment_profit", self.self_employment_profit.as_ref().unwrap_or(&Amount::ZERO), true),
+            ("property_profit", &self.property_profit, true),
+            ("property_finance_costs", &self.property_finance_costs, false),
+            ("property_finance_costs_brought_forward", &self.property_finance_costs_brought_forward, false),
+            ("savings_interest", &self.savings_interest, false),
+            ("dividends", &self.dividends, false),
+            ("pension_income", &self.pension_income, false),
+            ("state_pension", &self.state_pension, false),
+            ("other_non_savings_income", &self.other_non_savings_income, false),
+            ("gift_aid_paid", &self.gift_aid_paid, false),
+            ("pension_contributions_gross", &self.pension_contributions_gross, false),
+            ("child_benefit_received", &self.child_benefit_received, false),
+            ("sa_underpayment_coded_out", &self.sa_underpayment_coded_out, false),
+            ("paye_underpayment_coded_out", &self.paye_underpayment_coded_out, false),
         ]
     }
 
     /// What HMRC's submission schemas would refuse: an amount in fractions of a penny,
     /// over 99999999999.99, or negative where only a loss may be.
     fn check_amounts(&self) -> Result<(), CaseError> {
-        for (field, amount, may_be_negative) in self.amounts() {
-            let Some(Amount(amount)) = amount else { continue };
+        for (field, Amount(amount), may_be_negative) in self.amounts() {
+            // Nothing, as most amounts of a case are, passes every check.
+            if amount.is_zero() {
+                continue;
+            }
             let value = amount.amount();
             let refuse = |why: &str| Err(CaseError::Invalid(format!("{field}: {value} {why}")));
             if value.scale() > 2 && value.normalize().scale() > 2 {
@@ -207,6 +226,245 @@ impl Case<'_> {
     }
 }
 
+impl<'a> Case<'a> {
+    /// Read a case line as serde reads it, or refuse it as serde does.
+    fn read(line: &'a str) -> Result<Case<'a>, CaseError> {
+        match Case::read_plain(line) {
+            Some(case) => Ok(case),
+            None => serde_json::from_str(line).map_err(|e| CaseError::Invalid(format!("not a valid case: {e}"))),
+        }
+    }
+
+    /// Read a case written plainly, as nearly every case is: one object of the case's
+    /// fields, none twice, its strings without escapes, its amounts whole numbers of at
+    /// most 18 digits, and no test-file fields or student loan plans. It is the case that
+    /// serde would read, read without serde's machinery, which cost more than the rest of
+    /// reading a case; anything else gives `None`, for serde to read or refuse.
+    fn read_plain(line: &'a str) -> Option<Case<'a>> {
+        let mut text = Plain { line, at: 0 };
+        text.byte(b'{')?;
+        let mut case = Case {
+            id: Cow::Borrowed(""),
+            tax_year: Cow::Borrowed(""),
+            regime: Cow::Borrowed(""),
+            date_of_birth: None,
+            employment_income: Amount::ZERO,
+            paye_tax_deducted: Amount::ZERO,
+            self_employment_profit: None,
+            property_profit: Amount::ZERO,
+            property_finance_costs: Amount::ZERO,
+            property_finance_costs_brought_forward: Amount::ZERO,
+            savings_interest: Amount::ZERO,
+            dividends: Amount::ZERO,
+            pension_income: Amount::ZERO,
+            state_pension: Amount::ZERO,
+            other_non_savings_income: Amount::ZERO,
+            gift_aid_paid: Amount::ZERO,
+            pension_contributions_gross: Amount::ZERO,
+            blind: false,
+            marriage_allowance: None,
+            student_loan_plans: Vec::new(),
+            child_benefit_received: Amount::ZERO,
+            sa_underpayment_coded_out: Amount::ZERO,
+            paye_underpayment_coded_out: Amount::ZERO,
+            _expected: None,
+            _source: None,
+            _working: None,
+            _tolerance: None,
+        };
+        // One bit for each field read; `id`, `tax_year` and `regime` must be.
+        let mut read = 0_u32;
+        loop {
+            let field = text.string()?;
+            text.byte(b':')?;
+            let bit = match field {
+                "id" => {
+                    case.id = Cow::Borrowed(text.string()?);
+                    0
+                }
+                "tax_year" => {
+                    case.tax_year = Cow::Borrowed(text.string()?);
+                    1
+                }
+                "regime" => {
+                    case.regime = Cow::Borrowed(text.string()?);
+                    2
+                }
+                "date_of_birth" => {
+                    case.date_of_birth = Some(Cow::Borrowed(text.string()?));
+                    3
+                }
+                "marriage_allowance" => {
+                    case.marriage_allowance = Some(Cow::Borrowed(text.string()?));
+                    4
+                }
+                "blind" => {
+                    case.blind = text.boolean()?;
+                    5
+                }
+                "self_employment_profit" => {
+                    case.self_employment_profit = Some(text.amount()?);
+                    6
+                }
+                _ => {
+                    let (bit, amount) = match field {
+                        "employment_income" => (7, &mut case.employment_income),
+                        "paye_tax_deducted" => (8, &mut case.paye_tax_deducted),
+                        "property_profit" => (9, &mut case.property_profit),
+                        "property_finance_costs" => (10, &mut case.property_finance_costs),
+                        "property_finance_costs_brought_forward" => {
+                            (11, &mut case.property_finance_costs_brought_forward)
+                        }
+                        "savings_interest" => (12, &mut case.savings_interest),
+                        "dividends" => (13, &mut case.dividends),
+                        "pension_income" => (14, &mut case.pension_income),
+                        "state_pension" => (15, &mut case.state_pension),
+                        "other_non_savings_income" => (16, &mut case.other_non_savings_income),
+                        "gift_aid_paid" => (17, &mut case.gift_aid_paid),
+                        "pension_contributions_gross" => (18, &mut case.pension_contributions_gross),
+                        "child_benefit_received" => (19, &mut case.child_benefit_received),
+                        "sa_underpayment_coded_out" => (20, &mut case.sa_underpayment_coded_out),
+                        "paye_underpayment_coded_out" => (21, &mut case.paye_underpayment_coded_out),
+                        _ => return None,
+                    };
+                    *amount = text.amount()?;
+                    bit
+                }
+            };
+            if read & (1 << bit) != 0 {
+                return None;
+            }
+            read |= 1 << bit;
+            match text.next()? {
+                b',' => {}
+                b'}' => break,
+                _ => return None,
+            }
+        }
+        text.skip_whitespace();
+        (text.at == line.len() && read & 0b111 == 0b111).then_some(case)
+    }
+}
+
+/// A case line read from its start, for [`Case::read_plain`]: each step gives `None` for
+/// what it does not read as serde would.
+struct Plain<'a> {
+    line: &'a str,
+    /// The byte read next.
+    at: usize,
+}
+
+impl<'a> Plain<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.line.as_bytes().get(self.at).copied()
+    }
+
+    /// JSON's whitespace.
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    /// The next byte after whitespace.
+    fn next(&mut self) -> Option<u8> {
+        self.skip_whitespace();
+        let byte = self.peek()?;
+        self.at += 1;
+        Some(byte)
+    }
+
+    fn byte(&mut self, expected: u8) -> Option<()> {
+        (self.next()? == expected).then_some(())
+    }
+
+    /// A string without escapes or the control characters JSON refuses in one.
+    fn string(&mut self) -> Option<&'a str> {
+        self.byte(b'"')?;
+        let start = self.at;
+        let rest = &self.line.as_bytes()[start..];
+        let length = unescaped_length(rest);
+        if rest.get(length) != Some(&b'"') {
+            return None;
+        }
+        self.at += length + 1;
+        self.line.get(start..start + length)
+    }
+
+    fn boolean(&mut self) -> Option<bool> {
+        self.skip_whitespace();
+        let rest = &self.line.as_bytes()[self.at..];
+        let (value, length) = if rest.starts_with(b"true") {
+            (true, 4)
+        } else if rest.starts_with(b"false") {
+            (false, 5)
+        } else {
+            return None;
+        };
+        self.at += length;
+        Some(value)
+    }
+
+    /// A whole number of at most 18 digits, which serde reads as an integer (a `u64`, or
+    /// an `i64` if negative) and [`AmountVisitor`] makes a decimal of; not `-0`, which
+    /// serde reads as a float.
+    fn amount(&mut self) -> Option<Amount> {
+        self.skip_whitespace();
+        let negative = self.peek() == Some(b'-');
+        if negative {
+            self.at += 1;
+        }
+        let start = self.at;
+        let mut value = 0_i64;
+        while let Some(digit @ b'0'..=b'9') = self.peek() {
+            if self.at - start == 18 {
+                return None;
+            }
+            value = value * 10 + i64::from(digit - b'0');
+            self.at += 1;
+        }
+        let digits = &self.line.as_bytes()[start..self.at];
+        if digits.is_empty()
+            || (digits.len() > 1 && digits[0] == b'0')
+            || matches!(self.peek(), Some(b'.' | b'e' | b'E'))
+        {
+            return None;
+        }
+        let value = if negative {
+            if value == 0 {
+                return None;
+            }
+            Decimal::from(-value)
+        } else {
+            Decimal::from(value.unsigned_abs())
+        };
+        Some(Amount(Money::new(value)))
+    }
+}
+
+/// How many bytes of `text` come before the first `"`, `\` or control character (the
+/// end of a string, an escape, or what JSON refuses in a string), looked for eight bytes
+/// at a time: a byte is one of them where subtracting from it borrows.
+fn unescaped_length(text: &[u8]) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let zero_at = |word: u64| word.wrapping_sub(ONES) & !word;
+    let mut at = 0;
+    while let Some(chunk) = text.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // The lowest byte marked is the first of them; a borrow marks only bytes above it.
+        let marked = (zero_at(word ^ (ONES * u64::from(b'"')))
+            | zero_at(word ^ (ONES * u64::from(b'\\')))
+            | (word.wrapping_sub(ONES * 0x20) & !word))
+            & HIGH;
+        if marked != 0 {
+            return at + marked.trailing_zeros() as usize / 8;
+        }
+        at += 8;
+    }
+    at + text[at..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(text.len() - at)
+}
+
 /// Read one case (a JSON object) into the engine's inputs, refusing what HMRC would refuse
 /// on submission: a tax year itsa has no rules for, a date of birth after the year, and
 /// amounts of fractions of a penny, of more than HMRC's maximum, or negative where only a
@@ -216,8 +474,14 @@ impl Case<'_> {
 /// and that year turned into inputs as a submission case is.
 pub fn parse_case(line: &str) -> Result<(String, Inputs), CaseError> {
     let (id, year) = flat_year(line)?;
-    let inputs = itsa_submissions::to_inputs(&year).map_err(CaseError::Submission)?;
-    Ok((id, inputs))
+    year_inputs(id, &year)
+}
+
+/// The id with the inputs of `year`, filled in place rather than moved.
+fn year_inputs(id: String, year: &TaxpayerYear) -> Result<(String, Inputs), CaseError> {
+    let mut case = (id, Inputs::new(year.tax_year, year.hmrc_held.regime));
+    itsa_submissions::to_inputs_in(year, &mut case.1).map_err(CaseError::Submission)?;
+    Ok(case)
 }
 
 /// Read a flat case as the taxpayer's year it describes: HMRC-held employments, pensions
@@ -225,7 +489,11 @@ pub fn parse_case(line: &str) -> Result<(String, Inputs), CaseError> {
 /// whole year, a savings account, and the submissions of HMRC's income APIs that carry
 /// each other amount (docs/cases.md, "The flat format as submissions").
 pub fn flat_year(line: &str) -> Result<(String, TaxpayerYear), CaseError> {
-    let case: Case = serde_json::from_str(line).map_err(|e| CaseError::Invalid(format!("not a valid case: {e}")))?;
+    year_of(&Case::read(line)?)
+}
+
+/// The taxpayer's year of a flat case ([`flat_year`]).
+fn year_of(case: &Case) -> Result<(String, TaxpayerYear), CaseError> {
     let invalid = |e: &dyn std::fmt::Display| CaseError::Invalid(e.to_string());
     let tax_year = TaxYear::parse(&case.tax_year).map_err(|e| invalid(&format!("tax_year: {e}")))?;
     if !tax_year.is_supported() {
@@ -259,8 +527,8 @@ pub fn flat_year(line: &str) -> Result<(String, TaxpayerYear), CaseError> {
             student_loan_plans.push(plan);
         }
     }
-    let year = flat::year(&case, tax_year, regime, date_of_birth, marriage_allowance, student_loan_plans);
-    Ok((case.id.into_owned(), year))
+    let year = flat::year(case, tax_year, regime, date_of_birth, marriage_allowance, student_loan_plans);
+    Ok((String::from(&*case.id), year))
 }
 
 mod flat {
@@ -612,12 +880,16 @@ pub fn is_submission_case(line: &str) -> bool {
 
 /// Read a case line of either format into its id and the engine's inputs.
 pub fn read_case(line: &str) -> Result<(String, Inputs), CaseError> {
+    // A plain case is a flat one: it has no `submissions`.
+    if let Some(case) = Case::read_plain(line) {
+        let (id, year) = year_of(&case)?;
+        return year_inputs(id, &year);
+    }
     if !is_submission_case(line) {
         return parse_case(line);
     }
     let (id, year) = itsa_submissions::TaxpayerYear::parse_case(line).map_err(CaseError::Submission)?;
-    let inputs = itsa_submissions::to_inputs(&year).map_err(CaseError::Submission)?;
-    Ok((id, inputs))
+    year_inputs(id, &year)
 }
 
 /// One case line calculated, handed to `then` with its id (the calculation is not moved
@@ -676,6 +948,100 @@ mod tests {
         assert!(
             serde_json::from_str::<Case>(r#"{"id":"a","tax_year":"2024-25","regime":"rUK","dividends":"5"}"#).is_err()
         );
+    }
+
+    #[test]
+    fn a_plain_case_is_read_as_serde_reads_it() {
+        let case = |fields: &str| format!(r#"{{"id":"a","tax_year":"2024-25","regime":"rUK"{fields}}}"#);
+        let plain = [
+            case(""),
+            case(r#","dividends":0,"property_profit":-12,"self_employment_profit":999999999999999999"#),
+            case(r#","blind":true,"marriage_allowance":"recipient","date_of_birth":"1950-01-01""#),
+            case(r#","blind":false,"marriage_allowance":"x","date_of_birth":"1950""#),
+            case(r#","employment_income":-123456789012345678"#),
+            " { \"id\" : \"caf\u{e9}\" ,\t\"regime\":\"Wales\",\"tax_year\":\"2025-26\" }\r\n ".to_owned(),
+        ];
+        let not_plain = [
+            case(r#","dividends":-0"#),
+            case(r#","dividends":1.5"#),
+            case(r#","dividends":1e3"#),
+            case(r#","dividends":01"#),
+            case(r#","dividends":1234567890123456789"#),
+            case(r#","dividends":null"#),
+            case(r#","self_employment_profit":null"#),
+            case(r#","dividends":"5""#),
+            case(r#","dividends":5,"dividends":5"#),
+            case(r#","student_loan_plans":["plan1"]"#),
+            case(r#","expected":{}"#),
+            case(r#","divdends":5"#),
+            case(r#","date_of_birth":null"#),
+            case(r#","blind":1"#),
+            case(r#","blind":truex"#),
+            case(r#","dividends":5,"#),
+            case(r#","dividends":5} x"#),
+            r#"{"id":"a\u0041","tax_year":"2024-25","regime":"rUK"}"#.to_owned(),
+            "{\"id\":\"a\tb\",\"tax_year\":\"2024-25\",\"regime\":\"rUK\"}".to_owned(),
+            r#"{"id":"a","tax_year":"2024-25"}"#.to_owned(),
+            r#"{"id":"a","tax_year":"2024-25","regime":"rUK""#.to_owned(),
+            r#"["a","2024-25","rUK"]"#.to_owned(),
+            "{}".to_owned(),
+        ];
+        for line in &plain {
+            let read = Case::read_plain(line).unwrap_or_else(|| panic!("{line}"));
+            let serde: Case = serde_json::from_str(line).unwrap();
+            assert_eq!(format!("{read:?}"), format!("{serde:?}"), "{line}");
+        }
+        for line in &not_plain {
+            assert!(Case::read_plain(line).is_none(), "{line}");
+        }
+    }
+
+    #[test]
+    fn what_is_read_plainly_serde_reads_the_same() {
+        // Every line one edit away from plain cases: each byte removed, or replaced by one
+        // of the bytes that JSON's grammar turns on.
+        let lines = [
+            r#"{"id": "c1", "tax_year": "2024-25", "regime": "rUK", "dividends": 10, "blind": false}"#,
+            r#"{"id":"c2","tax_year":"2025-26","regime":"Wales","self_employment_profit":-205,"date_of_birth":"1990-01-01"}"#,
+        ];
+        let replacements = b"\"\\,:}{ \t0-9.eEn]";
+        for line in lines {
+            for at in 0..line.len() {
+                let mut edits = vec![format!("{}{}", &line[..at], &line[at + 1..])];
+                for &b in replacements {
+                    edits.push(format!("{}{}{}", &line[..at], b as char, &line[at + 1..]));
+                }
+                for edit in edits {
+                    if let Some(read) = Case::read_plain(&edit) {
+                        let serde: Case = serde_json::from_str(&edit).unwrap_or_else(|e| panic!("{edit}: {e}"));
+                        assert_eq!(format!("{read:?}"), format!("{serde:?}"), "{edit}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_end_of_an_unescaped_string_is_found_as_byte_by_byte() {
+        let slow = |text: &[u8]| text.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(text.len());
+        for stop in [b'"', b'\\', 0, b'\t', 0x1f] {
+            for length in 0..20 {
+                for at in 0..=length {
+                    for filler in [b'a', b' ', 0x20, 0x21, 0x7f, 0x80, 0xff, b'!', b'#', b'[', b']'] {
+                        let mut text = vec![filler; length];
+                        if at < length {
+                            text[at] = stop;
+                        }
+                        if at + 1 < length {
+                            text[at + 1] = b'"';
+                        }
+                        assert_eq!(unescaped_length(&text), slow(&text), "{text:?}");
+                    }
+                }
+            }
+        }
+        let text = "caf\u{e9} \u{2603} and more \u{1f600}\"".as_bytes();
+        assert_eq!(unescaped_length(text), text.len() - 1);
     }
 
     #[test]

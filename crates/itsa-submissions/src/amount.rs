@@ -35,7 +35,9 @@ fn write_decimal<S: Serializer>(value: Decimal, s: S) -> Result<S::Ok, S::Error>
 }
 
 fn check(value: Decimal, minimum: Decimal) -> Result<Decimal, String> {
-    if value.normalize().scale() > 2 {
+    // Normalising only lowers the scale: an amount written to two places or fewer is in
+    // pence without it.
+    if value.scale() > 2 && value.normalize().scale() > 2 {
         return Err(format!("{value} has more than two decimal places: amounts are pounds and pence"));
     }
     if value < minimum {

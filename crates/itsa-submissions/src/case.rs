@@ -278,13 +278,45 @@ pub fn business_id(kind: BusinessType, n: usize) -> String {
         BusinessType::UkProperty => 'P',
         BusinessType::ForeignProperty => 'F',
     };
-    format!("X{letter}IS{:011}", n + 1)
+    let mut id = String::with_capacity(15);
+    id.push('X');
+    id.push(letter);
+    id.push_str("IS");
+    push_zero_padded(&mut id, n + 1, 11);
+    id
 }
 
 /// The id itsa gives the `n`th id a case's submissions create, counting from 0, in the
 /// form of HMRC's server-made ids (a UUID).
 pub fn created_id(n: usize) -> String {
-    format!("00000000-0000-4000-8000-{:012}", n + 1)
+    numbered_uuid("00000000-0000-4000-8000-", n + 1)
+}
+
+/// A UUID of `prefix` (its first four groups) and `number` as its last group of 12 digits.
+pub(crate) fn numbered_uuid(prefix: &str, number: usize) -> String {
+    let mut id = String::with_capacity(prefix.len() + 12);
+    id.push_str(prefix);
+    push_zero_padded(&mut id, number, 12);
+    id
+}
+
+/// Write `number` in decimal with zeros before it to `width` digits, as `{:0width$}`
+/// does; these ids are made for every case read, so without the formatting machinery.
+fn push_zero_padded(out: &mut String, number: usize, width: usize) {
+    let mut digits = [0_u8; 20];
+    let mut start = digits.len();
+    let mut rest = number;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let written = digits.len() - start;
+    out.extend(std::iter::repeat_n('0', width.saturating_sub(written)));
+    out.push_str(std::str::from_utf8(&digits[start..]).expect("decimal digits"));
 }
 
 fn is_alias(text: &str) -> bool {
@@ -587,4 +619,17 @@ fn read_submission(
         ));
     }
     Ok(Submission { endpoint, business, target, created, body })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_written_as_hmrc_writes_them() {
+        for n in [0, 1, 8, 9, 10, 99, 12_345, 99_999_999_999, 100_000_000_000, usize::MAX - 1] {
+            assert_eq!(business_id(BusinessType::UkProperty, n), format!("XPIS{:011}", n + 1));
+            assert_eq!(created_id(n), format!("00000000-0000-4000-8000-{:012}", n + 1));
+        }
+    }
 }

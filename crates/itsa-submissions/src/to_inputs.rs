@@ -114,10 +114,19 @@ impl Trade {
 
 /// Turn a taxpayer's year into the engine's inputs.
 pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
+    let mut inputs = Inputs::new(year.tax_year, year.hmrc_held.regime);
+    to_inputs_in(year, &mut inputs)?;
+    Ok(inputs)
+}
+
+/// Turn a taxpayer's year into the engine's inputs as [`to_inputs`] does, in `inputs`,
+/// which are as `Inputs::new` makes them for the year's tax year and regime: the inputs
+/// are large, and filled where the caller keeps them they are not moved again.
+pub fn to_inputs_in(year: &TaxpayerYear, inputs: &mut Inputs) -> Result<(), SubmissionError> {
     let held = &year.hmrc_held;
     let rules = Rules::for_year(year.tax_year, held.regime)
         .map_err(|e| SubmissionError::new("TAX_YEAR_NOT_SUPPORTED", e.to_string()))?;
-    let mut inputs = Inputs::new(year.tax_year, held.regime);
+    debug_assert!(inputs.tax_year == year.tax_year && inputs.regime == held.regime);
     inputs.date_of_birth = Some(held.date_of_birth.map_or_else(default_date_of_birth, |d| d.0));
     inputs.sex = held.sex;
     inputs.student_loan_plans = held.student_loan_plans.clone();
@@ -137,7 +146,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
         let tax_deducted = or_zero(e.tax_deducted);
         let bik = e.benefits_in_kind.as_ref().map_or(Money::ZERO, |b| b.total());
         push_employment(
-            &mut inputs,
+            inputs,
             &at,
             EmploymentFigures {
                 name: e.employer_name.clone(),
@@ -158,17 +167,17 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
             amount: b.amount.money(),
             tax: or_zero(b.tax_paid),
         };
-        push_benefit(&mut inputs, &b.benefit_type, benefit);
+        push_benefit(inputs, &b.benefit_type, benefit);
     }
 
     // Resources that submissions build up, keyed by the id that made them.
     let mut trades: HashMap<usize, Trade> = HashMap::new();
-    let mut employments: Vec<(String, EmploymentFigures)> = Vec::new();
-    let mut employment_details: HashMap<String, EmploymentFigures> = HashMap::new();
-    let mut accounts: Vec<(String, String)> = Vec::new();
-    let mut account_figures: HashMap<String, (Money, Money)> = HashMap::new();
-    let mut benefits: Vec<(String, String)> = Vec::new();
-    let mut benefit_amounts: HashMap<String, (Money, Money)> = HashMap::new();
+    let mut employments: Vec<(&str, EmploymentFigures)> = Vec::new();
+    let mut employment_details: HashMap<&str, EmploymentFigures> = HashMap::new();
+    let mut accounts: Vec<(&str, &str)> = Vec::new();
+    let mut account_figures: HashMap<&str, (Money, Money)> = HashMap::new();
+    let mut benefits: Vec<(&str, &str)> = Vec::new();
+    let mut benefit_amounts: HashMap<&str, (Money, Money)> = HashMap::new();
     let mut loss_submissions = losses::Losses::default();
     let mut uk_dividends = None;
     // Each resource's foreign sources, replaced by the next submission of the resource.
@@ -181,8 +190,8 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
 
     for (n, s) in year.submissions.iter().enumerate() {
         let at = At::Submission(n, s.endpoint);
-        let target = s.target.as_ref().map(|t| t.id.clone()).unwrap_or_default();
-        let created = s.created.as_ref().map(|c| c.id.clone()).unwrap_or_default();
+        let target = s.target.as_ref().map_or("", |t| t.id.as_str());
+        let created = s.created.as_ref().map_or("", |c| c.id.as_str());
         if loss_submissions.take(s, year.tax_year, &at)? {
             continue;
         }
@@ -213,11 +222,11 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
             }
             Body::EmploymentCreate(e) => {
                 employments.push((
-                    created.clone(),
+                    created,
                     EmploymentFigures {
                         name: e.employer_name.clone(),
                         occupational_pension: e.occupational_pension,
-                        record: employment::custom_record(&created, e),
+                        record: employment::custom_record(created, e),
                         ..EmploymentFigures::default()
                     },
                 ));
@@ -226,7 +235,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
                 let (_, created) =
                     employments.iter().find(|(id, _)| *id == target).expect("ids are resolved on reading");
                 employment_details.insert(
-                    target.clone(),
+                    target,
                     EmploymentFigures {
                         pay: d.taxable_pay(),
                         tax_deducted: d.tax_deducted(),
@@ -248,7 +257,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
                 );
             }
             Body::SavingsAccountCreate(a) => {
-                accounts.push((created, a.account_name.clone()));
+                accounts.push((created, &a.account_name));
             }
             Body::SavingsAccountAnnual(a) => {
                 // Taxed interest is given net of tax deducted at the basic rate for savings
@@ -257,7 +266,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
                 let rate = rules.savings_basic_rate.as_percent();
                 let gross_taxed = Money::new(net.amount() * Decimal::ONE_HUNDRED / (Decimal::ONE_HUNDRED - rate));
                 let untaxed = or_zero(a.untaxed_uk_interest);
-                account_figures.insert(target.clone(), (untaxed + gross_taxed, gross_taxed - net));
+                account_figures.insert(target, (untaxed + gross_taxed, gross_taxed - net));
             }
             Body::DividendsUk(d) => {
                 uk_dividends = Some(or_zero(d.uk_dividends));
@@ -278,10 +287,10 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
             }
             Body::ReliefsForeign(r) => foreign::foreign_reliefs(r, &at, &mut inputs.foreign)?,
             Body::StateBenefitCreate(b) => {
-                benefits.push((created, b.benefit_type.hmrc_name().to_owned()));
+                benefits.push((created, b.benefit_type.hmrc_name()));
             }
             Body::StateBenefitAmounts(a) => {
-                benefit_amounts.insert(target.clone(), (a.amount.money(), or_zero(a.tax_paid)));
+                benefit_amounts.insert(target, (a.amount.money(), or_zero(a.tax_paid)));
             }
             Body::ReliefsPensions(r) => {
                 inputs.pension_contributions_relief_at_source = r.relief_at_source_gross();
@@ -363,7 +372,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
             _ => return Err(not_calculated(&at, &format!("the figures of {}", s.endpoint.name()))),
         }
     }
-    property::fold(year, rules, &mut inputs)?;
+    property::fold(year, rules, inputs)?;
     inputs.capital_gains = capital_gains::fold(year.tax_year, &gains)?;
 
     let mut names: Vec<&String> = Vec::new();
@@ -383,23 +392,27 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
             });
         }
     }
-    loss_submissions.apply(year.tax_year, &year.businesses, &mut inputs)?;
+    loss_submissions.apply(year.tax_year, &year.businesses, inputs)?;
     for (id, created) in employments {
-        let figures = employment_details.remove(&id).unwrap_or(created);
-        push_employment(&mut inputs, &"employment-create", figures)?;
+        let figures = employment_details.remove(id).unwrap_or(created);
+        push_employment(inputs, &"employment-create", figures)?;
     }
     if let Some(o) = other_employment {
-        employment::other_employment_income(&mut inputs, o);
+        employment::other_employment_income(inputs, o);
     }
-    employment::refuse_with_student_loans(&inputs)?;
+    employment::refuse_with_student_loans(inputs)?;
     for (id, name) in accounts {
-        if let Some((gross, tax)) = account_figures.get(&id) {
-            inputs.savings_accounts.push(SavingsAccount { name, gross_interest: *gross, tax_deducted: *tax });
+        if let Some((gross, tax)) = account_figures.get(id) {
+            inputs.savings_accounts.push(SavingsAccount {
+                name: name.to_owned(),
+                gross_interest: *gross,
+                tax_deducted: *tax,
+            });
         }
     }
     for (id, kind) in benefits {
-        let (amount, tax) = benefit_amounts.get(&id).copied().unwrap_or_default();
-        push_benefit(&mut inputs, &kind, BenefitFigures { id, hmrc_held: false, amount, tax });
+        let (amount, tax) = benefit_amounts.get(id).copied().unwrap_or_default();
+        push_benefit(inputs, kind, BenefitFigures { id: id.to_owned(), hmrc_held: false, amount, tax });
     }
     if let Some(d) = uk_dividends {
         inputs.dividends = d;
@@ -421,7 +434,7 @@ pub fn to_inputs(year: &TaxpayerYear) -> Result<Inputs, SubmissionError> {
         let latest = trades.values().filter_map(|t| t.to).chain(property::latest_end(year)).max();
         inputs.income_to_date = latest.filter(|d| *d < year.tax_year.last_day()).or(Some(year.tax_year.last_day()));
     }
-    Ok(inputs)
+    Ok(())
 }
 
 /// One employment or occupational pension's figures.
@@ -461,7 +474,7 @@ fn push_employment(inputs: &mut Inputs, at: &dyn Display, e: EmploymentFigures) 
 /// The id itsa gives the `n`th state benefit HMRC holds in a case (HMRC's ids are UUIDs
 /// DWP's records carry; a case has none): distinct from the ids submissions create.
 pub fn held_benefit_id(n: usize) -> String {
-    format!("00000000-0000-4000-9000-{:012}", n + 1)
+    crate::case::numbered_uuid("00000000-0000-4000-9000-", n + 1)
 }
 
 /// One state benefit's figures and where they came from.
