@@ -1264,6 +1264,17 @@ fn calculate_with(
         personal_savings_allowance: banded.personal_savings_allowance,
     };
 
+    let state_benefits_income = state_benefits(inputs, &incomes, lump_sum_rate);
+    let losses_and_claims = {
+        let mut l = losses::results(inputs, &incomes.businesses);
+        l.carried_forward = losses;
+        let any = !(l.carried_forward.is_empty()
+            && l.result_of_claims_applied.is_empty()
+            && l.carried_forward_losses.is_empty()
+            && l.default_carried_forward.is_empty()
+            && l.claims_not_applied.is_empty());
+        any.then_some(l)
+    };
     Calculation {
         tax_year: rules.tax_year,
         regime: rules.regime,
@@ -1317,7 +1328,7 @@ fn calculate_with(
         .then(|| {
             crate::coding_out::coded_out_underpayments(inputs, paye_underpayments_coded_out, sa_underpayments_coded_out)
         }),
-        business_profit_and_loss: incomes.businesses.clone(),
+        business_profit_and_loss: incomes.businesses,
         employment_and_pensions_income: employment_and_pensions(inputs, &incomes.employment),
         employment: (incomes.employment != Default::default() || inputs.employment_extras.expenses.is_some()).then(
             || EmploymentIncome {
@@ -1326,7 +1337,7 @@ fn calculate_with(
                 share_schemes: inputs.employment_extras.share_schemes.clone(),
             },
         ),
-        state_benefits_income: state_benefits(inputs, &incomes, lump_sum_rate),
+        state_benefits_income,
         savings_and_gains_income: (!inputs.savings_accounts.is_empty()
             || inputs.foreign.uk_securities.is_some()
             || inputs.foreign.sources.iter().any(|s| s.kind == crate::foreign::ForeignSourceKind::Savings))
@@ -1379,16 +1390,7 @@ fn calculate_with(
             capital_gains_tax,
         },
         end_of_year_estimate: None,
-        losses_and_claims: {
-            let mut l = losses::results(inputs, &incomes.businesses);
-            l.carried_forward = losses;
-            let any = !(l.carried_forward.is_empty()
-                && l.result_of_claims_applied.is_empty()
-                && l.carried_forward_losses.is_empty()
-                && l.default_carried_forward.is_empty()
-                && l.claims_not_applied.is_empty());
-            any.then_some(l)
-        },
+        losses_and_claims,
         messages,
     }
 }
