@@ -1171,9 +1171,13 @@ fn calculate_with(
         uk_land_and_property: positive(inputs.business_tax_deducted.uk_property),
         cis: positive(inputs.business_tax_deducted.cis),
         tax_taken_off_trading_income: positive(inputs.business_tax_deducted.trading_income),
-        // UK tax paid on foreign property income: credited and repayable like other tax
-        // deducted at source (TMA 1970 s59B(1)(b)).
-        special_withholding_tax_or_uk_tax_paid: positive(inputs.business_tax_deducted.foreign_property),
+        // UK tax paid on foreign property income, and special withholding tax, which is
+        // income tax treated as deducted at source (TIOPA 2010 s137(5)): credited and
+        // repayable like other tax deducted at source (TMA 1970 s59B(1)(b)).
+        special_withholding_tax_or_uk_tax_paid: positive(
+            inputs.business_tax_deducted.foreign_property
+                + inputs.foreign.sources.iter().map(|s| s.special_withholding_tax).sum::<Money>(),
+        ),
         securities: inputs.foreign.uk_securities.map(|s| s.tax_deducted).filter(|t| t.is_positive()),
         voided_isa: Some(
             inputs

@@ -90,6 +90,11 @@ pub struct ForeignSource {
     pub claims_credit: bool,
     /// The income taxable in the UK, as submitted.
     pub taxable_amount: Money,
+    /// Special withholding tax levied on the income (the EU Savings Directive's), as
+    /// submitted: income tax treated as paid and deducted at source (TIOPA 2010 s137(5),
+    /// s138), credited against the year's tax and repaid where it is more. It is not
+    /// foreign tax for credit relief.
+    pub special_withholding_tax: Money,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -305,6 +310,7 @@ pub fn property_sources(property: &crate::inputs::ForeignProperty, taxable_profi
                 foreign_tax: c.foreign_tax.at_least_zero(),
                 claims_credit: c.claims_credit,
                 taxable_amount: share,
+                special_withholding_tax: Money::ZERO,
             }
         })
         .collect()
@@ -425,6 +431,7 @@ mod tests {
             foreign_tax: m(tax),
             claims_credit: true,
             taxable_amount: m(taxable),
+            special_withholding_tax: Money::ZERO,
         }
     }
 

@@ -273,10 +273,10 @@ pub fn to_inputs_in(year: &TaxpayerYear, inputs: &mut Inputs) -> Result<(), Subm
                 inputs.foreign.other_uk_dividends = or_zero(d.other_uk_dividends);
             }
             Body::DividendsOther(d) => {
-                (inputs.foreign.other_dividends, dividend_sources) = foreign::other_dividends(d, &at)?;
+                (inputs.foreign.other_dividends, dividend_sources) = foreign::other_dividends(d);
             }
             Body::SavingsOther(o) => {
-                (inputs.foreign.uk_securities, savings_sources) = foreign::other_savings(o, &at)?;
+                (inputs.foreign.uk_securities, savings_sources) = foreign::other_savings(o);
             }
             Body::OtherIncome(o) => {
                 let figures = foreign::other_income(o, &at)?;

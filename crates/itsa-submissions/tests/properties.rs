@@ -42,6 +42,8 @@ struct Year {
     state_pension_tax: u32,
     /// The employer repaid more PAYE than it took off: a negative figure.
     paye_repaid: bool,
+    /// Special withholding tax levied on the foreign dividends.
+    special_withholding_tax: u32,
 }
 
 fn money() -> impl Strategy<Value = u32> {
@@ -66,7 +68,12 @@ fn year(marriage: Vec<&'static str>) -> impl Strategy<Value = Year> {
         ),
         (0u32..10_000, 0u32..60_000, 0u32..300_000, 0u32..100_000, 0u32..60_000, 0u32..3_000),
         proptest::sample::select(marriage),
-        (prop_oneof![3 => Just(0u32), 1 => 1u32..5_000], 0u32..2_000, proptest::bool::weighted(0.1)),
+        (
+            prop_oneof![3 => Just(0u32), 1 => 1u32..5_000],
+            0u32..2_000,
+            proptest::bool::weighted(0.1),
+            prop_oneof![3 => Just(0u32), 1 => 1u32..2_000],
+        ),
     )
         .prop_map(
             |(
@@ -76,7 +83,7 @@ fn year(marriage: Vec<&'static str>) -> impl Strategy<Value = Year> {
                 income,
                 reliefs,
                 marriage,
-                (payroll_giving, state_pension_tax, paye_repaid),
+                (payroll_giving, state_pension_tax, paye_repaid, special_withholding_tax),
             )| {
                 let (untaxed_interest, taxed_interest, uk_dividends, foreign_dividends, policy_gain) = income;
                 let (gift_aid, pension_contributions, eis, vct, annual_allowance_excess, child_benefit) = reliefs;
@@ -106,6 +113,7 @@ fn year(marriage: Vec<&'static str>) -> impl Strategy<Value = Year> {
                     payroll_giving,
                     state_pension_tax,
                     paye_repaid,
+                    special_withholding_tax,
                 }
             },
         )
@@ -215,7 +223,8 @@ fn case(y: &Year) -> Value {
     }
     if y.foreign_dividends > 0 && s >= 2019 {
         submissions.push(json!({"endpoint": "dividends-other", "body": {"foreignDividend": [
-            {"countryCode": "USA", "amountBeforeTax": y.foreign_dividends, "taxableAmount": y.foreign_dividends}]}}));
+            {"countryCode": "USA", "amountBeforeTax": y.foreign_dividends, "taxableAmount": y.foreign_dividends,
+             "specialWithholdingTax": y.special_withholding_tax}]}}));
     }
     if y.gift_aid > 0 {
         submissions.push(

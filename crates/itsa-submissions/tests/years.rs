@@ -195,7 +195,7 @@ fn what_itsa_does_not_calculate_yet_is_refused_not_left_out() {
     for submissions in [
         json!([{"endpoint": "insurance-policies", "body": {"lifeInsurance": [
             {"customerReference": "P1", "gainAmount": 5000, "taxPaid": true, "deficiencyRelief": 100}]}}]),
-        json!([{"endpoint": "dividends-other", "body": {"foreignDividend": [{"countryCode": "USA", "taxableAmount": 100, "specialWithholdingTax": 15}]}}]),
+        json!([{"endpoint": "other-income", "body": {"businessReceipts": [{"grossAmount": 100, "taxYear": "2023-24"}]}}]),
         json!([{"endpoint": "reliefs-other", "body": {"nonDeductibleLoanInterest": {"reliefClaimed": 100}}}]),
     ] {
         let e = refused(&case("2025-26", json!([]), submissions.clone()));
@@ -222,6 +222,23 @@ fn what_itsa_does_not_calculate_yet_is_refused_not_left_out() {
     .unwrap();
     assert_eq!(inputs.foreign.sources[0].taxable_amount, pounds("100"));
     assert_eq!(inputs.pension_contributions_relief_at_source, pounds("1000"));
+}
+
+#[test]
+fn special_withholding_tax_is_taken_on_each_foreign_source() {
+    let inputs = read(&case(
+        "2025-26",
+        json!([]),
+        json!([{"endpoint": "dividends-other", "body": {"foreignDividend": [
+                    {"countryCode": "LUX", "taxableAmount": 100, "specialWithholdingTax": 15}]}},
+               {"endpoint": "savings-other", "body": {"foreignInterest": [
+                    {"countryCode": "AUT", "taxableAmount": 400, "specialWithholdingTax": 140.25}]}}]),
+    ))
+    .unwrap();
+    let swt: Vec<_> =
+        inputs.foreign.sources.iter().map(|s| (s.country_code.as_str(), s.special_withholding_tax)).collect();
+    assert!(swt.contains(&("LUX", pounds("15"))), "{swt:?}");
+    assert!(swt.contains(&("AUT", pounds("140.25"))), "{swt:?}");
 }
 
 #[test]

@@ -48,26 +48,25 @@ submitted_from!(
     crate::bodies::other_income::IncomeReceivedAbroad
 );
 
-/// The engine's source of foreign income. Special withholding tax (the EU Savings
-/// Directive's, repayable) is refused until calculated.
-fn source(kind: ForeignSourceKind, s: Submitted<'_>, at: &dyn Display) -> Result<ForeignSource, SubmissionError> {
-    refuse_if_any(or_zero(s.special_withholding_tax), at, "special withholding tax")?;
-    Ok(ForeignSource {
+/// The engine's source of foreign income, with the special withholding tax submitted on
+/// it (the EU Savings Directive's; submitting it is the claim of TIOPA 2010 s137).
+fn source(kind: ForeignSourceKind, s: Submitted<'_>) -> ForeignSource {
+    ForeignSource {
         kind,
         country_code: s.country_code.to_owned(),
         amount_before_tax: s.amount_before_tax.map(Amount::money),
         foreign_tax: or_zero(s.tax_taken_off),
         claims_credit: s.foreign_tax_credit_relief.unwrap_or(false),
         taxable_amount: s.taxable_amount.money(),
-    })
+        special_withholding_tax: or_zero(s.special_withholding_tax),
+    }
 }
 
 /// `dividends-other`: stock dividends, redeemable shares, bonus issues, close company
 /// loans written off, foreign dividends and dividends received while abroad.
 pub(super) fn other_dividends(
     d: &crate::bodies::dividends::OtherDividends,
-    at: &dyn Display,
-) -> Result<(Vec<OtherDividend>, Vec<ForeignSource>), SubmissionError> {
+) -> (Vec<OtherDividend>, Vec<ForeignSource>) {
     let others = [
         (OtherDividendKind::StockDividend, &d.stock_dividend),
         (OtherDividendKind::RedeemableShares, &d.redeemable_shares),
@@ -89,26 +88,20 @@ pub(super) fn other_dividends(
         (ForeignSourceKind::DividendsReceivedWhilstAbroad, &d.dividend_income_received_whilst_abroad),
     ] {
         for f in items(list) {
-            sources.push(source(kind, f.into(), at)?);
+            sources.push(source(kind, f.into()));
         }
     }
-    Ok((others, sources))
+    (others, sources)
 }
 
 /// `savings-other`: interest from UK securities and foreign interest.
-pub(super) fn other_savings(
-    o: &crate::bodies::savings::OtherSavings,
-    at: &dyn Display,
-) -> Result<(Option<UkSecurities>, Vec<ForeignSource>), SubmissionError> {
+pub(super) fn other_savings(o: &crate::bodies::savings::OtherSavings) -> (Option<UkSecurities>, Vec<ForeignSource>) {
     let securities = o
         .securities
         .as_ref()
         .map(|s| UkSecurities { gross_amount: s.gross_amount.money(), tax_deducted: or_zero(s.tax_taken_off) });
-    let sources = items(&o.foreign_interest)
-        .iter()
-        .map(|f| source(ForeignSourceKind::Savings, f.into(), at))
-        .collect::<Result<_, _>>()?;
-    Ok((securities, sources))
+    let sources = items(&o.foreign_interest).iter().map(|f| source(ForeignSourceKind::Savings, f.into())).collect();
+    (securities, sources)
 }
 
 /// What `other-income` brings.
@@ -145,7 +138,7 @@ pub(super) fn other_income(
             at,
             "residential finance costs of income received abroad",
         )?;
-        figures.sources.push(source(ForeignSourceKind::OtherIncomeReceivedWhilstAbroad, i.into(), at)?);
+        figures.sources.push(source(ForeignSourceKind::OtherIncomeReceivedWhilstAbroad, i.into()));
     }
     figures.offshore_income_gains = o.overseas_income_and_gains.as_ref().map(|g| g.gain_amount.money());
     figures.benefits_and_gifts = o.chargeable_foreign_benefits_and_gifts.as_ref().map(|b| ForeignBenefitsAndGifts {
