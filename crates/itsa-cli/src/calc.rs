@@ -170,6 +170,7 @@ pub fn breakdown(id: &str, c: &Calculation) -> String {
             ReliefType::CommunityInvestment => "community investment tax relief",
             ReliefType::SocialEnterpriseInvestment => "social investment tax relief",
             ReliefType::MaintenancePayments => "maintenance payments relief",
+            ReliefType::NonDeductibleLoanInterest => "non-deductible loan interest relief",
         };
         row(&mut out, &format!("Less: {name}"), -r.amount_used);
     }

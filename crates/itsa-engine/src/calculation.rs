@@ -120,6 +120,7 @@ pub enum ReliefType {
     CommunityInvestment,
     SocialEnterpriseInvestment,
     MaintenancePayments,
+    NonDeductibleLoanInterest,
 }
 
 impl ReliefType {
@@ -132,6 +133,7 @@ impl ReliefType {
             ReliefType::CommunityInvestment => "community-investment",
             ReliefType::SocialEnterpriseInvestment => "social-enterprise-investment",
             ReliefType::MaintenancePayments => "maintenance-payments",
+            ReliefType::NonDeductibleLoanInterest => "non-deductible-loan-interest",
         }
     }
 }

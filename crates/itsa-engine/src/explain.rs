@@ -392,6 +392,9 @@ pub fn explain(inputs: &Inputs, calculation: &Calculation) -> Vec<Step> {
             crate::calculation::ReliefType::MaintenancePayments => {
                 ("ITA 2007 s453", &["maintenance_payments_relief_rate", "married_couples_allowance_minimum"])
             }
+            crate::calculation::ReliefType::NonDeductibleLoanInterest => {
+                ("ITA 2007 s399B", &["non_deductible_loan_interest_relief_rate"])
+            }
         };
         t.step(
             format!("reliefs.reliefsClaimed[{}].amountUsed", r.kind.hmrc_name()),

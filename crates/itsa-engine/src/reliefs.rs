@@ -42,6 +42,10 @@ pub struct ReliefClaims {
     pub maintenance_payments: Money,
     /// Whether either party to the marriage was born before 6 April 1935 (s453(1)(b)).
     pub maintenance_party_born_before_1935: bool,
+    /// Interest on a loan to invest in a property letting partnership that s399A keeps
+    /// from relief against income (ITA 2007 s383(1), s398): the relievable amount of
+    /// s399B.
+    pub non_deductible_loan_interest: Money,
     /// Each investment or payment claimed, for `reliefsClaimedDetail`.
     pub details: Vec<ReliefDetail>,
 }
@@ -207,7 +211,8 @@ pub(crate) fn deductions(rules: &YearRules, claims: &ReliefClaims, basis: &Deduc
 /// amount claimed, no annual limit, s333-s335), social investment (30% of up to the
 /// annual maximum, s257JA) and maintenance payments (10% of the payments up to the
 /// minimum amount of married couple's allowance, s453; none unless a party to the
-/// marriage was born before 6 April 1935). Each: (kind, amount claimed, allowable, rate).
+/// marriage was born before 6 April 1935) and non-deductible loan interest (the basic rate
+/// on the interest, s399B). Each: (kind, amount claimed, allowable, rate).
 pub(crate) fn other_tax_reductions(rules: &YearRules, claims: &ReliefClaims) -> Vec<(ReliefType, Money, Money, Rate)> {
     let mut out = Vec::new();
     let allowable = |amount: Money, rate: Rate| amount.at_least_zero().percent(rate).round_down_to_penny();
@@ -233,6 +238,11 @@ pub(crate) fn other_tax_reductions(rules: &YearRules, claims: &ReliefClaims) -> 
             Money::ZERO
         };
         out.push((ReliefType::MaintenancePayments, claims.maintenance_payments, allowable(amount, rate), rate));
+    }
+    if claims.non_deductible_loan_interest.is_positive() {
+        let rate = rules.non_deductible_loan_interest_relief_rate;
+        let interest = claims.non_deductible_loan_interest;
+        out.push((ReliefType::NonDeductibleLoanInterest, interest, allowable(interest, rate), rate));
     }
     out
 }
@@ -291,6 +301,23 @@ mod tests {
         let d = deductions(rules(2025), &claims, &basis(40_000, 40_000));
         let a = d.annual_payments.unwrap();
         assert_eq!((a.gross, a.tax_charged), (Money::pounds(1_000), Money::pounds(200)));
+    }
+
+    #[test]
+    fn non_deductible_loan_interest_is_reduced_at_the_basic_rate() {
+        // ITA 2007 s399B(3): 1,234.56 x 20% = 246.912, truncated to the penny.
+        let claims =
+            ReliefClaims { non_deductible_loan_interest: Money::new("1234.56".parse().unwrap()), ..Default::default() };
+        let reductions = other_tax_reductions(rules(2025), &claims);
+        assert_eq!(
+            reductions,
+            vec![(
+                ReliefType::NonDeductibleLoanInterest,
+                Money::new("1234.56".parse().unwrap()),
+                Money::new("246.91".parse().unwrap()),
+                Rate::percent(20)
+            )]
+        );
     }
 
     #[test]

@@ -196,7 +196,7 @@ fn what_itsa_does_not_calculate_yet_is_refused_not_left_out() {
         json!([{"endpoint": "insurance-policies", "body": {"lifeInsurance": [
             {"customerReference": "P1", "gainAmount": 5000, "taxPaid": true, "deficiencyRelief": 100}]}}]),
         json!([{"endpoint": "other-income", "body": {"businessReceipts": [{"grossAmount": 100, "taxYear": "2023-24"}]}}]),
-        json!([{"endpoint": "reliefs-other", "body": {"nonDeductibleLoanInterest": {"reliefClaimed": 100}}}]),
+        json!([{"endpoint": "reliefs-other", "body": {"qualifyingDistributionRedemptionOfSharesAndSecurities": {"amount": 100}}}]),
     ] {
         let e = refused(&case("2025-26", json!([]), submissions.clone()));
         assert_eq!(e.code, NOT_CALCULATED, "{submissions}: {e}");

@@ -8,7 +8,7 @@ use itsa_engine::reliefs::{ReliefClaims, ReliefDetail};
 use itsa_engine::{Date, Money};
 use std::fmt::Display;
 
-use super::{not_calculated, refuse_if_any};
+use super::not_calculated;
 use crate::SubmissionError;
 use crate::amount::or_zero;
 use crate::bodies::reliefs::{CharitableGiving, InvestmentReliefs, OtherReliefs, PensionReliefs};
@@ -116,20 +116,15 @@ fn maintenance_birth_limit() -> Date {
     Date::new(1935, 4, 6).expect("a calendar date")
 }
 
-/// Qualifying loan interest, post-cessation relief, annual payments and maintenance
-/// payments (payroll giving: [`payroll_giving`]). Non-deductible loan interest and
-/// qualifying distributions on the redemption of shares are refused until calculated.
+/// Qualifying loan interest, post-cessation relief, annual payments, maintenance payments
+/// and non-deductible loan interest (payroll giving: [`payroll_giving`]). Qualifying
+/// distributions on the redemption of shares are refused until calculated.
 pub(super) fn other(
     r: &OtherReliefs,
     date_of_birth: Option<Date>,
     claims: &mut ReliefClaims,
     at: &dyn Display,
 ) -> Result<(), SubmissionError> {
-    refuse_if_any(
-        r.non_deductible_loan_interest.as_ref().map_or(Money::ZERO, |c| c.relief_claimed.money()),
-        at,
-        "non-deductible loan interest (property letting partnerships)",
-    )?;
     if r.qualifying_distribution_redemption_of_shares_and_securities
         .as_ref()
         .is_some_and(|q| !q.amount.money().is_zero())
@@ -141,6 +136,8 @@ pub(super) fn other(
     claims.post_cessation_relief =
         r.post_cessation_trade_relief_and_certain_other_losses.iter().flatten().map(|p| p.amount.money()).sum();
     claims.annual_payments = r.annual_payments_made.as_ref().map_or(Money::ZERO, |a| a.relief_claimed.money());
+    claims.non_deductible_loan_interest =
+        r.non_deductible_loan_interest.as_ref().map_or(Money::ZERO, |c| c.relief_claimed.money());
 
     let limit = maintenance_birth_limit();
     let payments: Vec<_> = r.maintenance_payments.iter().flatten().collect();
@@ -155,6 +152,15 @@ pub(super) fn other(
         name: None,
         company_name: None,
         customer_reference: m.customer_reference.clone(),
+    }));
+    claims.details.retain(|d| d.kind != ReliefType::NonDeductibleLoanInterest);
+    claims.details.extend(r.non_deductible_loan_interest.as_ref().map(|c| ReliefDetail {
+        kind: ReliefType::NonDeductibleLoanInterest,
+        amount_claimed: c.relief_claimed.money(),
+        unique_investment_ref: None,
+        name: None,
+        company_name: None,
+        customer_reference: c.customer_reference.clone(),
     }));
     Ok(())
 }
