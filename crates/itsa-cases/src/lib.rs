@@ -470,18 +470,20 @@ fn unescaped_length(text: &[u8]) -> usize {
 /// amounts of fractions of a penny, of more than HMRC's maximum, or negative where only a
 /// loss may be. Each refusal names its field.
 ///
-/// The case is read as the taxpayer's year it describes, in HMRC's terms ([`flat_year`]),
-/// and that year turned into inputs as a submission case is.
+/// The inputs are those of the taxpayer's year the case describes, in HMRC's terms
+/// ([`flat_year`]), turned into inputs as a submission case is; they are made without
+/// that year between ([`flat_inputs`]).
 pub fn parse_case(line: &str) -> Result<(String, Inputs), CaseError> {
-    let (id, year) = flat_year(line)?;
-    year_inputs(id, &year)
+    let mut slot = None;
+    let (id, _) = flat_inputs(Case::read(line)?, &mut slot)?;
+    Ok((id.into_owned(), slot.expect("the inputs are made with the id")))
 }
 
-/// The id with the inputs of `year`, filled in place rather than moved.
-fn year_inputs(id: String, year: &TaxpayerYear) -> Result<(String, Inputs), CaseError> {
-    let mut case = (id, Inputs::new(year.tax_year, year.hmrc_held.regime));
-    itsa_submissions::to_inputs_in(year, &mut case.1).map_err(CaseError::Submission)?;
-    Ok(case)
+/// The inputs of `year`, made in `slot` rather than moved there.
+fn year_inputs<'s>(year: &TaxpayerYear, slot: &'s mut Option<Inputs>) -> Result<&'s mut Inputs, CaseError> {
+    let inputs = slot.insert(Inputs::new(year.tax_year, year.hmrc_held.regime));
+    itsa_submissions::to_inputs_in(year, inputs).map_err(CaseError::Submission)?;
+    Ok(inputs)
 }
 
 /// Read a flat case as the taxpayer's year it describes: HMRC-held employments, pensions
@@ -494,6 +496,41 @@ pub fn flat_year(line: &str) -> Result<(String, TaxpayerYear), CaseError> {
 
 /// The taxpayer's year of a flat case ([`flat_year`]).
 fn year_of(case: &Case) -> Result<(String, TaxpayerYear), CaseError> {
+    let checked = check(case)?;
+    Ok((String::from(&*case.id), flat::year(case, checked)))
+}
+
+/// The engine's inputs of a flat case, made in `slot`, with the case's id: the inputs that
+/// [`itsa_submissions::to_inputs`] makes of the case's year ([`flat_year`]), refused as
+/// that year is, but made straight from the case. The year is a dozen allocations and
+/// large values moved about, which cost more than reading the case; the tests hold the
+/// two ways to the same inputs.
+fn flat_inputs<'a, 's>(
+    case: Case<'a>,
+    slot: &'s mut Option<Inputs>,
+) -> Result<(Cow<'a, str>, &'s mut Inputs), CaseError> {
+    let checked = check(&case)?;
+    // As `to_inputs_in` refuses a year whose rules cannot be had.
+    itsa_engine::Rules::for_year(checked.tax_year, checked.regime).map_err(|e| {
+        CaseError::Submission(itsa_submissions::SubmissionError::new("TAX_YEAR_NOT_SUPPORTED", e.to_string()))
+    })?;
+    let inputs = slot.insert(Inputs::new(checked.tax_year, checked.regime));
+    flat::inputs(&case, checked, inputs);
+    Ok((case.id, inputs))
+}
+
+/// What a flat case gives besides its amounts, read and checked.
+struct Checked {
+    tax_year: TaxYear,
+    regime: Regime,
+    date_of_birth: Date,
+    marriage_allowance: MarriageAllowance,
+    student_loan_plans: Vec<itsa_engine::inputs::StudentLoanPlan>,
+}
+
+/// A flat case's year, regime, date of birth, claims and amounts checked, in this order,
+/// as HMRC would check them.
+fn check(case: &Case) -> Result<Checked, CaseError> {
     let invalid = |e: &dyn std::fmt::Display| CaseError::Invalid(e.to_string());
     let tax_year = TaxYear::parse(&case.tax_year).map_err(|e| invalid(&format!("tax_year: {e}")))?;
     if !tax_year.is_supported() {
@@ -527,14 +564,17 @@ fn year_of(case: &Case) -> Result<(String, TaxpayerYear), CaseError> {
             student_loan_plans.push(plan);
         }
     }
-    let year = flat::year(case, tax_year, regime, date_of_birth, marriage_allowance, student_loan_plans);
-    Ok((String::from(&*case.id), year))
+    Ok(Checked { tax_year, regime, date_of_birth, marriage_allowance, student_loan_plans })
 }
 
 mod flat {
     //! A flat case as HMRC would hold it.
 
-    use itsa_engine::inputs::{MarriageAllowance, StudentLoanPlan};
+    use itsa_engine::employment::{EmploymentRecord, Source};
+    use itsa_engine::inputs::{
+        CodedOut, Employment, Pension, SavingsAccount, SelfEmployment, StateBenefit, UkProperty,
+    };
+    use itsa_engine::losses::{BusinessAccounts, TradeExtras};
     use itsa_submissions::amount::{Amount, IsoDate, SignedAmount};
     use itsa_submissions::bodies::{charges, dividends, property, reliefs, savings, self_employment as se};
     use itsa_submissions::case::{HeldBenefit, HeldCodedOut, HeldEmployment, business_id, created_id};
@@ -561,14 +601,8 @@ mod flat {
         Submission { endpoint, business: None, target: None, created: None, body }
     }
 
-    pub(super) fn year(
-        case: &Case,
-        tax_year: TaxYear,
-        regime: Regime,
-        date_of_birth: Date,
-        marriage_allowance: MarriageAllowance,
-        student_loan_plans: Vec<StudentLoanPlan>,
-    ) -> TaxpayerYear {
+    pub(super) fn year(case: &Case, checked: Checked) -> TaxpayerYear {
+        let Checked { tax_year, regime, date_of_birth, marriage_allowance, student_loan_plans } = checked;
         let cumulative = tax_year.start_year() >= CUMULATIVE_FROM;
         let (first, last) = (IsoDate(tax_year.first_day()), IsoDate(tax_year.last_day()));
 
@@ -782,6 +816,132 @@ mod flat {
             submissions,
         }
     }
+
+    /// The engine's inputs of a flat case, in `inputs` as `Inputs::new` makes them for the
+    /// case's year and regime: what `to_inputs_in` makes of the case's [`year`], figure for
+    /// figure, without the year between.
+    ///
+    /// `to_inputs_in` adds up each figure of the year from the parts of the submissions
+    /// that carry it, and here every part but one is nothing. Money adding or taking away
+    /// nothing gives the other amount as it is (its decimal places too), so each figure is
+    /// the case's amount itself, or nothing where the case gives none (`given`).
+    pub(super) fn inputs(case: &Case, checked: Checked, inputs: &mut Inputs) {
+        let Checked { tax_year: _, regime: _, date_of_birth, marriage_allowance, student_loan_plans } = checked;
+        // An amount of the case, or nothing as `Money::ZERO` (a zero written `0.00` is
+        // not submitted at all).
+        let given = |m: Money| if m.is_zero() { Money::ZERO } else { m };
+
+        // What HMRC holds.
+        inputs.date_of_birth = Some(date_of_birth);
+        inputs.student_loan_plans = student_loan_plans;
+        inputs.blind_persons_allowance = case.blind;
+        inputs.marriage_allowance = marriage_allowance;
+        // Held before 2025-26, submitted as the charge's figure from then: the same amount.
+        inputs.child_benefit = given(case.child_benefit_received.0);
+        let (sa, paye_coded) = (case.sa_underpayment_coded_out.0, case.paye_underpayment_coded_out.0);
+        if !sa.is_zero() || !paye_coded.is_zero() {
+            inputs.coded_out =
+                CodedOut { sa_underpayments: given(sa), paye_underpayments: given(paye_coded), from_customer: false };
+        }
+        // PAYE goes with the employment if there is one, else with the pension.
+        let paye = case.paye_tax_deducted.0;
+        let has_employment =
+            !case.employment_income.0.is_zero() || (case.pension_income.0.is_zero() && !paye.is_zero());
+        if has_employment {
+            inputs.employments.push(Employment {
+                name: "employment".to_owned(),
+                pay: case.employment_income.0,
+                benefits_in_kind: Money::ZERO,
+                tax_deducted: paye,
+                student_loan_deductions: Money::ZERO,
+                postgraduate_loan_deductions: Money::ZERO,
+                record: EmploymentRecord { source: Source::HmrcHeld, ..EmploymentRecord::default() },
+            });
+        }
+        if !case.pension_income.0.is_zero() {
+            inputs.pensions.push(Pension {
+                name: "pension".to_owned(),
+                amount: case.pension_income.0,
+                tax_deducted: if has_employment { Money::ZERO } else { paye },
+            });
+        }
+        // HMRC's benefits are numbered in the order held: the State Pension first.
+        let mut held = 0;
+        for (kind, amount) in
+            [("statePension", case.state_pension.0), ("otherStateBenefits", case.other_non_savings_income.0)]
+        {
+            if amount.is_zero() {
+                continue;
+            }
+            let benefit = StateBenefit {
+                name: kind.to_owned(),
+                amount,
+                tax_deducted: Money::ZERO,
+                income_source_id: Some(itsa_submissions::held_benefit_id(held)),
+                hmrc_held: true,
+            };
+            held += 1;
+            if kind == "statePension" {
+                inputs.state_pension += amount;
+                inputs.state_pension_sources.push(benefit);
+            } else {
+                inputs.state_benefits.push(benefit);
+            }
+        }
+
+        // What is submitted. A profit is income (rent, turnover); a loss is expenses.
+        let income_and_expenses =
+            |profit: Money| if profit.is_negative() { (Money::ZERO, -profit) } else { (given(profit), Money::ZERO) };
+        let (profit, costs, costs_brought_forward) =
+            (case.property_profit.0, case.property_finance_costs.0, case.property_finance_costs_brought_forward.0);
+        if [profit, costs, costs_brought_forward].iter().any(|a| !a.is_zero()) {
+            let (income, expenses) = income_and_expenses(profit);
+            inputs.uk_property = Some(UkProperty {
+                business_id: business_id(BusinessType::UkProperty, 0),
+                profit: given(profit),
+                residential_finance_costs: given(costs),
+                finance_costs_brought_forward: given(costs_brought_forward),
+                losses_brought_forward: Money::ZERO,
+                accounts: Some(BusinessAccounts {
+                    total_income: income,
+                    total_expenses: expenses,
+                    ..Default::default()
+                }),
+            });
+        }
+        if let Some(profit) = case.self_employment_profit.map(|p| p.0).filter(|p| !p.is_zero()) {
+            let (income, expenses) = income_and_expenses(profit);
+            inputs.self_employments.push(SelfEmployment {
+                business_id: business_id(BusinessType::SelfEmployment, 0),
+                adjusted_profit: profit,
+                losses_brought_forward: Money::ZERO,
+                claims_sideways: false,
+                extras: TradeExtras {
+                    accounts: Some(BusinessAccounts {
+                        name: Some("Trade".to_owned()),
+                        total_income: income,
+                        total_expenses: expenses,
+                        adjusted_profit: Some(profit),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+            });
+        }
+        let interest = case.savings_interest.0;
+        if !interest.is_zero() {
+            // Untaxed interest: nothing grossed up, no tax deducted.
+            inputs.savings_accounts.push(SavingsAccount {
+                name: "savings".to_owned(),
+                gross_interest: interest,
+                tax_deducted: Money::ZERO,
+            });
+        }
+        // These amounts are never negative (`check_amounts`).
+        inputs.dividends = given(case.dividends.0);
+        inputs.gift_aid_paid = given(case.gift_aid_paid.0);
+        inputs.pension_contributions_relief_at_source = given(case.pension_contributions_gross.0);
+    }
 }
 
 /// Money as a JSON number (pounds and pence).
@@ -880,23 +1040,35 @@ pub fn is_submission_case(line: &str) -> bool {
 
 /// Read a case line of either format into its id and the engine's inputs.
 pub fn read_case(line: &str) -> Result<(String, Inputs), CaseError> {
+    let mut slot = None;
+    let (id, _) = read_case_in(line, &mut slot)?;
+    Ok((id.into_owned(), slot.expect("the inputs are made with the id")))
+}
+
+/// Read a case line of either format: its id (borrowed from the line where it can be) and
+/// the engine's inputs, made in `slot`. The inputs are large: made where they are kept,
+/// they are not moved again.
+fn read_case_in<'a, 's>(
+    line: &'a str,
+    slot: &'s mut Option<Inputs>,
+) -> Result<(Cow<'a, str>, &'s mut Inputs), CaseError> {
     // A plain case is a flat one: it has no `submissions`.
     if let Some(case) = Case::read_plain(line) {
-        let (id, year) = year_of(&case)?;
-        return year_inputs(id, &year);
+        return flat_inputs(case, slot);
     }
     if !is_submission_case(line) {
-        return parse_case(line);
+        return flat_inputs(Case::read(line)?, slot);
     }
     let (id, year) = itsa_submissions::TaxpayerYear::parse_case(line).map_err(CaseError::Submission)?;
-    year_inputs(id, &year)
+    Ok((Cow::Owned(id), year_inputs(&year, slot)?))
 }
 
 /// One case line calculated, handed to `then` with its id (the calculation is not moved
 /// again once made), or its error object.
 fn with_outcome<R>(line: &str, then: impl FnOnce(&str, &Calculation) -> R) -> Result<R, Value> {
-    let (id, inputs) = read_case(line).map_err(|e| error_line(case_id(line).as_deref(), &e))?;
-    match itsa_engine::calculate(&inputs) {
+    let mut slot = None;
+    let (id, inputs) = read_case_in(line, &mut slot).map_err(|e| error_line(case_id(line).as_deref(), &e))?;
+    match itsa_engine::calculate(inputs) {
         Ok(calculation) => Ok(then(&id, &calculation)),
         Err(e) => Err(error_line(Some(&id), &e.into())),
     }
@@ -1042,6 +1214,131 @@ mod tests {
         }
         let text = "caf\u{e9} \u{2603} and more \u{1f600}\"".as_bytes();
         assert_eq!(unescaped_length(text), text.len() - 1);
+    }
+
+    /// A flat case's inputs as [`parse_case`] makes them, and as `to_inputs` makes them of
+    /// the case's year, refusals included: written out, so that an amount's decimal places
+    /// count as well as its value.
+    fn both_ways(line: &str) -> (String, String) {
+        let straight = parse_case(line);
+        let through_the_year = flat_year(line)
+            .and_then(|(id, year)| Ok((id, itsa_submissions::to_inputs(&year).map_err(CaseError::Submission)?)));
+        (format!("{straight:?}"), format!("{through_the_year:?}"))
+    }
+
+    const AMOUNT_FIELDS: [&str; 16] = [
+        "employment_income",
+        "paye_tax_deducted",
+        "self_employment_profit",
+        "property_profit",
+        "property_finance_costs",
+        "property_finance_costs_brought_forward",
+        "savings_interest",
+        "dividends",
+        "pension_income",
+        "state_pension",
+        "other_non_savings_income",
+        "gift_aid_paid",
+        "pension_contributions_gross",
+        "child_benefit_received",
+        "sa_underpayment_coded_out",
+        "paye_underpayment_coded_out",
+    ];
+
+    /// Amounts of every kind: nothing written three ways, whole pounds, pence, trailing
+    /// zeros, losses, the largest amount and what is refused.
+    const AMOUNTS: [&str; 14] = [
+        "0",
+        "0.00",
+        "-0",
+        "1",
+        "12570",
+        "1234.5",
+        "1.500",
+        "99.99",
+        "-7",
+        "-2500.25",
+        "99999999999.99",
+        "100000000000",
+        "0.001",
+        "null",
+    ];
+
+    #[test]
+    fn a_flat_case_gives_the_inputs_of_its_year() {
+        // Each amount alone and beside an employment, a pension or PAYE, in every year,
+        // before and after the cumulative endpoints, and in each regime.
+        for year in ["2016-17", "2017-18", "2020-21", "2024-25", "2025-26", "2026-27", "2027-28", "2024/25"] {
+            for regime in ["rUK", "Scotland", "Wales", "England"] {
+                for field in AMOUNT_FIELDS {
+                    for amount in AMOUNTS {
+                        for beside in ["", r#","employment_income":30000"#, r#","pension_income":9000.5"#] {
+                            let line = format!(
+                                r#"{{"id":"a","tax_year":"{year}","regime":"{regime}","{field}":{amount}{beside}}}"#
+                            );
+                            if field == "employment_income" && !beside.is_empty() {
+                                continue;
+                            }
+                            let (straight, through_the_year) = both_ways(&line);
+                            assert_eq!(straight, through_the_year, "{line}");
+                        }
+                    }
+                }
+            }
+        }
+        // Many amounts together, with the rest of what a case may say, picked at random
+        // (the same every run).
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut pick = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % n as u64).expect("small")
+        };
+        let optional = |value: &str| if value.is_empty() { String::new() } else { format!(",{value}") };
+        for _ in 0..4000 {
+            let year = ["2019-20", "2023-24", "2024-25", "2025-26", "2026-27"][pick(5)];
+            let regime = ["rUK", "Scotland", "Wales"][pick(3)];
+            let mut line = format!(r#"{{"id":"c{}","tax_year":"{year}","regime":"{regime}""#, pick(1000));
+            for field in AMOUNT_FIELDS {
+                if pick(3) == 0 {
+                    let amount = match pick(4) {
+                        0 => AMOUNTS[pick(AMOUNTS.len())].to_owned(),
+                        1 => format!("-{}", pick(100_000)),
+                        _ => format!("{}.{:02}", pick(200_000), pick(100)),
+                    };
+                    line.push_str(&format!(r#","{field}":{amount}"#));
+                }
+            }
+            let date_of_birth = ["", r#""date_of_birth":"1950-06-01""#, r#""date_of_birth":"1990-01-01""#][pick(3)];
+            let blind = ["", r#""blind":true"#, r#""blind":false"#][pick(3)];
+            let marriage_allowance = [
+                "",
+                r#""marriage_allowance":"none""#,
+                r#""marriage_allowance":"transferor""#,
+                r#""marriage_allowance":"recipient""#,
+            ][pick(4)];
+            let plans =
+                ["", r#""student_loan_plans":[]"#, r#""student_loan_plans":["plan2","postgraduate","plan2"]"#][pick(3)];
+            for extra in [date_of_birth, blind, marriage_allowance, plans] {
+                line.push_str(&optional(extra));
+            }
+            line.push('}');
+            let (straight, through_the_year) = both_ways(&line);
+            assert_eq!(straight, through_the_year, "{line}");
+        }
+        // The refusals of what else a case may say.
+        for extra in [
+            r#""date_of_birth":"2030-01-01""#,
+            r#""date_of_birth":"1990-02-30""#,
+            r#""marriage_allowance":"both""#,
+            r#""student_loan_plans":["plan3"]"#,
+            r#""blind":1"#,
+        ] {
+            let line = format!(r#"{{"id":"a","tax_year":"2024-25","regime":"rUK","dividends":5,{extra}}}"#);
+            let (straight, through_the_year) = both_ways(&line);
+            assert_eq!(straight, through_the_year, "{line}");
+        }
     }
 
     #[test]

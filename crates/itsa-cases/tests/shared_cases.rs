@@ -195,6 +195,11 @@ fn flat_cases_as_submission_cases_give_identical_results() {
         for case in &cases {
             let line = case.to_string();
             let (id, year) = itsa_cases::flat_year(&line).unwrap();
+            // The inputs made straight from the case are the year's, to the decimal place.
+            let (read_id, read) = itsa_cases::read_case(&line).unwrap();
+            let of_the_year = itsa_submissions::to_inputs(&year).unwrap();
+            assert_eq!(read_id, id);
+            assert_eq!(format!("{read:?}"), format!("{of_the_year:?}"), "{id}: the inputs are not the year's");
             let submission_case = year.to_case_json(&id).to_string();
             let (reread_id, reread) = itsa_submissions::TaxpayerYear::parse_case_in_any_year(&submission_case)
                 .unwrap_or_else(|e| panic!("{id}: {e}\n{submission_case}"));
