@@ -241,9 +241,14 @@ impl<'a> Case<'a> {
     /// serde would read, read without serde's machinery, which cost more than the rest of
     /// reading a case; anything else gives `None`, for serde to read or refuse.
     fn read_plain(line: &'a str) -> Option<Case<'a>> {
-        let mut text = Plain { line, at: 0 };
-        text.byte(b'{')?;
-        let mut case = Case {
+        let mut case = Case::nothing();
+        case.read_plain_in(line)?;
+        Some(case)
+    }
+
+    /// A case of nothing: no id, year or regime, no amounts.
+    fn nothing() -> Case<'a> {
+        Case {
             id: Cow::Borrowed(""),
             tax_year: Cow::Borrowed(""),
             regime: Cow::Borrowed(""),
@@ -271,7 +276,16 @@ impl<'a> Case<'a> {
             _source: None,
             _working: None,
             _tolerance: None,
-        };
+        }
+    }
+
+    /// [`Case::read_plain`] into a case of nothing, where the caller keeps it: a case is
+    /// large, and read where it is kept it is not moved. What is read of a line that gives
+    /// `None` is to be left unused.
+    fn read_plain_in(&mut self, line: &'a str) -> Option<()> {
+        let case = self;
+        let mut text = Plain { line, at: 0 };
+        text.byte(b'{')?;
         // One bit for each field read; `id`, `tax_year` and `regime` must be.
         let mut read = 0_u32;
         loop {
@@ -342,7 +356,7 @@ impl<'a> Case<'a> {
             }
         }
         text.skip_whitespace();
-        (text.at == line.len() && read & 0b111 == 0b111).then_some(case)
+        (text.at == line.len() && read & 0b111 == 0b111).then_some(())
     }
 }
 
@@ -475,7 +489,7 @@ fn unescaped_length(text: &[u8]) -> usize {
 /// that year between ([`flat_inputs`]).
 pub fn parse_case(line: &str) -> Result<(String, Inputs), CaseError> {
     let mut slot = None;
-    let (id, _) = flat_inputs(Case::read(line)?, &mut slot)?;
+    let (id, _) = flat_inputs(&Case::read(line)?, &mut slot)?;
     Ok((id.into_owned(), slot.expect("the inputs are made with the id")))
 }
 
@@ -506,17 +520,53 @@ fn year_of(case: &Case) -> Result<(String, TaxpayerYear), CaseError> {
 /// large values moved about, which cost more than reading the case; the tests hold the
 /// two ways to the same inputs.
 fn flat_inputs<'a, 's>(
-    case: Case<'a>,
+    case: &Case<'a>,
     slot: &'s mut Option<Inputs>,
 ) -> Result<(Cow<'a, str>, &'s mut Inputs), CaseError> {
-    let checked = check(&case)?;
+    let checked = check(case)?;
     // As `to_inputs_in` refuses a year whose rules cannot be had.
     itsa_engine::Rules::for_year(checked.tax_year, checked.regime).map_err(|e| {
         CaseError::Submission(itsa_submissions::SubmissionError::new("TAX_YEAR_NOT_SUPPORTED", e.to_string()))
     })?;
     let inputs = slot.insert(Inputs::new(checked.tax_year, checked.regime));
-    flat::inputs(&case, checked, inputs);
-    Ok((case.id, inputs))
+    flat::inputs(case, checked, inputs);
+    // Borrowed from the line, unless written with escapes.
+    Ok((case.id.clone(), inputs))
+}
+
+/// ASCII digits as a number (of at most four digits); `None` if any byte is not a digit.
+fn digits(text: &[u8]) -> Option<u16> {
+    text.iter().try_fold(0_u16, |n, &b| b.is_ascii_digit().then(|| n * 10 + u16::from(b - b'0')))
+}
+
+/// [`TaxYear::parse`], with a year written as `2024-25` read without `str::parse`: it is
+/// read for every case.
+fn tax_year(text: &str) -> Result<TaxYear, impl std::fmt::Display + use<>> {
+    let b = text.as_bytes();
+    if b.len() == 7
+        && b[4] == b'-'
+        && let (Some(start), Some(end)) = (digits(&b[..4]), digits(&b[5..]))
+        && (start + 1) % 100 == end
+        && start >= 1900
+    {
+        return Ok(TaxYear::starting(start));
+    }
+    TaxYear::parse(text)
+}
+
+/// [`Date::parse`], with a date written as `YYYY-MM-DD` read without `str::parse`: a
+/// date of birth is read for every case.
+fn date(text: &str) -> Result<Date, impl std::fmt::Display + use<>> {
+    let b = text.as_bytes();
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && let (Some(year), Some(month), Some(day)) = (digits(&b[..4]), digits(&b[5..7]), digits(&b[8..]))
+        && let Some(date) = Date::new(i32::from(year), month as u8, day as u8)
+    {
+        return Ok(date);
+    }
+    Date::parse(text)
 }
 
 /// What a flat case gives besides its amounts, read and checked.
@@ -532,12 +582,12 @@ struct Checked {
 /// as HMRC would check them.
 fn check(case: &Case) -> Result<Checked, CaseError> {
     let invalid = |e: &dyn std::fmt::Display| CaseError::Invalid(e.to_string());
-    let tax_year = TaxYear::parse(&case.tax_year).map_err(|e| invalid(&format!("tax_year: {e}")))?;
+    let tax_year = tax_year(&case.tax_year).map_err(|e| invalid(&format!("tax_year: {e}")))?;
     if !tax_year.is_supported() {
         return Err(CaseError::Engine(EngineError::Rules(RulesError::UnsupportedTaxYear(tax_year))));
     }
     let regime = Regime::parse(&case.regime).map_err(|e| invalid(&format!("regime: {e}")))?;
-    let date_of_birth = Date::parse(case.date_of_birth.as_deref().unwrap_or(DEFAULT_DATE_OF_BIRTH))
+    let date_of_birth = date(case.date_of_birth.as_deref().unwrap_or(DEFAULT_DATE_OF_BIRTH))
         .map_err(|e| invalid(&format!("date_of_birth: {e}")))?;
     if date_of_birth > tax_year.last_day() {
         return Err(CaseError::Invalid(format!("date_of_birth: {date_of_birth} is after the end of the tax year")));
@@ -897,7 +947,7 @@ mod flat {
         if [profit, costs, costs_brought_forward].iter().any(|a| !a.is_zero()) {
             let (income, expenses) = income_and_expenses(profit);
             inputs.uk_property = Some(UkProperty {
-                business_id: business_id(BusinessType::UkProperty, 0),
+                business_id: CASE_PROPERTY_BUSINESS_ID.to_owned(),
                 profit: given(profit),
                 residential_finance_costs: given(costs),
                 finance_costs_brought_forward: given(costs_brought_forward),
@@ -912,7 +962,7 @@ mod flat {
         if let Some(profit) = case.self_employment_profit.map(|p| p.0).filter(|p| !p.is_zero()) {
             let (income, expenses) = income_and_expenses(profit);
             inputs.self_employments.push(SelfEmployment {
-                business_id: business_id(BusinessType::SelfEmployment, 0),
+                business_id: CASE_BUSINESS_ID.to_owned(),
                 adjusted_profit: profit,
                 losses_brought_forward: Money::ZERO,
                 claims_sideways: false,
@@ -1053,11 +1103,12 @@ fn read_case_in<'a, 's>(
     slot: &'s mut Option<Inputs>,
 ) -> Result<(Cow<'a, str>, &'s mut Inputs), CaseError> {
     // A plain case is a flat one: it has no `submissions`.
-    if let Some(case) = Case::read_plain(line) {
-        return flat_inputs(case, slot);
+    let mut case = Case::nothing();
+    if case.read_plain_in(line).is_some() {
+        return flat_inputs(&case, slot);
     }
     if !is_submission_case(line) {
-        return flat_inputs(Case::read(line)?, slot);
+        return flat_inputs(&Case::read(line)?, slot);
     }
     let (id, year) = itsa_submissions::TaxpayerYear::parse_case(line).map_err(CaseError::Submission)?;
     Ok((Cow::Owned(id), year_inputs(&year, slot)?))
@@ -1068,9 +1119,12 @@ fn read_case_in<'a, 's>(
 fn with_outcome<R>(line: &str, then: impl FnOnce(&str, &Calculation) -> R) -> Result<R, Value> {
     let mut slot = None;
     let (id, inputs) = read_case_in(line, &mut slot).map_err(|e| error_line(case_id(line).as_deref(), &e))?;
-    match itsa_engine::calculate(inputs) {
-        Ok(calculation) => Ok(then(&id, &calculation)),
-        Err(e) => Err(error_line(Some(&id), &e.into())),
+    // Looked at where it was returned: moved out of the result, the calculation (several
+    // kilobytes) was copied.
+    let calculated = itsa_engine::calculate(inputs);
+    match &calculated {
+        Ok(calculation) => Ok(then(&id, calculation)),
+        Err(e) => Err(error_line(Some(&id), &e.clone().into())),
     }
 }
 
@@ -1338,6 +1392,41 @@ mod tests {
             let line = format!(r#"{{"id":"a","tax_year":"2024-25","regime":"rUK","dividends":5,{extra}}}"#);
             let (straight, through_the_year) = both_ways(&line);
             assert_eq!(straight, through_the_year, "{line}");
+        }
+    }
+
+    #[test]
+    fn years_and_dates_are_read_as_their_parsers_read_them() {
+        let mut texts: Vec<String> = Vec::new();
+        for start in (0..10_000).step_by(7).chain(1890..2110) {
+            for end in [(start + 1) % 100, (start + 2) % 100, start % 100] {
+                texts.push(format!("{start:04}-{end:02}"));
+            }
+        }
+        texts.extend(
+            ["", "2024-5", "2024-256", "2024/25", "+024-25", "2024-2a", "2024-25 ", "\u{ff12}024-25"].map(String::from),
+        );
+        for text in &texts {
+            assert_eq!(
+                tax_year(text).map_err(|e| e.to_string()),
+                TaxYear::parse(text).map_err(|e| e.to_string()),
+                "{text}"
+            );
+        }
+        let mut texts: Vec<String> = Vec::new();
+        for year in [0, 1, 1899, 1900, 1980, 2000, 2023, 2024, 2100, 9999] {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    texts.push(format!("{year:04}-{month:02}-{day:02}"));
+                }
+            }
+        }
+        texts.extend(
+            ["", "2024-1-01", "2024-01-1 ", "+024-01-01", "2024/01/01", "2024-01-01x", "20240-1-01", "2024-0a-01"]
+                .map(String::from),
+        );
+        for text in &texts {
+            assert_eq!(date(text).map_err(|e| e.to_string()), Date::parse(text).map_err(|e| e.to_string()), "{text}");
         }
     }
 
