@@ -495,9 +495,103 @@ pub fn parse_case(line: &str) -> Result<(String, Inputs), CaseError> {
 
 /// The inputs of `year`, made in `slot` rather than moved there.
 fn year_inputs<'s>(year: &TaxpayerYear, slot: &'s mut Option<Inputs>) -> Result<&'s mut Inputs, CaseError> {
-    let inputs = slot.insert(Inputs::new(year.tax_year, year.hmrc_held.regime));
+    let inputs = new_inputs(slot, year.tax_year, year.hmrc_held.regime);
     itsa_submissions::to_inputs_in(year, inputs).map_err(CaseError::Submission)?;
     Ok(inputs)
+}
+
+/// `Inputs::new(tax_year, regime)` in `slot`: the inputs it holds, if any, emptied, so
+/// that what the lists of one case's inputs allocated is used again for the next case's.
+fn new_inputs(slot: &mut Option<Inputs>, tax_year: TaxYear, regime: Regime) -> &mut Inputs {
+    let inputs = slot.get_or_insert_with(|| Inputs::new(tax_year, regime));
+    renew(inputs, tax_year, regime);
+    inputs
+}
+
+/// Make `inputs` what `Inputs::new(tax_year, regime)` makes, their lists emptied rather
+/// than freed. Every field is named, so that one added to the inputs cannot be missed,
+/// and given the value `Inputs::new` gives it (the tests hold the two to the same inputs).
+fn renew(inputs: &mut Inputs, tax_year: TaxYear, regime: Regime) {
+    let Inputs {
+        tax_year: year,
+        regime: its_regime,
+        date_of_birth,
+        sex,
+        allowance_order,
+        income_to_date,
+        employments,
+        pensions,
+        state_pension,
+        state_benefits,
+        state_pension_sources,
+        state_pension_lump_sums,
+        self_employments,
+        uk_property,
+        foreign_property,
+        savings_accounts,
+        dividends,
+        foreign_dividends,
+        other_income,
+        post_cessation_receipts,
+        employment_extras,
+        life_policy_gains,
+        foreign,
+        gift_aid_paid,
+        pension_contributions_relief_at_source,
+        investment_subscriptions,
+        relief_claims,
+        annual_allowance_excess,
+        pension_charges,
+        winter_fuel_payment,
+        blind_persons_allowance,
+        marriage_allowance,
+        student_loan_plans,
+        child_benefit,
+        class2_voluntary,
+        coded_out,
+        capital_gains,
+        loss_records,
+        business_tax_deducted,
+    } = inputs;
+    *year = tax_year;
+    *its_regime = regime;
+    *date_of_birth = None;
+    *sex = Default::default();
+    *allowance_order = Default::default();
+    *income_to_date = None;
+    employments.clear();
+    pensions.clear();
+    *state_pension = Money::ZERO;
+    state_benefits.clear();
+    state_pension_sources.clear();
+    state_pension_lump_sums.clear();
+    self_employments.clear();
+    *uk_property = None;
+    *foreign_property = None;
+    savings_accounts.clear();
+    *dividends = Money::ZERO;
+    *foreign_dividends = Money::ZERO;
+    *other_income = Money::ZERO;
+    post_cessation_receipts.clear();
+    *employment_extras = Default::default();
+    life_policy_gains.clear();
+    *foreign = Default::default();
+    *gift_aid_paid = Money::ZERO;
+    *pension_contributions_relief_at_source = Money::ZERO;
+    *investment_subscriptions = Default::default();
+    *relief_claims = Default::default();
+    *annual_allowance_excess = Money::ZERO;
+    *pension_charges = Default::default();
+    *winter_fuel_payment = Money::ZERO;
+    *blind_persons_allowance = false;
+    *marriage_allowance = MarriageAllowance::None;
+    student_loan_plans.clear();
+    *child_benefit = Money::ZERO;
+    *class2_voluntary = false;
+    *coded_out = Default::default();
+    *capital_gains = None;
+    *loss_records = Default::default();
+    *business_tax_deducted = Default::default();
 }
 
 /// Read a flat case as the taxpayer's year it describes: HMRC-held employments, pensions
@@ -528,7 +622,7 @@ fn flat_inputs<'a, 's>(
     itsa_engine::Rules::for_year(checked.tax_year, checked.regime).map_err(|e| {
         CaseError::Submission(itsa_submissions::SubmissionError::new("TAX_YEAR_NOT_SUPPORTED", e.to_string()))
     })?;
-    let inputs = slot.insert(Inputs::new(checked.tax_year, checked.regime));
+    let inputs = new_inputs(slot, checked.tax_year, checked.regime);
     flat::inputs(case, checked, inputs);
     // Borrowed from the line, unless written with escapes.
     Ok((case.id.clone(), inputs))
@@ -1115,10 +1209,13 @@ fn read_case_in<'a, 's>(
 }
 
 /// One case line calculated, handed to `then` with its id (the calculation is not moved
-/// again once made), or its error object.
-fn with_outcome<R>(line: &str, then: impl FnOnce(&str, &Calculation) -> R) -> Result<R, Value> {
-    let mut slot = None;
-    let (id, inputs) = read_case_in(line, &mut slot).map_err(|e| error_line(case_id(line).as_deref(), &e))?;
+/// again once made), or its error object; its inputs are made in `slot`.
+fn with_outcome<R>(
+    line: &str,
+    slot: &mut Option<Inputs>,
+    then: impl FnOnce(&str, &Calculation) -> R,
+) -> Result<R, Value> {
+    let (id, inputs) = read_case_in(line, slot).map_err(|e| error_line(case_id(line).as_deref(), &e))?;
     // Looked at where it was returned: moved out of the result, the calculation (several
     // kilobytes) was copied.
     let calculated = itsa_engine::calculate(inputs);
@@ -1130,14 +1227,38 @@ fn with_outcome<R>(line: &str, then: impl FnOnce(&str, &Calculation) -> R) -> Re
 
 /// Calculate one case line: the result object, or an error object.
 pub fn calculate_line(line: &str) -> Value {
-    with_outcome(line, result_line).unwrap_or_else(|error| error)
+    with_outcome(line, &mut None, result_line).unwrap_or_else(|error| error)
 }
 
 /// Calculate one case line and write its result object (or error object) to `out`: the
 /// same text as `serde_json::to_writer(out, &calculate_line(line))`, written straight
 /// from the calculation.
 pub fn write_result_line(out: &mut impl std::io::Write, line: &str) -> serde_json::Result<()> {
-    let written = with_outcome(line, |id, calculation| {
+    CaseLines::default().write_result_line(out, line)
+}
+
+/// Case lines calculated one after another, as [`write_result_line`] calculates each: the
+/// inputs of one case are kept for the next, so that their lists are allocated once
+/// rather than for every line.
+#[derive(Default)]
+pub struct CaseLines {
+    inputs: Option<Inputs>,
+}
+
+impl CaseLines {
+    /// [`write_result_line`] for the next case line.
+    pub fn write_result_line(&mut self, out: &mut impl std::io::Write, line: &str) -> serde_json::Result<()> {
+        write_result_line_in(out, line, &mut self.inputs)
+    }
+}
+
+/// [`write_result_line`], the case's inputs made in `slot`.
+fn write_result_line_in(
+    out: &mut impl std::io::Write,
+    line: &str,
+    slot: &mut Option<Inputs>,
+) -> serde_json::Result<()> {
+    let written = with_outcome(line, slot, |id, calculation| {
         let node = result_node(id, calculation);
         match &node {
             Node::Object(text) => out.write_all(text.as_bytes()),
@@ -1428,6 +1549,58 @@ mod tests {
         for text in &texts {
             assert_eq!(date(text).map_err(|e| e.to_string()), Date::parse(text).map_err(|e| e.to_string()), "{text}");
         }
+    }
+
+    #[test]
+    fn inputs_renewed_are_new_inputs() {
+        // Inputs of every kind: the project's submission cases fill most of their fields.
+        let cases = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../cases");
+        let mut lines: Vec<String> = Vec::new();
+        for entry in std::fs::read_dir(&cases).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "jsonl") {
+                lines.extend(std::fs::read_to_string(&path).unwrap().lines().map(String::from));
+            }
+        }
+        lines.push(r#"{"id":"a","tax_year":"2024-25","regime":"Wales","employment_income":1,"pension_income":2,"state_pension":3,"other_non_savings_income":4,"self_employment_profit":5,"property_profit":6,"savings_interest":7,"student_loan_plans":["plan1"]}"#.to_owned());
+        let mut renewed = 0;
+        for line in lines.iter().filter(|l| !l.trim().is_empty()) {
+            let Ok((_, mut inputs)) = read_case(line) else { continue };
+            for (tax_year, regime) in
+                [(TaxYear::starting(2024), Regime::Scotland), (TaxYear::starting(2019), Regime::RestOfUk)]
+            {
+                renew(&mut inputs, tax_year, regime);
+                assert_eq!(inputs, Inputs::new(tax_year, regime), "{line}");
+            }
+            renewed += 1;
+        }
+        assert!(renewed > 50, "{renewed}");
+    }
+
+    #[test]
+    fn lines_calculated_one_after_another_are_calculated_as_each_alone() {
+        // Flat and submission cases, and refused ones, in turn: nothing of one case's
+        // inputs is left for the next.
+        let cases = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../cases");
+        let mut lines: Vec<String> = Vec::new();
+        for entry in std::fs::read_dir(&cases).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "jsonl") {
+                for line in std::fs::read_to_string(&path).unwrap().lines().filter(|l| !l.trim().is_empty()) {
+                    lines.push(line.to_owned());
+                    lines.push(r#"{"id":"flat","tax_year":"2025-26","regime":"rUK","employment_income":30000,"savings_interest":200}"#.to_owned());
+                    lines.push(r#"{"id":"refused","tax_year":"2025-26","regime":"rUK","dividends":-1}"#.to_owned());
+                }
+            }
+        }
+        let mut one_after_another = CaseLines::default();
+        for line in &lines {
+            let (mut kept, mut alone) = (Vec::new(), Vec::new());
+            one_after_another.write_result_line(&mut kept, line).unwrap();
+            write_result_line(&mut alone, line).unwrap();
+            assert!(kept == alone, "{line}");
+        }
+        assert!(lines.len() > 150);
     }
 
     #[test]

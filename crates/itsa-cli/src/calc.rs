@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use itsa_cases::{calculate_line, read_case, write_result_line};
+use itsa_cases::{CaseLines, calculate_line, read_case};
 use itsa_engine::Money;
 use itsa_engine::calculation::{Calculation, IncomeTaxCategory, ReliefType};
 
@@ -19,8 +19,10 @@ pub fn run_cases(path: &Path) -> anyhow::Result<ExitCode> {
         Box::new(io::BufReader::new(fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?))
     };
     let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    // One buffer for every line: a line is read into it, calculated and written out.
+    // One buffer for every line: a line is read into it, calculated and written out; and
+    // one set of inputs, made afresh in it for each case.
     let mut line = String::new();
+    let mut cases = CaseLines::default();
     loop {
         line.clear();
         if input.read_line(&mut line).context("cannot read the cases")? == 0 {
@@ -30,7 +32,7 @@ pub fn run_cases(path: &Path) -> anyhow::Result<ExitCode> {
         if case.trim().is_empty() {
             continue;
         }
-        write_result_line(&mut out, case)?;
+        cases.write_result_line(&mut out, case)?;
         out.write_all(b"\n")?;
     }
     out.flush()?;
