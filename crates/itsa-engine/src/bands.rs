@@ -84,11 +84,41 @@ impl UkLimits {
     }
 }
 
+/// The non-savings bands of a regime, in order: at most six (the Scottish regime's), kept
+/// in place rather than on the heap, as they are made for every calculation.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BandSpecs {
+    bands: [BandSpec; 6],
+    len: usize,
+}
+
+impl BandSpecs {
+    fn push(&mut self, band: BandSpec) {
+        self.bands[self.len] = band;
+        self.len += 1;
+    }
+}
+
+impl std::ops::Deref for BandSpecs {
+    type Target = [BandSpec];
+
+    fn deref(&self) -> &[BandSpec] {
+        &self.bands[..self.len]
+    }
+}
+
 /// The non-savings bands for the taxpayer's regime. `extension` moves every limit from
 /// the basic rate limit upwards; the Scottish starter limit does not move (ITA 2007
 /// s414(2)(b) for Gift Aid; FA 2004 s192(4A) for pension contributions).
-pub(crate) fn non_savings_bands(rules: &YearRules, extension: Money) -> Vec<BandSpec> {
-    let mut bands = Vec::with_capacity(6);
+pub(crate) fn non_savings_bands(rules: &YearRules, extension: Money) -> BandSpecs {
+    let unused = BandSpec {
+        name: BandName::BasicRate,
+        rate: Rate::ZERO,
+        limit: None,
+        extended_limit: None,
+        threshold: Money::ZERO,
+    };
+    let mut bands = BandSpecs { bands: [unused; 6], len: 0 };
     let mut push = |name: BandName, rate: Rate, limit: Option<Money>, extends: bool| {
         let threshold = bands.last().and_then(|b: &BandSpec| b.extended_limit).unwrap_or(Money::ZERO);
         let extended_limit = limit.map(|l| if extends { l + extension } else { l });

@@ -150,32 +150,28 @@ fn incomes(rules: &YearRules, inputs: &Inputs, excluded: &[bool]) -> Incomes {
     let trading_profits =
         businesses.iter().map(|b| b.taxable_profit + b.transition.map_or(Money::ZERO, |t| t.after_losses)).sum();
 
-    let (property, property_record) = match &inputs.uk_property {
-        Some(p) => {
-            let (income, record) = property_income(rules, p);
-            (Some(income), Some(record))
-        }
-        None => (None, None),
-    };
-    businesses.extend(property_record);
+    // Each property business's record goes straight into the list (a record is large, and
+    // most taxpayers have no property business to move one for).
+    let property = inputs.uk_property.as_ref().map(|p| {
+        let (income, record) = property_income(rules, p);
+        businesses.push(record);
+        income
+    });
     // The countries of the foreign property business marked left out (TIOPA 2010 s36)
     // take their share of its profit with them; they follow the other foreign sources.
-    let (foreign_property, foreign_property_record) = match &inputs.foreign_property {
-        Some(p) => {
-            let (mut income, record, sources) = foreign_property_income(rules, p);
-            let first = inputs.foreign.sources.len();
-            income.taxable_profit -= sources
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| excluded.get(first + j).copied().unwrap_or(false))
-                .map(|(_, s)| s.taxable_amount)
-                .sum::<Money>();
-            (Some(income), Some(record))
-        }
-        None => (None, None),
-    };
+    let foreign_property = inputs.foreign_property.as_ref().map(|p| {
+        let (mut income, record, sources) = foreign_property_income(rules, p);
+        businesses.push(record);
+        let first = inputs.foreign.sources.len();
+        income.taxable_profit -= sources
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| excluded.get(first + j).copied().unwrap_or(false))
+            .map(|(_, s)| s.taxable_amount)
+            .sum::<Money>();
+        income
+    });
     let foreign_property_profits = foreign_property.as_ref().map_or(Money::ZERO, |p| p.taxable_profit);
-    businesses.extend(foreign_property_record);
     let uk_dividends = down(inputs.dividends);
     let employment = crate::employment::figures(inputs);
     let foreign = inputs.foreign.amounts(excluded);
@@ -502,10 +498,11 @@ fn banded_income_tax(
         uk_limits: UkLimits::new(rules, extension),
     };
     let mut best = banded_income_tax_allocated(&shared, default);
+    let mut least = best.charged();
     // No allocation charges less than nothing. Without savings or dividends, allowances
     // (not negative) meet the same income in every order: every allocation is the default.
     if order == AllowanceOrder::DefaultOrder
-        || best.charged().is_zero()
+        || least.is_zero()
         || (incomes.savings.is_zero() && incomes.dividends.is_zero() && !allowances.is_negative())
     {
         return best;
@@ -519,8 +516,10 @@ fn banded_income_tax(
             continue;
         }
         let candidate = banded_income_tax_allocated(&shared, allocated);
-        if candidate.charged() < best.charged() {
+        let charged = candidate.charged();
+        if charged < least {
             best = candidate;
+            least = charged;
         }
     }
     best
@@ -534,7 +533,7 @@ struct Banding<'a> {
     non_savings: Money,
     total: Money,
     allowances: Money,
-    non_savings_bands: Vec<bands::BandSpec>,
+    non_savings_bands: bands::BandSpecs,
     uk_limits: UkLimits,
 }
 
