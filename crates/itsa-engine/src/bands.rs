@@ -67,10 +67,14 @@ impl UkLimits {
             let to = hi.map_or(end, |h| end.min(h));
             to.saturating_sub(from)
         };
+        // A position the slice starts above or ends below holds none of it (the limits are
+        // in order and not negative): nil, as `part` would give, without working it out.
+        // Most slices sit in one position.
+        let (basic, higher) = (self.basic_extended, self.higher_extended);
         [
-            (UkPosition::Basic, part(Money::ZERO, Some(self.basic_extended))),
-            (UkPosition::Higher, part(self.basic_extended, Some(self.higher_extended))),
-            (UkPosition::Additional, part(self.higher_extended, None)),
+            (UkPosition::Basic, if start >= basic { Money::ZERO } else { part(Money::ZERO, Some(basic)) }),
+            (UkPosition::Higher, if end <= basic || start >= higher { Money::ZERO } else { part(basic, Some(higher)) }),
+            (UkPosition::Additional, if end <= higher { Money::ZERO } else { part(higher, None) }),
         ]
     }
 
@@ -84,41 +88,11 @@ impl UkLimits {
     }
 }
 
-/// The non-savings bands of a regime, in order: at most six (the Scottish regime's), kept
-/// in place rather than on the heap, as they are made for every calculation.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct BandSpecs {
-    bands: [BandSpec; 6],
-    len: usize,
-}
-
-impl BandSpecs {
-    fn push(&mut self, band: BandSpec) {
-        self.bands[self.len] = band;
-        self.len += 1;
-    }
-}
-
-impl std::ops::Deref for BandSpecs {
-    type Target = [BandSpec];
-
-    fn deref(&self) -> &[BandSpec] {
-        &self.bands[..self.len]
-    }
-}
-
 /// The non-savings bands for the taxpayer's regime. `extension` moves every limit from
 /// the basic rate limit upwards; the Scottish starter limit does not move (ITA 2007
 /// s414(2)(b) for Gift Aid; FA 2004 s192(4A) for pension contributions).
-pub(crate) fn non_savings_bands(rules: &YearRules, extension: Money) -> BandSpecs {
-    let unused = BandSpec {
-        name: BandName::BasicRate,
-        rate: Rate::ZERO,
-        limit: None,
-        extended_limit: None,
-        threshold: Money::ZERO,
-    };
-    let mut bands = BandSpecs { bands: [unused; 6], len: 0 };
+pub(crate) fn non_savings_bands(rules: &YearRules, extension: Money) -> Vec<BandSpec> {
+    let mut bands = Vec::with_capacity(6);
     let mut push = |name: BandName, rate: Rate, limit: Option<Money>, extends: bool| {
         let threshold = bands.last().and_then(|b: &BandSpec| b.extended_limit).unwrap_or(Money::ZERO);
         let extended_limit = limit.map(|l| if extends { l + extension } else { l });
@@ -239,8 +213,8 @@ pub(crate) struct StackedIncome {
 }
 
 pub(crate) fn allocate_stacked(income: &StackedIncome, limits: &UkLimits) -> Vec<TaxBand> {
-    // Allocated on the first band: most taxpayers have no savings, dividends or gains.
-    let mut out = Vec::new();
+    // Room for the usual few bands at once: income is stacked only when there is some.
+    let mut out = Vec::with_capacity(4);
     let mut position = income.start;
     let mut remaining = income.amount;
 

@@ -55,15 +55,9 @@ impl EngineError {
 pub fn calculate(inputs: &Inputs) -> Result<Calculation, EngineError> {
     validate(inputs)?;
     let rules = Rules::for_year(inputs.tax_year, inputs.regime)?;
-    // The calculation is made where the result is returned, not made and then moved there:
-    // it is several kilobytes.
-    let mut result = Ok(calculate::calculate_year(rules, inputs));
-    if let (Some(to), Ok(calculation)) = (inputs.income_to_date, &mut result) {
-        let annualised = estimate::annualise(inputs, to);
-        let full_year = calculate::calculate_year(rules, &annualised);
-        calculation.end_of_year_estimate = Some(estimate::end_of_year_estimate(&annualised, &full_year));
-    }
-    result
+    // Made where the result is returned: a calculation is several kilobytes, too large to
+    // make and then move.
+    Ok(calculate::calculate_year_and_estimate(rules, inputs))
 }
 
 fn validate(inputs: &Inputs) -> Result<(), EngineError> {
