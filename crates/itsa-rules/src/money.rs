@@ -257,12 +257,12 @@ fn unscaled_quotient(product: u64, scale: u32) -> (u128, u32) {
 /// The trailing zeros `unscaled_quotient` takes off, from a quotient that fits in a `u64`.
 #[inline]
 fn strip_u64(mut magnitude: u64, mut scale: u32) -> (u64, u32) {
-    while magnitude as u32 == 0 && scale >= 8 && magnitude % 100_000_000 == 0 {
+    while magnitude as u32 == 0 && scale >= 8 && magnitude.is_multiple_of(100_000_000) {
         magnitude /= 100_000_000;
         scale -= 8;
     }
     for (places, power, low_bits) in [(4, 10_000, 0xF), (2, 100, 0x3), (1, 10, 0x1)] {
-        if magnitude & low_bits == 0 && scale >= places && magnitude % power == 0 {
+        if magnitude & low_bits == 0 && scale >= places && magnitude.is_multiple_of(power) {
             magnitude /= power;
             scale -= places;
         }
@@ -273,12 +273,12 @@ fn strip_u64(mut magnitude: u64, mut scale: u32) -> (u64, u32) {
 /// The trailing zeros `unscaled_quotient` takes off, from a quotient too large for a `u64`.
 #[inline(never)]
 fn strip_u128(mut magnitude: u128, mut scale: u32) -> (u128, u32) {
-    while magnitude as u32 == 0 && scale >= 8 && magnitude % 100_000_000 == 0 {
+    while magnitude as u32 == 0 && scale >= 8 && magnitude.is_multiple_of(100_000_000) {
         magnitude /= 100_000_000;
         scale -= 8;
     }
     for (places, power, low_bits) in [(4, 10_000, 0xF), (2, 100, 0x3), (1, 10, 0x1)] {
-        if magnitude & low_bits == 0 && scale >= places && magnitude % power == 0 {
+        if magnitude & low_bits == 0 && scale >= places && magnitude.is_multiple_of(power) {
             magnitude /= power;
             scale -= places;
         }
