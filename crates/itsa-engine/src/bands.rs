@@ -67,10 +67,14 @@ impl UkLimits {
             let to = hi.map_or(end, |h| end.min(h));
             to.saturating_sub(from)
         };
+        // A position the slice starts above or ends below holds none of it (the limits are
+        // in order and not negative): nil, as `part` would give, without working it out.
+        // Most slices sit in one position.
+        let (basic, higher) = (self.basic_extended, self.higher_extended);
         [
-            (UkPosition::Basic, part(Money::ZERO, Some(self.basic_extended))),
-            (UkPosition::Higher, part(self.basic_extended, Some(self.higher_extended))),
-            (UkPosition::Additional, part(self.higher_extended, None)),
+            (UkPosition::Basic, if start >= basic { Money::ZERO } else { part(Money::ZERO, Some(basic)) }),
+            (UkPosition::Higher, if end <= basic || start >= higher { Money::ZERO } else { part(basic, Some(higher)) }),
+            (UkPosition::Additional, if end <= higher { Money::ZERO } else { part(higher, None) }),
         ]
     }
 
@@ -209,8 +213,8 @@ pub(crate) struct StackedIncome {
 }
 
 pub(crate) fn allocate_stacked(income: &StackedIncome, limits: &UkLimits) -> Vec<TaxBand> {
-    // Allocated on the first band: most taxpayers have no savings, dividends or gains.
-    let mut out = Vec::new();
+    // Room for the usual few bands at once: income is stacked only when there is some.
+    let mut out = Vec::with_capacity(4);
     let mut position = income.start;
     let mut remaining = income.amount;
 

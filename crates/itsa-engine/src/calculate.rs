@@ -150,32 +150,28 @@ fn incomes(rules: &YearRules, inputs: &Inputs, excluded: &[bool]) -> Incomes {
     let trading_profits =
         businesses.iter().map(|b| b.taxable_profit + b.transition.map_or(Money::ZERO, |t| t.after_losses)).sum();
 
-    let (property, property_record) = match &inputs.uk_property {
-        Some(p) => {
-            let (income, record) = property_income(rules, p);
-            (Some(income), Some(record))
-        }
-        None => (None, None),
-    };
-    businesses.extend(property_record);
+    // Each property business's record goes straight into the list (a record is large, and
+    // most taxpayers have no property business to move one for).
+    let property = inputs.uk_property.as_ref().map(|p| {
+        let (income, record) = property_income(rules, p);
+        businesses.push(record);
+        income
+    });
     // The countries of the foreign property business marked left out (TIOPA 2010 s36)
     // take their share of its profit with them; they follow the other foreign sources.
-    let (foreign_property, foreign_property_record) = match &inputs.foreign_property {
-        Some(p) => {
-            let (mut income, record, sources) = foreign_property_income(rules, p);
-            let first = inputs.foreign.sources.len();
-            income.taxable_profit -= sources
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| excluded.get(first + j).copied().unwrap_or(false))
-                .map(|(_, s)| s.taxable_amount)
-                .sum::<Money>();
-            (Some(income), Some(record))
-        }
-        None => (None, None),
-    };
+    let foreign_property = inputs.foreign_property.as_ref().map(|p| {
+        let (mut income, record, sources) = foreign_property_income(rules, p);
+        businesses.push(record);
+        let first = inputs.foreign.sources.len();
+        income.taxable_profit -= sources
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| excluded.get(first + j).copied().unwrap_or(false))
+            .map(|(_, s)| s.taxable_amount)
+            .sum::<Money>();
+        income
+    });
     let foreign_property_profits = foreign_property.as_ref().map_or(Money::ZERO, |p| p.taxable_profit);
-    businesses.extend(foreign_property_record);
     let uk_dividends = down(inputs.dividends);
     let employment = crate::employment::figures(inputs);
     let foreign = inputs.foreign.amounts(excluded);
@@ -373,6 +369,11 @@ impl Extensions {
 /// £2 of adjusted net income over the threshold, to nil.
 fn tapered_personal_allowance(rules: &YearRules, adjusted_net_income: Money) -> Money {
     let excess = adjusted_net_income.saturating_sub(rules.personal_allowance_taper_threshold);
+    // Most incomes are under the threshold: the allowance is then the full one, as the
+    // division below (of nil) would leave it.
+    if excess.is_zero() {
+        return rules.personal_allowance.saturating_sub(Money::ZERO);
+    }
     let divisor = rust_decimal::Decimal::from(rules.personal_allowance_taper_divisor);
     let reduction = Money::new(excess.amount() / divisor).round_down_to_pound();
     rules.personal_allowance.saturating_sub(reduction)
@@ -502,10 +503,11 @@ fn banded_income_tax(
         uk_limits: UkLimits::new(rules, extension),
     };
     let mut best = banded_income_tax_allocated(&shared, default);
+    let mut least = best.charged();
     // No allocation charges less than nothing. Without savings or dividends, allowances
     // (not negative) meet the same income in every order: every allocation is the default.
     if order == AllowanceOrder::DefaultOrder
-        || best.charged().is_zero()
+        || least.is_zero()
         || (incomes.savings.is_zero() && incomes.dividends.is_zero() && !allowances.is_negative())
     {
         return best;
@@ -519,8 +521,10 @@ fn banded_income_tax(
             continue;
         }
         let candidate = banded_income_tax_allocated(&shared, allocated);
-        if candidate.charged() < best.charged() {
+        let charged = candidate.charged();
+        if charged < least {
             best = candidate;
+            least = charged;
         }
     }
     best
@@ -832,6 +836,26 @@ fn high_income_child_benefit_charge(
 }
 
 pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation {
+    calculate_year_with(rules, inputs, None)
+}
+
+/// The calculation for the year and, with income only to a date, the estimate for the
+/// whole year (made first, from the income annualised, so that the calculation can be
+/// made in the place it is returned to).
+pub(crate) fn calculate_year_and_estimate(rules: &YearRules, inputs: &Inputs) -> Calculation {
+    let end_of_year_estimate = inputs.income_to_date.map(|to| {
+        let annualised = crate::estimate::annualise(inputs, to);
+        let full_year = calculate_year(rules, &annualised);
+        crate::estimate::end_of_year_estimate(&annualised, &full_year)
+    });
+    calculate_year_with(rules, inputs, end_of_year_estimate)
+}
+
+fn calculate_year_with(
+    rules: &YearRules,
+    inputs: &Inputs,
+    end_of_year_estimate: Option<EndOfYearEstimate>,
+) -> Calculation {
     // Foreign tax credit relief is limited by the liability with and without each source
     // (TIOPA 2010 s36), worked out without any credit (s36(5)(b)). The sources are the
     // foreign income and then the foreign property business's countries.
@@ -839,18 +863,20 @@ pub(crate) fn calculate_year(rules: &YearRules, inputs: &Inputs) -> Calculation 
     let sources = crate::foreign::credit_sources(&inputs.foreign, &property);
     let relief =
         crate::foreign::foreign_tax_credit_relief(inputs.foreign.customer_calculated_relief, &sources, |excluded| {
-            calculate_with(rules, inputs, excluded, None).tax_calculation.income_tax.income_tax_due_after_reliefs
+            calculate_with(rules, inputs, excluded, None, None).tax_calculation.income_tax.income_tax_due_after_reliefs
         });
-    calculate_with(rules, inputs, &[], relief)
+    calculate_with(rules, inputs, &[], relief, end_of_year_estimate)
 }
 
-/// The calculation with the foreign sources marked in `excluded` left out and the foreign
-/// tax credit relief `foreign_tax_credit_relief` given.
+/// The calculation with the foreign sources marked in `excluded` left out, the foreign
+/// tax credit relief `foreign_tax_credit_relief` given and the end of year estimate (if
+/// any) shown.
 fn calculate_with(
     rules: &YearRules,
     inputs: &Inputs,
     excluded: &[bool],
     foreign_tax_credit_relief: Option<crate::foreign::ForeignTaxCreditRelief>,
+    end_of_year_estimate: Option<EndOfYearEstimate>,
 ) -> Calculation {
     let mut messages = Messages::default();
     let mut incomes = incomes(rules, inputs, excluded);
@@ -923,6 +949,8 @@ fn calculate_with(
         transfer_out = None;
         banded = banded_income_tax(rules, inputs.allowance_order, &incomes, deductions_with(None), extension);
     }
+    // Taxable income, which the charges and capital gains tax below are set by.
+    let taxable = banded.taxable();
     let total_allowances = allowances_with(transfer_out);
     for (id, extension, what) in [
         (ids::GIFT_AID_BAND_EXTENSION, extensions.gift_aid_gross, "Gift Aid payments"),
@@ -1102,14 +1130,14 @@ fn calculate_with(
     let pension_charges = charges::pension_savings_tax_charges(
         rules,
         &inputs.pension_charges,
-        annual_allowance_charge(rules, inputs.annual_allowance_excess, banded.taxable(), extension),
+        annual_allowance_charge(rules, inputs.annual_allowance_excess, taxable, extension),
     );
     // The State Pension lump sum: one rate set by Step 3 income, which it is not part of
     // (worked out only when there is a lump sum).
     let lump_sum_rate = if inputs.state_pension_lump_sums.is_empty() {
         Rate::ZERO
     } else {
-        charges::state_pension_lump_sum_rate(rules, banded.taxable(), extension)
+        charges::state_pension_lump_sum_rate(rules, taxable, extension)
     };
     let (_, lump_sum_charge) = charges::state_pension_lump_sum_charge(&inputs.state_pension_lump_sums, lump_sum_rate);
     let state_pension_lump_sum_charges = (!inputs.state_pension_lump_sums.is_empty()).then_some(lump_sum_charge);
@@ -1215,10 +1243,8 @@ fn calculate_with(
         + royalty_payments.map_or(Money::ZERO, |r| r.tax_charged);
     let total_income_tax_and_nics_due = total_income_tax_nics_charged - total_tax_deducted;
     // Capital gains tax, in the basic rate band left by taxable income (TCGA 1992 s1I).
-    let capital_gains_tax = inputs
-        .capital_gains
-        .as_ref()
-        .map(|g| crate::capital_gains::capital_gains_tax(rules, g, banded.taxable(), extension));
+    let capital_gains_tax =
+        inputs.capital_gains.as_ref().map(|g| crate::capital_gains::capital_gains_tax(rules, g, taxable, extension));
 
     let losses: Vec<LossCarriedForward> = incomes
         .businesses
@@ -1240,7 +1266,6 @@ fn calculate_with(
         );
     }
 
-    let taxable = banded.taxable();
     let income_tax = IncomeTax {
         total_income_received_from_all_sources: total_income,
         total_allowances_and_deductions: (total_allowances + step2_deductions).min(total_income),
@@ -1393,7 +1418,7 @@ fn calculate_with(
             total_income_tax_and_nics_due,
             capital_gains_tax,
         },
-        end_of_year_estimate: None,
+        end_of_year_estimate,
         losses_and_claims,
         messages,
     }

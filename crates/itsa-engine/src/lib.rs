@@ -55,28 +55,16 @@ impl EngineError {
 pub fn calculate(inputs: &Inputs) -> Result<Calculation, EngineError> {
     validate(inputs)?;
     let rules = Rules::for_year(inputs.tax_year, inputs.regime)?;
-    let mut calculation = calculate::calculate_year(rules, inputs);
-    if let Some(to) = inputs.income_to_date {
-        let annualised = estimate::annualise(inputs, to);
-        let full_year = calculate::calculate_year(rules, &annualised);
-        calculation.end_of_year_estimate = Some(estimate::end_of_year_estimate(&annualised, &full_year));
-    }
-    Ok(calculation)
+    // Made where the result is returned: a calculation is several kilobytes, too large to
+    // make and then move.
+    Ok(calculate::calculate_year_and_estimate(rules, inputs))
 }
 
 fn validate(inputs: &Inputs) -> Result<(), EngineError> {
     let invalid =
         |field: &str, reason: &str| Err(EngineError::InvalidInput { field: field.into(), reason: reason.into() });
     // Every amount is checked in turn, the first out of range reported.
-    let check = |field: &str, amount: Money, may_be_negative: bool| {
-        if beyond_maximum(amount) {
-            return invalid(field, "must be no more than 99999999999.99");
-        }
-        if amount.is_negative() && !may_be_negative {
-            return invalid(field, "must not be negative");
-        }
-        Ok(())
-    };
+    let check = check_amount;
     check("state_pension", inputs.state_pension, false)?;
     check("dividends", inputs.dividends, false)?;
     check("other_income", inputs.other_income, false)?;
@@ -209,6 +197,27 @@ fn validate(inputs: &Inputs) -> Result<(), EngineError> {
         return invalid("date_of_birth", "must be before the end of the tax year");
     }
     Ok(())
+}
+
+/// An amount checked against the range HMRC accepts: no more than [`MAXIMUM_AMOUNT`] either
+/// way, and not negative unless `may_be_negative`. Written into each of the many checks
+/// (most amounts are nil or plainly in range); the error is made apart, only when one is
+/// out of range.
+#[inline(always)]
+fn check_amount(field: &str, amount: Money, may_be_negative: bool) -> Result<(), EngineError> {
+    if amount.is_zero() || (!beyond_maximum(amount) && (may_be_negative || !amount.is_negative())) {
+        Ok(())
+    } else {
+        Err(amount_out_of_range(field, amount))
+    }
+}
+
+/// The error for an amount `check_amount` finds out of range: beyond the maximum first.
+#[cold]
+#[inline(never)]
+fn amount_out_of_range(field: &str, amount: Money) -> EngineError {
+    let reason = if beyond_maximum(amount) { "must be no more than 99999999999.99" } else { "must not be negative" };
+    EngineError::InvalidInput { field: field.into(), reason: reason.into() }
 }
 
 /// Whether an amount is beyond [`MAXIMUM_AMOUNT`] either way: at a scale of at most two

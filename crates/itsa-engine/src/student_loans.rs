@@ -34,6 +34,10 @@ fn undergraduate_threshold(rules: &YearRules, plan: StudentLoanPlan) -> Option<M
 /// (reg 29(5A)), and 6% over the postgraduate threshold, each rounded down to whole pounds
 /// and reduced by what employers already deducted (never below nil).
 pub(crate) fn student_loans(rules: &YearRules, plans: &[StudentLoanPlan], income: &LoanIncome) -> Vec<StudentLoan> {
+    // Most taxpayers have no plan: nothing to repay, and no list to make for it.
+    if plans.is_empty() {
+        return Vec::new();
+    }
     let non_paye_earned = income.trading_profits;
     let unearned =
         if income.unearned > rules.student_loan_unearned_income_limit { income.unearned } else { Money::ZERO };

@@ -7,14 +7,32 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::iter::Sum;
 use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// An amount of money in pounds, exact to any number of decimal places.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Money(Decimal);
+
+/// Equal by value, as `Decimal` is (1.5 = 1.50, -0 = 0), by the ordering's fast path.
+impl PartialEq for Money {
+    #[inline]
+    fn eq(&self, other: &Money) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Money {}
+
+/// `Decimal`'s hash, which amounts equal by value share.
+impl Hash for Money {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
 
 impl Money {
     pub const ZERO: Money = Money(Decimal::ZERO);
@@ -41,6 +59,7 @@ impl Money {
         !self.0.is_sign_negative() && !self.0.is_zero()
     }
 
+    #[inline]
     pub fn is_negative(self) -> bool {
         self.0.is_sign_negative() && !self.0.is_zero()
     }
@@ -53,11 +72,13 @@ impl Money {
     }
 
     /// `self - other`, but never below zero.
+    #[inline]
     pub fn saturating_sub(self, other: Money) -> Self {
         (self - other).at_least_zero()
     }
 
     /// `rate` per cent of this amount, exactly (no rounding).
+    #[inline]
     pub fn percent(self, rate: Rate) -> Self {
         Money(percent_of(self.0, rate.0).unwrap_or_else(|| self.0 * rate.0 / Decimal::ONE_HUNDRED))
     }
@@ -70,18 +91,21 @@ impl Money {
     /// Income rounded down to whole pounds: Self Assessment returns are completed in
     /// whole pounds with income rounded down and pence ignored (SA100 notes; HMRC's
     /// calculation shows income, taxable income and band limits as whole pounds).
+    #[inline]
     pub fn round_down_to_pound(self) -> Self {
         Money(round_directed(self.0, 0, RoundingStrategy::ToNegativeInfinity))
     }
 
     /// Deductions, reliefs and allowances claimed rounded up to whole pounds, in the
     /// taxpayer's favour (SA100 notes: "round up tax deducted and expenses").
+    #[inline]
     pub fn round_up_to_pound(self) -> Self {
         Money(round_directed(self.0, 0, RoundingStrategy::ToPositiveInfinity))
     }
 
     /// Tax truncated to the penny: HMRC rounds tax down wherever a rate gives a
     /// fraction of a penny (8.75%, 9.73%, 39.35% …); see docs/rounding.md.
+    #[inline]
     pub fn round_down_to_penny(self) -> Self {
         Money(round_directed(self.0, 2, RoundingStrategy::ToNegativeInfinity))
     }
@@ -212,17 +236,49 @@ fn percent_of(amount: Decimal, rate: Decimal) -> Option<Decimal> {
 /// much as the largest scale allows, near it), which leaves no remainder, then trailing
 /// zeros taken off 10^8 at a time while the low 32 bits are zero, then 10^4, 10^2 and 10
 /// once each where they divide. `1 x 10 / 100` is `0.10`, for example, not `0.1`.
+///
+/// Worked in a `u64` when the scaled quotient fits in one (products of amounts below about
+/// two million million with their rates), whose divisions by a constant are a multiply:
+/// those of a `u128` are calls. The steps are the same either way.
 #[inline]
 fn unscaled_quotient(product: u64, scale: u32) -> (u128, u32) {
     const MOST_AT_ONCE: u32 = 9;
     let up = MOST_AT_ONCE.min(Decimal::MAX_SCALE - scale);
-    let (mut magnitude, mut scale) = (u128::from(product) * u128::from(POWERS_OF_TEN[(up - 2) as usize]), scale + up);
-    while magnitude as u32 == 0 && scale >= 8 && magnitude % 100_000_000 == 0 {
+    let power = POWERS_OF_TEN[(up - 2) as usize];
+    match product.checked_mul(power) {
+        Some(magnitude) => {
+            let (magnitude, scale) = strip_u64(magnitude, scale + up);
+            (magnitude.into(), scale)
+        }
+        None => strip_u128(u128::from(product) * u128::from(power), scale + up),
+    }
+}
+
+/// The trailing zeros `unscaled_quotient` takes off, from a quotient that fits in a `u64`.
+#[inline]
+fn strip_u64(mut magnitude: u64, mut scale: u32) -> (u64, u32) {
+    while magnitude as u32 == 0 && scale >= 8 && magnitude.is_multiple_of(100_000_000) {
         magnitude /= 100_000_000;
         scale -= 8;
     }
     for (places, power, low_bits) in [(4, 10_000, 0xF), (2, 100, 0x3), (1, 10, 0x1)] {
-        if magnitude & low_bits == 0 && scale >= places && magnitude % power == 0 {
+        if magnitude & low_bits == 0 && scale >= places && magnitude.is_multiple_of(power) {
+            magnitude /= power;
+            scale -= places;
+        }
+    }
+    (magnitude, scale)
+}
+
+/// The trailing zeros `unscaled_quotient` takes off, from a quotient too large for a `u64`.
+#[inline(never)]
+fn strip_u128(mut magnitude: u128, mut scale: u32) -> (u128, u32) {
+    while magnitude as u32 == 0 && scale >= 8 && magnitude.is_multiple_of(100_000_000) {
+        magnitude /= 100_000_000;
+        scale -= 8;
+    }
+    for (places, power, low_bits) in [(4, 10_000, 0xF), (2, 100, 0x3), (1, 10, 0x1)] {
+        if magnitude & low_bits == 0 && scale >= places && magnitude.is_multiple_of(power) {
             magnitude /= power;
             scale -= places;
         }
@@ -235,7 +291,18 @@ fn unscaled_quotient(product: u64, scale: u32) -> (u128, u32) {
 /// written into every sum.
 #[inline(never)]
 fn sum(a: Decimal, b: Decimal) -> Decimal {
-    exact_sum(a, b).unwrap_or_else(|| a + b)
+    match exact_sum(a, b) {
+        Some(sum) => sum,
+        None => decimal_sum(a, b),
+    }
+}
+
+/// `Decimal`'s own sum, for the sums `exact_sum` leaves: out of `sum`'s way, so that its
+/// common case needs no more than a few registers.
+#[cold]
+#[inline(never)]
+fn decimal_sum(a: Decimal, b: Decimal) -> Decimal {
+    a + b
 }
 
 // Sums with a zero are most of an engine's sums (most of a taxpayer's figures are nil):
@@ -470,6 +537,32 @@ mod tests {
         }
     }
 
+    /// Products on either side of the largest a quotient worked in a `u64` can come from,
+    /// each against `Decimal`'s product and quotient: the two ways of stripping the
+    /// quotient's trailing zeros agree.
+    #[test]
+    fn percentages_near_the_narrow_limit_are_decimals() {
+        let exactly = |d: Decimal| (d, d.scale(), d.is_sign_negative());
+        let limit = u64::MAX / 10_000_000;
+        for rate in ["1", "7", "20", "8.75", "39.35", "0.01", "45"] {
+            let r: Decimal = rate.parse().unwrap();
+            let r_mantissa = r.mantissa() as u64;
+            let near = limit / r_mantissa;
+            for m in (near - 300..near + 300).chain([1, 3, 7, 99, 12_345, 1_000_001]) {
+                for s in [0_u32, 1, 2, 5, 12, 17, 18, 19, 20, 24, 26] {
+                    let a = Decimal::from_i128_with_scale(m.into(), s);
+                    for a in [a, -a] {
+                        let Some(expected) = a.checked_mul(r).and_then(|p| p.checked_div(Decimal::ONE_HUNDRED)) else {
+                            continue;
+                        };
+                        let got = Money::new(a).percent(Rate::new(r)).amount();
+                        assert_eq!(exactly(got), exactly(expected), "{a:?} x {r:?}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn percent_is_exact() {
         let tax = Money::pounds(1000).percent(Rate::new(dec!(8.75)));
@@ -508,6 +601,7 @@ mod tests {
             for &b in &values {
                 let (x, y) = (Money::new(a), Money::new(b));
                 assert_eq!(x.cmp(&y), a.cmp(&b), "{a} against {b}");
+                assert_eq!(x == y, a == b, "{a} against {b}");
                 assert_eq!(x.is_positive(), a > Decimal::ZERO, "{a}");
                 let floor = x.at_least_zero().amount();
                 let expected = Ord::max(a, Decimal::ZERO);
