@@ -113,6 +113,13 @@ impl Serialize for Node {
 }
 
 impl Node {
+    /// An object written as a [`Field`] ([`object`]), kept as its text.
+    pub fn from_object(object: impl Field) -> Node {
+        let mut text = buffer();
+        object.write_field(&mut text);
+        Node::Object(Text(text))
+    }
+
     /// [`Node::write_json`], consuming the value: each kind is then let go of as what it
     /// is, without a general drop of a node.
     fn write_into(self, out: &mut Vec<u8>) {
@@ -152,8 +159,16 @@ impl Node {
 
 /// What a field of an [`Obj`] can hold, written straight into the object's text: a
 /// [`Node`], or a scalar written without being made one ([`Num`], text, flags, counts).
-pub trait Field {
+pub trait Field: Sized {
     fn write_field(self, out: &mut Vec<u8>);
+
+    /// Write this value as the field `key` of `obj`: the key, then the value. A value
+    /// that may turn out to have nothing to write ([`ObjectIfAny`]) leaves out its key.
+    #[inline]
+    fn write_as<B: Buffer>(self, obj: &mut Obj<B>, key: &'static str) {
+        obj.key(key);
+        self.write_field(obj.text.bytes());
+    }
 }
 
 impl Field for Node {
@@ -220,7 +235,8 @@ impl Field for bool {
 
 impl Field for u32 {
     fn write_field(self, out: &mut Vec<u8>) {
-        write_decimal(out, Decimal::from(self));
+        // Below 10^10: the whole-number text [`write_decimal`] gives `Decimal::from(self)`.
+        write_digits(out, false, u64::from(self), 0);
     }
 }
 
@@ -275,6 +291,7 @@ const DIGIT_PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819202122
 /// Append `value` as [`number`] writes it, without building a [`Number`]: whole values
 /// as integers, others as their significant decimal digits. Values outside the direct
 /// range go the way of [`number`].
+#[inline]
 fn write_decimal(out: &mut Vec<u8>, value: Decimal) {
     let mut scale = value.scale();
     // Amounts fit 64 bits; the digits are stripped in 64-bit arithmetic.
@@ -292,55 +309,57 @@ fn write_decimal(out: &mut Vec<u8>, value: Decimal) {
     if scale > DIRECT_SCALE_LIMIT || mantissa >= DIRECT_MANTISSA_LIMIT {
         return write_serialized(out, &decimal_number(value));
     }
-    // The text's length, worked out first so that it is written straight into `out`,
-    // from the last character: the fraction's `scale` digits, the point, the whole
-    // pounds two digits at a time, then the sign.
+    write_digits(out, value.is_sign_negative(), mantissa, scale);
+}
+
+/// Append `mantissa` scaled down by `scale` decimal places (at most
+/// [`DIRECT_SCALE_LIMIT`], the mantissa below [`DIRECT_MANTISSA_LIMIT`]), with a sign
+/// when `negative`. The text is made from its last character back in a small array (the
+/// fraction's `scale` digits, the point, the whole part two digits at a time, the sign)
+/// and appended in one copy.
+#[inline]
+fn write_digits(out: &mut Vec<u8>, negative: bool, mantissa: u64, scale: u32) {
+    // At most a sign, 15 digits and a point.
+    let mut text = [0_u8; 20];
+    let mut at = text.len();
     let (mut whole, mut fraction) = match scale {
         0 => (mantissa, 0),
+        1 => (mantissa / 10, mantissa % 10),
         2 => (mantissa / 100, mantissa % 100),
         _ => {
             let unit = 10_u64.pow(scale);
             (mantissa / unit, mantissa % unit)
         }
     };
-    let negative = value.is_sign_negative();
-    let whole_digits = whole.checked_ilog10().map_or(1, |l| l as usize + 1);
-    let length = usize::from(negative) + whole_digits + if scale > 0 { scale as usize + 1 } else { 0 };
-    let start = out.len();
-    // A fixed-size extension (at most 1 + 15 + 1 digits and signs), cut to the length
-    // below: no call to copy a text of variable length.
-    out.extend_from_slice(&[0_u8; 24]);
-    let text = &mut out[start..start + length];
-    let mut at = length;
-    for _ in 0..scale {
-        at -= 1;
-        text[at] = b'0' + u8::try_from(fraction % 10).expect("a digit");
-        fraction /= 10;
-    }
     if scale > 0 {
+        for _ in 0..scale {
+            at -= 1;
+            // A digit, 0 to 9: the casts below cannot truncate.
+            text[at] = b'0' + (fraction % 10) as u8;
+            fraction /= 10;
+        }
         at -= 1;
         text[at] = b'.';
     }
     while whole >= 100 {
-        let pair = usize::try_from(whole % 100).expect("two digits") * 2;
+        let pair = (whole % 100) as usize * 2;
         whole /= 100;
         at -= 2;
         text[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
     }
     if whole >= 10 {
-        let pair = usize::try_from(whole).expect("two digits") * 2;
+        let pair = whole as usize * 2;
         at -= 2;
         text[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
     } else {
         at -= 1;
-        text[at] = b'0' + u8::try_from(whole).expect("a digit");
+        text[at] = b'0' + whole as u8;
     }
     if negative {
         at -= 1;
         text[at] = b'-';
     }
-    debug_assert_eq!(at, 0, "the length worked out is the length written");
-    out.truncate(start + length);
+    out.extend_from_slice(&text[at..]);
 }
 
 /// `value` as JSON number text, as [`write_decimal`] writes it.
@@ -410,27 +429,48 @@ impl From<Value> for Node {
     }
 }
 
+/// Where an object's text goes: a buffer of its own ([`Obj::new`], for an object built
+/// on its own and kept as a [`Node`]), or the buffer of the text it is part of ([`In`],
+/// for an object written in place, [`object`]).
+pub trait Buffer {
+    fn bytes(&mut self) -> &mut Vec<u8>;
+}
+
+impl Buffer for Vec<u8> {
+    #[inline]
+    fn bytes(&mut self) -> &mut Vec<u8> {
+        self
+    }
+}
+
+impl Buffer for &mut Vec<u8> {
+    #[inline]
+    fn bytes(&mut self) -> &mut Vec<u8> {
+        self
+    }
+}
+
 /// A JSON object written field by field in HMRC's order; optional fields that are `None`
 /// are left out. Each field is set once.
 #[derive(Debug)]
-pub struct Obj {
-    /// The text so far: `{` and the fields set, each `"key":value`.
-    text: Vec<u8>,
-    fields: usize,
+pub struct Obj<B: Buffer = Vec<u8>> {
+    /// The text so far: `{` and the fields set, each `"key":value`; for an object written
+    /// in place, the text before it too.
+    text: B,
+    /// Whether no field is set yet: the next one has no comma before it.
+    empty: bool,
     /// The keys set, to check that none is set twice.
     #[cfg(debug_assertions)]
     keys: Vec<&'static str>,
 }
 
+/// An object written in place, into the text of the object or list it is part of: what
+/// the fields of an [`object`] are set on.
+pub type In<'a> = Obj<&'a mut Vec<u8>>;
+
 impl Default for Obj {
     fn default() -> Self {
         Obj::new()
-    }
-}
-
-impl Drop for Obj {
-    fn drop(&mut self) {
-        recycle(std::mem::take(&mut self.text));
     }
 }
 
@@ -440,13 +480,39 @@ impl Obj {
         text.push(b'{');
         Obj {
             text,
-            fields: 0,
+            empty: true,
             #[cfg(debug_assertions)]
             keys: Vec::new(),
         }
     }
 
+    /// The object, or `None` if no field was set (HMRC leaves out empty objects).
+    pub fn some_if_not_empty(self) -> Option<Node> {
+        (!self.is_empty()).then(|| self.build())
+    }
+
+    pub fn build(mut self) -> Node {
+        self.text.push(b'}');
+        Node::Object(Text(self.text))
+    }
+}
+
+impl<'a> In<'a> {
+    /// An object begun at the end of `out`.
+    fn within(out: &'a mut Vec<u8>) -> Self {
+        out.push(b'{');
+        Obj {
+            text: out,
+            empty: true,
+            #[cfg(debug_assertions)]
+            keys: Vec::new(),
+        }
+    }
+}
+
+impl<B: Buffer> Obj<B> {
     /// Start the field `key`: its name written, its value to follow.
+    #[inline]
     fn key(&mut self, key: &'static str) {
         debug_assert!(is_field_name(key), "{key:?} is not a field name");
         #[cfg(debug_assertions)]
@@ -455,24 +521,27 @@ impl Obj {
             self.keys.push(key);
         }
         // Keys are field names (letters, digits, hyphens and underscores), which JSON
-        // writes as they are.
-        if self.fields > 0 {
-            self.text.push(b',');
+        // writes as they are. One reservation for the comma, the quotes and the colon.
+        let out = self.text.bytes();
+        out.reserve(key.len() + 4);
+        if !self.empty {
+            out.push(b',');
         }
-        self.text.push(b'"');
-        self.text.extend_from_slice(key.as_bytes());
-        self.text.extend_from_slice(b"\":");
-        self.fields += 1;
+        out.push(b'"');
+        out.extend_from_slice(key.as_bytes());
+        out.extend_from_slice(b"\":");
+        self.empty = false;
     }
 
     /// Set a field.
+    #[inline]
     pub fn set(mut self, key: &'static str, value: impl Field) -> Self {
-        self.key(key);
-        value.write_field(&mut self.text);
+        value.write_as(&mut self, key);
         self
     }
 
     /// Set a field if there is a value for it.
+    #[inline]
     pub fn opt(self, key: &'static str, value: Option<impl Field>) -> Self {
         match value {
             Some(value) => self.set(key, value),
@@ -481,6 +550,7 @@ impl Obj {
     }
 
     /// Set a field only when `condition` holds.
+    #[inline]
     pub fn set_if(self, condition: bool, key: &'static str, value: impl Field) -> Self {
         if condition { self.set(key, value) } else { self }
     }
@@ -491,29 +561,153 @@ impl Obj {
         let mut items = items.into_iter();
         let Some(first) = items.next() else { return self };
         self.key(key);
-        self.text.push(b'[');
-        first.write_field(&mut self.text);
+        let out = self.text.bytes();
+        out.push(b'[');
+        first.write_field(out);
         for item in items {
-            self.text.push(b',');
-            item.write_field(&mut self.text);
+            out.push(b',');
+            item.write_field(out);
         }
-        self.text.push(b']');
+        out.push(b']');
         self
     }
 
     pub fn is_empty(&self) -> bool {
-        self.fields == 0
+        self.empty
+    }
+}
+
+/// An object written in place as a field's value or a list's item: `fields` sets its
+/// fields on the [`In`] it is given and hands it back. Nothing is written until the
+/// object's place in the text is reached, so no object is written twice (into a buffer
+/// of its own, then copied into its parent's).
+pub struct Object<F>(F);
+
+/// An object written in place, with the fields `fields` sets ([`Object`]).
+#[inline]
+pub fn object<F>(fields: F) -> Object<F>
+where
+    F: for<'a> FnOnce(In<'a>) -> In<'a>,
+{
+    Object(fields)
+}
+
+impl<F> Field for Object<F>
+where
+    F: for<'a> FnOnce(In<'a>) -> In<'a>,
+{
+    #[inline]
+    fn write_field(self, out: &mut Vec<u8>) {
+        (self.0)(Obj::within(out)).text.push(b'}');
+    }
+}
+
+impl<F> From<Object<F>> for Node
+where
+    F: for<'a> FnOnce(In<'a>) -> In<'a>,
+{
+    fn from(object: Object<F>) -> Node {
+        Node::from_object(object)
+    }
+}
+
+/// An object written in place as a field's value, or left out with its key when no
+/// field of it is set (HMRC leaves out empty objects): it is written, and taken back if
+/// it turns out empty.
+pub struct ObjectIfAny<F>(F);
+
+/// An object written in place unless it is empty ([`ObjectIfAny`]).
+#[inline]
+pub fn object_if_any<F>(fields: F) -> ObjectIfAny<F>
+where
+    F: for<'a> FnOnce(In<'a>) -> In<'a>,
+{
+    ObjectIfAny(fields)
+}
+
+impl<F> ObjectIfAny<F>
+where
+    F: for<'a> FnOnce(In<'a>) -> In<'a>,
+{
+    /// The object as a [`Node`], or `None` if it is empty.
+    pub fn build(self) -> Option<Node> {
+        let mut text = buffer();
+        let inner = (self.0)(Obj::within(&mut text));
+        if inner.empty {
+            recycle(text);
+            return None;
+        }
+        inner.text.push(b'}');
+        Some(Node::Object(Text(text)))
+    }
+}
+
+impl<F> Field for ObjectIfAny<F>
+where
+    F: for<'a> FnOnce(In<'a>) -> In<'a>,
+{
+    /// As an item of a list, where there is no key to leave out with it, an empty object
+    /// is written as `{}`.
+    fn write_field(self, out: &mut Vec<u8>) {
+        Object(self.0).write_field(out);
     }
 
-    /// The object, or `None` if no field was set (HMRC leaves out empty objects).
-    pub fn some_if_not_empty(self) -> Option<Node> {
-        (!self.is_empty()).then(|| self.build())
+    #[inline]
+    fn write_as<B: Buffer>(self, obj: &mut Obj<B>, key: &'static str) {
+        let mark = obj.text.bytes().len();
+        let was_empty = obj.empty;
+        obj.key(key);
+        let inner = (self.0)(Obj::within(obj.text.bytes()));
+        let empty = inner.empty;
+        let text = inner.text;
+        if empty {
+            // The key and `{` are taken back, and the comma before them.
+            text.truncate(mark);
+            obj.empty = was_empty;
+            #[cfg(debug_assertions)]
+            obj.keys.pop();
+        } else {
+            text.push(b'}');
+        }
     }
+}
 
-    pub fn build(mut self) -> Node {
-        let mut text = std::mem::take(&mut self.text);
-        text.push(b'}');
-        Node::Object(Text(text))
+/// One of two kinds of field: for a list whose items are written by two functions.
+pub enum Either<A, B> {
+    Left(A),
+    Right(B),
+}
+
+impl<A: Field, B: Field> Field for Either<A, B> {
+    #[inline]
+    fn write_field(self, out: &mut Vec<u8>) {
+        match self {
+            Either::Left(a) => a.write_field(out),
+            Either::Right(b) => b.write_field(out),
+        }
+    }
+}
+
+/// A list written in place as a field's value, `[]` when there are no items, the items
+/// written as they come ([`Obj::non_empty`] leaves out an empty list instead).
+pub struct Items<I>(pub I);
+
+impl<I> Field for Items<I>
+where
+    I: IntoIterator,
+    I::Item: Field,
+{
+    fn write_field(self, out: &mut Vec<u8>) {
+        out.push(b'[');
+        let mut items = self.0.into_iter();
+        if let Some(first) = items.next() {
+            first.write_field(out);
+            for item in items {
+                out.push(b',');
+                item.write_field(out);
+            }
+        }
+        out.push(b']');
     }
 }
 

@@ -7,7 +7,7 @@ use itsa_engine::{Calculation, Money};
 
 use crate::views::SchemaVariant;
 use crate::views::json::is_uuid;
-use crate::views::json::{Node, Obj, money, percent, pounds};
+use crate::views::json::{Field, Node, Obj, money, object, object_if_any, percent, pounds};
 
 /// HMRC's benefit types in the order of `stateBenefitsDetail`, and whether each has a
 /// `taxPaid` and a `rate`.
@@ -23,39 +23,40 @@ const BENEFIT_TYPES: [(&str, bool, bool); 7] = [
 
 /// `stateBenefitsIncome`: the totals, and the detail of every benefit with HMRC's id (its
 /// `incomeSourceId` is required, so a benefit without one is in the totals only).
-pub(super) fn state_benefits_income(s: &StateBenefitsIncome) -> Node {
-    let mut detail = Obj::new();
-    for (kind, has_tax_paid, has_rate) in BENEFIT_TYPES {
-        let items: Vec<Node> = s
-            .details
-            .iter()
-            .filter(|d| d.benefit_type == kind && is_uuid(&d.income_source_id))
-            .map(|d| benefit(d, has_tax_paid, has_rate))
-            .collect();
-        detail = detail.non_empty(kind, items);
-    }
-    Obj::new()
-        .set("totalStateBenefitsIncome", money(s.total_state_benefits_income))
-        .opt("totalStateBenefitsTaxPaid", s.total_state_benefits_tax_paid.map(money))
-        .opt("stateBenefitsDetail", detail.some_if_not_empty())
-        .set(
-            "totalStateBenefitsIncomeExcStatePensionLumpSum",
-            money(s.total_state_benefits_income_exc_state_pension_lump_sum),
-        )
-        .build()
+pub(super) fn state_benefits_income(s: &StateBenefitsIncome) -> impl Field {
+    let detail = object_if_any(move |mut detail| {
+        for (kind, has_tax_paid, has_rate) in BENEFIT_TYPES {
+            let items = s
+                .details
+                .iter()
+                .filter(move |d| d.benefit_type == kind && is_uuid(&d.income_source_id))
+                .map(move |d| benefit(d, has_tax_paid, has_rate));
+            detail = detail.non_empty(kind, items);
+        }
+        detail
+    });
+    object(move |o| {
+        o.set("totalStateBenefitsIncome", money(s.total_state_benefits_income))
+            .opt("totalStateBenefitsTaxPaid", s.total_state_benefits_tax_paid.map(money))
+            .set("stateBenefitsDetail", detail)
+            .set(
+                "totalStateBenefitsIncomeExcStatePensionLumpSum",
+                money(s.total_state_benefits_income_exc_state_pension_lump_sum),
+            )
+    })
 }
 
 /// One benefit. `taxPaid` is left out where HMRC's item has none, and for Incapacity
 /// Benefit when negative (HMRC's minimum there is nil).
-fn benefit(d: &StateBenefitDetail, has_tax_paid: bool, has_rate: bool) -> Node {
+fn benefit(d: &StateBenefitDetail, has_tax_paid: bool, has_rate: bool) -> impl Field {
     let tax_paid = d.tax_paid.filter(|t| has_tax_paid && (d.benefit_type != "incapacityBenefit" || !t.is_negative()));
-    Obj::new()
-        .set("incomeSourceId", d.income_source_id.clone())
-        .set("amount", money(d.amount))
-        .opt("taxPaid", tax_paid.map(money))
-        .opt("rate", d.rate.filter(|_| has_rate).map(percent))
-        .set("source", if d.hmrc_held { "hmrc-held" } else { "customer" })
-        .build()
+    object(move |o| {
+        o.set("incomeSourceId", d.income_source_id.clone())
+            .set("amount", money(d.amount))
+            .opt("taxPaid", tax_paid.map(money))
+            .opt("rate", d.rate.filter(|_| has_rate).map(percent))
+            .set("source", if d.hmrc_held { "hmrc-held" } else { "customer" })
+    })
 }
 
 /// `pensionSavingsTaxCharges`: the totals and each charge. HMRC's pension band names have
@@ -124,32 +125,35 @@ fn annual_allowance(p: &PensionSavingsTaxCharges) -> Option<Node> {
 }
 
 /// `chargeableAmount` is the charge: the rate on the amount.
-fn flat(f: &FlatCharge) -> Node {
-    Obj::new()
-        .set("amount", money(f.amount))
-        .set("taxPaid", money(f.tax_paid))
-        .set("rate", percent(f.rate))
-        .set("chargeableAmount", money(f.charge))
-        .build()
+fn flat(f: &FlatCharge) -> impl Field {
+    object(move |o| {
+        o.set("amount", money(f.amount))
+            .set("taxPaid", money(f.tax_paid))
+            .set("rate", percent(f.rate))
+            .set("chargeableAmount", money(f.charge))
+    })
 }
 
-fn unauthorised_payments(p: &PensionSavingsTaxCharges) -> Node {
+fn unauthorised_payments(p: &PensionSavingsTaxCharges) -> impl Field {
     let both = [p.unauthorised_payments_surcharge, p.unauthorised_payments_no_surcharge];
-    Obj::new()
-        .set("totalChargeableAmount", money(both.iter().flatten().map(|f| f.charge).sum::<Money>()))
-        .set("totalTaxPaid", money(both.iter().flatten().map(|f| f.tax_paid).sum::<Money>()))
-        .opt("pensionSchemeUnauthorisedPaymentsSurcharge", p.unauthorised_payments_surcharge.as_ref().map(flat))
-        .opt("pensionSchemeUnauthorisedPaymentsNonSurcharge", p.unauthorised_payments_no_surcharge.as_ref().map(flat))
-        .build()
+    object(move |o| {
+        o.set("totalChargeableAmount", money(both.iter().flatten().map(|f| f.charge).sum::<Money>()))
+            .set("totalTaxPaid", money(both.iter().flatten().map(|f| f.tax_paid).sum::<Money>()))
+            .opt("pensionSchemeUnauthorisedPaymentsSurcharge", p.unauthorised_payments_surcharge.as_ref().map(flat))
+            .opt(
+                "pensionSchemeUnauthorisedPaymentsNonSurcharge",
+                p.unauthorised_payments_no_surcharge.as_ref().map(flat),
+            )
+    })
 }
 
-fn overseas_transfers(f: &FlatCharge) -> Node {
-    Obj::new()
-        .set("transferCharge", money(f.amount))
-        .set("transferChargeTaxPaid", money(f.tax_paid))
-        .set("rate", percent(f.rate))
-        .set("chargeableAmount", money(f.charge))
-        .build()
+fn overseas_transfers(f: &FlatCharge) -> impl Field {
+    object(move |o| {
+        o.set("transferCharge", money(f.amount))
+            .set("transferChargeTaxPaid", money(f.tax_paid))
+            .set("rate", percent(f.rate))
+            .set("chargeableAmount", money(f.charge))
+    })
 }
 
 fn short_service_refund(s: &ShortServiceRefundCharge) -> Node {

@@ -5,34 +5,36 @@ use itsa_engine::calculation::{EmploymentIncome, EmploymentOrPensionDetail};
 use itsa_engine::employment::{EmploymentRecord, LumpSums, TaxedLumpSum};
 use itsa_engine::{Date, Money};
 
-use crate::views::json::{Node, Obj, is_uuid, money, money_if_not_zero, non_empty_array};
+use crate::views::json::{
+    Borrowed, Field, Node, Obj, is_uuid, money, money_if_not_zero, non_empty_array, object, object_if_any,
+};
 
 /// One employment or pension. Its id is HMRC's employment id when it has one (a custom
 /// employment's), or its name when that is a UUID; otherwise the name is the employer's.
-pub(super) fn detail(d: &EmploymentOrPensionDetail) -> Node {
+pub(super) fn detail(d: &EmploymentOrPensionDetail) -> impl Field {
     let r = &d.record;
-    let id = r.id.clone().filter(|id| is_uuid(id)).or_else(|| is_uuid(&d.name).then(|| d.name.clone()));
-    let employer_name = (!is_uuid(&d.name)).then(|| d.name.clone());
-    let student_loans = Obj::new()
-        .opt("uglDeductionAmount", money_if_not_zero(d.student_loan_deductions))
-        .opt("pglDeductionAmount", money_if_not_zero(d.postgraduate_loan_deductions))
-        .some_if_not_empty();
-    Obj::new()
-        .opt("incomeSourceId", id)
-        .set("source", r.source.hmrc_name())
-        .set("occupationalPension", d.occupational_pension)
-        .opt("employerRef", r.employer_ref.clone())
-        .opt("employerName", employer_name)
-        .opt("payrollId", r.payroll_id.clone())
-        .opt("offPayrollWorker", r.off_payroll_worker)
-        .opt("startDate", r.start_date.map(date))
-        .opt("dateEmploymentEnded", r.date_ended.map(date))
-        .set("taxablePayToDate", money(d.taxable_pay_to_date))
-        .set("totalTaxToDate", money(d.total_tax_to_date))
-        .opt("lumpSums", r.lump_sums.as_ref().map(lump_sums))
-        .opt("studentLoans", student_loans)
-        .opt("benefitsInKind", benefits_in_kind(d.benefits_in_kind, r))
-        .build()
+    let id = r.id.as_deref().filter(|id| is_uuid(id)).or_else(|| is_uuid(&d.name).then_some(d.name.as_str()));
+    let employer_name = (!is_uuid(&d.name)).then_some(d.name.as_str());
+    let student_loans = object_if_any(move |o| {
+        o.opt("uglDeductionAmount", money_if_not_zero(d.student_loan_deductions))
+            .opt("pglDeductionAmount", money_if_not_zero(d.postgraduate_loan_deductions))
+    });
+    object(move |o| {
+        o.opt("incomeSourceId", id.map(Borrowed))
+            .set("source", r.source.hmrc_name())
+            .set("occupationalPension", d.occupational_pension)
+            .opt("employerRef", r.employer_ref.as_deref().map(Borrowed))
+            .opt("employerName", employer_name.map(Borrowed))
+            .opt("payrollId", r.payroll_id.as_deref().map(Borrowed))
+            .opt("offPayrollWorker", r.off_payroll_worker)
+            .opt("startDate", r.start_date.map(date))
+            .opt("dateEmploymentEnded", r.date_ended.map(date))
+            .set("taxablePayToDate", money(d.taxable_pay_to_date))
+            .set("totalTaxToDate", money(d.total_tax_to_date))
+            .opt("lumpSums", r.lump_sums.as_ref().map(lump_sums))
+            .set("studentLoans", student_loans)
+            .opt("benefitsInKind", benefits_in_kind(d.benefits_in_kind, r))
+    })
 }
 
 fn date(d: Date) -> Node {

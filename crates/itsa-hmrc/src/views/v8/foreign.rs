@@ -7,7 +7,7 @@ use itsa_engine::foreign::{
 };
 use itsa_engine::inputs::{LifePolicyGain, PolicyKind};
 
-use crate::views::json::{Node, Obj, money, non_empty_array, percent, pounds};
+use crate::views::json::{Buffer, Field, Node, Obj, money, non_empty_array, object, percent, pounds};
 
 /// `royaltyPayments`: the tax charged on patent royalties paid (whole pounds in HMRC's
 /// schema, rounded down), the rate and the gross payments.
@@ -30,20 +30,27 @@ pub(super) fn foreign_tax_for_ftcr_not_claimed(f: &ForeignFigures) -> Option<Nod
 
 /// One source of income from abroad as HMRC's detail arrays show it: the income before
 /// tax (or the taxable amount when none was given), the foreign tax and what is left.
-fn source_detail(s: &ForeignSource, source_type: Option<&'static str>) -> Node {
+fn source_detail(s: &ForeignSource, source_type: Option<&'static str>) -> impl Field {
     let gross = s.amount_before_tax.unwrap_or(s.taxable_amount);
-    Obj::new()
-        .opt("incomeSourceType", source_type)
-        .set("countryCode", s.country_code.clone())
-        .set("grossIncome", money(gross))
-        .set("netIncome", money((gross - s.foreign_tax).at_least_zero()))
-        .set("taxDeducted", money(s.foreign_tax))
-        .set("foreignTaxCreditRelief", s.claims_credit)
-        .build()
+    object(move |o| {
+        o.opt("incomeSourceType", source_type)
+            .set("countryCode", s.country_code.clone())
+            .set("grossIncome", money(gross))
+            .set("netIncome", money((gross - s.foreign_tax).at_least_zero()))
+            .set("taxDeducted", money(s.foreign_tax))
+            .set("foreignTaxCreditRelief", s.claims_credit)
+    })
 }
 
 fn sources_of(f: &ForeignFigures, kind: ForeignSourceKind, source_type: Option<&'static str>) -> Option<Node> {
-    non_empty_array(f.inputs.sources.iter().filter(|s| s.kind == kind).map(|s| source_detail(s, source_type)).collect())
+    non_empty_array(
+        f.inputs
+            .sources
+            .iter()
+            .filter(|s| s.kind == kind)
+            .map(|s| Node::from_object(source_detail(s, source_type)))
+            .collect(),
+    )
 }
 
 /// `foreignIncome`: other income received while abroad, offshore income gains and
@@ -78,7 +85,11 @@ pub(super) fn foreign_income(f: &ForeignFigures) -> Option<Node> {
 /// The dividend fields after `totalUkDividends`'s object: `otherDividends`,
 /// `chargeableForeignDividends`, `foreignDividends` and
 /// `dividendIncomeReceivedWhilstAbroad`.
-pub(super) fn other_and_foreign_dividends(obj: Obj, f: &ForeignFigures, total_foreign_dividends: Money) -> Obj {
+pub(super) fn other_and_foreign_dividends<B: Buffer>(
+    obj: Obj<B>,
+    f: &ForeignFigures,
+    total_foreign_dividends: Money,
+) -> Obj<B> {
     let others: Vec<Node> = f
         .inputs
         .other_dividends
@@ -105,50 +116,53 @@ pub(super) fn other_and_foreign_dividends(obj: Obj, f: &ForeignFigures, total_fo
 
 /// The savings fields after `ukSavingsAndGainsIncome`: `chargeableForeignSavingsAndGains`
 /// and `foreignSavingsAndGainsIncome`.
-pub(super) fn foreign_savings(obj: Obj, f: &ForeignFigures) -> Obj {
+pub(super) fn foreign_savings<B: Buffer>(obj: Obj<B>, f: &ForeignFigures) -> Obj<B> {
     let detail = sources_of(f, ForeignSourceKind::Savings, Some("foreign-savings-and-gains"));
     obj.opt("chargeableForeignSavingsAndGains", detail.is_some().then(|| pounds(f.amounts.foreign_savings)))
         .opt("foreignSavingsAndGainsIncome", detail)
 }
 
 /// The UK securities entry of `ukSavingsAndGainsIncome`.
-pub(super) fn uk_securities(f: &ForeignFigures) -> Option<Node> {
+pub(super) fn uk_securities(f: &ForeignFigures) -> Option<impl Field> {
     f.inputs.uk_securities.map(|s| {
-        Obj::new()
-            .set("incomeSourceType", "uk-securities")
-            .set("grossIncome", money(s.gross_amount))
-            .set("netIncome", money(s.gross_amount - s.tax_deducted))
-            .set("taxDeducted", money(s.tax_deducted))
-            .build()
+        object(move |o| {
+            o.set("incomeSourceType", "uk-securities")
+                .set("grossIncome", money(s.gross_amount))
+                .set("netIncome", money(s.gross_amount - s.tax_deducted))
+                .set("taxDeducted", money(s.tax_deducted))
+        })
     })
 }
 
 /// `reliefs.foreignTaxCreditRelief`.
-pub(super) fn foreign_tax_credit_relief(r: &ForeignTaxCreditRelief) -> Node {
+pub(super) fn foreign_tax_credit_relief(r: &ForeignTaxCreditRelief) -> impl Field {
     let on = |f: fn(ForeignSourceKind) -> bool| r.on(f).map(money);
-    Obj::new()
-        .set("customerCalculatedRelief", r.customer_calculated)
-        .set("totalForeignTaxCreditRelief", money(r.total))
-        .opt("foreignTaxCreditReliefOnProperty", on(|k| k == ForeignSourceKind::Property))
-        .opt(
-            "foreignTaxCreditReliefOnDividends",
-            on(|k| matches!(k, ForeignSourceKind::Dividends | ForeignSourceKind::DividendsReceivedWhilstAbroad)),
-        )
-        .opt("foreignTaxCreditReliefOnSavings", on(|k| k == ForeignSourceKind::Savings))
-        .opt("foreignTaxCreditReliefOnForeignIncome", on(|k| k == ForeignSourceKind::OtherIncomeReceivedWhilstAbroad))
-        .non_empty("foreignTaxCreditReliefDetail", r.details.iter().map(credit_detail))
-        .build()
+    object(move |o| {
+        o.set("customerCalculatedRelief", r.customer_calculated)
+            .set("totalForeignTaxCreditRelief", money(r.total))
+            .opt("foreignTaxCreditReliefOnProperty", on(|k| k == ForeignSourceKind::Property))
+            .opt(
+                "foreignTaxCreditReliefOnDividends",
+                on(|k| matches!(k, ForeignSourceKind::Dividends | ForeignSourceKind::DividendsReceivedWhilstAbroad)),
+            )
+            .opt("foreignTaxCreditReliefOnSavings", on(|k| k == ForeignSourceKind::Savings))
+            .opt(
+                "foreignTaxCreditReliefOnForeignIncome",
+                on(|k| k == ForeignSourceKind::OtherIncomeReceivedWhilstAbroad),
+            )
+            .non_empty("foreignTaxCreditReliefDetail", r.details.iter().map(credit_detail))
+    })
 }
 
-fn credit_detail(d: &ForeignTaxCredit) -> Node {
-    Obj::new()
-        .set("incomeSourceType", d.kind.hmrc_income_source_type())
-        .set("countryCode", d.country_code.clone())
-        .set("foreignIncome", money(d.foreign_income))
-        .set("foreignTax", money(d.foreign_tax))
-        .set("ukLiabilityOnIncome", money(d.uk_liability_on_income))
-        .set("foreignTaxCredit", money(d.foreign_tax_credit))
-        .build()
+fn credit_detail(d: &ForeignTaxCredit) -> impl Field {
+    object(move |o| {
+        o.set("incomeSourceType", d.kind.hmrc_income_source_type())
+            .set("countryCode", d.country_code.clone())
+            .set("foreignIncome", money(d.foreign_income))
+            .set("foreignTax", money(d.foreign_tax))
+            .set("ukLiabilityOnIncome", money(d.uk_liability_on_income))
+            .set("foreignTaxCredit", money(d.foreign_tax_credit))
+    })
 }
 
 /// `chargeableEventGainsIncome`: UK gains with basic-rate tax treated as paid; UK gains

@@ -23,7 +23,7 @@ use itsa_engine::{Calculation, Message, Messages};
 use serde_json::Value;
 
 use super::SchemaVariant;
-use super::json::{Node, Obj};
+use super::json::{Field, Node, Obj, object};
 
 /// The `calculation` object of the v8/v9 retrieve response, in the schema variant for
 /// the calculation's tax year.
@@ -33,55 +33,64 @@ pub fn calculation_v8(calculation: &Calculation) -> Value {
 
 /// [`calculation_v8`] as a [`Node`], to write out without building a [`Value`].
 pub fn calculation_v8_node(calculation: &Calculation) -> Node {
-    calculation_in(calculation, SchemaVariant::for_tax_year(calculation.tax_year))
+    Node::from_object(calculation_v8_field(calculation))
+}
+
+/// [`calculation_v8`] as a field of another object, written in place into its text.
+pub fn calculation_v8_field(calculation: &Calculation) -> impl Field {
+    calculation_object(calculation, SchemaVariant::for_tax_year(calculation.tax_year))
 }
 
 /// The `calculation` object in a given schema variant. Version 3.0's object is written
 /// from the def1 shape, its ancestor (see `views::v3`).
 pub(crate) fn calculation_in(calculation: &Calculation, variant: SchemaVariant) -> Node {
-    let c = calculation;
-    Obj::new()
-        .set("allowancesAndDeductions", allowances::allowances_and_deductions(&c.allowances_and_deductions))
-        .opt("reliefs", allowances::reliefs(c, variant))
-        .opt("taxDeductedAtSource", allowances::tax_deducted_at_source(&c.tax_deducted_at_source))
-        .opt("giftAid", c.gift_aid.as_ref().map(allowances::gift_aid))
-        .opt("royaltyPayments", foreign::royalty_payments(&c.foreign))
-        .opt("notionalTax", allowances::notional_tax(c))
-        .opt(
-            "marriageAllowanceTransferredIn",
-            c.marriage_allowance_transferred_in.as_ref().map(allowances::marriage_allowance_transferred_in),
-        )
-        .opt(
-            "pensionContributionReliefs",
-            c.pension_contribution_reliefs.as_ref().map(allowances::pension_contribution_reliefs),
-        )
-        .opt("pensionSavingsTaxCharges", benefits::pension_savings_tax_charges(c, variant))
-        .opt("studentLoans", allowances::student_loans(&c.student_loans, variant))
-        .opt("codedOutUnderpayments", c.coded_out_underpayments.as_ref().map(allowances::coded_out_underpayments))
-        .opt("businessProfitAndLoss", income::business_profit_and_loss(&c.business_profit_and_loss, variant))
-        .opt(
-            "employmentAndPensionsIncome",
-            c.employment_and_pensions_income.as_ref().map(income::employment_and_pensions_income),
-        )
-        .opt("employmentExpenses", c.employment.as_ref().and_then(employment::employment_expenses))
-        .opt("foreignTaxForFtcrNotClaimed", foreign::foreign_tax_for_ftcr_not_claimed(&c.foreign))
-        .opt("stateBenefitsIncome", c.state_benefits_income.as_ref().map(benefits::state_benefits_income))
-        .opt("shareSchemesIncome", c.employment.as_ref().and_then(employment::share_schemes_income))
-        .opt("foreignIncome", foreign::foreign_income(&c.foreign))
-        .opt("chargeableEventGainsIncome", foreign::chargeable_event_gains_income(&c.chargeable_event_gains))
-        .opt(
-            "savingsAndGainsIncome",
-            c.savings_and_gains_income.as_ref().map(|s| income::savings_and_gains_income(s, &c.foreign)),
-        )
-        .opt("otherIncome", c.other_income.map(|t| income::other_income(t, &c.post_cessation_receipts, c.tax_year)))
-        .opt("dividendsIncome", c.dividends_income.as_ref().map(|d| income::dividends_income(d, &c.foreign)))
-        .opt("incomeSummaryTotals", income::income_summary_totals(&c.income_summary_totals))
-        .set("taxCalculation", tax_calculation::tax_calculation(&c.tax_calculation, &c.student_loans, variant))
-        .opt("endOfYearEstimate", c.end_of_year_estimate.as_ref().map(estimate::end_of_year_estimate))
-        .opt("lossesAndClaims", losses::losses_and_claims(c, variant))
-        .opt("transitionProfit", losses::transition_profit(c, variant))
-        .opt("highIncomeChildBenefitCharge", tax_calculation::high_income_child_benefit_charge(c, variant))
-        .build()
+    Node::from_object(calculation_object(calculation, variant))
+}
+
+/// [`calculation_in`], written in place.
+fn calculation_object(c: &Calculation, variant: SchemaVariant) -> impl Field {
+    object(move |o| {
+        o.set("allowancesAndDeductions", allowances::allowances_and_deductions(&c.allowances_and_deductions))
+            .set("reliefs", allowances::reliefs(c, variant))
+            .set("taxDeductedAtSource", allowances::tax_deducted_at_source(&c.tax_deducted_at_source))
+            .opt("giftAid", c.gift_aid.as_ref().map(allowances::gift_aid))
+            .opt("royaltyPayments", foreign::royalty_payments(&c.foreign))
+            .opt("notionalTax", allowances::notional_tax(c))
+            .opt(
+                "marriageAllowanceTransferredIn",
+                c.marriage_allowance_transferred_in.as_ref().map(allowances::marriage_allowance_transferred_in),
+            )
+            .opt(
+                "pensionContributionReliefs",
+                c.pension_contribution_reliefs.as_ref().map(allowances::pension_contribution_reliefs),
+            )
+            .opt("pensionSavingsTaxCharges", benefits::pension_savings_tax_charges(c, variant))
+            .non_empty("studentLoans", allowances::student_loans(&c.student_loans, variant))
+            .opt("codedOutUnderpayments", c.coded_out_underpayments.as_ref().map(allowances::coded_out_underpayments))
+            .non_empty("businessProfitAndLoss", income::business_profit_and_loss(&c.business_profit_and_loss, variant))
+            .opt(
+                "employmentAndPensionsIncome",
+                c.employment_and_pensions_income.as_ref().map(income::employment_and_pensions_income),
+            )
+            .opt("employmentExpenses", c.employment.as_ref().and_then(employment::employment_expenses))
+            .opt("foreignTaxForFtcrNotClaimed", foreign::foreign_tax_for_ftcr_not_claimed(&c.foreign))
+            .opt("stateBenefitsIncome", c.state_benefits_income.as_ref().map(benefits::state_benefits_income))
+            .opt("shareSchemesIncome", c.employment.as_ref().and_then(employment::share_schemes_income))
+            .opt("foreignIncome", foreign::foreign_income(&c.foreign))
+            .opt("chargeableEventGainsIncome", foreign::chargeable_event_gains_income(&c.chargeable_event_gains))
+            .opt(
+                "savingsAndGainsIncome",
+                c.savings_and_gains_income.as_ref().map(|s| income::savings_and_gains_income(s, &c.foreign)),
+            )
+            .opt("otherIncome", c.other_income.map(|t| income::other_income(t, &c.post_cessation_receipts, c.tax_year)))
+            .opt("dividendsIncome", c.dividends_income.as_ref().map(|d| income::dividends_income(d, &c.foreign)))
+            .set("incomeSummaryTotals", income::income_summary_totals(&c.income_summary_totals))
+            .set("taxCalculation", tax_calculation::tax_calculation(&c.tax_calculation, &c.student_loans, variant))
+            .opt("endOfYearEstimate", c.end_of_year_estimate.as_ref().map(estimate::end_of_year_estimate))
+            .opt("lossesAndClaims", losses::losses_and_claims(c, variant))
+            .opt("transitionProfit", losses::transition_profit(c, variant))
+            .opt("highIncomeChildBenefitCharge", tax_calculation::high_income_child_benefit_charge(c, variant))
+    })
 }
 
 /// The whole v8/v9 retrieve response: `metadata` ([`metadata::metadata_v8`]), `inputs`
@@ -98,7 +107,7 @@ pub fn retrieve_response_v8(
     Obj::new()
         .set("metadata", metadata)
         .set("inputs", inputs)
-        .set("calculation", calculation_v8_node(calculation))
+        .set("calculation", calculation_v8_field(calculation))
         .opt("messages", messages_node(&calculation.messages))
         .build()
         .into()
