@@ -165,7 +165,7 @@ pub trait Field: Sized {
     /// Write this value as the field `key` of `obj`: the key, then the value. A value
     /// that may turn out to have nothing to write ([`ObjectIfAny`]) leaves out its key.
     #[inline]
-    fn write_as<B: Buffer>(self, obj: &mut Obj<B>, key: &'static str) {
+    fn write_as<B: Buffer>(self, obj: &mut Obj<B>, key: impl KeyName) {
         obj.key(key);
         self.write_field(obj.text.bytes());
     }
@@ -464,6 +464,69 @@ pub struct Obj<B: Buffer = Vec<u8>> {
     keys: Vec<&'static str>,
 }
 
+/// A field name as an object's text has it after the field before: `,"name":`, made at
+/// compile time by [`key!`]. Written in one copy, without the comma for an object's first
+/// field: no quoting, no second look at the name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key(&'static str);
+
+impl Key {
+    /// `text` is `,"name":` for a field name (letters, digits, hyphens and underscores,
+    /// written in JSON as they are); [`key!`] makes it so.
+    #[doc(hidden)]
+    pub const fn quoted(text: &'static str) -> Key {
+        Key(text)
+    }
+}
+
+/// The [`Key`] of a field name: `key!("totalIncomeTaxDue")`.
+#[macro_export]
+macro_rules! key {
+    ($name:literal) => {
+        $crate::Key::quoted(concat!(",\"", $name, "\":"))
+    };
+}
+
+/// A field's name as the views give it: a [`Key`], or a name chosen as the program runs
+/// (`&'static str`), quoted as it is written.
+pub trait KeyName: Copy {
+    /// Append the name, quoted, with its colon, and a comma before it unless `first`.
+    fn write_key(self, out: &mut Vec<u8>, first: bool);
+
+    /// The name itself.
+    fn name(self) -> &'static str;
+}
+
+impl KeyName for Key {
+    #[inline]
+    fn write_key(self, out: &mut Vec<u8>, first: bool) {
+        out.extend_from_slice(&self.0.as_bytes()[usize::from(first)..]);
+    }
+
+    fn name(self) -> &'static str {
+        &self.0[2..self.0.len() - 2]
+    }
+}
+
+impl KeyName for &'static str {
+    #[inline]
+    fn write_key(self, out: &mut Vec<u8>, first: bool) {
+        // Keys are field names (letters, digits, hyphens and underscores), which JSON
+        // writes as they are. One reservation for the comma, the quotes and the colon.
+        out.reserve(self.len() + 4);
+        if !first {
+            out.push(b',');
+        }
+        out.push(b'"');
+        out.extend_from_slice(self.as_bytes());
+        out.extend_from_slice(b"\":");
+    }
+
+    fn name(self) -> &'static str {
+        self
+    }
+}
+
 /// An object written in place, into the text of the object or list it is part of: what
 /// the fields of an [`object`] are set on.
 pub type In<'a> = Obj<&'a mut Vec<u8>>;
@@ -513,36 +576,28 @@ impl<'a> In<'a> {
 impl<B: Buffer> Obj<B> {
     /// Start the field `key`: its name written, its value to follow.
     #[inline]
-    fn key(&mut self, key: &'static str) {
-        debug_assert!(is_field_name(key), "{key:?} is not a field name");
+    fn key(&mut self, key: impl KeyName) {
+        debug_assert!(is_field_name(key.name()), "{:?} is not a field name", key.name());
         #[cfg(debug_assertions)]
         {
-            assert!(!self.keys.contains(&key), "{key} set twice");
-            self.keys.push(key);
+            let name = key.name();
+            assert!(!self.keys.contains(&name), "{name} set twice");
+            self.keys.push(name);
         }
-        // Keys are field names (letters, digits, hyphens and underscores), which JSON
-        // writes as they are. One reservation for the comma, the quotes and the colon.
-        let out = self.text.bytes();
-        out.reserve(key.len() + 4);
-        if !self.empty {
-            out.push(b',');
-        }
-        out.push(b'"');
-        out.extend_from_slice(key.as_bytes());
-        out.extend_from_slice(b"\":");
+        key.write_key(self.text.bytes(), self.empty);
         self.empty = false;
     }
 
     /// Set a field.
     #[inline]
-    pub fn set(mut self, key: &'static str, value: impl Field) -> Self {
+    pub fn set(mut self, key: impl KeyName, value: impl Field) -> Self {
         value.write_as(&mut self, key);
         self
     }
 
     /// Set a field if there is a value for it.
     #[inline]
-    pub fn opt(self, key: &'static str, value: Option<impl Field>) -> Self {
+    pub fn opt(self, key: impl KeyName, value: Option<impl Field>) -> Self {
         match value {
             Some(value) => self.set(key, value),
             None => self,
@@ -551,13 +606,13 @@ impl<B: Buffer> Obj<B> {
 
     /// Set a field only when `condition` holds.
     #[inline]
-    pub fn set_if(self, condition: bool, key: &'static str, value: impl Field) -> Self {
+    pub fn set_if(self, condition: bool, key: impl KeyName, value: impl Field) -> Self {
         if condition { self.set(key, value) } else { self }
     }
 
     /// Set an array field of `items` unless there are none; the items are written into
     /// the object as they come, with no list of them built.
-    pub fn non_empty<F: Field>(mut self, key: &'static str, items: impl IntoIterator<Item = F>) -> Self {
+    pub fn non_empty<F: Field>(mut self, key: impl KeyName, items: impl IntoIterator<Item = F>) -> Self {
         let mut items = items.into_iter();
         let Some(first) = items.next() else { return self };
         self.key(key);
@@ -653,7 +708,7 @@ where
     }
 
     #[inline]
-    fn write_as<B: Buffer>(self, obj: &mut Obj<B>, key: &'static str) {
+    fn write_as<B: Buffer>(self, obj: &mut Obj<B>, key: impl KeyName) {
         let mark = obj.text.bytes().len();
         let was_empty = obj.empty;
         obj.key(key);

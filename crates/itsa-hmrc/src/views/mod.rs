@@ -9,8 +9,8 @@ mod v8;
 use itsa_engine::TaxYear;
 
 pub use json::{
-    Borrowed, Buffer, Field, In, Items, Node, Num, Obj, Object, ObjectIfAny, Text, decimal as json_number, object,
-    object_if_any,
+    Borrowed, Buffer, Field, In, Items, Key, KeyName, Node, Num, Obj, Object, ObjectIfAny, Text,
+    decimal as json_number, object, object_if_any,
 };
 pub use v8::inputs::{income_source_id, inputs_v8};
 pub use v8::list::{

@@ -4,6 +4,7 @@
 use itsa_engine::Money;
 use itsa_engine::calculation::{CapitalGainsTax, CgtBand, GainsGroup, TaxCalculation};
 
+use crate::key;
 use crate::views::SchemaVariant;
 use crate::views::json::{Field, Num, money, money_if_not_zero, object, percent};
 
@@ -13,40 +14,40 @@ use crate::views::json::{Field, Num, money, money_if_not_zero, object, percent};
 /// after them are always written.
 pub(super) fn capital_gains_tax(c: &CapitalGainsTax) -> impl Field {
     object(move |o| {
-        o.set("totalCapitalGainsIncome", money(c.total_capital_gains_income))
-            .set("annualExemptionAmount", money(c.annual_exemption_amount))
-            .set("totalTaxableGains", money(c.total_taxable_gains))
+        o.set(key!("totalCapitalGainsIncome"), money(c.total_capital_gains_income))
+            .set(key!("annualExemptionAmount"), money(c.annual_exemption_amount))
+            .set(key!("totalTaxableGains"), money(c.total_taxable_gains))
             .opt(
-                "businessAssetsDisposalsAndInvestorsRel",
+                key!("businessAssetsDisposalsAndInvestorsRel"),
                 c.business_assets_disposals_and_investors_rel.as_ref().map(relief),
             )
             .opt(
-                "residentialPropertyAndCarriedInterest",
+                key!("residentialPropertyAndCarriedInterest"),
                 c.residential_property_and_carried_interest.as_ref().map(|g| group(g, false)),
             )
-            .opt("otherGains", c.other_gains.as_ref().map(|g| group(g, true)))
-            .set("capitalGainsTaxAmount", money(c.capital_gains_tax_amount))
-            .opt("adjustments", money_if_not_zero(c.adjustments))
-            .set("adjustedCapitalGainsTax", money(c.adjusted_capital_gains_tax))
-            .opt("foreignTaxCreditRelief", money_if_not_zero(c.foreign_tax_credit_relief))
-            .set("capitalGainsTaxAfterFTCR", money(c.capital_gains_tax_after_ftcr))
-            .opt("taxOnGainsAlreadyPaid", money_if_not_zero(c.tax_on_gains_already_paid))
-            .set("capitalGainsTaxDue", money(c.capital_gains_tax_due))
-            .opt("capitalGainsOverpaid", money_if_not_zero(c.capital_gains_overpaid))
+            .opt(key!("otherGains"), c.other_gains.as_ref().map(|g| group(g, true)))
+            .set(key!("capitalGainsTaxAmount"), money(c.capital_gains_tax_amount))
+            .opt(key!("adjustments"), money_if_not_zero(c.adjustments))
+            .set(key!("adjustedCapitalGainsTax"), money(c.adjusted_capital_gains_tax))
+            .opt(key!("foreignTaxCreditRelief"), money_if_not_zero(c.foreign_tax_credit_relief))
+            .set(key!("capitalGainsTaxAfterFTCR"), money(c.capital_gains_tax_after_ftcr))
+            .opt(key!("taxOnGainsAlreadyPaid"), money_if_not_zero(c.tax_on_gains_already_paid))
+            .set(key!("capitalGainsTaxDue"), money(c.capital_gains_tax_due))
+            .opt(key!("capitalGainsOverpaid"), money_if_not_zero(c.capital_gains_overpaid))
     })
 }
 
 /// `businessAssetsDisposalsAndInvestorsRel`: one rate for all the gains.
 fn relief(g: &GainsGroup) -> impl Field {
     object(move |o| {
-        o.set("gainsIncome", money(g.gains_income))
-            .set("lossesBroughtForward", money(g.losses_brought_forward))
-            .set("lossesArisingThisYear", money(g.losses_arising_this_year))
-            .set("gainsAfterLosses", money(g.gains_after_losses))
-            .set("annualExemptionAmount", money(g.annual_exemption_amount))
-            .set("taxableGains", money(g.taxable_gains))
-            .opt("rate", g.bands.first().map(|b| percent(b.rate)))
-            .set("taxAmount", money(g.total_tax_amount))
+        o.set(key!("gainsIncome"), money(g.gains_income))
+            .set(key!("lossesBroughtForward"), money(g.losses_brought_forward))
+            .set(key!("lossesArisingThisYear"), money(g.losses_arising_this_year))
+            .set(key!("gainsAfterLosses"), money(g.gains_after_losses))
+            .set(key!("annualExemptionAmount"), money(g.annual_exemption_amount))
+            .set(key!("taxableGains"), money(g.taxable_gains))
+            .opt(key!("rate"), g.bands.first().map(|b| percent(b.rate)))
+            .set(key!("taxAmount"), money(g.total_tax_amount))
     })
 }
 
@@ -54,25 +55,25 @@ fn relief(g: &GainsGroup) -> impl Field {
 /// the attributed gains and the net gains.
 fn group(g: &GainsGroup, other: bool) -> impl Field {
     object(move |o| {
-        o.set("gainsIncome", money(g.gains_income))
-            .set("lossesBroughtForward", money(g.losses_brought_forward))
-            .set("lossesArisingThisYear", money(g.losses_arising_this_year))
-            .set("gainsAfterLosses", money(g.gains_after_losses))
-            .set_if(other, "attributedGains", money(g.attributed_gains))
-            .set_if(other, "netGains", money(g.net_gains))
-            .set("annualExemptionAmount", money(g.annual_exemption_amount))
-            .set("taxableGains", money(g.taxable_gains))
-            .non_empty("cgtTaxBands", g.bands.iter().map(band))
-            .set("totalTaxAmount", money(g.total_tax_amount))
+        o.set(key!("gainsIncome"), money(g.gains_income))
+            .set(key!("lossesBroughtForward"), money(g.losses_brought_forward))
+            .set(key!("lossesArisingThisYear"), money(g.losses_arising_this_year))
+            .set(key!("gainsAfterLosses"), money(g.gains_after_losses))
+            .set_if(other, key!("attributedGains"), money(g.attributed_gains))
+            .set_if(other, key!("netGains"), money(g.net_gains))
+            .set(key!("annualExemptionAmount"), money(g.annual_exemption_amount))
+            .set(key!("taxableGains"), money(g.taxable_gains))
+            .non_empty(key!("cgtTaxBands"), g.bands.iter().map(band))
+            .set(key!("totalTaxAmount"), money(g.total_tax_amount))
     })
 }
 
 fn band(b: &CgtBand) -> impl Field {
     object(move |o| {
-        o.set("name", b.name.hmrc_name())
-            .set("rate", percent(b.rate))
-            .set("income", money(b.income))
-            .set("taxAmount", money(b.tax_amount))
+        o.set(key!("name"), b.name.hmrc_name())
+            .set(key!("rate"), percent(b.rate))
+            .set(key!("income"), money(b.income))
+            .set(key!("taxAmount"), money(b.tax_amount))
     })
 }
 
