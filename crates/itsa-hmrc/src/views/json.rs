@@ -183,6 +183,7 @@ impl Field for Node {
 pub struct Num(Decimal);
 
 impl Field for Num {
+    #[inline]
     fn write_field(self, out: &mut Vec<u8>) {
         write_decimal(out, self.0);
     }
@@ -291,20 +292,20 @@ const DIGIT_PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819202122
 /// Append `value` as [`number`] writes it, without building a [`Number`]: whole values
 /// as integers, others as their significant decimal digits. Values outside the direct
 /// range go the way of [`number`].
-#[inline]
 fn write_decimal(out: &mut Vec<u8>, value: Decimal) {
     let mut scale = value.scale();
     // Amounts fit 64 bits; the digits are stripped in 64-bit arithmetic.
     let Ok(mut mantissa) = u64::try_from(value.mantissa().unsigned_abs()) else {
         return write_serialized(out, &decimal_number(value));
     };
+    if mantissa == 0 {
+        // Nil, whatever its sign and places: `0`.
+        out.push(b'0');
+        return;
+    }
     while scale > 0 && mantissa.is_multiple_of(10) {
         mantissa /= 10;
         scale -= 1;
-    }
-    if mantissa == 0 {
-        out.push(b'0');
-        return;
     }
     if scale > DIRECT_SCALE_LIMIT || mantissa >= DIRECT_MANTISSA_LIMIT {
         return write_serialized(out, &decimal_number(value));
@@ -810,7 +811,9 @@ pub(crate) fn money(amount: Money) -> Num {
 /// Engine figures for these fields are already whole pounds; should one ever carry pence
 /// they are dropped, as for income on a return (rounded down).
 pub(crate) fn pounds(amount: Money) -> Num {
-    number(amount.round_down_to_pound().amount())
+    // Most figures are whole pounds already, without places: those are as they are.
+    let value = amount.amount();
+    if value.scale() == 0 { number(value) } else { number(amount.round_down_to_pound().amount()) }
 }
 
 /// A percentage rate (20 for 20%, 8.75 for 8.75%).
@@ -969,11 +972,33 @@ mod tests {
             let mantissa = i64::try_from(x >> 16).unwrap() % 100_000_000_000_000 - 50_000_000_000_000;
             values.push(Decimal::new(mantissa >> (x % 40), u32::try_from(x % 7).unwrap()));
         }
+        // Every scale a decimal can have, both signs, zeros, and mantissas at the edges of
+        // the digit-by-digit range and of each digit count.
+        let mut mantissas: Vec<i64> = vec![0, 1, 5, 9, 10, 11, 99, 100, 101, 250, 12_345, 1_000_001];
+        for power in (0..=16).map(|n| 10_i64.pow(n)) {
+            mantissas.extend([power - 1, power, power + 1, power * 2 + 3]);
+        }
+        for scale in 0..=28 {
+            for &mantissa in &mantissas {
+                values.push(Decimal::new(mantissa, scale));
+                values.push(Decimal::new(-mantissa, scale));
+            }
+        }
         for value in values {
             let mut written = Vec::new();
             write_decimal(&mut written, value);
             let expected = serde_json::to_string(&decimal_number(value)).unwrap();
             assert_eq!(String::from_utf8(written).unwrap(), expected, "{value}");
+        }
+    }
+
+    /// Whole pounds are written as the rounded-down figure, with or without places.
+    #[test]
+    fn pounds_are_the_amount_rounded_down() {
+        for text in ["12570", "12570.00", "1000.99", "-1000.01", "-0.5", "0", "0.00", "99999999999.99"] {
+            let amount = m(text);
+            let expected = decimal_text(amount.round_down_to_pound().amount());
+            assert_eq!(decimal_text(pounds(amount).0), expected, "{text}");
         }
     }
 
