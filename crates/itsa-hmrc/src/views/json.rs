@@ -313,45 +313,55 @@ fn write_decimal(out: &mut Vec<u8>, value: Decimal) {
     write_digits(out, value.is_sign_negative(), mantissa, scale);
 }
 
+/// Where [`write_digits`] ends a number's text in its array: no text is longer (a sign,
+/// 15 digits, a point).
+const TEXT_END: usize = 24;
+
 /// Append `mantissa` scaled down by `scale` decimal places (at most
 /// [`DIRECT_SCALE_LIMIT`], the mantissa below [`DIRECT_MANTISSA_LIMIT`]), with a sign
 /// when `negative`. The text is made from its last character back in a small array (the
-/// fraction's `scale` digits, the point, the whole part two digits at a time, the sign)
-/// and appended in one copy.
+/// fraction's `scale` digits, the point, the whole part two digits at a time, the sign),
+/// ending at [`TEXT_END`]. The `TEXT_END` bytes from its first character are appended
+/// and cut to its length: copying a fixed size takes a few moves, a varying one a call.
 #[inline]
 fn write_digits(out: &mut Vec<u8>, negative: bool, mantissa: u64, scale: u32) {
-    // At most a sign, 15 digits and a point.
-    let mut text = [0_u8; 20];
-    let mut at = text.len();
-    let (mut whole, mut fraction) = match scale {
-        0 => (mantissa, 0),
-        1 => (mantissa / 10, mantissa % 10),
-        2 => (mantissa / 100, mantissa % 100),
+    let mut text = [0_u8; 2 * TEXT_END];
+    let mut at = TEXT_END;
+    let mut whole = mantissa;
+    // Digits, 0 to 99: the casts below cannot truncate.
+    match scale {
+        0 => {}
+        // Pence, the common case, and tenths: their places written without a loop.
+        2 => {
+            put_pair(&mut text, at, whole % 100);
+            whole /= 100;
+            text[at - 3] = b'.';
+            at -= 3;
+        }
+        1 => {
+            text[at - 1] = b'0' + (whole % 10) as u8;
+            whole /= 10;
+            text[at - 2] = b'.';
+            at -= 2;
+        }
         _ => {
-            let unit = 10_u64.pow(scale);
-            (mantissa / unit, mantissa % unit)
-        }
-    };
-    if scale > 0 {
-        for _ in 0..scale {
+            for _ in 0..scale {
+                at -= 1;
+                text[at] = b'0' + (whole % 10) as u8;
+                whole /= 10;
+            }
             at -= 1;
-            // A digit, 0 to 9: the casts below cannot truncate.
-            text[at] = b'0' + (fraction % 10) as u8;
-            fraction /= 10;
+            text[at] = b'.';
         }
-        at -= 1;
-        text[at] = b'.';
     }
     while whole >= 100 {
-        let pair = (whole % 100) as usize * 2;
+        put_pair(&mut text, at, whole % 100);
         whole /= 100;
         at -= 2;
-        text[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
     }
     if whole >= 10 {
-        let pair = whole as usize * 2;
+        put_pair(&mut text, at, whole);
         at -= 2;
-        text[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
     } else {
         at -= 1;
         text[at] = b'0' + whole as u8;
@@ -360,7 +370,18 @@ fn write_digits(out: &mut Vec<u8>, negative: bool, mantissa: u64, scale: u32) {
         at -= 1;
         text[at] = b'-';
     }
-    out.extend_from_slice(&text[at..]);
+    let length = TEXT_END - at;
+    let from_first: &[u8; TEXT_END] = text[at..at + TEXT_END].try_into().expect("TEXT_END bytes");
+    let start = out.len();
+    out.extend_from_slice(from_first);
+    out.truncate(start + length);
+}
+
+/// Write `value`, two digits (below 100), at `text[at - 2..at]`.
+#[inline]
+fn put_pair(text: &mut [u8; 2 * TEXT_END], at: usize, value: u64) {
+    let pair = value as usize * 2;
+    text[at - 2..at].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
 }
 
 /// `value` as JSON number text, as [`write_decimal`] writes it.
