@@ -584,6 +584,7 @@ impl Obj {
 
 impl<'a> In<'a> {
     /// An object begun at the end of `out`.
+    #[inline]
     fn within(out: &'a mut Vec<u8>) -> Self {
         out.push(b'{');
         Obj {
