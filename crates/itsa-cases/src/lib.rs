@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 use itsa_engine::inputs::MarriageAllowance;
 use itsa_engine::{Calculation, Date, EngineError, Inputs, Money, Regime, RulesError, TaxYear};
-use itsa_hmrc::{Borrowed, Node, Num, Obj};
+use itsa_hmrc::{Borrowed, Field, Items, Node, Num, key, object};
 use itsa_submissions::TaxpayerYear;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -1120,6 +1120,11 @@ pub fn summary(calculation: &Calculation) -> Value {
     summary_node(calculation).into()
 }
 
+/// [`summary_object`] as a [`Node`].
+fn summary_node(calculation: &Calculation) -> Node {
+    Node::from_object(summary_object(calculation))
+}
+
 /// The result object for a calculated case.
 pub fn result_line(id: &str, calculation: &Calculation) -> Value {
     result_node(id, calculation).into()
@@ -1127,7 +1132,7 @@ pub fn result_line(id: &str, calculation: &Calculation) -> Value {
 
 /// The `summary` object: FORMAT.md's fields in its order, then the further fields of
 /// SUBMISSION-CASES.md "Result", each present when the calculation has such an amount.
-fn summary_node(calculation: &Calculation) -> Node {
+fn summary_object(calculation: &Calculation) -> impl Field {
     let tc = &calculation.tax_calculation;
     let it = &tc.income_tax;
     // Present with foreign income, nil when no credit is given.
@@ -1141,55 +1146,55 @@ fn summary_node(calculation: &Calculation) -> Node {
         let t = &calculation.income_summary_totals;
         t.total_self_employment_profit + t.total_property_profit + t.total_foreign_property_profit
     });
-    Obj::new()
-        .set("personal_allowance", money(calculation.allowances_and_deductions.personal_allowance))
-        .set("taxable_income", money(it.total_taxable_income))
-        .set("income_tax_charged", money(it.income_tax_charged))
-        .set("income_tax_due", money(it.income_tax_due_after_gift_aid))
-        .set("hicbc", money(it.high_income_child_benefit_charge.map_or(Money::ZERO, |h| h.amount)))
-        .set("class2", money(tc.nics.class2.map_or(Money::ZERO, |c| c.amount)))
-        .set("class4", money(tc.nics.class4.as_ref().map_or(Money::ZERO, |c| c.total_amount)))
-        .set("student_loans", money(tc.total_student_loans_repayment_amount))
-        .set("total_tax_deducted", money(tc.total_tax_deducted))
-        .set("total_income_tax_and_nics_due", money(tc.total_income_tax_and_nics_due))
-        .opt("foreign_tax_credit_relief", foreign_tax_credit_relief.map(money))
-        .opt("total_taxable_profits", total_taxable_profits.map(money))
-        .opt("total_reliefs", it.total_reliefs.is_positive().then(|| money(it.total_reliefs)))
-        .opt("top_slicing_relief", calculation.reliefs.top_slicing_relief.map(|t| money(t.amount)))
-        .opt(
-            "losses_applied_to_general_income",
-            calculation.allowances_and_deductions.losses_applied_to_general_income.map(money),
-        )
-        .opt(
-            "pension_savings_tax_charges",
-            it.pension_savings_tax_charges.as_ref().map(|p| money(p.total_pension_savings_tax_charges)),
-        )
-        .opt("capital_gains_tax", tc.capital_gains_tax.as_ref().map(|g| money(g.capital_gains_tax_due)))
-        .build()
+    object(move |o| {
+        o.set(key!("personal_allowance"), money(calculation.allowances_and_deductions.personal_allowance))
+            .set(key!("taxable_income"), money(it.total_taxable_income))
+            .set(key!("income_tax_charged"), money(it.income_tax_charged))
+            .set(key!("income_tax_due"), money(it.income_tax_due_after_gift_aid))
+            .set(key!("hicbc"), money(it.high_income_child_benefit_charge.map_or(Money::ZERO, |h| h.amount)))
+            .set(key!("class2"), money(tc.nics.class2.map_or(Money::ZERO, |c| c.amount)))
+            .set(key!("class4"), money(tc.nics.class4.as_ref().map_or(Money::ZERO, |c| c.total_amount)))
+            .set(key!("student_loans"), money(tc.total_student_loans_repayment_amount))
+            .set(key!("total_tax_deducted"), money(tc.total_tax_deducted))
+            .set(key!("total_income_tax_and_nics_due"), money(tc.total_income_tax_and_nics_due))
+            .opt(key!("foreign_tax_credit_relief"), foreign_tax_credit_relief.map(money))
+            .opt(key!("total_taxable_profits"), total_taxable_profits.map(money))
+            .opt(key!("total_reliefs"), it.total_reliefs.is_positive().then(|| money(it.total_reliefs)))
+            .opt(key!("top_slicing_relief"), calculation.reliefs.top_slicing_relief.map(|t| money(t.amount)))
+            .opt(
+                key!("losses_applied_to_general_income"),
+                calculation.allowances_and_deductions.losses_applied_to_general_income.map(money),
+            )
+            .opt(
+                key!("pension_savings_tax_charges"),
+                it.pension_savings_tax_charges.as_ref().map(|p| money(p.total_pension_savings_tax_charges)),
+            )
+            .opt(key!("capital_gains_tax"), tc.capital_gains_tax.as_ref().map(|g| money(g.capital_gains_tax_due)))
+    })
 }
 
 /// `[{id, text}]` for each message of a list.
-fn listed(list: &[itsa_engine::messages::Message]) -> Node {
-    Node::Array(list.iter().map(|m| Obj::new().set("id", m.id).set("text", m.text.clone()).build()).collect())
+fn listed(list: &[itsa_engine::messages::Message]) -> impl Field {
+    Items(list.iter().map(|m| object(move |o| o.set(key!("id"), m.id).set(key!("text"), Borrowed(&m.text)))))
 }
 
 /// The result object: `id`, `summary`, the HMRC-shaped `calculation` and `messages` (all
-/// three lists, empty or not).
+/// three lists, empty or not), written into one text as it goes.
 fn result_node(id: &str, calculation: &Calculation) -> Node {
     let m = &calculation.messages;
-    Obj::new()
-        .set("id", Borrowed(id))
-        .set("summary", summary_node(calculation))
-        .set("calculation", itsa_hmrc::calculation_v8_node(calculation))
-        .set(
-            "messages",
-            Obj::new()
-                .set("info", listed(&m.info))
-                .set("warnings", listed(&m.warnings))
-                .set("errors", listed(&m.errors))
-                .build(),
-        )
-        .build()
+    Node::from_object(object(move |o| {
+        o.set(key!("id"), Borrowed(id))
+            .set(key!("summary"), summary_object(calculation))
+            .set(key!("calculation"), itsa_hmrc::calculation_v8_field(calculation))
+            .set(
+                key!("messages"),
+                object(move |o| {
+                    o.set(key!("info"), listed(&m.info))
+                        .set(key!("warnings"), listed(&m.warnings))
+                        .set(key!("errors"), listed(&m.errors))
+                }),
+            )
+    }))
 }
 
 /// The result object for a case that could not be calculated.

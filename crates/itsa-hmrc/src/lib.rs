@@ -18,7 +18,8 @@ pub mod views;
 pub use domain::{CalculationId, CalculationType, Nino, parse_tax_year};
 pub use errors::{ApiError, Era, ErrorCode, ErrorItem};
 pub use views::{
-    Borrowed, CalculationOutcome, CalculationReason, CalculationTrigger, ListItem, ListVariant, MetadataInput, Node,
-    Num, Obj, RequestedBy, SchemaVariant, calculation_v8, calculation_v8_node, hmrc_timestamp, income_source_id,
-    inputs_v8, json_number, list_v8, list_v8_text, messages_v8, metadata_v8, retrieve_response_v8,
+    Borrowed, Buffer, CalculationOutcome, CalculationReason, CalculationTrigger, Field, In, Items, Key, KeyName,
+    ListItem, ListVariant, MetadataInput, Node, Num, Obj, Object, ObjectIfAny, RequestedBy, SchemaVariant,
+    calculation_v8, calculation_v8_field, calculation_v8_node, hmrc_timestamp, income_source_id, inputs_v8,
+    json_number, list_v8, list_v8_text, messages_v8, metadata_v8, object, object_if_any, retrieve_response_v8,
 };

@@ -113,6 +113,13 @@ impl Serialize for Node {
 }
 
 impl Node {
+    /// An object written as a [`Field`] ([`object`]), kept as its text.
+    pub fn from_object(object: impl Field) -> Node {
+        let mut text = buffer();
+        object.write_field(&mut text);
+        Node::Object(Text(text))
+    }
+
     /// [`Node::write_json`], consuming the value: each kind is then let go of as what it
     /// is, without a general drop of a node.
     fn write_into(self, out: &mut Vec<u8>) {
@@ -152,8 +159,16 @@ impl Node {
 
 /// What a field of an [`Obj`] can hold, written straight into the object's text: a
 /// [`Node`], or a scalar written without being made one ([`Num`], text, flags, counts).
-pub trait Field {
+pub trait Field: Sized {
     fn write_field(self, out: &mut Vec<u8>);
+
+    /// Write this value as the field `key` of `obj`: the key, then the value. A value
+    /// that may turn out to have nothing to write ([`ObjectIfAny`]) leaves out its key.
+    #[inline]
+    fn write_as<B: Buffer>(self, obj: &mut Obj<B>, key: impl KeyName) {
+        obj.key(key);
+        self.write_field(obj.text.bytes());
+    }
 }
 
 impl Field for Node {
@@ -168,6 +183,7 @@ impl Field for Node {
 pub struct Num(Decimal);
 
 impl Field for Num {
+    #[inline]
     fn write_field(self, out: &mut Vec<u8>) {
         write_decimal(out, self.0);
     }
@@ -220,7 +236,8 @@ impl Field for bool {
 
 impl Field for u32 {
     fn write_field(self, out: &mut Vec<u8>) {
-        write_decimal(out, Decimal::from(self));
+        // Below 10^10: the whole-number text [`write_decimal`] gives `Decimal::from(self)`.
+        write_digits(out, false, u64::from(self), 0);
     }
 }
 
@@ -281,66 +298,90 @@ fn write_decimal(out: &mut Vec<u8>, value: Decimal) {
     let Ok(mut mantissa) = u64::try_from(value.mantissa().unsigned_abs()) else {
         return write_serialized(out, &decimal_number(value));
     };
+    if mantissa == 0 {
+        // Nil, whatever its sign and places: `0`.
+        out.push(b'0');
+        return;
+    }
     while scale > 0 && mantissa.is_multiple_of(10) {
         mantissa /= 10;
         scale -= 1;
     }
-    if mantissa == 0 {
-        out.push(b'0');
-        return;
-    }
     if scale > DIRECT_SCALE_LIMIT || mantissa >= DIRECT_MANTISSA_LIMIT {
         return write_serialized(out, &decimal_number(value));
     }
-    // The text's length, worked out first so that it is written straight into `out`,
-    // from the last character: the fraction's `scale` digits, the point, the whole
-    // pounds two digits at a time, then the sign.
-    let (mut whole, mut fraction) = match scale {
-        0 => (mantissa, 0),
-        2 => (mantissa / 100, mantissa % 100),
-        _ => {
-            let unit = 10_u64.pow(scale);
-            (mantissa / unit, mantissa % unit)
+    write_digits(out, value.is_sign_negative(), mantissa, scale);
+}
+
+/// Where [`write_digits`] ends a number's text in its array: no text is longer (a sign,
+/// 15 digits, a point).
+const TEXT_END: usize = 24;
+
+/// Append `mantissa` scaled down by `scale` decimal places (at most
+/// [`DIRECT_SCALE_LIMIT`], the mantissa below [`DIRECT_MANTISSA_LIMIT`]), with a sign
+/// when `negative`. The text is made from its last character back in a small array (the
+/// fraction's `scale` digits, the point, the whole part two digits at a time, the sign),
+/// ending at [`TEXT_END`]. The `TEXT_END` bytes from its first character are appended
+/// and cut to its length: copying a fixed size takes a few moves, a varying one a call.
+#[inline]
+fn write_digits(out: &mut Vec<u8>, negative: bool, mantissa: u64, scale: u32) {
+    let mut text = [0_u8; 2 * TEXT_END];
+    let mut at = TEXT_END;
+    let mut whole = mantissa;
+    // Digits, 0 to 99: the casts below cannot truncate.
+    match scale {
+        0 => {}
+        // Pence, the common case, and tenths: their places written without a loop.
+        2 => {
+            put_pair(&mut text, at, whole % 100);
+            whole /= 100;
+            text[at - 3] = b'.';
+            at -= 3;
         }
-    };
-    let negative = value.is_sign_negative();
-    let whole_digits = whole.checked_ilog10().map_or(1, |l| l as usize + 1);
-    let length = usize::from(negative) + whole_digits + if scale > 0 { scale as usize + 1 } else { 0 };
-    let start = out.len();
-    // A fixed-size extension (at most 1 + 15 + 1 digits and signs), cut to the length
-    // below: no call to copy a text of variable length.
-    out.extend_from_slice(&[0_u8; 24]);
-    let text = &mut out[start..start + length];
-    let mut at = length;
-    for _ in 0..scale {
-        at -= 1;
-        text[at] = b'0' + u8::try_from(fraction % 10).expect("a digit");
-        fraction /= 10;
-    }
-    if scale > 0 {
-        at -= 1;
-        text[at] = b'.';
+        1 => {
+            text[at - 1] = b'0' + (whole % 10) as u8;
+            whole /= 10;
+            text[at - 2] = b'.';
+            at -= 2;
+        }
+        _ => {
+            for _ in 0..scale {
+                at -= 1;
+                text[at] = b'0' + (whole % 10) as u8;
+                whole /= 10;
+            }
+            at -= 1;
+            text[at] = b'.';
+        }
     }
     while whole >= 100 {
-        let pair = usize::try_from(whole % 100).expect("two digits") * 2;
+        put_pair(&mut text, at, whole % 100);
         whole /= 100;
         at -= 2;
-        text[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
     }
     if whole >= 10 {
-        let pair = usize::try_from(whole).expect("two digits") * 2;
+        put_pair(&mut text, at, whole);
         at -= 2;
-        text[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
     } else {
         at -= 1;
-        text[at] = b'0' + u8::try_from(whole).expect("a digit");
+        text[at] = b'0' + whole as u8;
     }
     if negative {
         at -= 1;
         text[at] = b'-';
     }
-    debug_assert_eq!(at, 0, "the length worked out is the length written");
+    let length = TEXT_END - at;
+    let from_first: &[u8; TEXT_END] = text[at..at + TEXT_END].try_into().expect("TEXT_END bytes");
+    let start = out.len();
+    out.extend_from_slice(from_first);
     out.truncate(start + length);
+}
+
+/// Write `value`, two digits (below 100), at `text[at - 2..at]`.
+#[inline]
+fn put_pair(text: &mut [u8; 2 * TEXT_END], at: usize, value: u64) {
+    let pair = value as usize * 2;
+    text[at - 2..at].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
 }
 
 /// `value` as JSON number text, as [`write_decimal`] writes it.
@@ -410,27 +451,111 @@ impl From<Value> for Node {
     }
 }
 
+/// Where an object's text goes: a buffer of its own ([`Obj::new`], for an object built
+/// on its own and kept as a [`Node`]), or the buffer of the text it is part of ([`In`],
+/// for an object written in place, [`object`]).
+pub trait Buffer {
+    fn bytes(&mut self) -> &mut Vec<u8>;
+}
+
+impl Buffer for Vec<u8> {
+    #[inline]
+    fn bytes(&mut self) -> &mut Vec<u8> {
+        self
+    }
+}
+
+impl Buffer for &mut Vec<u8> {
+    #[inline]
+    fn bytes(&mut self) -> &mut Vec<u8> {
+        self
+    }
+}
+
 /// A JSON object written field by field in HMRC's order; optional fields that are `None`
 /// are left out. Each field is set once.
 #[derive(Debug)]
-pub struct Obj {
-    /// The text so far: `{` and the fields set, each `"key":value`.
-    text: Vec<u8>,
-    fields: usize,
+pub struct Obj<B: Buffer = Vec<u8>> {
+    /// The text so far: `{` and the fields set, each `"key":value`; for an object written
+    /// in place, the text before it too.
+    text: B,
+    /// Whether no field is set yet: the next one has no comma before it.
+    empty: bool,
     /// The keys set, to check that none is set twice.
     #[cfg(debug_assertions)]
     keys: Vec<&'static str>,
 }
 
-impl Default for Obj {
-    fn default() -> Self {
-        Obj::new()
+/// A field name as an object's text has it after the field before: `,"name":`, made at
+/// compile time by [`key!`]. Written in one copy, without the comma for an object's first
+/// field: no quoting, no second look at the name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key(&'static str);
+
+impl Key {
+    /// `text` is `,"name":` for a field name (letters, digits, hyphens and underscores,
+    /// written in JSON as they are); [`key!`] makes it so.
+    #[doc(hidden)]
+    pub const fn quoted(text: &'static str) -> Key {
+        Key(text)
     }
 }
 
-impl Drop for Obj {
-    fn drop(&mut self) {
-        recycle(std::mem::take(&mut self.text));
+/// The [`Key`] of a field name: `key!("totalIncomeTaxDue")`.
+#[macro_export]
+macro_rules! key {
+    ($name:literal) => {
+        $crate::Key::quoted(concat!(",\"", $name, "\":"))
+    };
+}
+
+/// A field's name as the views give it: a [`Key`], or a name chosen as the program runs
+/// (`&'static str`), quoted as it is written.
+pub trait KeyName: Copy {
+    /// Append the name, quoted, with its colon, and a comma before it unless `first`.
+    fn write_key(self, out: &mut Vec<u8>, first: bool);
+
+    /// The name itself.
+    fn name(self) -> &'static str;
+}
+
+impl KeyName for Key {
+    #[inline]
+    fn write_key(self, out: &mut Vec<u8>, first: bool) {
+        out.extend_from_slice(&self.0.as_bytes()[usize::from(first)..]);
+    }
+
+    fn name(self) -> &'static str {
+        &self.0[2..self.0.len() - 2]
+    }
+}
+
+impl KeyName for &'static str {
+    #[inline]
+    fn write_key(self, out: &mut Vec<u8>, first: bool) {
+        // Keys are field names (letters, digits, hyphens and underscores), which JSON
+        // writes as they are. One reservation for the comma, the quotes and the colon.
+        out.reserve(self.len() + 4);
+        if !first {
+            out.push(b',');
+        }
+        out.push(b'"');
+        out.extend_from_slice(self.as_bytes());
+        out.extend_from_slice(b"\":");
+    }
+
+    fn name(self) -> &'static str {
+        self
+    }
+}
+
+/// An object written in place, into the text of the object or list it is part of: what
+/// the fields of an [`object`] are set on.
+pub type In<'a> = Obj<&'a mut Vec<u8>>;
+
+impl Default for Obj {
+    fn default() -> Self {
+        Obj::new()
     }
 }
 
@@ -440,69 +565,10 @@ impl Obj {
         text.push(b'{');
         Obj {
             text,
-            fields: 0,
+            empty: true,
             #[cfg(debug_assertions)]
             keys: Vec::new(),
         }
-    }
-
-    /// Start the field `key`: its name written, its value to follow.
-    fn key(&mut self, key: &'static str) {
-        debug_assert!(is_field_name(key), "{key:?} is not a field name");
-        #[cfg(debug_assertions)]
-        {
-            assert!(!self.keys.contains(&key), "{key} set twice");
-            self.keys.push(key);
-        }
-        // Keys are field names (letters, digits, hyphens and underscores), which JSON
-        // writes as they are.
-        if self.fields > 0 {
-            self.text.push(b',');
-        }
-        self.text.push(b'"');
-        self.text.extend_from_slice(key.as_bytes());
-        self.text.extend_from_slice(b"\":");
-        self.fields += 1;
-    }
-
-    /// Set a field.
-    pub fn set(mut self, key: &'static str, value: impl Field) -> Self {
-        self.key(key);
-        value.write_field(&mut self.text);
-        self
-    }
-
-    /// Set a field if there is a value for it.
-    pub fn opt(self, key: &'static str, value: Option<impl Field>) -> Self {
-        match value {
-            Some(value) => self.set(key, value),
-            None => self,
-        }
-    }
-
-    /// Set a field only when `condition` holds.
-    pub fn set_if(self, condition: bool, key: &'static str, value: impl Field) -> Self {
-        if condition { self.set(key, value) } else { self }
-    }
-
-    /// Set an array field of `items` unless there are none; the items are written into
-    /// the object as they come, with no list of them built.
-    pub fn non_empty<F: Field>(mut self, key: &'static str, items: impl IntoIterator<Item = F>) -> Self {
-        let mut items = items.into_iter();
-        let Some(first) = items.next() else { return self };
-        self.key(key);
-        self.text.push(b'[');
-        first.write_field(&mut self.text);
-        for item in items {
-            self.text.push(b',');
-            item.write_field(&mut self.text);
-        }
-        self.text.push(b']');
-        self
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.fields == 0
     }
 
     /// The object, or `None` if no field was set (HMRC leaves out empty objects).
@@ -511,9 +577,215 @@ impl Obj {
     }
 
     pub fn build(mut self) -> Node {
-        let mut text = std::mem::take(&mut self.text);
-        text.push(b'}');
-        Node::Object(Text(text))
+        self.text.push(b'}');
+        Node::Object(Text(self.text))
+    }
+}
+
+impl<'a> In<'a> {
+    /// An object begun at the end of `out`.
+    #[inline]
+    fn within(out: &'a mut Vec<u8>) -> Self {
+        out.push(b'{');
+        Obj {
+            text: out,
+            empty: true,
+            #[cfg(debug_assertions)]
+            keys: Vec::new(),
+        }
+    }
+}
+
+impl<B: Buffer> Obj<B> {
+    /// Start the field `key`: its name written, its value to follow.
+    #[inline]
+    fn key(&mut self, key: impl KeyName) {
+        debug_assert!(is_field_name(key.name()), "{:?} is not a field name", key.name());
+        #[cfg(debug_assertions)]
+        {
+            let name = key.name();
+            assert!(!self.keys.contains(&name), "{name} set twice");
+            self.keys.push(name);
+        }
+        key.write_key(self.text.bytes(), self.empty);
+        self.empty = false;
+    }
+
+    /// Set a field.
+    #[inline]
+    pub fn set(mut self, key: impl KeyName, value: impl Field) -> Self {
+        value.write_as(&mut self, key);
+        self
+    }
+
+    /// Set a field if there is a value for it.
+    #[inline]
+    pub fn opt(self, key: impl KeyName, value: Option<impl Field>) -> Self {
+        match value {
+            Some(value) => self.set(key, value),
+            None => self,
+        }
+    }
+
+    /// Set a field only when `condition` holds.
+    #[inline]
+    pub fn set_if(self, condition: bool, key: impl KeyName, value: impl Field) -> Self {
+        if condition { self.set(key, value) } else { self }
+    }
+
+    /// Set an array field of `items` unless there are none; the items are written into
+    /// the object as they come, with no list of them built.
+    pub fn non_empty<F: Field>(mut self, key: impl KeyName, items: impl IntoIterator<Item = F>) -> Self {
+        let mut items = items.into_iter();
+        let Some(first) = items.next() else { return self };
+        self.key(key);
+        let out = self.text.bytes();
+        out.push(b'[');
+        first.write_field(out);
+        for item in items {
+            out.push(b',');
+            item.write_field(out);
+        }
+        out.push(b']');
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.empty
+    }
+}
+
+/// An object written in place as a field's value or a list's item: `fields` sets its
+/// fields on the [`In`] it is given and hands it back. Nothing is written until the
+/// object's place in the text is reached, so no object is written twice (into a buffer
+/// of its own, then copied into its parent's).
+pub struct Object<F>(F);
+
+/// An object written in place, with the fields `fields` sets ([`Object`]).
+#[inline]
+pub fn object<F>(fields: F) -> Object<F>
+where
+    F: for<'a> FnOnce(In<'a>) -> In<'a>,
+{
+    Object(fields)
+}
+
+impl<F> Field for Object<F>
+where
+    F: for<'a> FnOnce(In<'a>) -> In<'a>,
+{
+    #[inline]
+    fn write_field(self, out: &mut Vec<u8>) {
+        (self.0)(Obj::within(out)).text.push(b'}');
+    }
+}
+
+impl<F> From<Object<F>> for Node
+where
+    F: for<'a> FnOnce(In<'a>) -> In<'a>,
+{
+    fn from(object: Object<F>) -> Node {
+        Node::from_object(object)
+    }
+}
+
+/// An object written in place as a field's value, or left out with its key when no
+/// field of it is set (HMRC leaves out empty objects): it is written, and taken back if
+/// it turns out empty.
+pub struct ObjectIfAny<F>(F);
+
+/// An object written in place unless it is empty ([`ObjectIfAny`]).
+#[inline]
+pub fn object_if_any<F>(fields: F) -> ObjectIfAny<F>
+where
+    F: for<'a> FnOnce(In<'a>) -> In<'a>,
+{
+    ObjectIfAny(fields)
+}
+
+impl<F> ObjectIfAny<F>
+where
+    F: for<'a> FnOnce(In<'a>) -> In<'a>,
+{
+    /// The object as a [`Node`], or `None` if it is empty.
+    pub fn build(self) -> Option<Node> {
+        let mut text = buffer();
+        let inner = (self.0)(Obj::within(&mut text));
+        if inner.empty {
+            recycle(text);
+            return None;
+        }
+        inner.text.push(b'}');
+        Some(Node::Object(Text(text)))
+    }
+}
+
+impl<F> Field for ObjectIfAny<F>
+where
+    F: for<'a> FnOnce(In<'a>) -> In<'a>,
+{
+    /// As an item of a list, where there is no key to leave out with it, an empty object
+    /// is written as `{}`.
+    fn write_field(self, out: &mut Vec<u8>) {
+        Object(self.0).write_field(out);
+    }
+
+    #[inline]
+    fn write_as<B: Buffer>(self, obj: &mut Obj<B>, key: impl KeyName) {
+        let mark = obj.text.bytes().len();
+        let was_empty = obj.empty;
+        obj.key(key);
+        let inner = (self.0)(Obj::within(obj.text.bytes()));
+        let empty = inner.empty;
+        let text = inner.text;
+        if empty {
+            // The key and `{` are taken back, and the comma before them.
+            text.truncate(mark);
+            obj.empty = was_empty;
+            #[cfg(debug_assertions)]
+            obj.keys.pop();
+        } else {
+            text.push(b'}');
+        }
+    }
+}
+
+/// One of two kinds of field: for a list whose items are written by two functions.
+pub enum Either<A, B> {
+    Left(A),
+    Right(B),
+}
+
+impl<A: Field, B: Field> Field for Either<A, B> {
+    #[inline]
+    fn write_field(self, out: &mut Vec<u8>) {
+        match self {
+            Either::Left(a) => a.write_field(out),
+            Either::Right(b) => b.write_field(out),
+        }
+    }
+}
+
+/// A list written in place as a field's value, `[]` when there are no items, the items
+/// written as they come ([`Obj::non_empty`] leaves out an empty list instead).
+pub struct Items<I>(pub I);
+
+impl<I> Field for Items<I>
+where
+    I: IntoIterator,
+    I::Item: Field,
+{
+    fn write_field(self, out: &mut Vec<u8>) {
+        out.push(b'[');
+        let mut items = self.0.into_iter();
+        if let Some(first) = items.next() {
+            first.write_field(out);
+            for item in items {
+                out.push(b',');
+                item.write_field(out);
+            }
+        }
+        out.push(b']');
     }
 }
 
@@ -561,7 +833,9 @@ pub(crate) fn money(amount: Money) -> Num {
 /// Engine figures for these fields are already whole pounds; should one ever carry pence
 /// they are dropped, as for income on a return (rounded down).
 pub(crate) fn pounds(amount: Money) -> Num {
-    number(amount.round_down_to_pound().amount())
+    // Most figures are whole pounds already, without places: those are as they are.
+    let value = amount.amount();
+    if value.scale() == 0 { number(value) } else { number(amount.round_down_to_pound().amount()) }
 }
 
 /// A percentage rate (20 for 20%, 8.75 for 8.75%).
@@ -720,11 +994,33 @@ mod tests {
             let mantissa = i64::try_from(x >> 16).unwrap() % 100_000_000_000_000 - 50_000_000_000_000;
             values.push(Decimal::new(mantissa >> (x % 40), u32::try_from(x % 7).unwrap()));
         }
+        // Every scale a decimal can have, both signs, zeros, and mantissas at the edges of
+        // the digit-by-digit range and of each digit count.
+        let mut mantissas: Vec<i64> = vec![0, 1, 5, 9, 10, 11, 99, 100, 101, 250, 12_345, 1_000_001];
+        for power in (0..=16).map(|n| 10_i64.pow(n)) {
+            mantissas.extend([power - 1, power, power + 1, power * 2 + 3]);
+        }
+        for scale in 0..=28 {
+            for &mantissa in &mantissas {
+                values.push(Decimal::new(mantissa, scale));
+                values.push(Decimal::new(-mantissa, scale));
+            }
+        }
         for value in values {
             let mut written = Vec::new();
             write_decimal(&mut written, value);
             let expected = serde_json::to_string(&decimal_number(value)).unwrap();
             assert_eq!(String::from_utf8(written).unwrap(), expected, "{value}");
+        }
+    }
+
+    /// Whole pounds are written as the rounded-down figure, with or without places.
+    #[test]
+    fn pounds_are_the_amount_rounded_down() {
+        for text in ["12570", "12570.00", "1000.99", "-1000.01", "-0.5", "0", "0.00", "99999999999.99"] {
+            let amount = m(text);
+            let expected = decimal_text(amount.round_down_to_pound().amount());
+            assert_eq!(decimal_text(pounds(amount).0), expected, "{text}");
         }
     }
 

@@ -8,13 +8,16 @@ mod v8;
 
 use itsa_engine::TaxYear;
 
-pub use json::{Borrowed, Field, Node, Num, Obj, Text, decimal as json_number};
+pub use json::{
+    Borrowed, Buffer, Field, In, Items, Key, KeyName, Node, Num, Obj, Object, ObjectIfAny, Text,
+    decimal as json_number, object, object_if_any,
+};
 pub use v8::inputs::{income_source_id, inputs_v8};
 pub use v8::list::{
     CalculationOutcome, CalculationTrigger, ListItem, ListVariant, list_calculation_type, list_v8, list_v8_text,
 };
 pub use v8::metadata::{CalculationReason, MetadataInput, RequestedBy, hmrc_timestamp, metadata_v8};
-pub use v8::{calculation_v8, calculation_v8_node, messages_v8, retrieve_response_v8};
+pub use v8::{calculation_v8, calculation_v8_field, calculation_v8_node, messages_v8, retrieve_response_v8};
 
 /// HMRC's retrieve-response schema variant for a tax year in API versions 8.0 and 9.0
 /// (def1 to 2023-24, def2 2024-25, def3 2025-26, def4 from 2026-27).

@@ -12,8 +12,9 @@ use itsa_engine::calculation::{
 use itsa_engine::inputs::StudentLoanPlan;
 use itsa_engine::reliefs::{PensionDeductions, ReliefDetail};
 
+use crate::key;
 use crate::views::SchemaVariant;
-use crate::views::json::{Node, Obj, money, money_if_not_zero, non_empty_array, percent, pounds};
+use crate::views::json::{Field, Node, Obj, money, money_if_not_zero, object, object_if_any, percent, pounds};
 
 /// `allowancesAndDeductions`.
 ///
@@ -24,76 +25,86 @@ use crate::views::json::{Node, Obj, money, money_if_not_zero, non_empty_array, p
 /// `deductions.pension_contributions`. Relief-at-source contributions appear as
 /// `pensionContributionReliefs` and `reliefs.basicRateExtension`. `total_allowances` is
 /// `taxCalculation.incomeTax.totalAllowancesAndDeductions`.
-pub(super) fn allowances_and_deductions(a: &AllowancesAndDeductions) -> Node {
+pub(super) fn allowances_and_deductions(a: &AllowancesAndDeductions) -> impl Field {
     let d = &a.deductions;
-    Obj::new()
-        .set("personalAllowance", pounds(a.personal_allowance))
-        .opt(
-            "marriageAllowanceTransferOut",
-            a.marriage_allowance_transfer_out.as_ref().map(marriage_allowance_transfer_out),
-        )
-        .opt("reducedPersonalAllowance", a.reduced_personal_allowance.map(pounds))
-        .opt("giftOfInvestmentsAndPropertyToCharity", d.gifts_of_investments.map(pounds))
-        .opt("blindPersonsAllowance", a.blind_persons_allowance.map(pounds))
-        .opt("lossesAppliedToGeneralIncome", a.losses_applied_to_general_income.map(pounds))
-        .opt("cgtLossSetAgainstInYearGeneralIncome", a.cgt_loss_set_against_in_year_general_income.map(pounds))
-        .opt("qualifyingLoanInterestFromInvestments", d.qualifying_loan_interest.map(money))
-        .opt("postCessationTradeReceipts", d.post_cessation_relief.map(money))
-        .opt("paymentsToTradeUnionsForDeathBenefits", a.payments_to_trade_unions_for_death_benefits.map(money))
-        .opt("grossAnnuityPayments", d.annual_payments.map(|p| money(p.gross)))
-        .opt(
-            "annuityPayments",
-            d.annual_payments
-                .map(|p| Obj::new().set("reliefClaimed", money(p.gross)).set("rate", percent(p.rate)).build()),
-        )
-        .opt("pensionContributions", d.pension_contributions.map(|p| money(p.total())))
-        .opt("pensionContributionsDetail", d.pension_contributions.map(pension_contributions_detail))
-        .build()
+    object(move |o| {
+        o.set(key!("personalAllowance"), pounds(a.personal_allowance))
+            .opt(
+                key!("marriageAllowanceTransferOut"),
+                a.marriage_allowance_transfer_out.as_ref().map(marriage_allowance_transfer_out),
+            )
+            .opt(key!("reducedPersonalAllowance"), a.reduced_personal_allowance.map(pounds))
+            .opt(key!("giftOfInvestmentsAndPropertyToCharity"), d.gifts_of_investments.map(pounds))
+            .opt(key!("blindPersonsAllowance"), a.blind_persons_allowance.map(pounds))
+            .opt(key!("lossesAppliedToGeneralIncome"), a.losses_applied_to_general_income.map(pounds))
+            .opt(
+                key!("cgtLossSetAgainstInYearGeneralIncome"),
+                a.cgt_loss_set_against_in_year_general_income.map(pounds),
+            )
+            .opt(key!("qualifyingLoanInterestFromInvestments"), d.qualifying_loan_interest.map(money))
+            .opt(key!("postCessationTradeReceipts"), d.post_cessation_relief.map(money))
+            .opt(
+                key!("paymentsToTradeUnionsForDeathBenefits"),
+                a.payments_to_trade_unions_for_death_benefits.map(money),
+            )
+            .opt(key!("grossAnnuityPayments"), d.annual_payments.map(|p| money(p.gross)))
+            .opt(
+                key!("annuityPayments"),
+                d.annual_payments.map(|p| {
+                    Obj::new().set(key!("reliefClaimed"), money(p.gross)).set(key!("rate"), percent(p.rate)).build()
+                }),
+            )
+            .opt(key!("pensionContributions"), d.pension_contributions.map(|p| money(p.total())))
+            .opt(key!("pensionContributionsDetail"), d.pension_contributions.map(pension_contributions_detail))
+    })
 }
 
 /// `allowancesAndDeductions.pensionContributionsDetail`: the contributions relieved on a
 /// claim, by kind; a kind not claimed is left out.
-fn pension_contributions_detail(p: PensionDeductions) -> Node {
-    Obj::new()
-        .opt("retirementAnnuityPayments", money_if_not_zero(p.retirement_annuity_payments))
-        .opt("paymentToEmployersSchemeNoTaxRelief", money_if_not_zero(p.employer_scheme_no_tax_relief))
-        .opt("overseasPensionSchemeContributions", money_if_not_zero(p.overseas_scheme_contributions))
-        .build()
+fn pension_contributions_detail(p: PensionDeductions) -> impl Field {
+    object(move |o| {
+        o.opt(key!("retirementAnnuityPayments"), money_if_not_zero(p.retirement_annuity_payments))
+            .opt(key!("paymentToEmployersSchemeNoTaxRelief"), money_if_not_zero(p.employer_scheme_no_tax_relief))
+            .opt(key!("overseasPensionSchemeContributions"), money_if_not_zero(p.overseas_scheme_contributions))
+    })
 }
 
 /// `allowancesAndDeductions.marriageAllowanceTransferOut`. HMRC has no field for the
 /// allowance after the transfer (it is `personalAllowanceBeforeTransferOut` less
 /// `transferredOutAmount`).
-fn marriage_allowance_transfer_out(t: &MarriageAllowanceTransferOut) -> Node {
-    Obj::new()
-        .set("personalAllowanceBeforeTransferOut", money(t.personal_allowance_before_transfer_out))
-        .set("transferredOutAmount", money(t.transferred_out_amount))
-        .build()
+fn marriage_allowance_transfer_out(t: &MarriageAllowanceTransferOut) -> impl Field {
+    object(move |o| {
+        o.set(key!("personalAllowanceBeforeTransferOut"), money(t.personal_allowance_before_transfer_out))
+            .set(key!("transferredOutAmount"), money(t.transferred_out_amount))
+    })
 }
 
 /// `reliefs`: residential finance costs, investment reliefs, top slicing relief and the
 /// basic rate extension for Gift Aid and relief-at-source pension contributions.
-pub(super) fn reliefs(c: &Calculation, variant: SchemaVariant) -> Option<Node> {
+pub(super) fn reliefs(c: &Calculation, variant: SchemaVariant) -> impl Field {
     let claimed = c
         .reliefs
         .reliefs_claimed
         .iter()
         // Social investment relief ended with 2022-23's investments: def3 has no type for it.
-        .filter(|r| r.kind != ReliefType::SocialEnterpriseInvestment || variant <= SchemaVariant::Def2)
+        .filter(move |r| r.kind != ReliefType::SocialEnterpriseInvestment || variant <= SchemaVariant::Def2)
         .map(|r| relief_claimed(r, &c.reliefs.reliefs_claimed_detail));
-    Obj::new()
-        .opt("residentialFinanceCosts", c.reliefs.residential_finance_costs.as_ref().map(residential_finance_costs))
-        .non_empty("reliefsClaimed", claimed)
+    object_if_any(move |o| {
+        o.opt(
+            key!("residentialFinanceCosts"),
+            c.reliefs.residential_finance_costs.as_ref().map(residential_finance_costs),
+        )
+        .non_empty(key!("reliefsClaimed"), claimed)
         .opt(
-            "foreignTaxCreditRelief",
+            key!("foreignTaxCreditRelief"),
             c.foreign.foreign_tax_credit_relief.as_ref().map(super::foreign::foreign_tax_credit_relief),
         )
         .opt(
-            "topSlicingRelief",
-            c.reliefs.top_slicing_relief.map(|t| Obj::new().set("amount", money(t.amount)).build()),
+            key!("topSlicingRelief"),
+            c.reliefs.top_slicing_relief.map(|t| Obj::new().set(key!("amount"), money(t.amount)).build()),
         )
-        .opt("basicRateExtension", basic_rate_extension(c))
-        .some_if_not_empty()
+        .opt(key!("basicRateExtension"), basic_rate_extension(c))
+    })
 }
 
 /// One item of `reliefs.reliefsClaimed`, with the investments or payments behind it.
@@ -103,73 +114,73 @@ fn relief_claimed(r: &ReliefClaimed, details: &[ReliefDetail]) -> Node {
         .filter(|d| d.kind == r.kind)
         .map(|d| {
             Obj::new()
-                .set("amountClaimed", money(d.amount_claimed))
-                .opt("uniqueInvestmentRef", d.unique_investment_ref.clone())
-                .opt("name", d.name.clone())
-                .opt("companyName", d.company_name.clone())
-                .opt("customerReference", d.customer_reference.clone())
+                .set(key!("amountClaimed"), money(d.amount_claimed))
+                .opt(key!("uniqueInvestmentRef"), d.unique_investment_ref.clone())
+                .opt(key!("name"), d.name.clone())
+                .opt(key!("companyName"), d.company_name.clone())
+                .opt(key!("customerReference"), d.customer_reference.clone())
                 .build()
         })
         .collect();
     Obj::new()
-        .set("type", r.kind.hmrc_name())
-        .set("amountClaimed", money(r.amount_claimed))
-        .set("allowableAmount", money(r.allowable_amount))
-        .set("amountUsed", money(r.amount_used))
-        .set("rate", percent(r.rate))
-        .non_empty("reliefsClaimedDetail", detail)
+        .set(key!("type"), r.kind.hmrc_name())
+        .set(key!("amountClaimed"), money(r.amount_claimed))
+        .set(key!("allowableAmount"), money(r.allowable_amount))
+        .set(key!("amountUsed"), money(r.amount_used))
+        .set(key!("rate"), percent(r.rate))
+        .non_empty(key!("reliefsClaimedDetail"), detail)
         .build()
 }
 
 /// `notionalTax`: the basic-rate tax treated as paid on life policy gains.
 pub(super) fn notional_tax(c: &Calculation) -> Option<Node> {
     let notional = c.tax_calculation.income_tax.total_notional_tax;
-    notional.is_positive().then(|| Obj::new().set("chargeableGains", money(notional)).build())
+    notional.is_positive().then(|| Obj::new().set(key!("chargeableGains"), money(notional)).build())
 }
 
 /// `reliefs.residentialFinanceCosts`: the reduction for the UK and foreign property
 /// businesses together, then each business's part, the foreign one country by country.
 /// `amountClaimed` is whole pounds in HMRC's schema: costs claimed round up, as on a return.
-fn residential_finance_costs(r: &ResidentialFinanceCosts) -> Node {
+fn residential_finance_costs(r: &ResidentialFinanceCosts) -> impl Field {
     let claimed = |m: Money| pounds(m.round_up_to_pound());
-    Obj::new()
-        .set("adjustedTotalIncome", money(r.adjusted_total_income))
-        .set("totalAllowableAmount", money(r.total_allowable_amount))
-        .set("relievableAmount", money(r.relievable_amount))
-        .set("rate", percent(r.rate))
-        .set("totalResidentialFinanceCostsRelief", money(r.total_residential_finance_costs_relief))
-        .opt(
-            "ukProperty",
-            r.uk_property.map(|p| {
-                Obj::new()
-                    .set("amountClaimed", claimed(p.amount_claimed))
-                    .set("allowableAmount", money(p.allowable_amount))
-                    .set("carryForwardAmount", money(p.carry_forward_amount))
-                    .build()
-            }),
-        )
-        .opt(
-            "foreignProperty",
-            r.foreign_property.as_ref().map(|f| {
-                let countries: Vec<Node> = f
-                    .countries
-                    .iter()
-                    .map(|c| {
-                        Obj::new()
-                            .set("countryCode", c.country_code.clone())
-                            .set("amountClaimed", claimed(c.amount_claimed))
-                            .set("allowableAmount", money(c.allowable_amount))
-                            .set("carryForwardAmount", money(c.carry_forward_amount))
-                            .build()
-                    })
-                    .collect();
-                Obj::new()
-                    .set("totalForeignPropertyAllowableAmount", money(f.business.allowable_amount))
-                    .set("foreignPropertyRfcDetail", countries)
-                    .build()
-            }),
-        )
-        .build()
+    object(move |o| {
+        o.set(key!("adjustedTotalIncome"), money(r.adjusted_total_income))
+            .set(key!("totalAllowableAmount"), money(r.total_allowable_amount))
+            .set(key!("relievableAmount"), money(r.relievable_amount))
+            .set(key!("rate"), percent(r.rate))
+            .set(key!("totalResidentialFinanceCostsRelief"), money(r.total_residential_finance_costs_relief))
+            .opt(
+                key!("ukProperty"),
+                r.uk_property.map(|p| {
+                    Obj::new()
+                        .set(key!("amountClaimed"), claimed(p.amount_claimed))
+                        .set(key!("allowableAmount"), money(p.allowable_amount))
+                        .set(key!("carryForwardAmount"), money(p.carry_forward_amount))
+                        .build()
+                }),
+            )
+            .opt(
+                key!("foreignProperty"),
+                r.foreign_property.as_ref().map(|f| {
+                    let countries: Vec<Node> = f
+                        .countries
+                        .iter()
+                        .map(|c| {
+                            Obj::new()
+                                .set(key!("countryCode"), c.country_code.clone())
+                                .set(key!("amountClaimed"), claimed(c.amount_claimed))
+                                .set(key!("allowableAmount"), money(c.allowable_amount))
+                                .set(key!("carryForwardAmount"), money(c.carry_forward_amount))
+                                .build()
+                        })
+                        .collect();
+                    Obj::new()
+                        .set(key!("totalForeignPropertyAllowableAmount"), money(f.business.allowable_amount))
+                        .set(key!("foreignPropertyRfcDetail"), countries)
+                        .build()
+                }),
+            )
+    })
 }
 
 /// `reliefs.basicRateExtension`: how far the basic rate limit moved for Gift Aid (the
@@ -183,9 +194,9 @@ fn basic_rate_extension(c: &Calculation) -> Option<Node> {
     let total = gift_aid.unwrap_or_default() + pensions.unwrap_or_default();
     Some(
         Obj::new()
-            .set("totalBasicRateExtension", money(total))
-            .opt("giftAidRelief", gift_aid.map(pounds))
-            .opt("pensionContributionReliefs", pensions.map(money))
+            .set(key!("totalBasicRateExtension"), money(total))
+            .opt(key!("giftAidRelief"), gift_aid.map(pounds))
+            .opt(key!("pensionContributionReliefs"), pensions.map(money))
             .build(),
     )
 }
@@ -194,53 +205,56 @@ fn basic_rate_extension(c: &Calculation) -> Option<Node> {
 /// negative where employers or pension payers repaid more than they deducted; HMRC's
 /// `payeEmployments` and `occupationalPensions` are never below nil, so a negative total
 /// is left out there and shows only in `totalTaxDeducted`.
-pub(super) fn tax_deducted_at_source(t: &TaxDeductedAtSource) -> Option<Node> {
+pub(super) fn tax_deducted_at_source(t: &TaxDeductedAtSource) -> impl Field {
     let not_negative = |m: Option<Money>| m.filter(|m| !m.is_negative()).map(money);
-    Obj::new()
-        .opt("bbsi", t.bbsi.map(money))
-        .opt("ukLandAndProperty", t.uk_land_and_property.map(money))
-        .opt("cis", t.cis.map(money))
-        .opt("securities", t.securities.map(money))
-        .opt("voidedIsa", t.voided_isa.map(money))
-        .opt("payeEmployments", not_negative(t.pay_employments))
-        .opt("occupationalPensions", not_negative(t.occupational_pensions))
-        .opt("stateBenefits", t.state_benefits.map(money))
-        .opt("specialWithholdingTaxOrUkTaxPaid", t.special_withholding_tax_or_uk_tax_paid.map(money))
-        .opt("taxTakenOffTradingIncome", t.tax_taken_off_trading_income.map(money))
-        .some_if_not_empty()
+    object_if_any(move |o| {
+        o.opt(key!("bbsi"), t.bbsi.map(money))
+            .opt(key!("ukLandAndProperty"), t.uk_land_and_property.map(money))
+            .opt(key!("cis"), t.cis.map(money))
+            .opt(key!("securities"), t.securities.map(money))
+            .opt(key!("voidedIsa"), t.voided_isa.map(money))
+            .opt(key!("payeEmployments"), not_negative(t.pay_employments))
+            .opt(key!("occupationalPensions"), not_negative(t.occupational_pensions))
+            .opt(key!("stateBenefits"), t.state_benefits.map(money))
+            .opt(key!("specialWithholdingTaxOrUkTaxPaid"), t.special_withholding_tax_or_uk_tax_paid.map(money))
+            .opt(key!("taxTakenOffTradingIncome"), t.tax_taken_off_trading_income.map(money))
+    })
 }
 
 /// `giftAid`.
-pub(super) fn gift_aid(g: &GiftAid) -> Node {
-    Obj::new()
-        // Whole pounds in HMRC's schema: the engine's whole-pound gross, by which the basic
-        // rate limit was extended (rounded up from the exact gross).
-        .set("grossGiftAidPayments", pounds(g.band_extension))
-        .set("rate", percent(g.rate))
-        .set("giftAidTax", money(g.gift_aid_tax))
-        .set("giftAidTaxReductions", money(g.gift_aid_tax_reductions))
-        .set("incomeTaxChargedAfterGiftAidTaxReductions", money(g.income_tax_charged_after_gift_aid_tax_reductions))
-        .set("giftAidCharge", money(g.gift_aid_charge))
-        .build()
+pub(super) fn gift_aid(g: &GiftAid) -> impl Field {
+    object(move |o| {
+        o
+            // Whole pounds in HMRC's schema: the engine's whole-pound gross, by which the basic
+            // rate limit was extended (rounded up from the exact gross).
+            .set(key!("grossGiftAidPayments"), pounds(g.band_extension))
+            .set(key!("rate"), percent(g.rate))
+            .set(key!("giftAidTax"), money(g.gift_aid_tax))
+            .set(key!("giftAidTaxReductions"), money(g.gift_aid_tax_reductions))
+            .set(
+                key!("incomeTaxChargedAfterGiftAidTaxReductions"),
+                money(g.income_tax_charged_after_gift_aid_tax_reductions),
+            )
+            .set(key!("giftAidCharge"), money(g.gift_aid_charge))
+    })
 }
 
 /// `marriageAllowanceTransferredIn`.
 pub(super) fn marriage_allowance_transferred_in(m: &MarriageAllowanceTransferredIn) -> Node {
-    Obj::new().set("amount", money(m.amount)).set("rate", percent(m.rate)).build()
+    Obj::new().set(key!("amount"), money(m.amount)).set(key!("rate"), percent(m.rate)).build()
 }
 
 /// `pensionContributionReliefs`.
-pub(super) fn pension_contribution_reliefs(p: &PensionContributionReliefs) -> Node {
-    Obj::new()
-        .set("totalPensionContributionReliefs", money(p.total_pension_contribution_reliefs))
-        .set(
-            "pensionContributionDetail",
+pub(super) fn pension_contribution_reliefs(p: &PensionContributionReliefs) -> impl Field {
+    object(move |o| {
+        o.set(key!("totalPensionContributionReliefs"), money(p.total_pension_contribution_reliefs)).set(
+            key!("pensionContributionDetail"),
             Obj::new()
-                .set("regularPensionContributions", money(p.regular_pension_contributions))
-                .opt("oneOffPensionContributionsPaid", p.one_off_pension_contributions_paid.map(money))
+                .set(key!("regularPensionContributions"), money(p.regular_pension_contributions))
+                .opt(key!("oneOffPensionContributionsPaid"), p.one_off_pension_contributions_paid.map(money))
                 .build(),
         )
-        .build()
+    })
 }
 
 /// HMRC's `planType` for a plan, where the variant's enum has it: Plan 5 exists only from
@@ -255,62 +269,62 @@ fn plan_type(plan: StudentLoanPlan, variant: SchemaVariant) -> Option<&'static s
     }
 }
 
-/// `studentLoans[]`, or `None` when there are no repayments worked out. A plan the
-/// variant has no `planType` for is left out (the engine has no threshold for it then).
-pub(super) fn student_loans(loans: &[StudentLoan], variant: SchemaVariant) -> Option<Node> {
-    let items: Vec<Node> = loans
-        .iter()
-        .filter_map(|loan| plan_type(loan.plan, variant).map(|plan_type| student_loan(loan, plan_type)))
-        .collect();
-    non_empty_array(items)
+/// The items of `studentLoans[]` (left out when there are none, no repayments worked
+/// out). A plan the variant has no `planType` for is left out (the engine has no
+/// threshold for it then).
+pub(super) fn student_loans(loans: &[StudentLoan], variant: SchemaVariant) -> impl Iterator<Item = impl Field> {
+    loans.iter().filter_map(move |loan| plan_type(loan.plan, variant).map(|plan_type| student_loan(loan, plan_type)))
 }
 
-fn student_loan(s: &StudentLoan, plan_type: &'static str) -> Node {
-    Obj::new()
-        .set("planType", plan_type)
-        .set("studentLoanTotalIncomeAmount", money(s.total_income))
-        .set("studentLoanChargeableIncomeAmount", money(s.chargeable_income))
-        .set("studentLoanRepaymentAmount", money(s.repayment_amount))
-        .set("studentLoanDeductionsFromEmployment", money(s.deductions_from_employment))
-        .set("studentLoanRepaymentAmountNetOfDeductions", money(s.repayment_amount_net_of_deductions))
-        .set("studentLoanApportionedIncomeThreshold", pounds(s.threshold))
-        .set("studentLoanRate", percent(s.rate))
-        .set("payeIncomeForStudentLoan", money(s.paye_income))
-        .set("nonPayeIncomeForStudentLoan", money(s.non_paye_income))
-        .build()
+fn student_loan(s: &StudentLoan, plan_type: &'static str) -> impl Field {
+    object(move |o| {
+        o.set(key!("planType"), plan_type)
+            .set(key!("studentLoanTotalIncomeAmount"), money(s.total_income))
+            .set(key!("studentLoanChargeableIncomeAmount"), money(s.chargeable_income))
+            .set(key!("studentLoanRepaymentAmount"), money(s.repayment_amount))
+            .set(key!("studentLoanDeductionsFromEmployment"), money(s.deductions_from_employment))
+            .set(key!("studentLoanRepaymentAmountNetOfDeductions"), money(s.repayment_amount_net_of_deductions))
+            .set(key!("studentLoanApportionedIncomeThreshold"), pounds(s.threshold))
+            .set(key!("studentLoanRate"), percent(s.rate))
+            .set(key!("payeIncomeForStudentLoan"), money(s.paye_income))
+            .set(key!("nonPayeIncomeForStudentLoan"), money(s.non_paye_income))
+    })
 }
 
 /// `codedOutUnderpayments`.
-pub(super) fn coded_out_underpayments(c: &CodedOutUnderpayments) -> Node {
-    Obj::new()
-        .opt("totalPayeUnderpayments", c.total_paye_underpayments.map(money))
-        .non_empty("payeUnderpaymentsDetail", c.total_paye_underpayments.map(|m| detail(c, m, None)))
-        .opt("totalSelfAssessmentUnderpayments", c.total_self_assessment_underpayments.map(money))
-        .opt("totalCollectedSelfAssessmentUnderpayments", c.total_collected_self_assessment_underpayments.map(money))
-        .opt(
-            "totalUncollectedSelfAssessmentUnderpayments",
-            c.total_uncollected_self_assessment_underpayments.map(money),
-        )
-        .non_empty(
-            "selfAssessmentUnderpaymentsDetail",
-            c.total_self_assessment_underpayments.map(|m| {
-                let split = c
-                    .total_collected_self_assessment_underpayments
-                    .zip(c.total_uncollected_self_assessment_underpayments);
-                detail(c, m, split)
-            }),
-        )
-        .build()
+pub(super) fn coded_out_underpayments(c: &CodedOutUnderpayments) -> impl Field {
+    object(move |o| {
+        o.opt(key!("totalPayeUnderpayments"), c.total_paye_underpayments.map(money))
+            .non_empty(key!("payeUnderpaymentsDetail"), c.total_paye_underpayments.map(|m| detail(c, m, None)))
+            .opt(key!("totalSelfAssessmentUnderpayments"), c.total_self_assessment_underpayments.map(money))
+            .opt(
+                key!("totalCollectedSelfAssessmentUnderpayments"),
+                c.total_collected_self_assessment_underpayments.map(money),
+            )
+            .opt(
+                key!("totalUncollectedSelfAssessmentUnderpayments"),
+                c.total_uncollected_self_assessment_underpayments.map(money),
+            )
+            .non_empty(
+                key!("selfAssessmentUnderpaymentsDetail"),
+                c.total_self_assessment_underpayments.map(|m| {
+                    let split = c
+                        .total_collected_self_assessment_underpayments
+                        .zip(c.total_uncollected_self_assessment_underpayments);
+                    detail(c, m, split)
+                }),
+            )
+    })
 }
 
 /// One coded-out amount: itsa holds one amount of each kind, so each detail list has one
 /// entry, for the year the debt relates to.
-fn detail(c: &CodedOutUnderpayments, amount: Money, collected: Option<(Money, Money)>) -> Node {
-    Obj::new()
-        .set("amount", money(amount))
-        .set("relatedTaxYear", c.related_tax_year.to_string())
-        .set("source", if c.from_customer { "customer" } else { "hmrc-held" })
-        .opt("collectedAmount", collected.map(|(m, _)| money(m)))
-        .opt("uncollectedAmount", collected.map(|(_, m)| money(m)))
-        .build()
+fn detail(c: &CodedOutUnderpayments, amount: Money, collected: Option<(Money, Money)>) -> impl Field {
+    object(move |o| {
+        o.set(key!("amount"), money(amount))
+            .set(key!("relatedTaxYear"), c.related_tax_year.to_string())
+            .set(key!("source"), if c.from_customer { "customer" } else { "hmrc-held" })
+            .opt(key!("collectedAmount"), collected.map(|(m, _)| money(m)))
+            .opt(key!("uncollectedAmount"), collected.map(|(_, m)| money(m)))
+    })
 }

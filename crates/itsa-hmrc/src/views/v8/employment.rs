@@ -5,34 +5,37 @@ use itsa_engine::calculation::{EmploymentIncome, EmploymentOrPensionDetail};
 use itsa_engine::employment::{EmploymentRecord, LumpSums, TaxedLumpSum};
 use itsa_engine::{Date, Money};
 
-use crate::views::json::{Node, Obj, is_uuid, money, money_if_not_zero, non_empty_array};
+use crate::key;
+use crate::views::json::{
+    Borrowed, Field, Node, Obj, is_uuid, money, money_if_not_zero, non_empty_array, object, object_if_any,
+};
 
 /// One employment or pension. Its id is HMRC's employment id when it has one (a custom
 /// employment's), or its name when that is a UUID; otherwise the name is the employer's.
-pub(super) fn detail(d: &EmploymentOrPensionDetail) -> Node {
+pub(super) fn detail(d: &EmploymentOrPensionDetail) -> impl Field {
     let r = &d.record;
-    let id = r.id.clone().filter(|id| is_uuid(id)).or_else(|| is_uuid(&d.name).then(|| d.name.clone()));
-    let employer_name = (!is_uuid(&d.name)).then(|| d.name.clone());
-    let student_loans = Obj::new()
-        .opt("uglDeductionAmount", money_if_not_zero(d.student_loan_deductions))
-        .opt("pglDeductionAmount", money_if_not_zero(d.postgraduate_loan_deductions))
-        .some_if_not_empty();
-    Obj::new()
-        .opt("incomeSourceId", id)
-        .set("source", r.source.hmrc_name())
-        .set("occupationalPension", d.occupational_pension)
-        .opt("employerRef", r.employer_ref.clone())
-        .opt("employerName", employer_name)
-        .opt("payrollId", r.payroll_id.clone())
-        .opt("offPayrollWorker", r.off_payroll_worker)
-        .opt("startDate", r.start_date.map(date))
-        .opt("dateEmploymentEnded", r.date_ended.map(date))
-        .set("taxablePayToDate", money(d.taxable_pay_to_date))
-        .set("totalTaxToDate", money(d.total_tax_to_date))
-        .opt("lumpSums", r.lump_sums.as_ref().map(lump_sums))
-        .opt("studentLoans", student_loans)
-        .opt("benefitsInKind", benefits_in_kind(d.benefits_in_kind, r))
-        .build()
+    let id = r.id.as_deref().filter(|id| is_uuid(id)).or_else(|| is_uuid(&d.name).then_some(d.name.as_str()));
+    let employer_name = (!is_uuid(&d.name)).then_some(d.name.as_str());
+    let student_loans = object_if_any(move |o| {
+        o.opt(key!("uglDeductionAmount"), money_if_not_zero(d.student_loan_deductions))
+            .opt(key!("pglDeductionAmount"), money_if_not_zero(d.postgraduate_loan_deductions))
+    });
+    object(move |o| {
+        o.opt(key!("incomeSourceId"), id.map(Borrowed))
+            .set(key!("source"), r.source.hmrc_name())
+            .set(key!("occupationalPension"), d.occupational_pension)
+            .opt(key!("employerRef"), r.employer_ref.as_deref().map(Borrowed))
+            .opt(key!("employerName"), employer_name.map(Borrowed))
+            .opt(key!("payrollId"), r.payroll_id.as_deref().map(Borrowed))
+            .opt(key!("offPayrollWorker"), r.off_payroll_worker)
+            .opt(key!("startDate"), r.start_date.map(date))
+            .opt(key!("dateEmploymentEnded"), r.date_ended.map(date))
+            .set(key!("taxablePayToDate"), money(d.taxable_pay_to_date))
+            .set(key!("totalTaxToDate"), money(d.total_tax_to_date))
+            .opt(key!("lumpSums"), r.lump_sums.as_ref().map(lump_sums))
+            .set(key!("studentLoans"), student_loans)
+            .opt(key!("benefitsInKind"), benefits_in_kind(d.benefits_in_kind, r))
+    })
 }
 
 fn date(d: Date) -> Node {
@@ -50,7 +53,12 @@ fn benefits_in_kind(total: Money, r: &EmploymentRecord) -> Option<Node> {
         .iter()
         .fold(Obj::new(), |o, (name, amount)| o.set(apportioned(name), money(*amount)))
         .some_if_not_empty();
-    Some(Obj::new().set("totalBenefitsInKindReceived", money(total)).opt("benefitsInKindDetail", detail).build())
+    Some(
+        Obj::new()
+            .set(key!("totalBenefitsInKindReceived"), money(total))
+            .opt(key!("benefitsInKindDetail"), detail)
+            .build(),
+    )
 }
 
 /// HMRC's name of a benefit's apportioned amount: `car` is `apportionedCar`.
@@ -92,29 +100,29 @@ fn apportioned(name: &str) -> &'static str {
 fn lump_sums(l: &LumpSums) -> Node {
     let taxed = |t: &TaxedLumpSum, exempt: bool| {
         Obj::new()
-            .set("amount", money(t.amount))
-            .opt("exemptAmount", t.exempt_amount.filter(|_| exempt).map(money))
-            .opt("taxPaid", t.tax_paid.map(money))
-            .opt("taxTakenOffInEmployment", t.tax_taken_off_in_employment)
+            .set(key!("amount"), money(t.amount))
+            .opt(key!("exemptAmount"), t.exempt_amount.filter(|_| exempt).map(money))
+            .opt(key!("taxPaid"), t.tax_paid.map(money))
+            .opt(key!("taxTakenOffInEmployment"), t.tax_taken_off_in_employment)
             .build()
     };
     let detail = Obj::new()
-        .opt("taxableLumpSumsAndCertainIncome", l.taxable_lump_sums.as_ref().map(|t| taxed(t, false)))
-        .opt("benefitFromEmployerFinancedRetirementScheme", l.retirement_scheme.as_ref().map(|t| taxed(t, true)))
+        .opt(key!("taxableLumpSumsAndCertainIncome"), l.taxable_lump_sums.as_ref().map(|t| taxed(t, false)))
+        .opt(key!("benefitFromEmployerFinancedRetirementScheme"), l.retirement_scheme.as_ref().map(|t| taxed(t, true)))
         .opt(
-            "redundancyCompensationPaymentsOverExemption",
+            key!("redundancyCompensationPaymentsOverExemption"),
             l.redundancy_over_exemption.as_ref().map(|t| taxed(t, false)),
         )
         .opt(
-            "redundancyCompensationPaymentsUnderExemption",
-            l.redundancy_under_exemption.map(|a| Obj::new().set("amount", money(a)).build()),
+            key!("redundancyCompensationPaymentsUnderExemption"),
+            l.redundancy_under_exemption.map(|a| Obj::new().set(key!("amount"), money(a)).build()),
         )
         .build();
     let tax_paid = l.total_tax_paid();
     Obj::new()
-        .set("totalLumpSum", money(l.total()))
-        .opt("totalTaxPaid", money_if_not_zero(tax_paid))
-        .set("lumpSumsDetail", detail)
+        .set(key!("totalLumpSum"), money(l.total()))
+        .opt(key!("totalTaxPaid"), money_if_not_zero(tax_paid))
+        .set(key!("lumpSumsDetail"), detail)
         .build()
 }
 
@@ -128,8 +136,8 @@ pub(super) fn employment_expenses(e: &EmploymentIncome) -> Option<Node> {
         .some_if_not_empty();
     Some(
         Obj::new()
-            .set("totalEmploymentExpenses", money(expenses.total()))
-            .opt("employmentExpensesDetail", detail)
+            .set(key!("totalEmploymentExpenses"), money(expenses.total()))
+            .opt(key!("employmentExpensesDetail"), detail)
             .build(),
     )
 }
@@ -147,13 +155,18 @@ pub(super) fn share_schemes_income(e: &EmploymentIncome) -> Option<Node> {
         .iter()
         .map(|s| {
             Obj::new()
-                .set("type", s.kind.hmrc_name())
-                .opt("employerName", Some(s.employer_name.clone()).filter(|n| is_share_scheme_employer_name(n)))
-                .opt("employerRef", s.employer_ref.clone())
-                .set("taxableAmount", money(s.taxable_amount))
+                .set(key!("type"), s.kind.hmrc_name())
+                .opt(key!("employerName"), Some(s.employer_name.clone()).filter(|n| is_share_scheme_employer_name(n)))
+                .opt(key!("employerRef"), s.employer_ref.clone())
+                .set(key!("taxableAmount"), money(s.taxable_amount))
                 .build()
         })
         .collect();
     let detail = non_empty_array(items)?;
-    Some(Obj::new().set("totalIncome", money(e.figures.share_schemes)).set("shareSchemeDetail", detail).build())
+    Some(
+        Obj::new()
+            .set(key!("totalIncome"), money(e.figures.share_schemes))
+            .set(key!("shareSchemeDetail"), detail)
+            .build(),
+    )
 }

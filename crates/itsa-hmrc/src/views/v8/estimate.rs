@@ -3,31 +3,32 @@
 use itsa_engine::calculation::{EndOfYearEstimate, EstimatedIncomeSource, EstimatedSourceType, IncomeSourceType};
 
 use super::inputs::business_income_source_id;
-use crate::views::json::{Node, Obj, is_income_source_id, money, money_if_not_zero, pounds};
+use crate::key;
+use crate::views::json::{Field, Node, Obj, is_income_source_id, money, money_if_not_zero, object, pounds};
 
 /// `endOfYearEstimate`.
-pub(super) fn end_of_year_estimate(e: &EndOfYearEstimate) -> Node {
-    Obj::new()
-        .non_empty("incomeSource", e.income_sources.iter().map(income_source))
-        .set("totalEstimatedIncome", pounds(e.total_estimated_income))
-        .set("totalTaxableIncome", pounds(e.total_taxable_income))
-        .set("incomeTaxAmount", money(e.income_tax_amount))
-        .set("nic2", money(e.nic2))
-        .set("nic4", money(e.nic4))
-        // Never below nil in HMRC's schema (a PAYE refund can take it there).
-        .opt(
-            "totalTaxDeductedBeforeCodingOut",
-            Some(e.total_tax_deducted_before_coding_out).filter(|m| !m.is_negative()).map(money),
-        )
-        .opt("saUnderpaymentsCodedOut", money_if_not_zero(e.sa_underpayments_coded_out))
-        .set("totalNicAmount", money(e.total_nic_amount))
-        .set("totalStudentLoansRepaymentAmount", money(e.total_student_loans_repayment_amount))
-        .set("totalTaxDeducted", money(e.total_tax_deducted))
-        .set("incomeTaxNicAmount", money(e.income_tax_nic_amount))
-        .opt("cgtAmount", e.cgt_amount.map(money))
-        .set("incomeTaxNicAndCgtAmount", money(e.income_tax_nic_amount + e.cgt_amount.unwrap_or_default()))
-        .set("totalAllowancesAndDeductions", pounds(e.total_allowances_and_deductions))
-        .build()
+pub(super) fn end_of_year_estimate(e: &EndOfYearEstimate) -> impl Field {
+    object(move |o| {
+        o.non_empty(key!("incomeSource"), e.income_sources.iter().map(income_source))
+            .set(key!("totalEstimatedIncome"), pounds(e.total_estimated_income))
+            .set(key!("totalTaxableIncome"), pounds(e.total_taxable_income))
+            .set(key!("incomeTaxAmount"), money(e.income_tax_amount))
+            .set(key!("nic2"), money(e.nic2))
+            .set(key!("nic4"), money(e.nic4))
+            // Never below nil in HMRC's schema (a PAYE refund can take it there).
+            .opt(
+                key!("totalTaxDeductedBeforeCodingOut"),
+                Some(e.total_tax_deducted_before_coding_out).filter(|m| !m.is_negative()).map(money),
+            )
+            .opt(key!("saUnderpaymentsCodedOut"), money_if_not_zero(e.sa_underpayments_coded_out))
+            .set(key!("totalNicAmount"), money(e.total_nic_amount))
+            .set(key!("totalStudentLoansRepaymentAmount"), money(e.total_student_loans_repayment_amount))
+            .set(key!("totalTaxDeducted"), money(e.total_tax_deducted))
+            .set(key!("incomeTaxNicAmount"), money(e.income_tax_nic_amount))
+            .opt(key!("cgtAmount"), e.cgt_amount.map(money))
+            .set(key!("incomeTaxNicAndCgtAmount"), money(e.income_tax_nic_amount + e.cgt_amount.unwrap_or_default()))
+            .set(key!("totalAllowancesAndDeductions"), pounds(e.total_allowances_and_deductions))
+    })
 }
 
 /// HMRC's `incomeSourceType` for an estimated source. Savings are
@@ -60,10 +61,10 @@ fn income_source(s: &EstimatedIncomeSource) -> Node {
         _ => (None, name),
     };
     Obj::new()
-        .opt("incomeSourceId", id)
-        .set("incomeSourceType", source_type(s.income_source_type))
-        .opt("incomeSourceName", name.map(str::to_owned))
-        .set("taxableIncome", pounds(s.taxable_income))
-        .set("totalAllowancesAndDeductions", pounds(s.total_allowances_and_deductions))
+        .opt(key!("incomeSourceId"), id)
+        .set(key!("incomeSourceType"), source_type(s.income_source_type))
+        .opt(key!("incomeSourceName"), name.map(str::to_owned))
+        .set(key!("taxableIncome"), pounds(s.taxable_income))
+        .set(key!("totalAllowancesAndDeductions"), pounds(s.total_allowances_and_deductions))
         .build()
 }

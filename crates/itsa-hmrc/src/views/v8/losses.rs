@@ -5,6 +5,7 @@ use itsa_engine::calculation::{IncomeSourceType, LossesAndClaims};
 use itsa_engine::losses::ClaimResult;
 
 use super::inputs::business_income_source_id;
+use crate::key;
 use crate::views::SchemaVariant;
 use crate::views::json::{Node, Obj, money, money_if_not_zero, pounds, pounds_if_not_zero};
 
@@ -24,11 +25,11 @@ pub(super) fn losses_and_claims(c: &Calculation, variant: SchemaVariant) -> Opti
         let id = business_income_source_id(&b.income_source_id, b.income_source_type);
         let loss = |amount, loss_type: &'static str| {
             Obj::new()
-                .set("incomeSourceId", id.clone())
-                .set("incomeSourceType", b.income_source_type.hmrc_name())
-                .set("taxYearLossIncurred", tax_year.clone())
-                .set("currentLossValue", pounds(amount))
-                .set("lossType", loss_type)
+                .set(key!("incomeSourceId"), id.clone())
+                .set(key!("incomeSourceType"), b.income_source_type.hmrc_name())
+                .set(key!("taxYearLossIncurred"), tax_year.clone())
+                .set(key!("currentLossValue"), pounds(amount))
+                .set(key!("lossType"), loss_type)
                 .build()
         };
         // A loss a claim has used is shown under the claims, not as unclaimed.
@@ -51,11 +52,11 @@ pub(super) fn losses_and_claims(c: &Calculation, variant: SchemaVariant) -> Opti
     }
     let [applied, carried, default, not_applied] = claims;
     Obj::new()
-        .non_empty("resultOfClaimsApplied", applied)
-        .non_empty("unclaimedLosses", unclaimed)
-        .non_empty("carriedForwardLosses", carried)
-        .non_empty("defaultCarriedForwardLosses", default)
-        .non_empty("claimsNotApplied", not_applied)
+        .non_empty(key!("resultOfClaimsApplied"), applied)
+        .non_empty(key!("unclaimedLosses"), unclaimed)
+        .non_empty(key!("carriedForwardLosses"), carried)
+        .non_empty(key!("defaultCarriedForwardLosses"), default)
+        .non_empty(key!("claimsNotApplied"), not_applied)
         .some_if_not_empty()
 }
 
@@ -79,23 +80,23 @@ fn claim_lists(l: &LossesAndClaims) -> [Vec<Node>; 4] {
     // The fields an applied claim and a loss carried forward begin with.
     let head = |r: &ClaimResult| {
         Obj::new()
-            .opt("claimId", r.claim_id.as_deref().map(claim_id))
-            .opt("originatingClaimId", r.originating_claim_id.as_deref().map(claim_id))
-            .set("incomeSourceId", business_income_source_id(&r.income_source_id, r.income_source_type))
-            .set("incomeSourceType", r.income_source_type.hmrc_name())
+            .opt(key!("claimId"), r.claim_id.as_deref().map(claim_id))
+            .opt(key!("originatingClaimId"), r.originating_claim_id.as_deref().map(claim_id))
+            .set(key!("incomeSourceId"), business_income_source_id(&r.income_source_id, r.income_source_type))
+            .set(key!("incomeSourceType"), r.income_source_type.hmrc_name())
     };
     let applied = l
         .result_of_claims_applied
         .iter()
         .map(|r| {
             head(r)
-                .set("taxYearClaimMade", r.tax_year_claim_made.unwrap_or(r.tax_year_loss_incurred).to_string())
-                .set("claimType", r.claim_type.hmrc_name())
-                .opt("mtdLoss", (r.mtd_loss).then_some(false))
-                .set("taxYearLossIncurred", r.tax_year_loss_incurred.to_string())
-                .set("lossAmountUsed", pounds(r.loss_amount_used))
-                .set("remainingLossValue", pounds(r.remaining_loss_value))
-                .set("lossType", loss_type(r.class4))
+                .set(key!("taxYearClaimMade"), r.tax_year_claim_made.unwrap_or(r.tax_year_loss_incurred).to_string())
+                .set(key!("claimType"), r.claim_type.hmrc_name())
+                .opt(key!("mtdLoss"), (r.mtd_loss).then_some(false))
+                .set(key!("taxYearLossIncurred"), r.tax_year_loss_incurred.to_string())
+                .set(key!("lossAmountUsed"), pounds(r.loss_amount_used))
+                .set(key!("remainingLossValue"), pounds(r.remaining_loss_value))
+                .set(key!("lossType"), loss_type(r.class4))
                 .build()
         })
         .collect();
@@ -104,11 +105,11 @@ fn claim_lists(l: &LossesAndClaims) -> [Vec<Node>; 4] {
         .iter()
         .map(|r| {
             head(r)
-                .set("claimType", r.claim_type.hmrc_name())
-                .opt("taxYearClaimMade", r.tax_year_claim_made.map(|y| y.to_string()))
-                .set("taxYearLossIncurred", r.tax_year_loss_incurred.to_string())
-                .set("currentLossValue", pounds(r.remaining_loss_value))
-                .set("lossType", loss_type(r.class4))
+                .set(key!("claimType"), r.claim_type.hmrc_name())
+                .opt(key!("taxYearClaimMade"), r.tax_year_claim_made.map(|y| y.to_string()))
+                .set(key!("taxYearLossIncurred"), r.tax_year_loss_incurred.to_string())
+                .set(key!("currentLossValue"), pounds(r.remaining_loss_value))
+                .set(key!("lossType"), loss_type(r.class4))
                 .build()
         })
         .collect();
@@ -117,10 +118,10 @@ fn claim_lists(l: &LossesAndClaims) -> [Vec<Node>; 4] {
         .iter()
         .map(|d| {
             Obj::new()
-                .set("incomeSourceId", business_income_source_id(&d.income_source_id, d.income_source_type))
-                .set("incomeSourceType", d.income_source_type.hmrc_name())
-                .set("taxYearLossIncurred", d.tax_year_loss_incurred.to_string())
-                .set("currentLossValue", pounds(d.amount))
+                .set(key!("incomeSourceId"), business_income_source_id(&d.income_source_id, d.income_source_type))
+                .set(key!("incomeSourceType"), d.income_source_type.hmrc_name())
+                .set(key!("taxYearLossIncurred"), d.tax_year_loss_incurred.to_string())
+                .set(key!("currentLossValue"), pounds(d.amount))
                 .build()
         })
         .collect();
@@ -130,11 +131,11 @@ fn claim_lists(l: &LossesAndClaims) -> [Vec<Node>; 4] {
         .filter_map(|c| {
             Some(
                 Obj::new()
-                    .set("claimId", claim_id(c.claim_id.as_deref()?))
-                    .set("incomeSourceId", business_income_source_id(&c.business_id, c.income_source_type))
-                    .set("incomeSourceType", c.income_source_type.hmrc_name())
-                    .set("taxYearClaimMade", c.tax_year_claimed_for.to_string())
-                    .set("claimType", c.claim_type.hmrc_name())
+                    .set(key!("claimId"), claim_id(c.claim_id.as_deref()?))
+                    .set(key!("incomeSourceId"), business_income_source_id(&c.business_id, c.income_source_type))
+                    .set(key!("incomeSourceType"), c.income_source_type.hmrc_name())
+                    .set(key!("taxYearClaimMade"), c.tax_year_claimed_for.to_string())
+                    .set(key!("claimType"), c.claim_type.hmrc_name())
                     .build(),
             )
         })
@@ -157,17 +158,17 @@ pub(super) fn transition_profit(c: &Calculation, variant: SchemaVariant) -> Opti
             total += t.after_losses;
             Some(
                 Obj::new()
-                    .set("incomeSourceId", business_income_source_id(&b.income_source_id, b.income_source_type))
-                    .opt("incomeSourceName", b.accounts.as_ref().and_then(|a| a.name.clone()))
-                    .set("transitionProfitAmount", money(t.amount))
-                    .opt("transitionProfitAccelerationAmount", money_if_not_zero(t.acceleration_amount))
-                    .set("totalTransitionProfit", pounds(t.total))
+                    .set(key!("incomeSourceId"), business_income_source_id(&b.income_source_id, b.income_source_type))
+                    .opt(key!("incomeSourceName"), b.accounts.as_ref().and_then(|a| a.name.clone()))
+                    .set(key!("transitionProfitAmount"), money(t.amount))
+                    .opt(key!("transitionProfitAccelerationAmount"), money_if_not_zero(t.acceleration_amount))
+                    .set(key!("totalTransitionProfit"), pounds(t.total))
                     .opt(
-                        "remainingBroughtForwardIncomeTaxLosses",
+                        key!("remainingBroughtForwardIncomeTaxLosses"),
                         pounds_if_not_zero(t.remaining_losses_brought_forward),
                     )
-                    .opt("broughtForwardIncomeTaxLossesUsed", pounds_if_not_zero(t.losses_used))
-                    .set("transitionProfitsAfterIncomeTaxLossDeductions", pounds(t.after_losses))
+                    .opt(key!("broughtForwardIncomeTaxLossesUsed"), pounds_if_not_zero(t.losses_used))
+                    .set(key!("transitionProfitsAfterIncomeTaxLossDeductions"), pounds(t.after_losses))
                     .build(),
             )
         })
@@ -175,5 +176,10 @@ pub(super) fn transition_profit(c: &Calculation, variant: SchemaVariant) -> Opti
     if details.is_empty() {
         return None;
     }
-    Some(Obj::new().set("totalTaxableTransitionProfit", pounds(total)).set("transitionProfitDetail", details).build())
+    Some(
+        Obj::new()
+            .set(key!("totalTaxableTransitionProfit"), pounds(total))
+            .set(key!("transitionProfitDetail"), details)
+            .build(),
+    )
 }

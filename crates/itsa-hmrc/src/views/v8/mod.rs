@@ -23,7 +23,8 @@ use itsa_engine::{Calculation, Message, Messages};
 use serde_json::Value;
 
 use super::SchemaVariant;
-use super::json::{Node, Obj};
+use super::json::{Field, Node, Obj, object};
+use crate::key;
 
 /// The `calculation` object of the v8/v9 retrieve response, in the schema variant for
 /// the calculation's tax year.
@@ -33,55 +34,76 @@ pub fn calculation_v8(calculation: &Calculation) -> Value {
 
 /// [`calculation_v8`] as a [`Node`], to write out without building a [`Value`].
 pub fn calculation_v8_node(calculation: &Calculation) -> Node {
-    calculation_in(calculation, SchemaVariant::for_tax_year(calculation.tax_year))
+    Node::from_object(calculation_v8_field(calculation))
+}
+
+/// [`calculation_v8`] as a field of another object, written in place into its text.
+pub fn calculation_v8_field(calculation: &Calculation) -> impl Field {
+    calculation_object(calculation, SchemaVariant::for_tax_year(calculation.tax_year))
 }
 
 /// The `calculation` object in a given schema variant. Version 3.0's object is written
 /// from the def1 shape, its ancestor (see `views::v3`).
 pub(crate) fn calculation_in(calculation: &Calculation, variant: SchemaVariant) -> Node {
-    let c = calculation;
-    Obj::new()
-        .set("allowancesAndDeductions", allowances::allowances_and_deductions(&c.allowances_and_deductions))
-        .opt("reliefs", allowances::reliefs(c, variant))
-        .opt("taxDeductedAtSource", allowances::tax_deducted_at_source(&c.tax_deducted_at_source))
-        .opt("giftAid", c.gift_aid.as_ref().map(allowances::gift_aid))
-        .opt("royaltyPayments", foreign::royalty_payments(&c.foreign))
-        .opt("notionalTax", allowances::notional_tax(c))
-        .opt(
-            "marriageAllowanceTransferredIn",
-            c.marriage_allowance_transferred_in.as_ref().map(allowances::marriage_allowance_transferred_in),
-        )
-        .opt(
-            "pensionContributionReliefs",
-            c.pension_contribution_reliefs.as_ref().map(allowances::pension_contribution_reliefs),
-        )
-        .opt("pensionSavingsTaxCharges", benefits::pension_savings_tax_charges(c, variant))
-        .opt("studentLoans", allowances::student_loans(&c.student_loans, variant))
-        .opt("codedOutUnderpayments", c.coded_out_underpayments.as_ref().map(allowances::coded_out_underpayments))
-        .opt("businessProfitAndLoss", income::business_profit_and_loss(&c.business_profit_and_loss, variant))
-        .opt(
-            "employmentAndPensionsIncome",
-            c.employment_and_pensions_income.as_ref().map(income::employment_and_pensions_income),
-        )
-        .opt("employmentExpenses", c.employment.as_ref().and_then(employment::employment_expenses))
-        .opt("foreignTaxForFtcrNotClaimed", foreign::foreign_tax_for_ftcr_not_claimed(&c.foreign))
-        .opt("stateBenefitsIncome", c.state_benefits_income.as_ref().map(benefits::state_benefits_income))
-        .opt("shareSchemesIncome", c.employment.as_ref().and_then(employment::share_schemes_income))
-        .opt("foreignIncome", foreign::foreign_income(&c.foreign))
-        .opt("chargeableEventGainsIncome", foreign::chargeable_event_gains_income(&c.chargeable_event_gains))
-        .opt(
-            "savingsAndGainsIncome",
-            c.savings_and_gains_income.as_ref().map(|s| income::savings_and_gains_income(s, &c.foreign)),
-        )
-        .opt("otherIncome", c.other_income.map(|t| income::other_income(t, &c.post_cessation_receipts, c.tax_year)))
-        .opt("dividendsIncome", c.dividends_income.as_ref().map(|d| income::dividends_income(d, &c.foreign)))
-        .opt("incomeSummaryTotals", income::income_summary_totals(&c.income_summary_totals))
-        .set("taxCalculation", tax_calculation::tax_calculation(&c.tax_calculation, &c.student_loans, variant))
-        .opt("endOfYearEstimate", c.end_of_year_estimate.as_ref().map(estimate::end_of_year_estimate))
-        .opt("lossesAndClaims", losses::losses_and_claims(c, variant))
-        .opt("transitionProfit", losses::transition_profit(c, variant))
-        .opt("highIncomeChildBenefitCharge", tax_calculation::high_income_child_benefit_charge(c, variant))
-        .build()
+    Node::from_object(calculation_object(calculation, variant))
+}
+
+/// [`calculation_in`], written in place.
+fn calculation_object(c: &Calculation, variant: SchemaVariant) -> impl Field {
+    object(move |o| {
+        o.set(key!("allowancesAndDeductions"), allowances::allowances_and_deductions(&c.allowances_and_deductions))
+            .set(key!("reliefs"), allowances::reliefs(c, variant))
+            .set(key!("taxDeductedAtSource"), allowances::tax_deducted_at_source(&c.tax_deducted_at_source))
+            .opt(key!("giftAid"), c.gift_aid.as_ref().map(allowances::gift_aid))
+            .opt(key!("royaltyPayments"), foreign::royalty_payments(&c.foreign))
+            .opt(key!("notionalTax"), allowances::notional_tax(c))
+            .opt(
+                key!("marriageAllowanceTransferredIn"),
+                c.marriage_allowance_transferred_in.as_ref().map(allowances::marriage_allowance_transferred_in),
+            )
+            .opt(
+                key!("pensionContributionReliefs"),
+                c.pension_contribution_reliefs.as_ref().map(allowances::pension_contribution_reliefs),
+            )
+            .opt(key!("pensionSavingsTaxCharges"), benefits::pension_savings_tax_charges(c, variant))
+            .non_empty(key!("studentLoans"), allowances::student_loans(&c.student_loans, variant))
+            .opt(
+                key!("codedOutUnderpayments"),
+                c.coded_out_underpayments.as_ref().map(allowances::coded_out_underpayments),
+            )
+            .non_empty(
+                key!("businessProfitAndLoss"),
+                income::business_profit_and_loss(&c.business_profit_and_loss, variant),
+            )
+            .opt(
+                key!("employmentAndPensionsIncome"),
+                c.employment_and_pensions_income.as_ref().map(income::employment_and_pensions_income),
+            )
+            .opt(key!("employmentExpenses"), c.employment.as_ref().and_then(employment::employment_expenses))
+            .opt(key!("foreignTaxForFtcrNotClaimed"), foreign::foreign_tax_for_ftcr_not_claimed(&c.foreign))
+            .opt(key!("stateBenefitsIncome"), c.state_benefits_income.as_ref().map(benefits::state_benefits_income))
+            .opt(key!("shareSchemesIncome"), c.employment.as_ref().and_then(employment::share_schemes_income))
+            .opt(key!("foreignIncome"), foreign::foreign_income(&c.foreign))
+            .opt(key!("chargeableEventGainsIncome"), foreign::chargeable_event_gains_income(&c.chargeable_event_gains))
+            .opt(
+                key!("savingsAndGainsIncome"),
+                c.savings_and_gains_income.as_ref().map(|s| income::savings_and_gains_income(s, &c.foreign)),
+            )
+            .opt(
+                key!("otherIncome"),
+                c.other_income.map(|t| income::other_income(t, &c.post_cessation_receipts, c.tax_year)),
+            )
+            .opt(key!("dividendsIncome"), c.dividends_income.as_ref().map(|d| income::dividends_income(d, &c.foreign)))
+            .set(key!("incomeSummaryTotals"), income::income_summary_totals(&c.income_summary_totals))
+            .set(
+                key!("taxCalculation"),
+                tax_calculation::tax_calculation(&c.tax_calculation, &c.student_loans, variant),
+            )
+            .opt(key!("endOfYearEstimate"), c.end_of_year_estimate.as_ref().map(estimate::end_of_year_estimate))
+            .opt(key!("lossesAndClaims"), losses::losses_and_claims(c, variant))
+            .opt(key!("transitionProfit"), losses::transition_profit(c, variant))
+            .opt(key!("highIncomeChildBenefitCharge"), tax_calculation::high_income_child_benefit_charge(c, variant))
+    })
 }
 
 /// The whole v8/v9 retrieve response: `metadata` ([`metadata::metadata_v8`]), `inputs`
@@ -96,10 +118,10 @@ pub fn retrieve_response_v8(
 ) -> Value {
     debug_assert_eq!(variant, SchemaVariant::for_tax_year(calculation.tax_year), "variant of another tax year");
     Obj::new()
-        .set("metadata", metadata)
-        .set("inputs", inputs)
-        .set("calculation", calculation_v8_node(calculation))
-        .opt("messages", messages_node(&calculation.messages))
+        .set(key!("metadata"), metadata)
+        .set(key!("inputs"), inputs)
+        .set(key!("calculation"), calculation_v8_field(calculation))
+        .opt(key!("messages"), messages_node(&calculation.messages))
         .build()
         .into()
 }
@@ -114,12 +136,12 @@ pub fn messages_v8(messages: &Messages) -> Option<Value> {
 /// [`messages_v8`] as a [`Node`].
 fn messages_node(messages: &Messages) -> Option<Node> {
     let list = |items: &[Message]| -> Vec<Node> {
-        items.iter().map(|m| Obj::new().set("id", m.id).set("text", m.text.clone()).build()).collect()
+        items.iter().map(|m| Obj::new().set(key!("id"), m.id).set(key!("text"), m.text.clone()).build()).collect()
     };
     Obj::new()
-        .non_empty("info", list(&messages.info))
-        .non_empty("warnings", list(&messages.warnings))
-        .non_empty("errors", list(&messages.errors))
+        .non_empty(key!("info"), list(&messages.info))
+        .non_empty(key!("warnings"), list(&messages.warnings))
+        .non_empty(key!("errors"), list(&messages.errors))
         .some_if_not_empty()
 }
 
