@@ -256,7 +256,7 @@ impl Field for Value {
 /// Append `text` as a JSON string, as serde_json writes it: copied as it is when nothing
 /// in it needs escaping (HMRC's names and most ids), else escaped by serde_json.
 fn write_str(out: &mut Vec<u8>, text: &str) {
-    if text.bytes().all(needs_no_escape) {
+    if needs_no_escaping(text.as_bytes()) {
         write_plain_str(out, text);
     } else {
         write_serialized(out, text);
@@ -266,6 +266,28 @@ fn write_str(out: &mut Vec<u8>, text: &str) {
 /// Whether JSON writes this byte of a string as it is.
 fn needs_no_escape(b: u8) -> bool {
     b >= 0x20 && b != b'"' && b != b'\\'
+}
+
+/// `byte` in every byte of a word.
+const fn every_byte(byte: u8) -> u64 {
+    u64::from_ne_bytes([byte; 8])
+}
+
+/// Whether JSON writes all of `bytes` as they are ([`needs_no_escape`]), looked at eight
+/// at a time: ids and names are mostly longer than a word, and a byte-by-byte look took
+/// several steps for each.
+fn needs_no_escaping(bytes: &[u8]) -> bool {
+    let (words, rest) = bytes.as_chunks::<8>();
+    let mut found = 0;
+    for word in words {
+        let word = u64::from_ne_bytes(*word);
+        // A byte of `x` below `n` (at most 0x80) sets its top bit in `(x - n…n) & !x`,
+        // and no top bit is set there unless some byte is below `n` (a borrow only
+        // passes on from such a byte). A byte equal to `c` is a zero byte of `x ^ c`.
+        let below = |x: u64, n: u8| x.wrapping_sub(every_byte(n)) & !x;
+        found |= below(word, 0x20) | below(word ^ every_byte(b'"'), 1) | below(word ^ every_byte(b'\\'), 1);
+    }
+    found & every_byte(0x80) == 0 && rest.iter().all(|&b| needs_no_escape(b))
 }
 
 /// Append text that needs no escaping as a JSON string: text fixed in the program
@@ -1012,6 +1034,27 @@ mod tests {
             let expected = serde_json::to_string(&decimal_number(value)).unwrap();
             assert_eq!(String::from_utf8(written).unwrap(), expected, "{value}");
         }
+    }
+
+    /// Looked at eight bytes at a time, text needs escaping exactly when one of its bytes
+    /// does, wherever that byte is.
+    #[test]
+    fn escaping_is_found_wherever_it_is_needed() {
+        let plain = b"Acme Ltd XAIS12345678901 caf\xc3\xa9 0f9e8d7c-6b5a-4c3d";
+        for length in 0..plain.len() {
+            let text = &plain[..length];
+            assert!(needs_no_escaping(text), "{text:?}");
+            for at in 0..length {
+                for byte in 0..=255_u8 {
+                    let mut text = text.to_vec();
+                    text[at] = byte;
+                    assert_eq!(needs_no_escaping(&text), text.iter().all(|&b| needs_no_escape(b)), "{text:?}");
+                }
+            }
+        }
+        let mut written = Vec::new();
+        write_str(&mut written, "a \"quoted\" \\ line\nof more than eight bytes");
+        assert_eq!(written, serde_json::to_vec("a \"quoted\" \\ line\nof more than eight bytes").unwrap());
     }
 
     /// Whole pounds are written as the rounded-down figure, with or without places.
