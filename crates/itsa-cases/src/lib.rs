@@ -1178,11 +1178,16 @@ fn listed(list: &[itsa_engine::messages::Message]) -> impl Field {
     Items(list.iter().map(|m| object(move |o| o.set(key!("id"), m.id).set(key!("text"), Borrowed(&m.text)))))
 }
 
+/// [`result_object`] as a [`Node`].
+fn result_node(id: &str, calculation: &Calculation) -> Node {
+    Node::from_object(result_object(id, calculation))
+}
+
 /// The result object: `id`, `summary`, the HMRC-shaped `calculation` and `messages` (all
 /// three lists, empty or not), written into one text as it goes.
-fn result_node(id: &str, calculation: &Calculation) -> Node {
+fn result_object<'a>(id: &'a str, calculation: &'a Calculation) -> impl Field + 'a {
     let m = &calculation.messages;
-    Node::from_object(object(move |o| {
+    object(move |o| {
         o.set(key!("id"), Borrowed(id))
             .set(key!("summary"), summary_object(calculation))
             .set(key!("calculation"), itsa_hmrc::calculation_v8_field(calculation))
@@ -1194,7 +1199,7 @@ fn result_node(id: &str, calculation: &Calculation) -> Node {
                         .set(key!("errors"), listed(&m.errors))
                 }),
             )
-    }))
+    })
 }
 
 /// The result object for a case that could not be calculated.
@@ -1276,6 +1281,18 @@ impl CaseLines {
     /// [`write_result_line`] for the next case line.
     pub fn write_result_line(&mut self, out: &mut impl std::io::Write, line: &str) -> serde_json::Result<()> {
         write_result_line_in(out, line, &mut self.inputs)
+    }
+
+    /// [`write_result_line`] for the next case line, its text appended to `out`: the
+    /// result object is written there as it is made, not made in a buffer of its own and
+    /// copied.
+    pub fn append_result_line(&mut self, out: &mut Vec<u8>, line: &str) {
+        let written = with_outcome(line, &mut self.inputs, |id, calculation| {
+            result_object(id, calculation).write_field(out);
+        });
+        if let Err(error) = written {
+            serde_json::to_writer(out, &error).expect("a value serialises to a Vec");
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::io::{self, BufRead, BufWriter, Write};
+use std::io::{self, BufRead, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -18,7 +18,11 @@ pub fn run_cases(path: &Path) -> anyhow::Result<ExitCode> {
     } else {
         Box::new(io::BufReader::new(fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?))
     };
-    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    let mut stdout = io::stdout().lock();
+    // The results are written into one buffer as they are made, several lines at a time,
+    // and the buffer is written out when it is full enough: a line is not made in a
+    // buffer of its own and copied into a writer's.
+    let mut out = Vec::with_capacity(OUTPUT_CAPACITY);
     // One buffer for every line: a line is read into it, calculated and written out; and
     // one set of inputs, made afresh in it for each case.
     let mut line = String::new();
@@ -32,12 +36,22 @@ pub fn run_cases(path: &Path) -> anyhow::Result<ExitCode> {
         if case.trim().is_empty() {
             continue;
         }
-        cases.write_result_line(&mut out, case)?;
-        out.write_all(b"\n")?;
+        cases.append_result_line(&mut out, case);
+        out.push(b'\n');
+        if out.len() >= OUTPUT_FLUSH {
+            stdout.write_all(&out)?;
+            out.clear();
+        }
     }
-    out.flush()?;
+    stdout.write_all(&out)?;
+    stdout.flush()?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// The output is written out once it passes this many bytes ...
+const OUTPUT_FLUSH: usize = 64 * 1024;
+/// ... from a buffer with room for that and a line or two more, so that it seldom grows.
+const OUTPUT_CAPACITY: usize = OUTPUT_FLUSH + 16 * 1024;
 
 /// One case from a file: a readable breakdown, the result object with `--json`, or every
 /// figure's trace with `--explain`.
