@@ -157,6 +157,16 @@ struct Case<'a> {
     _working: Option<Ignored>,
     #[serde(default, rename = "tolerance")]
     _tolerance: Option<Ignored>,
+    /// Which amounts may be other than nothing, a bit for each in the order of
+    /// [`AMOUNT_FIELDS`]: those the plain reader read, and every one as serde reads a case.
+    /// The checks pass over the others, which are nothing.
+    #[serde(skip, default = "every_amount")]
+    given: u16,
+}
+
+/// Every amount of a case, as [`Case::given`].
+fn every_amount() -> u16 {
+    u16::MAX
 }
 
 /// A test-file field's value: read as any JSON value is, so that what is refused in it is
@@ -200,38 +210,44 @@ const AMOUNT_FIELDS: [(&str, bool); 16] = [
 ];
 
 impl Case<'_> {
-    /// Every amount, in the order of [`AMOUNT_FIELDS`]; an amount not given is nothing.
-    /// The names are apart from the amounts so that the amounts of every case are not
-    /// listed with them: most are nothing, and checked in a few instructions each.
-    fn amounts(&self) -> [&Amount; 16] {
-        [
-            &self.employment_income,
-            &self.paye_tax_deducted,
-            self.self_employment_profit.as_ref().unwrap_or(&Amount::ZERO),
-            &self.property_profit,
-            &self.property_finance_costs,
-            &self.property_finance_costs_brought_forward,
-            &self.savings_interest,
-            &self.dividends,
-            &self.pension_income,
-            &self.state_pension,
-            &self.other_non_savings_income,
-            &self.gift_aid_paid,
-            &self.pension_contributions_gross,
-            &self.child_benefit_received,
-            &self.sa_underpayment_coded_out,
-            &self.paye_underpayment_coded_out,
-        ]
+    /// The `i`th amount in the order of [`AMOUNT_FIELDS`]; an amount not given is nothing.
+    fn amount(&self, i: usize) -> Money {
+        let amount = match i {
+            0 => self.employment_income,
+            1 => self.paye_tax_deducted,
+            2 => self.self_employment_profit.unwrap_or(Amount::ZERO),
+            3 => self.property_profit,
+            4 => self.property_finance_costs,
+            5 => self.property_finance_costs_brought_forward,
+            6 => self.savings_interest,
+            7 => self.dividends,
+            8 => self.pension_income,
+            9 => self.state_pension,
+            10 => self.other_non_savings_income,
+            11 => self.gift_aid_paid,
+            12 => self.pension_contributions_gross,
+            13 => self.child_benefit_received,
+            14 => self.sa_underpayment_coded_out,
+            15 => self.paye_underpayment_coded_out,
+            _ => unreachable!("a case has sixteen amounts"),
+        };
+        amount.0
     }
 
     /// What HMRC's submission schemas would refuse: an amount in fractions of a penny,
-    /// over 99999999999.99, or negative where only a loss may be.
+    /// over 99999999999.99, or negative where only a loss may be. Only the amounts given
+    /// are looked at, in the order of [`AMOUNT_FIELDS`]: the others are nothing, which
+    /// passes every check, and a case gives one or two of its sixteen.
     fn check_amounts(&self) -> Result<(), CaseError> {
-        for (&(field, may_be_negative), Amount(amount)) in AMOUNT_FIELDS.iter().zip(self.amounts()) {
-            // Nothing, as most amounts of a case are, passes every check.
+        let mut given = self.given;
+        while given != 0 {
+            let i = given.trailing_zeros() as usize;
+            given &= given - 1;
+            let amount = self.amount(i);
             if amount.is_zero() {
                 continue;
             }
+            let (field, may_be_negative) = AMOUNT_FIELDS[i];
             let value = amount.amount();
             let refuse = |why: &str| Err(CaseError::Invalid(format!("{field}: {value} {why}")));
             if value.scale() > 2 && value.normalize().scale() > 2 {
@@ -298,6 +314,7 @@ impl<'a> Case<'a> {
             _source: None,
             _working: None,
             _tolerance: None,
+            given: 0,
         }
     }
 
@@ -308,65 +325,44 @@ impl<'a> Case<'a> {
         let case = self;
         let mut text = Plain { line, at: 0 };
         text.byte(b'{')?;
-        // One bit for each field read; `id`, `tax_year` and `regime` must be.
+        // One bit for each field read: the amounts' in the order of `AMOUNT_FIELDS`, then
+        // the others'. `id`, `tax_year` and `regime` must be read.
+        const REQUIRED: u32 = 0b111 << ID;
         let mut read = 0_u32;
         loop {
-            let field = text.string()?;
+            text.byte(b'"')?;
+            let bit = text.field()?;
             text.byte(b':')?;
-            let bit = match field {
-                "id" => {
-                    case.id = Cow::Borrowed(text.string()?);
-                    0
-                }
-                "tax_year" => {
-                    case.tax_year = Cow::Borrowed(text.string()?);
-                    1
-                }
-                "regime" => {
-                    case.regime = Cow::Borrowed(text.string()?);
-                    2
-                }
-                "date_of_birth" => {
-                    case.date_of_birth = Some(Cow::Borrowed(text.string()?));
-                    3
-                }
-                "marriage_allowance" => {
-                    case.marriage_allowance = Some(Cow::Borrowed(text.string()?));
-                    4
-                }
-                "blind" => {
-                    case.blind = text.boolean()?;
-                    5
-                }
-                "self_employment_profit" => {
-                    case.self_employment_profit = Some(text.amount()?);
-                    6
-                }
+            match bit {
+                ID => case.id = Cow::Borrowed(text.string()?),
+                TAX_YEAR => case.tax_year = Cow::Borrowed(text.string()?),
+                REGIME => case.regime = Cow::Borrowed(text.string()?),
+                DATE_OF_BIRTH => case.date_of_birth = Some(Cow::Borrowed(text.string()?)),
+                MARRIAGE_ALLOWANCE => case.marriage_allowance = Some(Cow::Borrowed(text.string()?)),
+                BLIND => case.blind = text.boolean()?,
+                2 => case.self_employment_profit = Some(text.amount()?),
                 _ => {
-                    let (bit, amount) = match field {
-                        "employment_income" => (7, &mut case.employment_income),
-                        "paye_tax_deducted" => (8, &mut case.paye_tax_deducted),
-                        "property_profit" => (9, &mut case.property_profit),
-                        "property_finance_costs" => (10, &mut case.property_finance_costs),
-                        "property_finance_costs_brought_forward" => {
-                            (11, &mut case.property_finance_costs_brought_forward)
-                        }
-                        "savings_interest" => (12, &mut case.savings_interest),
-                        "dividends" => (13, &mut case.dividends),
-                        "pension_income" => (14, &mut case.pension_income),
-                        "state_pension" => (15, &mut case.state_pension),
-                        "other_non_savings_income" => (16, &mut case.other_non_savings_income),
-                        "gift_aid_paid" => (17, &mut case.gift_aid_paid),
-                        "pension_contributions_gross" => (18, &mut case.pension_contributions_gross),
-                        "child_benefit_received" => (19, &mut case.child_benefit_received),
-                        "sa_underpayment_coded_out" => (20, &mut case.sa_underpayment_coded_out),
-                        "paye_underpayment_coded_out" => (21, &mut case.paye_underpayment_coded_out),
-                        _ => return None,
+                    let amount = match bit {
+                        0 => &mut case.employment_income,
+                        1 => &mut case.paye_tax_deducted,
+                        3 => &mut case.property_profit,
+                        4 => &mut case.property_finance_costs,
+                        5 => &mut case.property_finance_costs_brought_forward,
+                        6 => &mut case.savings_interest,
+                        7 => &mut case.dividends,
+                        8 => &mut case.pension_income,
+                        9 => &mut case.state_pension,
+                        10 => &mut case.other_non_savings_income,
+                        11 => &mut case.gift_aid_paid,
+                        12 => &mut case.pension_contributions_gross,
+                        13 => &mut case.child_benefit_received,
+                        14 => &mut case.sa_underpayment_coded_out,
+                        15 => &mut case.paye_underpayment_coded_out,
+                        _ => unreachable!("every field's bit is matched"),
                     };
                     *amount = text.amount()?;
-                    bit
                 }
-            };
+            }
             if read & (1 << bit) != 0 {
                 return None;
             }
@@ -378,9 +374,19 @@ impl<'a> Case<'a> {
             }
         }
         text.skip_whitespace();
-        (text.at == line.len() && read & 0b111 == 0b111).then_some(())
+        case.given = read as u16;
+        (text.at == line.len() && read & REQUIRED == REQUIRED).then_some(())
     }
 }
+
+/// The bits of a plain case's fields that are not amounts (an amount's is its place in
+/// [`AMOUNT_FIELDS`]).
+const ID: u32 = 16;
+const TAX_YEAR: u32 = 17;
+const REGIME: u32 = 18;
+const DATE_OF_BIRTH: u32 = 19;
+const MARRIAGE_ALLOWANCE: u32 = 20;
+const BLIND: u32 = 21;
 
 /// A case line read from its start, for [`Case::read_plain`]: each step gives `None` for
 /// what it does not read as serde would.
@@ -412,6 +418,58 @@ impl<'a> Plain<'a> {
 
     fn byte(&mut self, expected: u8) -> Option<()> {
         (self.next()? == expected).then_some(())
+    }
+
+    /// The bit of the field whose name is next, its opening quote read, and the name and
+    /// its closing quote read; `None` for a name that is not a plain case's field as
+    /// written without escapes. The name is told by its first byte and its closing quote
+    /// where the field's name would end, then compared once, rather than read as a string
+    /// and compared with the names one after another: most of a case's strings are names.
+    fn field(&mut self) -> Option<u32> {
+        let rest = &self.line.as_bytes()[self.at..];
+        // Each name with its closing quote, so that a name is not taken for a longer one.
+        macro_rules! named {
+            ($($name:literal => $bit:expr),+ $(,)?) => {
+                'named: {
+                    $({
+                        const NAME: &[u8] = concat!($name, "\"").as_bytes();
+                        if rest.get(NAME.len() - 1) == Some(&b'"') && rest.starts_with(NAME) {
+                            self.at += NAME.len();
+                            break 'named Some($bit);
+                        }
+                    })+
+                    None
+                }
+            };
+        }
+        match rest.first()? {
+            b'i' => named!("id" => ID),
+            b't' => named!("tax_year" => TAX_YEAR),
+            b'r' => named!("regime" => REGIME),
+            b'd' => named!("date_of_birth" => DATE_OF_BIRTH, "dividends" => 7),
+            b'm' => named!("marriage_allowance" => MARRIAGE_ALLOWANCE),
+            b'b' => named!("blind" => BLIND),
+            b'e' => named!("employment_income" => 0),
+            b'p' => named!(
+                "paye_tax_deducted" => 1,
+                "property_profit" => 3,
+                "property_finance_costs" => 4,
+                "property_finance_costs_brought_forward" => 5,
+                "pension_income" => 8,
+                "pension_contributions_gross" => 12,
+                "paye_underpayment_coded_out" => 15,
+            ),
+            b's' => named!(
+                "self_employment_profit" => 2,
+                "savings_interest" => 6,
+                "state_pension" => 9,
+                "sa_underpayment_coded_out" => 14,
+            ),
+            b'o' => named!("other_non_savings_income" => 10),
+            b'g' => named!("gift_aid_paid" => 11),
+            b'c' => named!("child_benefit_received" => 13),
+            _ => None,
+        }
     }
 
     /// A string without escapes or the control characters JSON refuses in one.
@@ -1324,6 +1382,16 @@ mod tests {
         );
     }
 
+    /// A case read plainly as serde reads it, every amount taken as given: those the plain
+    /// reader did not mark as given must be nothing, for the checks to pass over them.
+    fn as_serde_reads(mut case: Case) -> Case {
+        for (i, (field, _)) in AMOUNT_FIELDS.iter().enumerate() {
+            assert!(case.given & (1 << i) != 0 || case.amount(i).is_zero(), "{field} is given but not marked");
+        }
+        case.given = every_amount();
+        case
+    }
+
     #[test]
     fn a_plain_case_is_read_as_serde_reads_it() {
         let case = |fields: &str| format!(r#"{{"id":"a","tax_year":"2024-25","regime":"rUK"{fields}}}"#);
@@ -1333,6 +1401,10 @@ mod tests {
             case(r#","blind":true,"marriage_allowance":"recipient","date_of_birth":"1950-01-01""#),
             case(r#","blind":false,"marriage_allowance":"x","date_of_birth":"1950""#),
             case(r#","employment_income":-123456789012345678"#),
+            case(
+                r#","paye_tax_deducted":1,"self_employment_profit":2,"property_profit":3,"property_finance_costs":4,"property_finance_costs_brought_forward":5,"savings_interest":6,"dividends":7,"pension_income":8,"state_pension":9,"other_non_savings_income":10,"gift_aid_paid":11,"pension_contributions_gross":12,"child_benefit_received":13,"sa_underpayment_coded_out":14,"paye_underpayment_coded_out":15,"employment_income":16"#,
+            ),
+            case(r#","property_finance_costs_brought_forward":5,"property_finance_costs":4"#),
             " { \"id\" : \"caf\u{e9}\" ,\t\"regime\":\"Wales\",\"tax_year\":\"2025-26\" }\r\n ".to_owned(),
         ];
         let not_plain = [
@@ -1348,6 +1420,14 @@ mod tests {
             case(r#","student_loan_plans":["plan1"]"#),
             case(r#","expected":{}"#),
             case(r#","divdends":5"#),
+            case(r#","dividend":5"#),
+            case(r#","dividendss":5"#),
+            case(r#","property_finance_cost":5"#),
+            case(r#","property_finance_costs_brought":5"#),
+            case(r#","given":5"#),
+            case(r#","":5"#),
+            r#"{"i\u0064":"a","tax_year":"2024-25","regime":"rUK"}"#.to_owned(),
+            r#"{"id":"a","tax_year":"2024-25","regime":"rUK","dividends\n":5}"#.to_owned(),
             case(r#","date_of_birth":null"#),
             case(r#","blind":1"#),
             case(r#","blind":truex"#),
@@ -1361,7 +1441,7 @@ mod tests {
             "{}".to_owned(),
         ];
         for line in &plain {
-            let read = Case::read_plain(line).unwrap_or_else(|| panic!("{line}"));
+            let read = as_serde_reads(Case::read_plain(line).unwrap_or_else(|| panic!("{line}")));
             let serde: Case = serde_json::from_str(line).unwrap();
             assert_eq!(format!("{read:?}"), format!("{serde:?}"), "{line}");
         }
@@ -1386,7 +1466,7 @@ mod tests {
                     edits.push(format!("{}{}{}", &line[..at], b as char, &line[at + 1..]));
                 }
                 for edit in edits {
-                    if let Some(read) = Case::read_plain(&edit) {
+                    if let Some(read) = Case::read_plain(&edit).map(as_serde_reads) {
                         let serde: Case = serde_json::from_str(&edit).unwrap_or_else(|e| panic!("{edit}: {e}"));
                         assert_eq!(format!("{read:?}"), format!("{serde:?}"), "{edit}");
                     }
@@ -1615,6 +1695,9 @@ mod tests {
     fn unknown_fields_are_refused_but_test_fields_ignored() {
         let err = parse_case(r#"{"id":"a","tax_year":"2024-25","regime":"rUK","employment_incme":1}"#).unwrap_err();
         assert!(err.to_string().contains("employment_incme"), "{err}");
+        // What the checks keep of a case is not one of its fields.
+        let err = parse_case(r#"{"id":"a","tax_year":"2024-25","regime":"rUK","given":0}"#).unwrap_err();
+        assert!(err.to_string().contains("unknown field `given`"), "{err}");
         let (id, inputs) =
             parse_case(r#"{"id":"a","tax_year":"2024-25","regime":"rUK","expected":{"x":1},"source":"s","working":"w","tolerance":0.02}"#).unwrap();
         assert_eq!(id, "a");
