@@ -425,6 +425,9 @@ impl<'a> Plain<'a> {
     /// written without escapes. The name is told by its first byte and its closing quote
     /// where the field's name would end, then compared once, rather than read as a string
     /// and compared with the names one after another: most of a case's strings are names.
+    // Apart from the reading of the values, whose loop it would crowd: held in registers,
+    // the long names' bytes were reloaded after every value read.
+    #[inline(never)]
     fn field(&mut self) -> Option<u32> {
         let rest = &self.line.as_bytes()[self.at..];
         // Each name with its closing quote, so that a name is not taken for a longer one.
@@ -568,24 +571,84 @@ fn unescaped_length(text: &[u8]) -> usize {
 /// ([`flat_year`]), turned into inputs as a submission case is; they are made without
 /// that year between ([`flat_inputs`]).
 pub fn parse_case(line: &str) -> Result<(String, Inputs), CaseError> {
-    let mut slot = None;
+    let mut slot = Slot::default();
     let (id, _) = flat_inputs(&Case::read(line)?, &mut slot)?;
-    Ok((id.into_owned(), slot.expect("the inputs are made with the id")))
+    Ok((id.into_owned(), slot.inputs.expect("the inputs are made with the id")))
+}
+
+/// Where a case's inputs are made: the inputs of the case before, if any, to be emptied
+/// rather than freed, so that what their lists and strings allocated is used again.
+#[derive(Default)]
+struct Slot {
+    inputs: Option<Inputs>,
+    /// Whether the inputs were made of a flat case ([`flat::inputs`]), which fills only
+    /// some of their fields: only those are to be emptied for the next case.
+    flat: bool,
+    /// Strings of the inputs before, for the names and ids of the next case's.
+    spare: Vec<String>,
 }
 
 /// The inputs of `year`, made in `slot` rather than moved there.
-fn year_inputs<'s>(year: &TaxpayerYear, slot: &'s mut Option<Inputs>) -> Result<&'s mut Inputs, CaseError> {
-    let inputs = new_inputs(slot, year.tax_year, year.hmrc_held.regime);
+fn year_inputs<'s>(year: &TaxpayerYear, slot: &'s mut Slot) -> Result<&'s mut Inputs, CaseError> {
+    let (inputs, _) = new_inputs(slot, year.tax_year, year.hmrc_held.regime, false);
     itsa_submissions::to_inputs_in(year, inputs).map_err(CaseError::Submission)?;
     Ok(inputs)
 }
 
-/// `Inputs::new(tax_year, regime)` in `slot`: the inputs it holds, if any, emptied, so
-/// that what the lists of one case's inputs allocated is used again for the next case's.
-fn new_inputs(slot: &mut Option<Inputs>, tax_year: TaxYear, regime: Regime) -> &mut Inputs {
-    let inputs = slot.get_or_insert_with(|| Inputs::new(tax_year, regime));
-    renew(inputs, tax_year, regime);
-    inputs
+/// `Inputs::new(tax_year, regime)` in `slot`, to be filled as a flat case's inputs or not
+/// (`flat`): the inputs it holds, if any, emptied, so that what the lists of one case's
+/// inputs allocated is used again for the next case's. With the inputs, the strings kept
+/// of the inputs before.
+fn new_inputs(slot: &mut Slot, tax_year: TaxYear, regime: Regime, flat: bool) -> (&mut Inputs, &mut Vec<String>) {
+    let Slot { inputs, flat: made_flat, spare } = slot;
+    match inputs.as_mut() {
+        Some(kept) if *made_flat => renew_flat(kept, tax_year, regime, spare),
+        Some(kept) => renew(kept, tax_year, regime),
+        None => {}
+    }
+    *made_flat = flat;
+    (inputs.get_or_insert_with(|| Inputs::new(tax_year, regime)), spare)
+}
+
+/// [`renew`] for inputs made of a flat case: only the fields that [`flat::inputs`] fills
+/// are emptied, the others being still as `Inputs::new` made them (the tests hold the two
+/// to the same inputs), and the strings of their names and ids are kept in `spare`. Every
+/// field was emptied and made anew for every case, which cost more than filling them.
+fn renew_flat(inputs: &mut Inputs, tax_year: TaxYear, regime: Regime, spare: &mut Vec<String>) {
+    inputs.tax_year = tax_year;
+    inputs.regime = regime;
+    inputs.date_of_birth = None;
+    inputs.student_loan_plans.clear();
+    inputs.blind_persons_allowance = false;
+    inputs.marriage_allowance = MarriageAllowance::None;
+    inputs.child_benefit = Money::ZERO;
+    inputs.coded_out = Default::default();
+    // Taken one by one: a flat case's lists hold one item at most, and draining a list
+    // cost more than the item.
+    while let Some(employment) = inputs.employments.pop() {
+        spare.push(employment.name);
+    }
+    while let Some(pension) = inputs.pensions.pop() {
+        spare.push(pension.name);
+    }
+    inputs.state_pension = Money::ZERO;
+    while let Some(benefit) = inputs.state_pension_sources.pop().or_else(|| inputs.state_benefits.pop()) {
+        spare.push(benefit.name);
+        spare.extend(benefit.income_source_id);
+    }
+    if let Some(property) = inputs.uk_property.take() {
+        spare.push(property.business_id);
+    }
+    while let Some(trade) = inputs.self_employments.pop() {
+        spare.push(trade.business_id);
+        spare.extend(trade.extras.accounts.and_then(|accounts| accounts.name));
+    }
+    while let Some(account) = inputs.savings_accounts.pop() {
+        spare.push(account.name);
+    }
+    inputs.dividends = Money::ZERO;
+    inputs.gift_aid_paid = Money::ZERO;
+    inputs.pension_contributions_relief_at_source = Money::ZERO;
 }
 
 /// Make `inputs` what `Inputs::new(tax_year, regime)` makes, their lists emptied rather
@@ -693,17 +756,14 @@ fn year_of(case: &Case) -> Result<(String, TaxpayerYear), CaseError> {
 /// that year is, but made straight from the case. The year is a dozen allocations and
 /// large values moved about, which cost more than reading the case; the tests hold the
 /// two ways to the same inputs.
-fn flat_inputs<'a, 's>(
-    case: &Case<'a>,
-    slot: &'s mut Option<Inputs>,
-) -> Result<(Cow<'a, str>, &'s mut Inputs), CaseError> {
+fn flat_inputs<'a, 's>(case: &Case<'a>, slot: &'s mut Slot) -> Result<(Cow<'a, str>, &'s mut Inputs), CaseError> {
     let checked = check(case)?;
     // As `to_inputs_in` refuses a year whose rules cannot be had.
     itsa_engine::Rules::for_year(checked.tax_year, checked.regime).map_err(|e| {
         CaseError::Submission(itsa_submissions::SubmissionError::new("TAX_YEAR_NOT_SUPPORTED", e.to_string()))
     })?;
-    let inputs = new_inputs(slot, checked.tax_year, checked.regime);
-    flat::inputs(case, checked, inputs);
+    let (inputs, spare) = new_inputs(slot, checked.tax_year, checked.regime, true);
+    flat::inputs(case, checked, inputs, spare);
     // Borrowed from the line, unless written with escapes.
     Ok((case.id.clone(), inputs))
 }
@@ -1049,7 +1109,9 @@ mod flat {
     /// that carry it, and here every part but one is nothing. Money adding or taking away
     /// nothing gives the other amount as it is (its decimal places too), so each figure is
     /// the case's amount itself, or nothing where the case gives none (`given`).
-    pub(super) fn inputs(case: &Case, checked: Checked, inputs: &mut Inputs) {
+    ///
+    /// Names and ids are made in the strings of `spare` while there are any.
+    pub(super) fn inputs(case: &Case, checked: Checked, inputs: &mut Inputs, spare: &mut Vec<String>) {
         let Checked { tax_year: _, regime: _, date_of_birth, marriage_allowance, student_loan_plans } = checked;
         // An amount of the case, or nothing as `Money::ZERO` (a zero written `0.00` is
         // not submitted at all).
@@ -1073,7 +1135,7 @@ mod flat {
             !case.employment_income.0.is_zero() || (case.pension_income.0.is_zero() && !paye.is_zero());
         if has_employment {
             inputs.employments.push(Employment {
-                name: "employment".to_owned(),
+                name: text(spare, "employment"),
                 pay: case.employment_income.0,
                 benefits_in_kind: Money::ZERO,
                 tax_deducted: paye,
@@ -1084,7 +1146,7 @@ mod flat {
         }
         if !case.pension_income.0.is_zero() {
             inputs.pensions.push(Pension {
-                name: "pension".to_owned(),
+                name: text(spare, "pension"),
                 amount: case.pension_income.0,
                 tax_deducted: if has_employment { Money::ZERO } else { paye },
             });
@@ -1097,13 +1159,11 @@ mod flat {
             if amount.is_zero() {
                 continue;
             }
-            let benefit = StateBenefit {
-                name: kind.to_owned(),
-                amount,
-                tax_deducted: Money::ZERO,
-                income_source_id: Some(itsa_submissions::held_benefit_id(held)),
-                hmrc_held: true,
-            };
+            let name = text(spare, kind);
+            let mut id = spare.pop().unwrap_or_default();
+            itsa_submissions::write_held_benefit_id(&mut id, held);
+            let benefit =
+                StateBenefit { name, amount, tax_deducted: Money::ZERO, income_source_id: Some(id), hmrc_held: true };
             held += 1;
             if kind == "statePension" {
                 inputs.state_pension += amount;
@@ -1121,7 +1181,7 @@ mod flat {
         if [profit, costs, costs_brought_forward].iter().any(|a| !a.is_zero()) {
             let (income, expenses) = income_and_expenses(profit);
             inputs.uk_property = Some(UkProperty {
-                business_id: CASE_PROPERTY_BUSINESS_ID.to_owned(),
+                business_id: text(spare, CASE_PROPERTY_BUSINESS_ID),
                 profit: given(profit),
                 residential_finance_costs: given(costs),
                 finance_costs_brought_forward: given(costs_brought_forward),
@@ -1136,13 +1196,13 @@ mod flat {
         if let Some(profit) = case.self_employment_profit.map(|p| p.0).filter(|p| !p.is_zero()) {
             let (income, expenses) = income_and_expenses(profit);
             inputs.self_employments.push(SelfEmployment {
-                business_id: CASE_BUSINESS_ID.to_owned(),
+                business_id: text(spare, CASE_BUSINESS_ID),
                 adjusted_profit: profit,
                 losses_brought_forward: Money::ZERO,
                 claims_sideways: false,
                 extras: TradeExtras {
                     accounts: Some(BusinessAccounts {
-                        name: Some("Trade".to_owned()),
+                        name: Some(text(spare, "Trade")),
                         total_income: income,
                         total_expenses: expenses,
                         adjusted_profit: Some(profit),
@@ -1156,7 +1216,7 @@ mod flat {
         if !interest.is_zero() {
             // Untaxed interest: nothing grossed up, no tax deducted.
             inputs.savings_accounts.push(SavingsAccount {
-                name: "savings".to_owned(),
+                name: text(spare, "savings"),
                 gross_interest: interest,
                 tax_deducted: Money::ZERO,
             });
@@ -1165,6 +1225,18 @@ mod flat {
         inputs.dividends = given(case.dividends.0);
         inputs.gift_aid_paid = given(case.gift_aid_paid.0);
         inputs.pension_contributions_relief_at_source = given(case.pension_contributions_gross.0);
+    }
+
+    /// `text` as a string of its own, made in one of `spare` if there is one.
+    fn text(spare: &mut Vec<String>, text: &str) -> String {
+        match spare.pop() {
+            Some(mut string) => {
+                string.clear();
+                string.push_str(text);
+                string
+            }
+            None => text.to_owned(),
+        }
     }
 }
 
@@ -1269,18 +1341,15 @@ pub fn is_submission_case(line: &str) -> bool {
 
 /// Read a case line of either format into its id and the engine's inputs.
 pub fn read_case(line: &str) -> Result<(String, Inputs), CaseError> {
-    let mut slot = None;
+    let mut slot = Slot::default();
     let (id, _) = read_case_in(line, &mut slot)?;
-    Ok((id.into_owned(), slot.expect("the inputs are made with the id")))
+    Ok((id.into_owned(), slot.inputs.expect("the inputs are made with the id")))
 }
 
 /// Read a case line of either format: its id (borrowed from the line where it can be) and
 /// the engine's inputs, made in `slot`. The inputs are large: made where they are kept,
 /// they are not moved again.
-fn read_case_in<'a, 's>(
-    line: &'a str,
-    slot: &'s mut Option<Inputs>,
-) -> Result<(Cow<'a, str>, &'s mut Inputs), CaseError> {
+fn read_case_in<'a, 's>(line: &'a str, slot: &'s mut Slot) -> Result<(Cow<'a, str>, &'s mut Inputs), CaseError> {
     // A plain case is a flat one: it has no `submissions`.
     let mut case = Case::nothing();
     if case.read_plain_in(line).is_some() {
@@ -1295,11 +1364,7 @@ fn read_case_in<'a, 's>(
 
 /// One case line calculated, handed to `then` with its id (the calculation is not moved
 /// again once made), or its error object; its inputs are made in `slot`.
-fn with_outcome<R>(
-    line: &str,
-    slot: &mut Option<Inputs>,
-    then: impl FnOnce(&str, &Calculation) -> R,
-) -> Result<R, Value> {
+fn with_outcome<R>(line: &str, slot: &mut Slot, then: impl FnOnce(&str, &Calculation) -> R) -> Result<R, Value> {
     let (id, inputs) = read_case_in(line, slot).map_err(|e| error_line(case_id(line).as_deref(), &e))?;
     // Looked at where it was returned: moved out of the result, the calculation (several
     // kilobytes) was copied.
@@ -1312,7 +1377,7 @@ fn with_outcome<R>(
 
 /// Calculate one case line: the result object, or an error object.
 pub fn calculate_line(line: &str) -> Value {
-    with_outcome(line, &mut None, result_line).unwrap_or_else(|error| error)
+    with_outcome(line, &mut Slot::default(), result_line).unwrap_or_else(|error| error)
 }
 
 /// Calculate one case line and write its result object (or error object) to `out`: the
@@ -1327,22 +1392,18 @@ pub fn write_result_line(out: &mut impl std::io::Write, line: &str) -> serde_jso
 /// rather than for every line.
 #[derive(Default)]
 pub struct CaseLines {
-    inputs: Option<Inputs>,
+    slot: Slot,
 }
 
 impl CaseLines {
     /// [`write_result_line`] for the next case line.
     pub fn write_result_line(&mut self, out: &mut impl std::io::Write, line: &str) -> serde_json::Result<()> {
-        write_result_line_in(out, line, &mut self.inputs)
+        write_result_line_in(out, line, &mut self.slot)
     }
 }
 
 /// [`write_result_line`], the case's inputs made in `slot`.
-fn write_result_line_in(
-    out: &mut impl std::io::Write,
-    line: &str,
-    slot: &mut Option<Inputs>,
-) -> serde_json::Result<()> {
+fn write_result_line_in(out: &mut impl std::io::Write, line: &str, slot: &mut Slot) -> serde_json::Result<()> {
     let written = with_outcome(line, slot, |id, calculation| {
         let node = result_node(id, calculation);
         match &node {
@@ -1663,6 +1724,45 @@ mod tests {
             renewed += 1;
         }
         assert!(renewed > 50, "{renewed}");
+    }
+
+    #[test]
+    fn flat_inputs_renewed_as_such_are_new_inputs() {
+        // Every field a flat case can fill, in years before and after the cumulative
+        // endpoints, profits and losses; and cases of one field.
+        let every: String =
+            AMOUNT_FIELDS.iter().enumerate().map(|(i, (field, _))| format!(r#","{field}":{}"#, 100 + i)).collect();
+        let mut lines = Vec::new();
+        for year in ["2019-20", "2024-25", "2025-26"] {
+            let losses = every
+                .replace(r#""self_employment_profit":102"#, r#""self_employment_profit":-5"#)
+                .replace(r#""property_profit":103"#, r#""property_profit":-6"#);
+            for amounts in [&every, &losses] {
+                lines.push(format!(
+                    r#"{{"id":"a","tax_year":"{year}","regime":"Wales","blind":true,"marriage_allowance":"recipient","date_of_birth":"1950-01-01","student_loan_plans":["plan1","plan2"]{amounts}}}"#
+                ));
+            }
+        }
+        for (field, _) in AMOUNT_FIELDS {
+            lines.push(format!(r#"{{"id":"b","tax_year":"2024-25","regime":"rUK","{field}":12.5}}"#));
+        }
+        lines.push(r#"{"id":"c","tax_year":"2024-25","regime":"rUK"}"#.to_owned());
+        for line in &lines {
+            let mut slot = Slot::default();
+            flat_inputs(&Case::read(line).unwrap(), &mut slot).unwrap();
+            assert!(slot.flat);
+            let Slot { inputs, spare, .. } = &mut slot;
+            let inputs = inputs.as_mut().unwrap();
+            renew_flat(inputs, TaxYear::starting(2019), Regime::RestOfUk, spare);
+            assert_eq!(*inputs, Inputs::new(TaxYear::starting(2019), Regime::RestOfUk), "{line}");
+            // One case's inputs made after another's are the case's own.
+            for next in &lines {
+                let mut slot = Slot::default();
+                flat_inputs(&Case::read(line).unwrap(), &mut slot).unwrap();
+                let (_, inputs) = flat_inputs(&Case::read(next).unwrap(), &mut slot).unwrap();
+                assert_eq!(*inputs, parse_case(next).unwrap().1, "{line} then {next}");
+            }
+        }
     }
 
     #[test]
