@@ -157,6 +157,16 @@ struct Case<'a> {
     _working: Option<Ignored>,
     #[serde(default, rename = "tolerance")]
     _tolerance: Option<Ignored>,
+    /// Which amounts may be other than nothing, a bit for each in the order of
+    /// [`AMOUNT_FIELDS`]: those the plain reader read, and every one as serde reads a case.
+    /// The checks pass over the others, which are nothing.
+    #[serde(skip, default = "every_amount")]
+    given: u16,
+}
+
+/// Every amount of a case, as [`Case::given`].
+fn every_amount() -> u16 {
+    u16::MAX
 }
 
 /// A test-file field's value: read as any JSON value is, so that what is refused in it is
@@ -200,38 +210,44 @@ const AMOUNT_FIELDS: [(&str, bool); 16] = [
 ];
 
 impl Case<'_> {
-    /// Every amount, in the order of [`AMOUNT_FIELDS`]; an amount not given is nothing.
-    /// The names are apart from the amounts so that the amounts of every case are not
-    /// listed with them: most are nothing, and checked in a few instructions each.
-    fn amounts(&self) -> [&Amount; 16] {
-        [
-            &self.employment_income,
-            &self.paye_tax_deducted,
-            self.self_employment_profit.as_ref().unwrap_or(&Amount::ZERO),
-            &self.property_profit,
-            &self.property_finance_costs,
-            &self.property_finance_costs_brought_forward,
-            &self.savings_interest,
-            &self.dividends,
-            &self.pension_income,
-            &self.state_pension,
-            &self.other_non_savings_income,
-            &self.gift_aid_paid,
-            &self.pension_contributions_gross,
-            &self.child_benefit_received,
-            &self.sa_underpayment_coded_out,
-            &self.paye_underpayment_coded_out,
-        ]
+    /// The `i`th amount in the order of [`AMOUNT_FIELDS`]; an amount not given is nothing.
+    fn amount(&self, i: usize) -> Money {
+        let amount = match i {
+            0 => self.employment_income,
+            1 => self.paye_tax_deducted,
+            2 => self.self_employment_profit.unwrap_or(Amount::ZERO),
+            3 => self.property_profit,
+            4 => self.property_finance_costs,
+            5 => self.property_finance_costs_brought_forward,
+            6 => self.savings_interest,
+            7 => self.dividends,
+            8 => self.pension_income,
+            9 => self.state_pension,
+            10 => self.other_non_savings_income,
+            11 => self.gift_aid_paid,
+            12 => self.pension_contributions_gross,
+            13 => self.child_benefit_received,
+            14 => self.sa_underpayment_coded_out,
+            15 => self.paye_underpayment_coded_out,
+            _ => unreachable!("a case has sixteen amounts"),
+        };
+        amount.0
     }
 
     /// What HMRC's submission schemas would refuse: an amount in fractions of a penny,
-    /// over 99999999999.99, or negative where only a loss may be.
+    /// over 99999999999.99, or negative where only a loss may be. Only the amounts given
+    /// are looked at, in the order of [`AMOUNT_FIELDS`]: the others are nothing, which
+    /// passes every check, and a case gives one or two of its sixteen.
     fn check_amounts(&self) -> Result<(), CaseError> {
-        for (&(field, may_be_negative), Amount(amount)) in AMOUNT_FIELDS.iter().zip(self.amounts()) {
-            // Nothing, as most amounts of a case are, passes every check.
+        let mut given = self.given;
+        while given != 0 {
+            let i = given.trailing_zeros() as usize;
+            given &= given - 1;
+            let amount = self.amount(i);
             if amount.is_zero() {
                 continue;
             }
+            let (field, may_be_negative) = AMOUNT_FIELDS[i];
             let value = amount.amount();
             let refuse = |why: &str| Err(CaseError::Invalid(format!("{field}: {value} {why}")));
             if value.scale() > 2 && value.normalize().scale() > 2 {
@@ -298,6 +314,7 @@ impl<'a> Case<'a> {
             _source: None,
             _working: None,
             _tolerance: None,
+            given: 0,
         }
     }
 
@@ -308,65 +325,44 @@ impl<'a> Case<'a> {
         let case = self;
         let mut text = Plain { line, at: 0 };
         text.byte(b'{')?;
-        // One bit for each field read; `id`, `tax_year` and `regime` must be.
+        // One bit for each field read: the amounts' in the order of `AMOUNT_FIELDS`, then
+        // the others'. `id`, `tax_year` and `regime` must be read.
+        const REQUIRED: u32 = 0b111 << ID;
         let mut read = 0_u32;
         loop {
-            let field = text.string()?;
+            text.byte(b'"')?;
+            let bit = text.field()?;
             text.byte(b':')?;
-            let bit = match field {
-                "id" => {
-                    case.id = Cow::Borrowed(text.string()?);
-                    0
-                }
-                "tax_year" => {
-                    case.tax_year = Cow::Borrowed(text.string()?);
-                    1
-                }
-                "regime" => {
-                    case.regime = Cow::Borrowed(text.string()?);
-                    2
-                }
-                "date_of_birth" => {
-                    case.date_of_birth = Some(Cow::Borrowed(text.string()?));
-                    3
-                }
-                "marriage_allowance" => {
-                    case.marriage_allowance = Some(Cow::Borrowed(text.string()?));
-                    4
-                }
-                "blind" => {
-                    case.blind = text.boolean()?;
-                    5
-                }
-                "self_employment_profit" => {
-                    case.self_employment_profit = Some(text.amount()?);
-                    6
-                }
+            match bit {
+                ID => case.id = Cow::Borrowed(text.string()?),
+                TAX_YEAR => case.tax_year = Cow::Borrowed(text.string()?),
+                REGIME => case.regime = Cow::Borrowed(text.string()?),
+                DATE_OF_BIRTH => case.date_of_birth = Some(Cow::Borrowed(text.string()?)),
+                MARRIAGE_ALLOWANCE => case.marriage_allowance = Some(Cow::Borrowed(text.string()?)),
+                BLIND => case.blind = text.boolean()?,
+                2 => case.self_employment_profit = Some(text.amount()?),
                 _ => {
-                    let (bit, amount) = match field {
-                        "employment_income" => (7, &mut case.employment_income),
-                        "paye_tax_deducted" => (8, &mut case.paye_tax_deducted),
-                        "property_profit" => (9, &mut case.property_profit),
-                        "property_finance_costs" => (10, &mut case.property_finance_costs),
-                        "property_finance_costs_brought_forward" => {
-                            (11, &mut case.property_finance_costs_brought_forward)
-                        }
-                        "savings_interest" => (12, &mut case.savings_interest),
-                        "dividends" => (13, &mut case.dividends),
-                        "pension_income" => (14, &mut case.pension_income),
-                        "state_pension" => (15, &mut case.state_pension),
-                        "other_non_savings_income" => (16, &mut case.other_non_savings_income),
-                        "gift_aid_paid" => (17, &mut case.gift_aid_paid),
-                        "pension_contributions_gross" => (18, &mut case.pension_contributions_gross),
-                        "child_benefit_received" => (19, &mut case.child_benefit_received),
-                        "sa_underpayment_coded_out" => (20, &mut case.sa_underpayment_coded_out),
-                        "paye_underpayment_coded_out" => (21, &mut case.paye_underpayment_coded_out),
-                        _ => return None,
+                    let amount = match bit {
+                        0 => &mut case.employment_income,
+                        1 => &mut case.paye_tax_deducted,
+                        3 => &mut case.property_profit,
+                        4 => &mut case.property_finance_costs,
+                        5 => &mut case.property_finance_costs_brought_forward,
+                        6 => &mut case.savings_interest,
+                        7 => &mut case.dividends,
+                        8 => &mut case.pension_income,
+                        9 => &mut case.state_pension,
+                        10 => &mut case.other_non_savings_income,
+                        11 => &mut case.gift_aid_paid,
+                        12 => &mut case.pension_contributions_gross,
+                        13 => &mut case.child_benefit_received,
+                        14 => &mut case.sa_underpayment_coded_out,
+                        15 => &mut case.paye_underpayment_coded_out,
+                        _ => unreachable!("every field's bit is matched"),
                     };
                     *amount = text.amount()?;
-                    bit
                 }
-            };
+            }
             if read & (1 << bit) != 0 {
                 return None;
             }
@@ -378,9 +374,19 @@ impl<'a> Case<'a> {
             }
         }
         text.skip_whitespace();
-        (text.at == line.len() && read & 0b111 == 0b111).then_some(())
+        case.given = read as u16;
+        (text.at == line.len() && read & REQUIRED == REQUIRED).then_some(())
     }
 }
+
+/// The bits of a plain case's fields that are not amounts (an amount's is its place in
+/// [`AMOUNT_FIELDS`]).
+const ID: u32 = 16;
+const TAX_YEAR: u32 = 17;
+const REGIME: u32 = 18;
+const DATE_OF_BIRTH: u32 = 19;
+const MARRIAGE_ALLOWANCE: u32 = 20;
+const BLIND: u32 = 21;
 
 /// A case line read from its start, for [`Case::read_plain`]: each step gives `None` for
 /// what it does not read as serde would.
@@ -412,6 +418,61 @@ impl<'a> Plain<'a> {
 
     fn byte(&mut self, expected: u8) -> Option<()> {
         (self.next()? == expected).then_some(())
+    }
+
+    /// The bit of the field whose name is next, its opening quote read, and the name and
+    /// its closing quote read; `None` for a name that is not a plain case's field as
+    /// written without escapes. The name is told by its first byte and its closing quote
+    /// where the field's name would end, then compared once, rather than read as a string
+    /// and compared with the names one after another: most of a case's strings are names.
+    // Apart from the reading of the values, whose loop it would crowd: held in registers,
+    // the long names' bytes were reloaded after every value read.
+    #[inline(never)]
+    fn field(&mut self) -> Option<u32> {
+        let rest = &self.line.as_bytes()[self.at..];
+        // Each name with its closing quote, so that a name is not taken for a longer one.
+        macro_rules! named {
+            ($($name:literal => $bit:expr),+ $(,)?) => {
+                'named: {
+                    $({
+                        const NAME: &[u8] = concat!($name, "\"").as_bytes();
+                        if rest.get(NAME.len() - 1) == Some(&b'"') && rest.starts_with(NAME) {
+                            self.at += NAME.len();
+                            break 'named Some($bit);
+                        }
+                    })+
+                    None
+                }
+            };
+        }
+        match rest.first()? {
+            b'i' => named!("id" => ID),
+            b't' => named!("tax_year" => TAX_YEAR),
+            b'r' => named!("regime" => REGIME),
+            b'd' => named!("date_of_birth" => DATE_OF_BIRTH, "dividends" => 7),
+            b'm' => named!("marriage_allowance" => MARRIAGE_ALLOWANCE),
+            b'b' => named!("blind" => BLIND),
+            b'e' => named!("employment_income" => 0),
+            b'p' => named!(
+                "paye_tax_deducted" => 1,
+                "property_profit" => 3,
+                "property_finance_costs" => 4,
+                "property_finance_costs_brought_forward" => 5,
+                "pension_income" => 8,
+                "pension_contributions_gross" => 12,
+                "paye_underpayment_coded_out" => 15,
+            ),
+            b's' => named!(
+                "self_employment_profit" => 2,
+                "savings_interest" => 6,
+                "state_pension" => 9,
+                "sa_underpayment_coded_out" => 14,
+            ),
+            b'o' => named!("other_non_savings_income" => 10),
+            b'g' => named!("gift_aid_paid" => 11),
+            b'c' => named!("child_benefit_received" => 13),
+            _ => None,
+        }
     }
 
     /// A string without escapes or the control characters JSON refuses in one.
@@ -510,24 +571,84 @@ fn unescaped_length(text: &[u8]) -> usize {
 /// ([`flat_year`]), turned into inputs as a submission case is; they are made without
 /// that year between ([`flat_inputs`]).
 pub fn parse_case(line: &str) -> Result<(String, Inputs), CaseError> {
-    let mut slot = None;
+    let mut slot = Slot::default();
     let (id, _) = flat_inputs(&Case::read(line)?, &mut slot)?;
-    Ok((id.into_owned(), slot.expect("the inputs are made with the id")))
+    Ok((id.into_owned(), slot.inputs.expect("the inputs are made with the id")))
+}
+
+/// Where a case's inputs are made: the inputs of the case before, if any, to be emptied
+/// rather than freed, so that what their lists and strings allocated is used again.
+#[derive(Default)]
+struct Slot {
+    inputs: Option<Inputs>,
+    /// Whether the inputs were made of a flat case ([`flat::inputs`]), which fills only
+    /// some of their fields: only those are to be emptied for the next case.
+    flat: bool,
+    /// Strings of the inputs before, for the names and ids of the next case's.
+    spare: Vec<String>,
 }
 
 /// The inputs of `year`, made in `slot` rather than moved there.
-fn year_inputs<'s>(year: &TaxpayerYear, slot: &'s mut Option<Inputs>) -> Result<&'s mut Inputs, CaseError> {
-    let inputs = new_inputs(slot, year.tax_year, year.hmrc_held.regime);
+fn year_inputs<'s>(year: &TaxpayerYear, slot: &'s mut Slot) -> Result<&'s mut Inputs, CaseError> {
+    let (inputs, _) = new_inputs(slot, year.tax_year, year.hmrc_held.regime, false);
     itsa_submissions::to_inputs_in(year, inputs).map_err(CaseError::Submission)?;
     Ok(inputs)
 }
 
-/// `Inputs::new(tax_year, regime)` in `slot`: the inputs it holds, if any, emptied, so
-/// that what the lists of one case's inputs allocated is used again for the next case's.
-fn new_inputs(slot: &mut Option<Inputs>, tax_year: TaxYear, regime: Regime) -> &mut Inputs {
-    let inputs = slot.get_or_insert_with(|| Inputs::new(tax_year, regime));
-    renew(inputs, tax_year, regime);
-    inputs
+/// `Inputs::new(tax_year, regime)` in `slot`, to be filled as a flat case's inputs or not
+/// (`flat`): the inputs it holds, if any, emptied, so that what the lists of one case's
+/// inputs allocated is used again for the next case's. With the inputs, the strings kept
+/// of the inputs before.
+fn new_inputs(slot: &mut Slot, tax_year: TaxYear, regime: Regime, flat: bool) -> (&mut Inputs, &mut Vec<String>) {
+    let Slot { inputs, flat: made_flat, spare } = slot;
+    match inputs.as_mut() {
+        Some(kept) if *made_flat => renew_flat(kept, tax_year, regime, spare),
+        Some(kept) => renew(kept, tax_year, regime),
+        None => {}
+    }
+    *made_flat = flat;
+    (inputs.get_or_insert_with(|| Inputs::new(tax_year, regime)), spare)
+}
+
+/// [`renew`] for inputs made of a flat case: only the fields that [`flat::inputs`] fills
+/// are emptied, the others being still as `Inputs::new` made them (the tests hold the two
+/// to the same inputs), and the strings of their names and ids are kept in `spare`. Every
+/// field was emptied and made anew for every case, which cost more than filling them.
+fn renew_flat(inputs: &mut Inputs, tax_year: TaxYear, regime: Regime, spare: &mut Vec<String>) {
+    inputs.tax_year = tax_year;
+    inputs.regime = regime;
+    inputs.date_of_birth = None;
+    inputs.student_loan_plans.clear();
+    inputs.blind_persons_allowance = false;
+    inputs.marriage_allowance = MarriageAllowance::None;
+    inputs.child_benefit = Money::ZERO;
+    inputs.coded_out = Default::default();
+    // Taken one by one: a flat case's lists hold one item at most, and draining a list
+    // cost more than the item.
+    while let Some(employment) = inputs.employments.pop() {
+        spare.push(employment.name);
+    }
+    while let Some(pension) = inputs.pensions.pop() {
+        spare.push(pension.name);
+    }
+    inputs.state_pension = Money::ZERO;
+    while let Some(benefit) = inputs.state_pension_sources.pop().or_else(|| inputs.state_benefits.pop()) {
+        spare.push(benefit.name);
+        spare.extend(benefit.income_source_id);
+    }
+    if let Some(property) = inputs.uk_property.take() {
+        spare.push(property.business_id);
+    }
+    while let Some(trade) = inputs.self_employments.pop() {
+        spare.push(trade.business_id);
+        spare.extend(trade.extras.accounts.and_then(|accounts| accounts.name));
+    }
+    while let Some(account) = inputs.savings_accounts.pop() {
+        spare.push(account.name);
+    }
+    inputs.dividends = Money::ZERO;
+    inputs.gift_aid_paid = Money::ZERO;
+    inputs.pension_contributions_relief_at_source = Money::ZERO;
 }
 
 /// Make `inputs` what `Inputs::new(tax_year, regime)` makes, their lists emptied rather
@@ -635,17 +756,14 @@ fn year_of(case: &Case) -> Result<(String, TaxpayerYear), CaseError> {
 /// that year is, but made straight from the case. The year is a dozen allocations and
 /// large values moved about, which cost more than reading the case; the tests hold the
 /// two ways to the same inputs.
-fn flat_inputs<'a, 's>(
-    case: &Case<'a>,
-    slot: &'s mut Option<Inputs>,
-) -> Result<(Cow<'a, str>, &'s mut Inputs), CaseError> {
+fn flat_inputs<'a, 's>(case: &Case<'a>, slot: &'s mut Slot) -> Result<(Cow<'a, str>, &'s mut Inputs), CaseError> {
     let checked = check(case)?;
     // As `to_inputs_in` refuses a year whose rules cannot be had.
     itsa_engine::Rules::for_year(checked.tax_year, checked.regime).map_err(|e| {
         CaseError::Submission(itsa_submissions::SubmissionError::new("TAX_YEAR_NOT_SUPPORTED", e.to_string()))
     })?;
-    let inputs = new_inputs(slot, checked.tax_year, checked.regime);
-    flat::inputs(case, checked, inputs);
+    let (inputs, spare) = new_inputs(slot, checked.tax_year, checked.regime, true);
+    flat::inputs(case, checked, inputs, spare);
     // Borrowed from the line, unless written with escapes.
     Ok((case.id.clone(), inputs))
 }
@@ -991,7 +1109,9 @@ mod flat {
     /// that carry it, and here every part but one is nothing. Money adding or taking away
     /// nothing gives the other amount as it is (its decimal places too), so each figure is
     /// the case's amount itself, or nothing where the case gives none (`given`).
-    pub(super) fn inputs(case: &Case, checked: Checked, inputs: &mut Inputs) {
+    ///
+    /// Names and ids are made in the strings of `spare` while there are any.
+    pub(super) fn inputs(case: &Case, checked: Checked, inputs: &mut Inputs, spare: &mut Vec<String>) {
         let Checked { tax_year: _, regime: _, date_of_birth, marriage_allowance, student_loan_plans } = checked;
         // An amount of the case, or nothing as `Money::ZERO` (a zero written `0.00` is
         // not submitted at all).
@@ -1015,7 +1135,7 @@ mod flat {
             !case.employment_income.0.is_zero() || (case.pension_income.0.is_zero() && !paye.is_zero());
         if has_employment {
             inputs.employments.push(Employment {
-                name: "employment".to_owned(),
+                name: text(spare, "employment"),
                 pay: case.employment_income.0,
                 benefits_in_kind: Money::ZERO,
                 tax_deducted: paye,
@@ -1026,7 +1146,7 @@ mod flat {
         }
         if !case.pension_income.0.is_zero() {
             inputs.pensions.push(Pension {
-                name: "pension".to_owned(),
+                name: text(spare, "pension"),
                 amount: case.pension_income.0,
                 tax_deducted: if has_employment { Money::ZERO } else { paye },
             });
@@ -1039,13 +1159,11 @@ mod flat {
             if amount.is_zero() {
                 continue;
             }
-            let benefit = StateBenefit {
-                name: kind.to_owned(),
-                amount,
-                tax_deducted: Money::ZERO,
-                income_source_id: Some(itsa_submissions::held_benefit_id(held)),
-                hmrc_held: true,
-            };
+            let name = text(spare, kind);
+            let mut id = spare.pop().unwrap_or_default();
+            itsa_submissions::write_held_benefit_id(&mut id, held);
+            let benefit =
+                StateBenefit { name, amount, tax_deducted: Money::ZERO, income_source_id: Some(id), hmrc_held: true };
             held += 1;
             if kind == "statePension" {
                 inputs.state_pension += amount;
@@ -1063,7 +1181,7 @@ mod flat {
         if [profit, costs, costs_brought_forward].iter().any(|a| !a.is_zero()) {
             let (income, expenses) = income_and_expenses(profit);
             inputs.uk_property = Some(UkProperty {
-                business_id: CASE_PROPERTY_BUSINESS_ID.to_owned(),
+                business_id: text(spare, CASE_PROPERTY_BUSINESS_ID),
                 profit: given(profit),
                 residential_finance_costs: given(costs),
                 finance_costs_brought_forward: given(costs_brought_forward),
@@ -1078,13 +1196,13 @@ mod flat {
         if let Some(profit) = case.self_employment_profit.map(|p| p.0).filter(|p| !p.is_zero()) {
             let (income, expenses) = income_and_expenses(profit);
             inputs.self_employments.push(SelfEmployment {
-                business_id: CASE_BUSINESS_ID.to_owned(),
+                business_id: text(spare, CASE_BUSINESS_ID),
                 adjusted_profit: profit,
                 losses_brought_forward: Money::ZERO,
                 claims_sideways: false,
                 extras: TradeExtras {
                     accounts: Some(BusinessAccounts {
-                        name: Some("Trade".to_owned()),
+                        name: Some(text(spare, "Trade")),
                         total_income: income,
                         total_expenses: expenses,
                         adjusted_profit: Some(profit),
@@ -1098,7 +1216,7 @@ mod flat {
         if !interest.is_zero() {
             // Untaxed interest: nothing grossed up, no tax deducted.
             inputs.savings_accounts.push(SavingsAccount {
-                name: "savings".to_owned(),
+                name: text(spare, "savings"),
                 gross_interest: interest,
                 tax_deducted: Money::ZERO,
             });
@@ -1107,6 +1225,18 @@ mod flat {
         inputs.dividends = given(case.dividends.0);
         inputs.gift_aid_paid = given(case.gift_aid_paid.0);
         inputs.pension_contributions_relief_at_source = given(case.pension_contributions_gross.0);
+    }
+
+    /// `text` as a string of its own, made in one of `spare` if there is one.
+    fn text(spare: &mut Vec<String>, text: &str) -> String {
+        match spare.pop() {
+            Some(mut string) => {
+                string.clear();
+                string.push_str(text);
+                string
+            }
+            None => text.to_owned(),
+        }
     }
 }
 
@@ -1216,18 +1346,15 @@ pub fn is_submission_case(line: &str) -> bool {
 
 /// Read a case line of either format into its id and the engine's inputs.
 pub fn read_case(line: &str) -> Result<(String, Inputs), CaseError> {
-    let mut slot = None;
+    let mut slot = Slot::default();
     let (id, _) = read_case_in(line, &mut slot)?;
-    Ok((id.into_owned(), slot.expect("the inputs are made with the id")))
+    Ok((id.into_owned(), slot.inputs.expect("the inputs are made with the id")))
 }
 
 /// Read a case line of either format: its id (borrowed from the line where it can be) and
 /// the engine's inputs, made in `slot`. The inputs are large: made where they are kept,
 /// they are not moved again.
-fn read_case_in<'a, 's>(
-    line: &'a str,
-    slot: &'s mut Option<Inputs>,
-) -> Result<(Cow<'a, str>, &'s mut Inputs), CaseError> {
+fn read_case_in<'a, 's>(line: &'a str, slot: &'s mut Slot) -> Result<(Cow<'a, str>, &'s mut Inputs), CaseError> {
     // A plain case is a flat one: it has no `submissions`.
     let mut case = Case::nothing();
     if case.read_plain_in(line).is_some() {
@@ -1242,11 +1369,7 @@ fn read_case_in<'a, 's>(
 
 /// One case line calculated, handed to `then` with its id (the calculation is not moved
 /// again once made), or its error object; its inputs are made in `slot`.
-fn with_outcome<R>(
-    line: &str,
-    slot: &mut Option<Inputs>,
-    then: impl FnOnce(&str, &Calculation) -> R,
-) -> Result<R, Value> {
+fn with_outcome<R>(line: &str, slot: &mut Slot, then: impl FnOnce(&str, &Calculation) -> R) -> Result<R, Value> {
     let (id, inputs) = read_case_in(line, slot).map_err(|e| error_line(case_id(line).as_deref(), &e))?;
     // Looked at where it was returned: moved out of the result, the calculation (several
     // kilobytes) was copied.
@@ -1259,7 +1382,7 @@ fn with_outcome<R>(
 
 /// Calculate one case line: the result object, or an error object.
 pub fn calculate_line(line: &str) -> Value {
-    with_outcome(line, &mut None, result_line).unwrap_or_else(|error| error)
+    with_outcome(line, &mut Slot::default(), result_line).unwrap_or_else(|error| error)
 }
 
 /// Calculate one case line and write its result object (or error object) to `out`: the
@@ -1274,13 +1397,13 @@ pub fn write_result_line(out: &mut impl std::io::Write, line: &str) -> serde_jso
 /// rather than for every line.
 #[derive(Default)]
 pub struct CaseLines {
-    inputs: Option<Inputs>,
+    slot: Slot,
 }
 
 impl CaseLines {
     /// [`write_result_line`] for the next case line.
     pub fn write_result_line(&mut self, out: &mut impl std::io::Write, line: &str) -> serde_json::Result<()> {
-        write_result_line_in(out, line, &mut self.inputs)
+        write_result_line_in(out, line, &mut self.slot)
     }
 
     /// [`write_result_line`] for the next case line, its text appended to `out`: the
@@ -1297,11 +1420,7 @@ impl CaseLines {
 }
 
 /// [`write_result_line`], the case's inputs made in `slot`.
-fn write_result_line_in(
-    out: &mut impl std::io::Write,
-    line: &str,
-    slot: &mut Option<Inputs>,
-) -> serde_json::Result<()> {
+fn write_result_line_in(out: &mut impl std::io::Write, line: &str, slot: &mut Slot) -> serde_json::Result<()> {
     let written = with_outcome(line, slot, |id, calculation| {
         let node = result_node(id, calculation);
         match &node {
@@ -1341,6 +1460,16 @@ mod tests {
         );
     }
 
+    /// A case read plainly as serde reads it, every amount taken as given: those the plain
+    /// reader did not mark as given must be nothing, for the checks to pass over them.
+    fn as_serde_reads(mut case: Case) -> Case {
+        for (i, (field, _)) in AMOUNT_FIELDS.iter().enumerate() {
+            assert!(case.given & (1 << i) != 0 || case.amount(i).is_zero(), "{field} is given but not marked");
+        }
+        case.given = every_amount();
+        case
+    }
+
     #[test]
     fn a_plain_case_is_read_as_serde_reads_it() {
         let case = |fields: &str| format!(r#"{{"id":"a","tax_year":"2024-25","regime":"rUK"{fields}}}"#);
@@ -1350,6 +1479,10 @@ mod tests {
             case(r#","blind":true,"marriage_allowance":"recipient","date_of_birth":"1950-01-01""#),
             case(r#","blind":false,"marriage_allowance":"x","date_of_birth":"1950""#),
             case(r#","employment_income":-123456789012345678"#),
+            case(
+                r#","paye_tax_deducted":1,"self_employment_profit":2,"property_profit":3,"property_finance_costs":4,"property_finance_costs_brought_forward":5,"savings_interest":6,"dividends":7,"pension_income":8,"state_pension":9,"other_non_savings_income":10,"gift_aid_paid":11,"pension_contributions_gross":12,"child_benefit_received":13,"sa_underpayment_coded_out":14,"paye_underpayment_coded_out":15,"employment_income":16"#,
+            ),
+            case(r#","property_finance_costs_brought_forward":5,"property_finance_costs":4"#),
             " { \"id\" : \"caf\u{e9}\" ,\t\"regime\":\"Wales\",\"tax_year\":\"2025-26\" }\r\n ".to_owned(),
         ];
         let not_plain = [
@@ -1365,6 +1498,14 @@ mod tests {
             case(r#","student_loan_plans":["plan1"]"#),
             case(r#","expected":{}"#),
             case(r#","divdends":5"#),
+            case(r#","dividend":5"#),
+            case(r#","dividendss":5"#),
+            case(r#","property_finance_cost":5"#),
+            case(r#","property_finance_costs_brought":5"#),
+            case(r#","given":5"#),
+            case(r#","":5"#),
+            r#"{"i\u0064":"a","tax_year":"2024-25","regime":"rUK"}"#.to_owned(),
+            r#"{"id":"a","tax_year":"2024-25","regime":"rUK","dividends\n":5}"#.to_owned(),
             case(r#","date_of_birth":null"#),
             case(r#","blind":1"#),
             case(r#","blind":truex"#),
@@ -1378,7 +1519,7 @@ mod tests {
             "{}".to_owned(),
         ];
         for line in &plain {
-            let read = Case::read_plain(line).unwrap_or_else(|| panic!("{line}"));
+            let read = as_serde_reads(Case::read_plain(line).unwrap_or_else(|| panic!("{line}")));
             let serde: Case = serde_json::from_str(line).unwrap();
             assert_eq!(format!("{read:?}"), format!("{serde:?}"), "{line}");
         }
@@ -1403,7 +1544,7 @@ mod tests {
                     edits.push(format!("{}{}{}", &line[..at], b as char, &line[at + 1..]));
                 }
                 for edit in edits {
-                    if let Some(read) = Case::read_plain(&edit) {
+                    if let Some(read) = Case::read_plain(&edit).map(as_serde_reads) {
                         let serde: Case = serde_json::from_str(&edit).unwrap_or_else(|e| panic!("{edit}: {e}"));
                         assert_eq!(format!("{read:?}"), format!("{serde:?}"), "{edit}");
                     }
@@ -1603,6 +1744,45 @@ mod tests {
     }
 
     #[test]
+    fn flat_inputs_renewed_as_such_are_new_inputs() {
+        // Every field a flat case can fill, in years before and after the cumulative
+        // endpoints, profits and losses; and cases of one field.
+        let every: String =
+            AMOUNT_FIELDS.iter().enumerate().map(|(i, (field, _))| format!(r#","{field}":{}"#, 100 + i)).collect();
+        let mut lines = Vec::new();
+        for year in ["2019-20", "2024-25", "2025-26"] {
+            let losses = every
+                .replace(r#""self_employment_profit":102"#, r#""self_employment_profit":-5"#)
+                .replace(r#""property_profit":103"#, r#""property_profit":-6"#);
+            for amounts in [&every, &losses] {
+                lines.push(format!(
+                    r#"{{"id":"a","tax_year":"{year}","regime":"Wales","blind":true,"marriage_allowance":"recipient","date_of_birth":"1950-01-01","student_loan_plans":["plan1","plan2"]{amounts}}}"#
+                ));
+            }
+        }
+        for (field, _) in AMOUNT_FIELDS {
+            lines.push(format!(r#"{{"id":"b","tax_year":"2024-25","regime":"rUK","{field}":12.5}}"#));
+        }
+        lines.push(r#"{"id":"c","tax_year":"2024-25","regime":"rUK"}"#.to_owned());
+        for line in &lines {
+            let mut slot = Slot::default();
+            flat_inputs(&Case::read(line).unwrap(), &mut slot).unwrap();
+            assert!(slot.flat);
+            let Slot { inputs, spare, .. } = &mut slot;
+            let inputs = inputs.as_mut().unwrap();
+            renew_flat(inputs, TaxYear::starting(2019), Regime::RestOfUk, spare);
+            assert_eq!(*inputs, Inputs::new(TaxYear::starting(2019), Regime::RestOfUk), "{line}");
+            // One case's inputs made after another's are the case's own.
+            for next in &lines {
+                let mut slot = Slot::default();
+                flat_inputs(&Case::read(line).unwrap(), &mut slot).unwrap();
+                let (_, inputs) = flat_inputs(&Case::read(next).unwrap(), &mut slot).unwrap();
+                assert_eq!(*inputs, parse_case(next).unwrap().1, "{line} then {next}");
+            }
+        }
+    }
+
+    #[test]
     fn lines_calculated_one_after_another_are_calculated_as_each_alone() {
         // Flat and submission cases, and refused ones, in turn: nothing of one case's
         // inputs is left for the next.
@@ -1632,6 +1812,9 @@ mod tests {
     fn unknown_fields_are_refused_but_test_fields_ignored() {
         let err = parse_case(r#"{"id":"a","tax_year":"2024-25","regime":"rUK","employment_incme":1}"#).unwrap_err();
         assert!(err.to_string().contains("employment_incme"), "{err}");
+        // What the checks keep of a case is not one of its fields.
+        let err = parse_case(r#"{"id":"a","tax_year":"2024-25","regime":"rUK","given":0}"#).unwrap_err();
+        assert!(err.to_string().contains("unknown field `given`"), "{err}");
         let (id, inputs) =
             parse_case(r#"{"id":"a","tax_year":"2024-25","regime":"rUK","expected":{"x":1},"source":"s","working":"w","tolerance":0.02}"#).unwrap();
         assert_eq!(id, "a");

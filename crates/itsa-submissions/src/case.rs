@@ -295,9 +295,14 @@ pub fn created_id(n: usize) -> String {
 /// A UUID of `prefix` (its first four groups) and `number` as its last group of 12 digits.
 pub(crate) fn numbered_uuid(prefix: &str, number: usize) -> String {
     let mut id = String::with_capacity(prefix.len() + 12);
-    id.push_str(prefix);
-    push_zero_padded(&mut id, number, 12);
+    push_numbered_uuid(&mut id, prefix, number);
     id
+}
+
+/// [`numbered_uuid`] appended to `out`.
+pub(crate) fn push_numbered_uuid(out: &mut String, prefix: &str, number: usize) {
+    out.push_str(prefix);
+    push_zero_padded(out, number, 12);
 }
 
 /// Write `number` in decimal with zeros before it to `width` digits, as `{:0width$}`
@@ -630,6 +635,14 @@ mod tests {
         for n in [0, 1, 8, 9, 10, 99, 12_345, 99_999_999_999, 100_000_000_000, usize::MAX - 1] {
             assert_eq!(business_id(BusinessType::UkProperty, n), format!("XPIS{:011}", n + 1));
             assert_eq!(created_id(n), format!("00000000-0000-4000-8000-{:012}", n + 1));
+            let held = format!("00000000-0000-4000-9000-{:012}", n + 1);
+            assert_eq!(crate::held_benefit_id(n), held);
+            // Written over whatever a string held before.
+            for before in ["", "employment", "00000000-0000-4000-9000-000000000001 and more"] {
+                let mut id = before.to_owned();
+                crate::write_held_benefit_id(&mut id, n);
+                assert_eq!(id, held);
+            }
         }
     }
 }

@@ -21,7 +21,7 @@ pub use case::{
     Business, CalculationType, HeldBenefit, HeldCodedOut, HeldEmployment, HmrcHeld, Named, Submission, TaxpayerYear,
 };
 pub use endpoint::{BusinessType, Endpoint};
-pub use to_inputs::{held_benefit_id, to_inputs, to_inputs_in};
+pub use to_inputs::{held_benefit_id, to_inputs, to_inputs_in, write_held_benefit_id};
 
 /// Why a year could not be read or turned into inputs: HMRC's error code where HMRC would
 /// refuse it, and a message that names the field.

@@ -474,8 +474,20 @@ fn push_employment(inputs: &mut Inputs, at: &dyn Display, e: EmploymentFigures) 
 /// The id itsa gives the `n`th state benefit HMRC holds in a case (HMRC's ids are UUIDs
 /// DWP's records carry; a case has none): distinct from the ids submissions create.
 pub fn held_benefit_id(n: usize) -> String {
-    crate::case::numbered_uuid("00000000-0000-4000-9000-", n + 1)
+    let mut id = String::with_capacity(HELD_BENEFIT_ID_PREFIX.len() + 12);
+    write_held_benefit_id(&mut id, n);
+    id
 }
+
+/// [`held_benefit_id`] written in `id`, whatever it held before: a string kept from one
+/// case's inputs is used again for the next's, rather than a new one allocated.
+pub fn write_held_benefit_id(id: &mut String, n: usize) {
+    id.clear();
+    crate::case::push_numbered_uuid(id, HELD_BENEFIT_ID_PREFIX, n + 1);
+}
+
+/// The first four groups of the ids of [`held_benefit_id`].
+const HELD_BENEFIT_ID_PREFIX: &str = "00000000-0000-4000-9000-";
 
 /// One state benefit's figures and where they came from.
 struct BenefitFigures {
