@@ -379,25 +379,28 @@ fn tapered_personal_allowance(rules: &YearRules, adjusted_net_income: Money) -> 
     rules.personal_allowance.saturating_sub(reduction)
 }
 
-/// Income tax by category and band, for one set of allowances.
-struct BandedIncomeTax {
-    pay_pensions_profit: IncomeTaxCategory,
-    savings_and_gains: IncomeTaxCategory,
-    dividends: IncomeTaxCategory,
-    gains: IncomeTaxCategory,
-    lump_sums: IncomeTaxCategory,
+/// Income tax by category and band, for one set of allowances: each category as the
+/// calculation shows it, or (while the allowances' allocations are weighed) as a [`TaxOnly`].
+struct BandedIncomeTax<C = IncomeTaxCategory> {
+    pay_pensions_profit: C,
+    savings_and_gains: C,
+    dividends: C,
+    gains: C,
+    lump_sums: C,
     personal_savings_allowance: Money,
 }
 
-impl BandedIncomeTax {
+impl<C: Category> BandedIncomeTax<C> {
     fn charged(&self) -> Money {
-        self.pay_pensions_profit.income_tax_amount
-            + self.savings_and_gains.income_tax_amount
-            + self.dividends.income_tax_amount
-            + self.gains.income_tax_amount
-            + self.lump_sums.income_tax_amount
+        self.pay_pensions_profit.tax()
+            + self.savings_and_gains.tax()
+            + self.dividends.tax()
+            + self.gains.tax()
+            + self.lump_sums.tax()
     }
+}
 
+impl BandedIncomeTax {
     fn taxable(&self) -> Money {
         self.pay_pensions_profit.taxable_income
             + self.savings_and_gains.taxable_income
@@ -428,16 +431,96 @@ impl BandedIncomeTax {
 }
 
 /// A kind of income's figures, its bands worked out by `tax_bands_of` from its taxable
-/// income; no taxable income has no bands, in whatever bands it would sit.
-fn category(
+/// income into room for `room` of them; no taxable income has no bands, in whatever bands
+/// it would sit.
+fn category<C: Category>(
     income_received: Money,
     allowances_allocated: Money,
-    tax_bands_of: impl FnOnce(Money) -> Vec<TaxBand>,
-) -> IncomeTaxCategory {
+    room: usize,
+    tax_bands_of: impl FnOnce(Money, &mut C::Bands),
+) -> C {
     let taxable_income = income_received - allowances_allocated;
-    let tax_bands = if taxable_income.is_positive() { tax_bands_of(taxable_income) } else { Vec::new() };
-    let income_tax_amount = tax_bands.iter().map(|b| b.tax_amount).sum();
-    IncomeTaxCategory { income_received, allowances_allocated, taxable_income, income_tax_amount, tax_bands }
+    let mut bands = C::Bands::default();
+    if taxable_income.is_positive() {
+        bands = C::room_for(room);
+        tax_bands_of(taxable_income, &mut bands);
+    }
+    C::new(income_received, allowances_allocated, taxable_income, bands)
+}
+
+/// A kind of income's figures, as far as banding needs them: the whole category for the
+/// calculation, or only its taxable income and tax for an allocation of the allowances
+/// being weighed against another (which needs no list of bands made and thrown away).
+/// Both are worked out by the same banding, band by band, so that their tax is the same.
+trait Category {
+    type Bands: bands::BandSink + Default;
+    /// Room for `n` bands.
+    fn room_for(n: usize) -> Self::Bands;
+    fn new(income_received: Money, allowances_allocated: Money, taxable_income: Money, bands: Self::Bands) -> Self;
+    fn taxable(&self) -> Money;
+    fn tax(&self) -> Money;
+    /// The income in the category's nil-rate allowance bands.
+    fn nil_rate_income(&self) -> Money;
+}
+
+impl Category for IncomeTaxCategory {
+    type Bands = Vec<TaxBand>;
+
+    fn room_for(n: usize) -> Vec<TaxBand> {
+        Vec::with_capacity(n)
+    }
+
+    fn new(
+        income_received: Money,
+        allowances_allocated: Money,
+        taxable_income: Money,
+        tax_bands: Vec<TaxBand>,
+    ) -> Self {
+        let income_tax_amount = tax_bands.iter().map(|b| b.tax_amount).sum();
+        IncomeTaxCategory { income_received, allowances_allocated, taxable_income, income_tax_amount, tax_bands }
+    }
+
+    fn taxable(&self) -> Money {
+        self.taxable_income
+    }
+
+    fn tax(&self) -> Money {
+        self.income_tax_amount
+    }
+
+    fn nil_rate_income(&self) -> Money {
+        self.tax_bands.iter().filter(|b| bands::is_nil_rate_allowance(b)).map(|b| b.income).sum()
+    }
+}
+
+/// A category's taxable income and what its bands add up to, without the bands.
+struct TaxOnly {
+    taxable_income: Money,
+    tally: bands::TaxTally,
+}
+
+impl Category for TaxOnly {
+    type Bands = bands::TaxTally;
+
+    fn room_for(_: usize) -> bands::TaxTally {
+        bands::TaxTally::default()
+    }
+
+    fn new(_: Money, _: Money, taxable_income: Money, tally: bands::TaxTally) -> Self {
+        TaxOnly { taxable_income, tally }
+    }
+
+    fn taxable(&self) -> Money {
+        self.taxable_income
+    }
+
+    fn tax(&self) -> Money {
+        self.tally.tax
+    }
+
+    fn nil_rate_income(&self) -> Money {
+        self.tally.nil_rate_income
+    }
 }
 
 /// The kinds of income allowances are set against (ITA 2007 s25).
@@ -520,10 +603,10 @@ fn banded_income_tax(
         if tried[..n].contains(&allocated) {
             continue;
         }
-        let candidate = banded_income_tax_allocated(&shared, allocated);
-        let charged = candidate.charged();
+        // Weighed by its tax alone, and banded in full only if it charges less.
+        let charged = banded_income_tax_allocated::<TaxOnly>(&shared, allocated).charged();
         if charged < least {
-            best = candidate;
+            best = banded_income_tax_allocated(&shared, allocated);
             least = charged;
         }
     }
@@ -545,13 +628,15 @@ struct Banding<'a> {
 /// Income tax by category and band with `allocated[kind]` of the allowances set against
 /// each kind of income (non-savings income first, then termination payments), and
 /// `allocated[3]` against life policy gains.
-fn banded_income_tax_allocated(shared: &Banding<'_>, allocated: [Money; 4]) -> BandedIncomeTax {
+fn banded_income_tax_allocated<C: Category>(shared: &Banding<'_>, allocated: [Money; 4]) -> BandedIncomeTax<C> {
     let Banding { rules, incomes, non_savings, total, allowances, ref non_savings_bands, ref uk_limits } = *shared;
     let non_savings_allocated = allocated[Kind::NonSavings as usize].min(non_savings);
     let termination_allocated = allocated[Kind::NonSavings as usize] - non_savings_allocated;
-    let pay_pensions_profit =
-        category(non_savings, non_savings_allocated, |taxable| bands::allocate_non_savings(taxable, non_savings_bands));
-    let n = pay_pensions_profit.taxable_income;
+    let pay_pensions_profit: C =
+        category(non_savings, non_savings_allocated, non_savings_bands.len(), |taxable, out| {
+            bands::allocate_non_savings_into(taxable, non_savings_bands, out)
+        });
+    let n = pay_pensions_profit.taxable();
 
     // Personal savings allowance by the highest rate any income would be charged at,
     // judged on the UK bands (ITA 2007 s12B).
@@ -562,8 +647,9 @@ fn banded_income_tax_allocated(shared: &Banding<'_>, allocated: [Money; 4]) -> B
         bands::UkPosition::Additional => rules.personal_savings_allowance_additional,
     };
 
-    let savings_and_gains = category(incomes.savings, allocated[Kind::Savings as usize], |taxable| {
-        bands::allocate_stacked(
+    // Room for the usual few bands of stacked income at once.
+    let savings_and_gains: C = category(incomes.savings, allocated[Kind::Savings as usize], 4, |taxable, out| {
+        bands::allocate_stacked_into(
             &StackedIncome {
                 start: n,
                 amount: taxable,
@@ -581,12 +667,13 @@ fn banded_income_tax_allocated(shared: &Banding<'_>, allocated: [Money; 4]) -> B
                 },
             },
             uk_limits,
+            out,
         )
     });
-    let dividends = category(incomes.dividends, allocated[Kind::Dividends as usize], |taxable| {
-        bands::allocate_stacked(
+    let dividends: C = category(incomes.dividends, allocated[Kind::Dividends as usize], 4, |taxable, out| {
+        bands::allocate_stacked_into(
             &StackedIncome {
-                start: n + savings_and_gains.taxable_income,
+                start: n + savings_and_gains.taxable(),
                 amount: taxable,
                 starting_rate: None,
                 nil_rate_allowance: rules.dividend_allowance,
@@ -597,19 +684,15 @@ fn banded_income_tax_allocated(shared: &Banding<'_>, allocated: [Money; 4]) -> B
                 },
             },
             uk_limits,
+            out,
         )
     });
     // Life policy gains: savings income, charged as the highest part of income (ITA 2007
     // s1012), with what is left of the starting rate and the personal savings allowance.
-    let start = n + savings_and_gains.taxable_income + dividends.taxable_income;
-    let savings_allowance_used: Money = savings_and_gains
-        .tax_bands
-        .iter()
-        .filter(|b| b.rate.as_percent().is_zero() && b.name != BandName::SavingsStarterRate)
-        .map(|b| b.income)
-        .sum();
-    let gains = category(incomes.gains, allocated[3], |taxable| {
-        bands::allocate_stacked(
+    let start = n + savings_and_gains.taxable() + dividends.taxable();
+    let savings_allowance_used = savings_and_gains.nil_rate_income();
+    let gains: C = category(incomes.gains, allocated[3], 4, |taxable, out| {
+        bands::allocate_stacked_into(
             &StackedIncome {
                 start,
                 amount: taxable,
@@ -626,6 +709,7 @@ fn banded_income_tax_allocated(shared: &Banding<'_>, allocated: [Money; 4]) -> B
                 },
             },
             uk_limits,
+            out,
         )
     });
     // Termination payments over the threshold: non-savings income charged as the highest
@@ -635,10 +719,11 @@ fn banded_income_tax_allocated(shared: &Banding<'_>, allocated: [Money; 4]) -> B
     let below = if rules.regime == Regime::Scotland {
         n
     } else {
-        n + savings_and_gains.taxable_income + dividends.taxable_income + gains.taxable_income
+        n + savings_and_gains.taxable() + dividends.taxable() + gains.taxable()
     };
-    let lump_sums = category(incomes.termination, termination_allocated, |taxable| {
-        crate::employment::allocate_non_savings_above(below, taxable, non_savings_bands)
+    // Room made as the bands come, as few taxpayers have termination payments.
+    let lump_sums: C = category(incomes.termination, termination_allocated, 0, |taxable, out| {
+        crate::employment::allocate_non_savings_above(below, taxable, non_savings_bands, out)
     });
     BandedIncomeTax { pay_pensions_profit, savings_and_gains, dividends, gains, lump_sums, personal_savings_allowance }
 }
@@ -1536,4 +1621,78 @@ fn state_benefits(inputs: &Inputs, incomes: &Incomes, lump_sum_rate: Rate) -> Op
             .collect(),
         details,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use itsa_rules::{Rules, TaxYear};
+
+    /// An allocation weighed by its tax alone charges what the same allocation banded in
+    /// full charges, to the penny, whatever the regime, income and allowances.
+    #[test]
+    fn an_allocation_weighed_by_its_tax_alone_charges_what_it_does_in_full() {
+        let pounds = |p: &str| Money::new(p.parse().unwrap());
+        let amounts = ["0", "1", "2500", "6000.50", "13000", "40000", "60000.99", "130000", "400000"];
+        let mut compared = 0;
+        for (year, regime) in [(2019, Regime::RestOfUk), (2024, Regime::Scotland), (2025, Regime::Wales)] {
+            let rules = Rules::for_year(TaxYear::starting(year), regime).unwrap();
+            let inputs = Inputs::new(rules.tax_year, regime);
+            for (i, other) in amounts.iter().enumerate() {
+                for (j, savings) in amounts.iter().enumerate() {
+                    // The dividends, gains and termination payments taken round the same
+                    // amounts at different steps, so that each meets each of the others.
+                    let dividends = amounts[(i + 2 * j) % amounts.len()];
+                    let gains = amounts[(3 * i + j) % amounts.len()];
+                    let termination = amounts[(i * j) % amounts.len()];
+                    let mut incomes = incomes(rules, &inputs, &[]);
+                    incomes.other = pounds(other);
+                    incomes.savings = pounds(savings);
+                    incomes.dividends = pounds(dividends);
+                    incomes.gains = pounds(gains);
+                    incomes.termination = pounds(termination);
+                    let non_savings = incomes.non_savings();
+                    for extension in [Money::ZERO, pounds("1250.75")] {
+                        for allowances in ["0", "12570", "15000.25", "-100"].map(pounds) {
+                            let shared = Banding {
+                                rules,
+                                incomes: &incomes,
+                                non_savings,
+                                total: non_savings
+                                    + incomes.savings
+                                    + incomes.dividends
+                                    + incomes.gains
+                                    + incomes.termination,
+                                allowances,
+                                non_savings_bands: bands::non_savings_bands(rules, extension),
+                                uk_limits: UkLimits::new(rules, extension),
+                            };
+                            let amounts = [non_savings + incomes.termination, incomes.savings, incomes.dividends];
+                            for order in &ORDERS {
+                                let mut left = allowances;
+                                let mut allocated = [Money::ZERO; 4];
+                                for kind in order {
+                                    let i = *kind as usize;
+                                    allocated[i] = left.min(amounts[i]);
+                                    left -= allocated[i];
+                                }
+                                allocated[3] = left.min(incomes.gains);
+                                let full: BandedIncomeTax = banded_income_tax_allocated(&shared, allocated);
+                                let tax_only = banded_income_tax_allocated::<TaxOnly>(&shared, allocated);
+                                let charged = (full.charged(), tax_only.charged());
+                                assert_eq!(charged.0, charged.1, "{regime:?} {year} {allocated:?}");
+                                assert_eq!(charged.0.amount().scale(), charged.1.amount().scale());
+                                assert_eq!(
+                                    full.savings_and_gains.nil_rate_income(),
+                                    tax_only.savings_and_gains.nil_rate_income()
+                                );
+                                compared += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(compared > 10_000);
+    }
 }
