@@ -1327,9 +1327,6 @@ fn calculate_with(
         + total_annuity_payments_tax_charged
         + royalty_payments.map_or(Money::ZERO, |r| r.tax_charged);
     let total_income_tax_and_nics_due = total_income_tax_nics_charged - total_tax_deducted;
-    // Capital gains tax, in the basic rate band left by taxable income (TCGA 1992 s1I).
-    let capital_gains_tax =
-        inputs.capital_gains.as_ref().map(|g| crate::capital_gains::capital_gains_tax(rules, g, taxable, extension));
 
     let losses: Vec<LossCarriedForward> = incomes
         .businesses
@@ -1350,33 +1347,6 @@ fn calculate_with(
             ),
         );
     }
-
-    let income_tax = IncomeTax {
-        total_income_received_from_all_sources: total_income,
-        total_allowances_and_deductions: (total_allowances + step2_deductions).min(total_income),
-        total_taxable_income: taxable,
-        pay_pensions_profit: Some(banded.pay_pensions_profit).filter(|c| c.income_received.is_positive()),
-        savings_and_gains: Some(banded.savings_and_gains).filter(|c| c.income_received.is_positive()),
-        dividends: Some(banded.dividends).filter(|c| c.income_received.is_positive()),
-        gains_on_life_policies: Some(banded.gains).filter(|c| c.income_received.is_positive()),
-        lump_sums: Some(banded.lump_sums).filter(|c| c.income_received.is_positive()),
-        income_tax_charged,
-        income_tax_charged_on_transition_profits,
-        total_reliefs,
-        income_tax_due_after_reliefs,
-        marriage_allowance_relief,
-        total_notional_tax,
-        income_tax_due_after_tax_reductions,
-        income_tax_due_after_gift_aid,
-        high_income_child_benefit_charge: hicbc,
-        pension_savings_tax_charges: pension_charges,
-        state_pension_lump_sum_charges,
-        winter_fuel_payment_charge,
-        paye_underpayments_coded_out,
-        total_income_tax_due,
-        adjusted_net_income,
-        personal_savings_allowance: banded.personal_savings_allowance,
-    };
 
     let state_benefits_income = state_benefits(inputs, &incomes, lump_sum_rate);
     let losses_and_claims = {
@@ -1491,7 +1461,34 @@ fn calculate_with(
                 + incomes.termination,
         },
         tax_calculation: TaxCalculation {
-            income_tax,
+            // Made in place, as the capital gains tax below: both are large records, and
+            // each move of one was a copy.
+            income_tax: IncomeTax {
+                total_income_received_from_all_sources: total_income,
+                total_allowances_and_deductions: (total_allowances + step2_deductions).min(total_income),
+                total_taxable_income: taxable,
+                pay_pensions_profit: Some(banded.pay_pensions_profit).filter(|c| c.income_received.is_positive()),
+                savings_and_gains: Some(banded.savings_and_gains).filter(|c| c.income_received.is_positive()),
+                dividends: Some(banded.dividends).filter(|c| c.income_received.is_positive()),
+                gains_on_life_policies: Some(banded.gains).filter(|c| c.income_received.is_positive()),
+                lump_sums: Some(banded.lump_sums).filter(|c| c.income_received.is_positive()),
+                income_tax_charged,
+                income_tax_charged_on_transition_profits,
+                total_reliefs,
+                income_tax_due_after_reliefs,
+                marriage_allowance_relief,
+                total_notional_tax,
+                income_tax_due_after_tax_reductions,
+                income_tax_due_after_gift_aid,
+                high_income_child_benefit_charge: hicbc,
+                pension_savings_tax_charges: pension_charges,
+                state_pension_lump_sum_charges,
+                winter_fuel_payment_charge,
+                paye_underpayments_coded_out,
+                total_income_tax_due,
+                adjusted_net_income,
+                personal_savings_allowance: banded.personal_savings_allowance,
+            },
             nics,
             total_tax_deducted_before_coding_out,
             sa_underpayments_coded_out,
@@ -1501,7 +1498,11 @@ fn calculate_with(
             total_royalty_payments_tax_charged: royalty_payments.map_or(Money::ZERO, |r| r.tax_charged),
             total_tax_deducted,
             total_income_tax_and_nics_due,
-            capital_gains_tax,
+            // Capital gains tax, in the basic rate band left by taxable income (TCGA 1992 s1I).
+            capital_gains_tax: inputs
+                .capital_gains
+                .as_ref()
+                .map(|g| crate::capital_gains::capital_gains_tax(rules, g, taxable, extension)),
         },
         end_of_year_estimate,
         losses_and_claims,
