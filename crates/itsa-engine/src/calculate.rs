@@ -119,8 +119,9 @@ impl Incomes {
             + self.foreign.non_savings()
     }
 
-    fn total(&self) -> Money {
-        self.non_savings() + self.savings + self.dividends + self.gains + self.termination
+    /// The total income, its non-savings part (`non_savings`) worked out already.
+    fn total_with(&self, non_savings: Money) -> Money {
+        non_savings + self.savings + self.dividends + self.gains + self.termination
     }
 }
 
@@ -549,16 +550,17 @@ const ORDERS: [[Kind; 3]; 6] = {
 /// s25(2)), HMRC's default order (non-savings, then savings, then dividends) unless another
 /// charges less, and against life policy gains last; each kind of income is then taxed in
 /// its bands, stacked in the statutory order whatever the allowances' (s16, s1012).
+/// `non_savings` is the income's non-savings part, `incomes.non_savings()`.
 fn banded_income_tax(
     rules: &YearRules,
     order: AllowanceOrder,
     incomes: &Incomes,
+    non_savings: Money,
     allowances: Money,
     extension: Money,
 ) -> BandedIncomeTax {
     // Termination payments are non-savings income: allowances set against non-savings
     // income reach them last, as the highest part (ITEPA 2003 s404A).
-    let non_savings = incomes.non_savings();
     let amounts = [non_savings + incomes.termination, incomes.savings, incomes.dividends];
     let allocation = |order: &[Kind; 3]| {
         let mut left = allowances;
@@ -580,7 +582,7 @@ fn banded_income_tax(
         rules,
         incomes,
         non_savings,
-        total: non_savings + incomes.savings + incomes.dividends + incomes.gains + incomes.termination,
+        total: incomes.total_with(non_savings),
         allowances,
         non_savings_bands: bands::non_savings_bands(rules, extension),
         uk_limits: UkLimits::new(rules, extension),
@@ -968,7 +970,10 @@ fn calculate_with(
     let extensions = Extensions::new(rules, inputs, &incomes);
 
     // Step 2-3: net income, adjusted net income and allowances.
-    let total_income = incomes.total();
+    // The non-savings income is worked out once: nothing below changes it but the
+    // transition profits, whose banding works it out again.
+    let non_savings = incomes.non_savings();
+    let total_income = incomes.total_with(non_savings);
     let sideways_losses = sideways_loss_relief(rules, inputs, &mut incomes.businesses, total_income, &extensions);
     // Losses on shares set against general income (ITA 2007 s131), after the trade losses.
     let share_losses = inputs.capital_gains.as_ref().map_or(Money::ZERO, |g| {
@@ -1023,8 +1028,14 @@ fn calculate_with(
     // Steps 4-5: taxable income and tax by band. A transferor liable above the basic rate
     // cannot give the allowance away (ITA 2007 s55B(2)): then tax without the transfer.
     let extension = extensions.total();
-    let mut banded =
-        banded_income_tax(rules, inputs.allowance_order, &incomes, deductions_with(transfer_out), extension);
+    let mut banded = banded_income_tax(
+        rules,
+        inputs.allowance_order,
+        &incomes,
+        non_savings,
+        deductions_with(transfer_out),
+        extension,
+    );
     let mut transfer_out = transfer_out;
     if transfer_out.is_some() && banded.charged_above_basic_rate() {
         messages.warning(
@@ -1032,7 +1043,8 @@ fn calculate_with(
             "Marriage Allowance has not been transferred: you are liable to tax above the basic rate, so you cannot give part of your Personal Allowance to your partner.".into(),
         );
         transfer_out = None;
-        banded = banded_income_tax(rules, inputs.allowance_order, &incomes, deductions_with(None), extension);
+        banded =
+            banded_income_tax(rules, inputs.allowance_order, &incomes, non_savings, deductions_with(None), extension);
     }
     // Taxable income, which the charges and capital gains tax below are set by.
     let taxable = banded.taxable();
@@ -1072,7 +1084,14 @@ fn calculate_with(
             let mut without = incomes.clone();
             without.trading_profits -= transition_profits;
             let deductions = deductions_with(transfer_out);
-            let other = banded_income_tax(rules, inputs.allowance_order, &without, deductions, extension);
+            let other = banded_income_tax(
+                rules,
+                inputs.allowance_order,
+                &without,
+                without.non_savings(),
+                deductions,
+                extension,
+            );
             income_tax_charged.saturating_sub(other.charged())
         });
 
@@ -1139,7 +1158,8 @@ fn calculate_with(
         let slice_deductions = slice_allowance - transfer_out.unwrap_or(Money::ZERO).min(slice_allowance)
             + blind_persons_allowance.unwrap_or(Money::ZERO)
             + step2_deductions;
-        let slice = banded_income_tax(rules, inputs.allowance_order, &slice_incomes, slice_deductions, extension);
+        let slice =
+            banded_income_tax(rules, inputs.allowance_order, &slice_incomes, non_savings, slice_deductions, extension);
         let notional_on_slice: Money = gains.iter().map(|g| notional_tax(g, annual_equivalent_of(g))).sum();
         let slice_liability = slice.gains.income_tax_amount.saturating_sub(notional_on_slice);
         // One gain: times the years (s536 Step 3). Several: times the total of the gains
