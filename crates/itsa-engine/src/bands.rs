@@ -134,6 +134,47 @@ pub(crate) fn tax_on(income: Money, rate: Rate) -> Money {
     income.percent(rate).round_down_to_penny()
 }
 
+/// Where banding puts the bands it allocates: a list, for the calculation, or a
+/// [`TaxTally`], where all that is wanted of an allocation is the tax it charges.
+pub(crate) trait BandSink {
+    fn push(&mut self, band: TaxBand);
+}
+
+impl BandSink for Vec<TaxBand> {
+    #[inline]
+    fn push(&mut self, band: TaxBand) {
+        Vec::push(self, band);
+    }
+}
+
+/// What a list of bands adds up to, without the list: the tax on them, and the income in
+/// nil-rate bands other than the savings starting rate (the part of the personal savings
+/// allowance used). Each is added up band by band in the order the bands are allocated,
+/// from nil, as the list's totals are, so that both are the same amounts to the last
+/// place.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct TaxTally {
+    pub tax: Money,
+    pub nil_rate_income: Money,
+}
+
+impl BandSink for TaxTally {
+    #[inline]
+    fn push(&mut self, band: TaxBand) {
+        self.tax += band.tax_amount;
+        if is_nil_rate_allowance(&band) {
+            self.nil_rate_income += band.income;
+        }
+    }
+}
+
+/// Whether a band is one of a nil-rate allowance: at a rate of nil, but not the savings
+/// starting rate.
+#[inline]
+pub(crate) fn is_nil_rate_allowance(band: &TaxBand) -> bool {
+    band.rate.as_percent().is_zero() && band.name != BandName::SavingsStarterRate
+}
+
 /// Tax non-savings income (which starts at zero) in the regime's bands.
 pub(crate) fn allocate_non_savings(taxable: Money, bands: &[BandSpec]) -> Vec<TaxBand> {
     // No income, no bands (and nothing to allocate).
@@ -141,6 +182,15 @@ pub(crate) fn allocate_non_savings(taxable: Money, bands: &[BandSpec]) -> Vec<Ta
         return Vec::new();
     }
     let mut out = Vec::with_capacity(bands.len());
+    allocate_non_savings_into(taxable, bands, &mut out);
+    out
+}
+
+/// [`allocate_non_savings`], the bands put into `out`.
+pub(crate) fn allocate_non_savings_into(taxable: Money, bands: &[BandSpec], out: &mut impl BandSink) {
+    if !taxable.is_positive() {
+        return;
+    }
     let mut lower = Money::ZERO;
     for band in bands {
         if taxable <= lower {
@@ -162,7 +212,6 @@ pub(crate) fn allocate_non_savings(taxable: Money, bands: &[BandSpec]) -> Vec<Ta
             lower = lower.max(limit);
         }
     }
-    out
 }
 
 /// The rates for savings or dividends income by position in the UK bands.
@@ -212,9 +261,8 @@ pub(crate) struct StackedIncome {
     pub rates: PositionRates,
 }
 
-pub(crate) fn allocate_stacked(income: &StackedIncome, limits: &UkLimits) -> Vec<TaxBand> {
-    // Room for the usual few bands at once: income is stacked only when there is some.
-    let mut out = Vec::with_capacity(4);
+/// Stack `income` in the UK bands, the bands put into `out`.
+pub(crate) fn allocate_stacked_into(income: &StackedIncome, limits: &UkLimits, out: &mut impl BandSink) {
     let mut position = income.start;
     let mut remaining = income.amount;
 
@@ -268,7 +316,6 @@ pub(crate) fn allocate_stacked(income: &StackedIncome, limits: &UkLimits) -> Vec
             }
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -313,7 +360,8 @@ mod tests {
             nil_rate_allowance: Money::pounds(500),
             rates: PositionRates { basic: Rate::percent(20), higher: Rate::percent(40), additional: Rate::percent(45) },
         };
-        let bands = allocate_stacked(&stacked, &limits);
+        let mut bands = Vec::new();
+        allocate_stacked_into(&stacked, &limits, &mut bands);
         let got: Vec<_> = bands.iter().map(|b| (b.name, b.income, b.tax_amount)).collect();
         assert_eq!(
             got,

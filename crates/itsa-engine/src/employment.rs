@@ -314,15 +314,16 @@ pub fn figures(inputs: &Inputs) -> EmploymentFigures {
 
 /// Non-savings income of `amount` charged as the part of income above `below`: each band
 /// holds the difference the amount makes to it, its tax truncated to the penny as on
-/// other income.
+/// other income. The bands are put into `out`.
 pub(crate) fn allocate_non_savings_above(
     below: Money,
     amount: Money,
     specs: &[crate::bands::BandSpec],
-) -> Vec<crate::calculation::TaxBand> {
+    out: &mut impl crate::bands::BandSink,
+) {
     use crate::bands::{allocate_non_savings, tax_on};
     if !amount.is_positive() {
-        return Vec::new();
+        return;
     }
     let without = allocate_non_savings(below, specs);
     allocate_non_savings(below + amount, specs)
@@ -336,7 +337,7 @@ pub(crate) fn allocate_non_savings_above(
                 ..band
             })
         })
-        .collect()
+        .for_each(|band| out.push(band));
 }
 
 #[cfg(test)]
