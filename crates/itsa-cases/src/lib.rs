@@ -1410,7 +1410,7 @@ impl CaseLines {
     /// result object is written there as it is made, not made in a buffer of its own and
     /// copied.
     pub fn append_result_line(&mut self, out: &mut Vec<u8>, line: &str) {
-        let written = with_outcome(line, &mut self.inputs, |id, calculation| {
+        let written = with_outcome(line, &mut self.slot, |id, calculation| {
             result_object(id, calculation).write_field(out);
         });
         if let Err(error) = written {
